@@ -1,0 +1,260 @@
+"""SQLAlchemy 2.0 typed models: the whole schema of the workbench."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+from workbench import LABELS
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+CLAIM_KINDS: tuple[str, ...] = ("claim", "title", "heading", "metadata", "boilerplate", "embed")
+"""Kinds of unit an article is split into; only ``claim`` goes to reviewers."""
+
+ROLES: tuple[str, ...] = ("reviewer", "lead")
+
+_LABELS_SQL = ", ".join(f"'{label}'" for label in LABELS)
+
+
+def utcnow() -> datetime:
+    """Timezone-aware current UTC time (stored as UTC on both databases)."""
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored as UTC and always read back timezone-aware, on SQLite too."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime}
+
+
+class Collection(Base):
+    """A batch of articles reviewed together, e.g. one story."""
+
+    __tablename__ = "collection"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    reviewers_per_claim: Mapped[int | None] = mapped_column(Integer)
+    """How many verdicts each claim needs; ``None`` means every assigned reviewer."""
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    articles: Mapped[list[Article]] = relationship(back_populates="collection")
+
+    __table_args__ = (
+        CheckConstraint("reviewers_per_claim IS NULL OR reviewers_per_claim >= 1", name="reviewers_per_claim_positive"),
+    )
+
+
+class Article(Base):
+    """One imported article; ``text`` is exactly the string claim offsets refer to."""
+
+    __tablename__ = "article"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    collection_id: Mapped[int] = mapped_column(ForeignKey("collection.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(1000), default="")
+    source: Mapped[str] = mapped_column(String(2000), default="")
+    url: Mapped[str | None] = mapped_column(String(2000))
+    published: Mapped[date | None] = mapped_column(Date)
+    text: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    collection: Mapped[Collection] = relationship(back_populates="articles")
+    claims: Mapped[list[Claim]] = relationship(
+        back_populates="article", order_by="Claim.position", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (UniqueConstraint("collection_id", "content_hash"),)
+
+
+class Claim(Base):
+    """A unit of an article: a sentence-level claim or a non-claim unit (title, chrome, ...)."""
+
+    __tablename__ = "claim"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    start_char: Mapped[int] = mapped_column(Integer)
+    end_char: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20), default="claim")
+    paragraph: Mapped[int] = mapped_column(Integer, default=0)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    """Bumped whenever a lead edits the unit, so stale verdict forms are refused."""
+
+    article: Mapped[Article] = relationship(back_populates="claims")
+    verdicts: Mapped[list[Verdict]] = relationship(back_populates="claim", cascade="all, delete-orphan")
+
+    __table_args__ = (
+        Index("ix_claim_article_position", "article_id", "position"),
+        Index("ix_claim_kind_article", "kind", "article_id"),
+        CheckConstraint("start_char >= 0 AND end_char > start_char", name="offsets_valid"),
+        CheckConstraint(
+            "kind IN (" + ", ".join(f"'{k}'" for k in CLAIM_KINDS) + ")", name="kind_known"
+        ),
+    )
+
+
+class Reviewer(Base):
+    """A person who signs in: a reviewer or a lead."""
+
+    __tablename__ = "reviewer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[str] = mapped_column(String(20), default="reviewer")
+    password_hash: Mapped[str | None] = mapped_column(String(300))
+    active: Mapped[bool] = mapped_column(default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (CheckConstraint("role IN ('reviewer', 'lead')", name="role_known"),)
+
+
+class Assignment(Base):
+    """A reviewer assigned to review a collection."""
+
+    __tablename__ = "assignment"
+
+    collection_id: Mapped[int] = mapped_column(
+        ForeignKey("collection.id", ondelete="CASCADE"), primary_key=True
+    )
+    reviewer_id: Mapped[int] = mapped_column(
+        ForeignKey("reviewer.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    assigned_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Verdict(Base):
+    """The current verdict of one reviewer on one claim."""
+
+    __tablename__ = "verdict"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id", ondelete="CASCADE"))
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("reviewer.id"), index=True)
+    label: Mapped[str] = mapped_column(String(32))
+    note: Mapped[str] = mapped_column(Text, default="")
+    evidence: Mapped[list[str]] = mapped_column(JSON, default=list)
+    guideline_version: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    claim: Mapped[Claim] = relationship(back_populates="verdicts")
+    reviewer: Mapped[Reviewer] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("claim_id", "reviewer_id"),
+        CheckConstraint(f"label IN ({_LABELS_SQL})", name="label_known"),
+    )
+
+
+class VerdictHistory(Base):
+    """Every change to a verdict: who, when, what it was, what it became."""
+
+    __tablename__ = "verdict_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id", ondelete="CASCADE"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("reviewer.id"), index=True)
+    """Whose verdict changed."""
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("reviewer.id"))
+    """Who made the change (the reviewer, a lead, or ``None`` for an import without a signed-in user)."""
+    action: Mapped[str] = mapped_column(String(20))
+    """``create``, ``update``, ``delete`` (undo) or ``import``."""
+    old_label: Mapped[str | None] = mapped_column(String(32))
+    new_label: Mapped[str | None] = mapped_column(String(32))
+    old_note: Mapped[str | None] = mapped_column(Text)
+    new_note: Mapped[str | None] = mapped_column(Text)
+    old_evidence: Mapped[list[str] | None] = mapped_column(JSON)
+    new_evidence: Mapped[list[str] | None] = mapped_column(JSON)
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FinalVerdict(Base):
+    """A lead's adjudicated verdict on a claim, kept apart from reviewers' verdicts."""
+
+    __tablename__ = "final_verdict"
+
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id", ondelete="CASCADE"), primary_key=True)
+    label: Mapped[str] = mapped_column(String(32))
+    rationale: Mapped[str] = mapped_column(Text, default="")
+    decided_by: Mapped[int] = mapped_column(ForeignKey("reviewer.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    claim: Mapped[Claim] = relationship()
+
+    __table_args__ = (CheckConstraint(f"label IN ({_LABELS_SQL})", name="label_known"),)
+
+
+class FinalVerdictHistory(Base):
+    """Every change to a final verdict."""
+
+    __tablename__ = "final_verdict_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("reviewer.id"))
+    old_label: Mapped[str | None] = mapped_column(String(32))
+    new_label: Mapped[str | None] = mapped_column(String(32))
+    old_rationale: Mapped[str | None] = mapped_column(Text)
+    new_rationale: Mapped[str | None] = mapped_column(Text)
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Guideline(Base):
+    """One version of the label guidelines: a definition per label."""
+
+    __tablename__ = "guideline"
+
+    version: Mapped[int] = mapped_column(primary_key=True)
+    definitions: Mapped[dict[str, str]] = mapped_column(JSON)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("reviewer.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

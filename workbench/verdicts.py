@@ -1,0 +1,204 @@
+"""Writing verdicts: the one path every verdict takes, with validation and history."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from workbench import LABELS
+from workbench.auth import Actor, PermissionDenied
+from workbench.errors import WorkbenchError
+from workbench.models import Claim, Guideline, Verdict, VerdictHistory, utcnow
+
+MAX_NOTE_CHARS = 10_000
+MAX_EVIDENCE_LINKS = 20
+MAX_URL_CHARS = 2_000
+
+
+class VerdictError(WorkbenchError):
+    """A verdict cannot be saved as given; the message says why and is safe to show."""
+
+
+class StaleClaim(VerdictError):
+    """The claim was edited (merged, split, re-kinded) after the reviewer loaded it."""
+
+
+@dataclass(frozen=True)
+class VerdictChange:
+    """What one write did: the action recorded in history (or ``None`` if nothing changed)."""
+
+    claim_id: int
+    reviewer_id: int
+    action: str | None
+
+
+def validate_label(label: str) -> str:
+    if label not in LABELS:
+        raise VerdictError(f"Unknown label {label!r}: use one of {', '.join(LABELS)}.")
+    return label
+
+
+def validate_note(note: str | None) -> str:
+    note = (note or "").strip()
+    if len(note) > MAX_NOTE_CHARS:
+        raise VerdictError(f"A note may have at most {MAX_NOTE_CHARS:,} characters.")
+    return note
+
+
+def validate_evidence(urls: Iterable[str] | str | None) -> list[str]:
+    """Evidence links: absolute http(s) URLs, one per item (or per line/space in a string)."""
+    if urls is None:
+        return []
+    if isinstance(urls, str):
+        urls = urls.split()
+    cleaned: list[str] = []
+    for url in (u.strip() for u in urls):
+        if not url:
+            continue
+        parts = urlsplit(url)
+        if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+            raise VerdictError(f"Evidence must be an http:// or https:// link, not {url[:80]!r}.")
+        if len(url) > MAX_URL_CHARS or any(ch.isspace() or ord(ch) < 32 for ch in url):
+            raise VerdictError(f"Evidence link is malformed: {url[:80]!r}.")
+        if url not in cleaned:
+            cleaned.append(url)
+    if len(cleaned) > MAX_EVIDENCE_LINKS:
+        raise VerdictError(f"At most {MAX_EVIDENCE_LINKS} evidence links per verdict.")
+    return cleaned
+
+
+def current_guideline_version(session: Session) -> int | None:
+    return session.scalar(select(func.max(Guideline.version)))
+
+
+def load_reviewable_claim(session: Session, claim_id: int, expected_version: int | None) -> Claim:
+    claim = session.get(Claim, claim_id)
+    if claim is None:
+        raise StaleClaim("This claim no longer exists: a lead has changed the article. Reload to continue.")
+    if claim.kind != "claim":
+        raise StaleClaim("This unit is no longer a claim: a lead has changed the article. Reload to continue.")
+    if expected_version is not None and claim.version != expected_version:
+        raise StaleClaim("A lead edited this claim while you were reviewing it. Check the new text and save again.")
+    return claim
+
+
+def save_verdict(
+    session: Session,
+    actor: Actor,
+    claim_id: int,
+    label: str,
+    note: str | None = "",
+    evidence: Iterable[str] | str | None = (),
+    *,
+    expected_version: int | None = None,
+) -> VerdictChange:
+    """Create or change ``actor``'s own verdict on a claim. Nobody writes under another name."""
+    label, note, links = validate_label(label), validate_note(note), validate_evidence(evidence)
+    load_reviewable_claim(session, claim_id, expected_version)
+    return write_verdict(session, claim_id, actor.id, label, note, links, actor_id=actor.id)
+
+
+def write_verdict(
+    session: Session,
+    claim_id: int,
+    reviewer_id: int,
+    label: str,
+    note: str,
+    evidence: list[str],
+    *,
+    actor_id: int | None,
+    action: str | None = None,
+) -> VerdictChange:
+    """Upsert one verdict and record the change; inputs are already validated and permitted.
+
+    Safe against a concurrent insert of the same (claim, reviewer): the loser updates instead.
+    """
+    now = utcnow()
+    verdict = _locked_verdict(session, claim_id, reviewer_id)
+    if verdict is None:
+        try:
+            with session.begin_nested():
+                session.add(
+                    Verdict(
+                        claim_id=claim_id,
+                        reviewer_id=reviewer_id,
+                        label=label,
+                        note=note,
+                        evidence=evidence,
+                        guideline_version=current_guideline_version(session),
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+        except IntegrityError:
+            verdict = _locked_verdict(session, claim_id, reviewer_id)
+            if verdict is None:
+                raise
+        else:
+            _record(session, claim_id, reviewer_id, actor_id, action or "create", None, (label, note, evidence))
+            return VerdictChange(claim_id, reviewer_id, action or "create")
+    old = (verdict.label, verdict.note, list(verdict.evidence or []))
+    if old == (label, note, evidence):
+        return VerdictChange(claim_id, reviewer_id, None)
+    verdict.label, verdict.note, verdict.evidence = label, note, evidence
+    verdict.guideline_version = current_guideline_version(session)
+    verdict.updated_at = now
+    _record(session, claim_id, reviewer_id, actor_id, action or "update", old, (label, note, evidence))
+    return VerdictChange(claim_id, reviewer_id, action or "update")
+
+
+def delete_verdict(session: Session, actor: Actor, claim_id: int, reviewer_id: int | None = None) -> bool:
+    """Withdraw a verdict (undo). Only its own reviewer may; the history keeps what it was."""
+    reviewer_id = actor.id if reviewer_id is None else reviewer_id
+    if reviewer_id != actor.id:
+        raise PermissionDenied("You can only withdraw your own verdicts.")
+    verdict = _locked_verdict(session, claim_id, reviewer_id)
+    if verdict is None:
+        return False
+    old = (verdict.label, verdict.note, list(verdict.evidence or []))
+    session.delete(verdict)
+    _record(session, claim_id, reviewer_id, actor.id, "delete", old, None)
+    session.flush()
+    return True
+
+
+def _locked_verdict(session: Session, claim_id: int, reviewer_id: int) -> Verdict | None:
+    return session.scalar(
+        select(Verdict)
+        .where(Verdict.claim_id == claim_id, Verdict.reviewer_id == reviewer_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
+def _record(
+    session: Session,
+    claim_id: int,
+    reviewer_id: int,
+    actor_id: int | None,
+    action: str,
+    old: tuple[str, str, list[str]] | None,
+    new: tuple[str, str, list[str]] | None,
+) -> None:
+    old_label, old_note, old_evidence = old or (None, None, None)
+    new_label, new_note, new_evidence = new or (None, None, None)
+    session.add(
+        VerdictHistory(
+            claim_id=claim_id,
+            reviewer_id=reviewer_id,
+            actor_id=actor_id,
+            action=action,
+            old_label=old_label,
+            new_label=new_label,
+            old_note=old_note,
+            new_note=new_note,
+            old_evidence=old_evidence,
+            new_evidence=new_evidence,
+        )
+    )
+    session.flush()
