@@ -103,7 +103,7 @@ def postgres_db(postgres_url: str) -> Iterator[Database]:
     database.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgres", id="postgresql", marks=pytest.mark.postgres)])
 def db(request: pytest.FixtureRequest) -> Database:
     """A fresh migrated database; every test using it runs on SQLite and on PostgreSQL."""
     return request.getfixturevalue(f"{request.param}_db")

@@ -1,6 +1,6 @@
 """The ``workbench`` command: a thin layer over the library.
 
-Each module in this package exports ``commands``, a list of click commands added to the group.
+Each command module in this package exports ``commands``, a list of click commands added to the group.
 """
 
 from __future__ import annotations
@@ -43,5 +43,5 @@ def main(ctx: click.Context, database_url: str | None) -> None:
 
 
 for _module in pkgutil.iter_modules(__path__):
-    for _command in importlib.import_module(f"{__name__}.{_module.name}").commands:
+    for _command in getattr(importlib.import_module(f"{__name__}.{_module.name}"), "commands", []):
         main.add_command(_command)

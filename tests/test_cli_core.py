@@ -1,0 +1,137 @@
+"""The command line over real SQLite files: ingest, split, db, help, and clean errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from workbench.cli import main
+from workbench.db import Database
+from workbench.extract import normalise_text
+from workbench.models import Article
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'cli.db'}"
+
+
+def run(*args: str, url: str | None = None, stdin: str | None = None):
+    runner = CliRunner()
+    prefix = ["--database", url] if url else []
+    return runner.invoke(main, [*prefix, *args], input=stdin, catch_exceptions=False)
+
+
+def article_count(url: str) -> int:
+    database = Database(url)
+    try:
+        with database.session() as session:
+            return session.scalar(select(func.count()).select_from(Article))
+    finally:
+        database.dispose()
+
+
+def all_commands(group: click.Group, prefix: tuple[str, ...] = ()):
+    for name, command in group.commands.items():
+        yield (*prefix, name)
+        if isinstance(command, click.Group):
+            yield from all_commands(command, (*prefix, name))
+
+
+@pytest.mark.parametrize("command", list(all_commands(main)), ids=" ".join)
+def test_every_command_has_help(command: tuple[str, ...]) -> None:
+    result = run(*command, "--help")
+    assert result.exit_code == 0
+    assert "Usage:" in result.output and len(result.output.splitlines()) > 3
+
+
+def test_ingest_seeds_then_again(database_url: str, seeds_dir: Path) -> None:
+    first = run("ingest", str(seeds_dir), "--collection", "Balenciaga", url=database_url)
+    assert first.exit_code == 0, first.output
+    assert first.stdout.strip().startswith("5 articles added, 0 skipped as duplicates, 0 failed;")
+    second = run("ingest", str(seeds_dir), url=database_url)
+    assert second.exit_code == 0
+    assert "0 articles added, 5 skipped as duplicates" in second.stdout
+    assert article_count(database_url) == 5
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.txt", b"", "the file is empty"),
+        ("bin.txt", b"\x00\x01\x02binary", "binary file"),
+        ("latin.txt", "Caf\u00e9".encode("latin-1"), "not UTF-8 text"),
+        ("a.csv", b"headline\nx\n", "no text column"),
+    ],
+)
+def test_ingest_bad_file_fails_cleanly(database_url: str, tmp_path: Path, name: str, content: bytes, message: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = run("ingest", str(path), url=database_url)
+    assert result.exit_code == 1
+    assert message in result.stderr and "Traceback" not in result.output
+    assert "0 articles added, 0 skipped as duplicates, 1 failed" in result.stdout
+    assert article_count(database_url) == 0
+
+
+def test_ingest_missing_path(database_url: str, tmp_path: Path) -> None:
+    result = run("ingest", str(tmp_path / "missing.txt"), url=database_url)
+    assert result.exit_code == 1 and "no such file or folder" in result.stderr
+
+
+def test_ingest_empty_folder(database_url: str, tmp_path: Path) -> None:
+    result = run("ingest", str(tmp_path), url=database_url)
+    assert result.exit_code == 1 and "No supported files found" in result.stderr
+
+
+def test_split_jsonl_offsets_hold(seeds_dir: Path, tmp_path: Path) -> None:
+    result = run("split", str(seeds_dir), "--format", "jsonl")
+    assert result.exit_code == 0
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert {"source", "index", "text", "start", "end", "kind"} == set(records[0])
+    texts = {str(path): normalise_text(path.read_text()) for path in seeds_dir.iterdir()}
+    for record in records:
+        assert texts[record["source"]][record["start"] : record["end"]] == record["text"]
+    assert len({r["source"] for r in records}) == 5
+    assert not (tmp_path / "data").exists()
+
+
+def test_split_table(seeds_dir: Path) -> None:
+    result = run("split", str(seeds_dir / "003_31e09ec1713ad0d5.txt"))
+    assert result.exit_code == 0
+    assert "boilerplate" in result.stdout and "Leave a Comment" in result.stdout
+
+
+def test_split_bad_file_fails_cleanly(tmp_path: Path) -> None:
+    (tmp_path / "x.txt").write_bytes(b"")
+    result = run("split", str(tmp_path / "x.txt"))
+    assert result.exit_code == 1 and "the file is empty" in result.stderr
+
+
+def test_db_upgrade_and_current(database_url: str) -> None:
+    before = run("db", "current", url=database_url)
+    assert "current: empty" in before.stdout
+    assert run("db", "upgrade", url=database_url).exit_code == 0
+    after = run("db", "current", url=database_url)
+    current, latest = (line.split()[-1] for line in after.stdout.splitlines())
+    assert current == latest != "empty"
+
+
+def test_unreachable_database_is_a_clean_error() -> None:
+    result = run("db", "upgrade", url="postgresql://nobody@127.0.0.1:1/none")
+    assert result.exit_code == 1
+    assert "Cannot open the database" in result.stderr and "Traceback" not in result.output
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "workbench", "--help"], capture_output=True, text=True, check=True
+    )
+    assert "ingest" in result.stdout and "split" in result.stdout

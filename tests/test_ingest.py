@@ -1,0 +1,182 @@
+"""Ingest: every supported format, duplicates, and every kind of bad input writes nothing."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from workbench import ingest as ingest_module
+from workbench.db import Database
+from workbench.ingest import Document, InputError, ingest_documents, ingest_paths, read_path, read_upload
+from workbench.models import Article, Claim, Collection
+
+
+def count(database: Database, model) -> int:
+    with database.session() as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+def test_seeds_import_with_exact_offsets(db: Database, seeds_dir: Path) -> None:
+    report = ingest_paths(db, [seeds_dir], "Balenciaga")
+    assert (report.added, report.duplicates, report.failed) == (5, 0, 0)
+    with db.session() as session:
+        articles = session.scalars(select(Article)).all()
+        assert {a.collection.name for a in articles} == {"Balenciaga"}
+        for article in articles:
+            units = sorted(article.claims, key=lambda claim: claim.position)
+            assert units, article.source
+            assert all(unit.text == article.text[unit.start_char : unit.end_char] for unit in units)
+            assert all(a.end_char <= b.start_char for a, b in zip(units, units[1:]))
+        claims = session.scalar(select(func.count()).select_from(Claim).where(Claim.kind == "claim"))
+    assert report.claims == claims > 40
+
+
+def test_seed_dates_and_titles(db: Database, seeds_dir: Path) -> None:
+    ingest_paths(db, [seeds_dir])
+    with db.session() as session:
+        by_file = {Path(a.source).name: a for a in session.scalars(select(Article))}
+    assert by_file["000_61620f005caad597.txt"].published == date(2022, 11, 29)
+    assert by_file["001_68c18a8236d82fe6.txt"].published == date(2022, 11, 28)
+    assert by_file["001_68c18a8236d82fe6.txt"].title.startswith("Balenciaga Sues Production Company")
+    assert by_file["002_4c0b4ffaa8ac48fb.txt"].published is None
+
+
+def test_reimport_changes_nothing(db: Database, seeds_dir: Path) -> None:
+    ingest_paths(db, [seeds_dir])
+    before = count(db, Claim)
+    report = ingest_paths(db, [seeds_dir])
+    assert (report.added, report.duplicates, report.claims) == (0, 5, 0)
+    assert all("already imported" in message for message in report.messages)
+    assert count(db, Article) == 5 and count(db, Claim) == before
+
+
+def test_same_text_twice_in_one_batch_is_one_article(db: Database) -> None:
+    text = "The council met on Monday. It approved the budget."
+    report = ingest_documents(db, [Document("a", text), Document("b", text)])
+    assert (report.added, report.duplicates) == (1, 1)
+
+
+def test_same_article_may_live_in_two_collections(db: Database) -> None:
+    document = Document("a", "The council met on Monday. It approved the budget.")
+    ingest_documents(db, [document], "one")
+    ingest_documents(db, [document], "two")
+    assert count(db, Article) == 2 and count(db, Collection) == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("a.txt", "Plain text. Two claims.", [("a.txt", "Plain text. Two claims.", None)]),
+        ("a.md", "# The Headline\n\nSome **bold** claim with [a link](http://x.org).",
+         [("a.md", "The Headline\n\nSome bold claim with a link.", "The Headline")]),
+        ("a.csv", "title,text,date\nHello,\"First, with comma.\n\nSecond para.\",2024-01-02\n",
+         [("a.csv:2", "First, with comma.\n\nSecond para.", "Hello")]),
+        ("a.jsonl", '{"text": "One."}\n\n{"body": "Two.", "title": "T"}\n',
+         [("a.jsonl:1", "One.", None), ("a.jsonl:3", "Two.", "T")]),
+    ],
+)
+def test_readers(name: str, content: str, expected: list[tuple[str, str, str | None]]) -> None:
+    documents = read_upload(name, content.encode())
+    assert [(d.source, d.text, d.title) for d in documents] == expected
+
+
+def test_csv_date_is_parsed() -> None:
+    (document,) = read_upload("a.csv", b"text,published\nA claim.,2022-11-29T10:00:00Z\n")
+    assert document.published == date(2022, 11, 29)
+
+
+def test_html_main_text_is_extracted() -> None:
+    html = (
+        "<html><head><title>Council approves budget</title></head><body>"
+        "<nav><a href='/'>Home</a> <a href='/news'>News</a></nav><article><h1>Council approves budget</h1>"
+        + "".join(f"<p>The council approved spending item number {i} on Monday after a long debate.</p>" for i in range(8))
+        + "</article><footer>Copyright 2024</footer></body></html>"
+    )
+    (document,) = read_upload("page.html", html.encode())
+    assert "spending item number 3" in document.text
+    assert "Copyright" not in document.text
+    assert document.title == "Council approves budget"
+
+
+def test_utf16_with_bom_is_decoded() -> None:
+    (document,) = read_upload("a.txt", "Caf\u00e9 owners protested.".encode("utf-16"))
+    assert document.text == "Caf\u00e9 owners protested."
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.txt", b"", "empty.txt: the file is empty"),
+        ("blank.txt", b"  \n\t\n ", "blank.txt: the file is empty"),
+        ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary.txt: this looks like a binary file"),
+        ("latin.txt", "Caf\u00e9 claims.".encode("latin-1"), "latin.txt: not UTF-8 text (byte 0xe9 on line 1)"),
+        ("a.pdf", b"%PDF-1.4", "a.pdf: unsupported file type .pdf"),
+        ("no_text.csv", b"title,url\nA,http://x\n", "no_text.csv: no text column"),
+        ("empty_row.csv", b"text\nfine\n\"\"\nfine too\n", "empty_row.csv:3: the text is empty"),
+        ("ragged.csv", b"text\nok\nok,extra\n", "ragged.csv:3: more cells than header columns"),
+        ("bad_date.csv", b"text,date\nok,yesterday\n", "bad_date.csv:2: date 'yesterday' is not an ISO date"),
+        ("header_only.csv", b"text\n", "header_only.csv: no rows below the header"),
+        ("bad.jsonl", b'{"text": "ok"}\n{"text": \n', "bad.jsonl:2: not valid JSON"),
+        ("list.jsonl", b'["text"]\n', "list.jsonl:1: each line must be a JSON object"),
+        ("notext.jsonl", b'{"title": "x"}\n', "notext.jsonl:1: no text field"),
+        ("number.jsonl", b'{"text": 5}\n', "number.jsonl:1: the text is empty"),
+        ("empty.html", b"<html><body></body></html>", "empty.html: no article text found"),
+    ],
+)
+def test_bad_input_is_refused_with_a_clear_message(
+    db: Database, tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(InputError) as raised:
+        read_path(path)
+    assert message in str(raised.value)
+    report = ingest_paths(db, [path])
+    assert report.failed == 1 and message in report.messages[0]
+    assert count(db, Article) == 0 and count(db, Collection) == 0
+
+
+def test_a_bad_row_refuses_the_whole_file_but_not_other_files(db: Database, tmp_path: Path) -> None:
+    (tmp_path / "bad.csv").write_text("text\nGood row one.\n\"\"\nGood row three.\n")
+    (tmp_path / "good.txt").write_text("A good article. With two claims.")
+    report = ingest_paths(db, [tmp_path])
+    assert (report.added, report.failed) == (1, 1)
+    assert "bad.csv:3" in report.messages[0] and "nothing imported from this file" in report.messages[0]
+    with db.session() as session:
+        assert session.scalars(select(Article.source)).all() == [str(tmp_path / "good.txt")]
+
+
+def test_missing_path_is_reported(db: Database, tmp_path: Path) -> None:
+    report = ingest_paths(db, [tmp_path / "nope.txt"])
+    assert report.failed == 1 and "no such file or folder" in report.messages[0]
+
+
+def test_article_over_the_size_limit_is_refused(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ingest_module, "MAX_ARTICLE_CHARS", 50)
+    with pytest.raises(InputError, match="the limit is 50"):
+        read_upload("long.txt", ("A sentence that is long. " * 5).encode())
+
+
+def test_folder_walk_skips_hidden_and_unsupported_files(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("x")
+    (tmp_path / "b.pdf").write_text("x")
+    (tmp_path / ".hidden").mkdir()
+    (tmp_path / ".hidden" / "c.txt").write_text("x")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "d.JSONL").write_text("x")
+    found = list(ingest_module.expand_paths([tmp_path]))
+    assert found == [tmp_path / "a.txt", tmp_path / "sub" / "d.JSONL"]
+
+
+def test_jsonl_preserves_unicode_offsets(db: Database, tmp_path: Path) -> None:
+    text = "Emoji 🎉 claims work. Zürich’s “council” agreed."
+    (tmp_path / "a.jsonl").write_text(json.dumps({"text": text}) + "\n", encoding="utf-8")
+    ingest_paths(db, [tmp_path / "a.jsonl"])
+    with db.session() as session:
+        article = session.scalars(select(Article)).one()
+        assert article.text == text
+        assert [c.text for c in article.claims] == ["Emoji 🎉 claims work.", "Zürich’s “council” agreed."]
