@@ -57,7 +57,9 @@ def make_engine(url: str) -> Engine:
     @event.listens_for(engine, "begin")
     def _begin_immediate(connection) -> None:
         # Take the write lock up front: two deferred writers would otherwise deadlock.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A connection marked read_only (e.g. a long export) reads a WAL snapshot without the lock.
+        read_only = connection.get_execution_options().get("read_only", False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
+from typing import TypeVar
 
 import streamlit as st
 from sqlalchemy.exc import OperationalError
@@ -15,11 +17,15 @@ from sqlalchemy.orm import Session
 from workbench.auth import Actor
 from workbench.config import database_url
 from workbench.db import Database, open_database
+from workbench.errors import WorkbenchError
 from workbench.models import Reviewer
+from workbench.review import require_active
 
 PAGES_DIR = Path(__file__).parent / "pages"
 SESSION_IDLE_SECONDS = 8 * 60 * 60
 """A signed-in browser session ends after this long without activity."""
+
+T = TypeVar("T")
 
 _rerun_session: ContextVar[Session | None] = ContextVar("rerun_session", default=None)
 
@@ -94,3 +100,79 @@ def database_unavailable(error: OperationalError) -> None:
         "still in this page. Try again in a moment."
     )
     st.caption(f"Details: {error.orig or error}")
+
+
+STYLE_SHEET = Path(__file__).parent / "style.css"
+_HTML_ESCAPES = {ord(char): f"&#{ord(char)};" for char in "&<>\"'[]()*_`$\\~|!#:{}"} | {ord("\n"): "<br>"}
+
+
+@contextmanager
+def page_session() -> Iterator[Session]:
+    """The rerun's Session, or a fresh one where ``main.py`` did not run (a fragment rerun, a callback)."""
+    current = _rerun_session.get()
+    if current is not None:
+        yield current
+        return
+    with rerun_session() as fresh:
+        yield fresh
+
+
+def load_style() -> None:
+    """Apply the workbench style sheet (style tags only, so it takes no space on the page)."""
+    st.html(STYLE_SHEET)
+
+
+def escape_html(text: str) -> str:
+    """Untrusted text made safe inside HTML we build: entities for markup, line breaks kept.
+
+    Markdown and LaTeX markers are escaped too, so the text can never turn into a link, image or formula.
+    """
+    return text.replace("\r\n", "\n").translate(_HTML_ESCAPES)
+
+
+def safe_link(url: str | None, label: str) -> str:
+    """An ``<a>`` for an http(s) URL (escaped, opening in a new tab); other schemes become plain text."""
+    if url and url.lower().startswith(("http://", "https://")):
+        return (
+            f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer nofollow">'
+            f"{escape_html(label)}</a>"
+        )
+    return escape_html(label)
+
+
+def flash(message: str, kind: str = "success") -> None:
+    """Queue a message for the next run of the page (callbacks cannot draw elements themselves)."""
+    st.session_state.setdefault("flash", []).append((kind, message))
+
+
+def show_flash() -> None:
+    """Show and forget the queued messages: successes as toasts, the rest inline."""
+    for kind, message in st.session_state.pop("flash", []):
+        if kind == "success":
+            st.toast(message, icon=":material/check_circle:")
+        elif kind == "error":
+            st.error(message, icon=":material/error:")
+        else:
+            st.info(message, icon=":material/info:")
+
+
+def run_action(action: Callable[[Session, Actor], T]) -> T | None:
+    """Run a write from a widget callback in one transaction, as the signed-in actor (rechecked).
+
+    Callbacks run before ``main.py``, so no rerun Session is open holding locks. A user's mistake
+    (any ``WorkbenchError``) rolls everything back, becomes an error message and returns ``None``.
+    """
+    actor: Actor | None = st.session_state.get("actor")
+    if actor is None:
+        flash("You are signed out. Sign in again.", "error")
+        return None
+    try:
+        with database().transaction() as tx:
+            require_active(tx, actor)
+            return action(tx, actor)
+    except WorkbenchError as error:
+        flash(str(error), "error")
+        return None
+    except OperationalError as error:
+        flash(f"The database cannot be reached right now; nothing was saved. Details: {error.orig or error}", "error")
+        return None
