@@ -56,7 +56,7 @@ def test_ingest_seeds_then_again(database_url: str, seeds_dir: Path) -> None:
     first = run("ingest", str(seeds_dir), "--collection", "Balenciaga", url=database_url)
     assert first.exit_code == 0, first.output
     assert first.stdout.strip().startswith("5 articles added, 0 skipped as duplicates, 0 failed;")
-    second = run("ingest", str(seeds_dir), url=database_url)
+    second = run("ingest", str(seeds_dir), "--collection", "Balenciaga", url=database_url)
     assert second.exit_code == 0
     assert "0 articles added, 5 skipped as duplicates" in second.stdout
     assert article_count(database_url) == 5
