@@ -202,3 +202,32 @@ def _record(
         )
     )
     session.flush()
+
+
+def withdraw_verdicts(
+    session: Session, claim_id: int, *, actor_id: int, reason: str, history_claim_id: int | None = None
+) -> int:
+    """Remove every verdict on a unit whose text a lead changed (merge, split); returns how many.
+
+    Each is kept in history as action ``edit`` with ``reason`` as its new note, recorded on
+    ``history_claim_id`` when given (the unit a deleted unit was merged into).
+    """
+    verdicts = session.scalars(
+        select(Verdict).where(Verdict.claim_id == claim_id).order_by(Verdict.id).with_for_update()
+    ).all()
+    for verdict in verdicts:
+        session.add(
+            VerdictHistory(
+                claim_id=history_claim_id or claim_id,
+                reviewer_id=verdict.reviewer_id,
+                actor_id=actor_id,
+                action="edit",
+                old_label=verdict.label,
+                old_note=verdict.note,
+                old_evidence=list(verdict.evidence or []),
+                new_note=reason,
+            )
+        )
+        session.delete(verdict)
+    session.flush()
+    return len(verdicts)

@@ -1,0 +1,1005 @@
+"""Articles: the list with review progress, one article's units with their status, a lead's fixes
+to the extraction (re-kind, merge, split) and the import preview.
+
+Every read here touches only what one screen shows: the list is one aggregate query for one page of
+articles, an article view reads that article's units and their verdict counts, never all claims.
+
+Verdicts and extraction fixes:
+
+* Turning a claim into a non-claim **keeps** its verdicts. They stop counting (only ``kind ==
+  "claim"`` units are reviewed, agreed on and exported) and count again if the unit is turned back.
+* Merging or splitting changes a unit's text, so verdicts on the units involved no longer apply to
+  what is shown. They are **withdrawn**: removed, with a history row (action ``edit``) that keeps
+  the label, note, evidence and the text that was judged. Verdicts on every other unit stay as they were.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urlsplit
+
+from sqlalchemy import Select, and_, case, delete, func, select, update
+from sqlalchemy.orm import Session
+
+from workbench import LABEL_TITLES, LABELS
+from workbench.assignment import reviewable_collection_ids
+from workbench.auth import Actor, PermissionDenied, require_lead
+from workbench.db import Database
+from workbench.errors import WorkbenchError
+from workbench.ingest import (
+    DEFAULT_COLLECTION,
+    Document,
+    IngestReport,
+    InputError,
+    check_article_text,
+    content_hash,
+    ingest_documents,
+    read_upload,
+)
+from workbench.models import (
+    CLAIM_KINDS,
+    Article,
+    Assignment,
+    Claim,
+    Collection,
+    FinalVerdict,
+    FinalVerdictHistory,
+    Reviewer,
+    Verdict,
+    VerdictHistory,
+)
+from workbench.verdicts import withdraw_verdicts
+
+PAGE_SIZE = 25
+MAX_PAGE_SIZE = 200
+PREVIEW_LIMIT = 20
+"""Documents shown in an import preview; the rest are counted and imported but not previewed."""
+
+ARTICLE_STATUSES: dict[str, str] = {
+    "not_started": "Not started",
+    "in_progress": "In progress",
+    "done": "Done",
+    "no_claims": "No claims",
+}
+"""Review status of a whole article, as filtered on and shown in the list."""
+
+KIND_TITLES: dict[str, str] = {
+    "claim": "Claim",
+    "title": "Title",
+    "heading": "Heading",
+    "metadata": "Metadata",
+    "boilerplate": "Boilerplate",
+    "embed": "Embed",
+}
+
+LEAD_STATUSES: dict[str, str] = {
+    "unreviewed": "No verdicts",
+    "partial": "Partly reviewed",
+    "agreed": "Agreed",
+    "disagreed": "Reviewers disagree",
+    "final": "Final verdict",
+}
+"""Status of a claim as a lead sees it. ``disagreed`` (reviewers differ) is not the label ``disputed``."""
+
+REVIEWER_STATUSES: dict[str, str] = {
+    "todo": "Not reviewed by you",
+    "mine": "Reviewed by you",
+}
+"""Status of a claim as a reviewer sees it: only their own verdict, never anyone else's."""
+
+NOT_A_CLAIM = "not_a_claim"
+
+
+class ArticleError(WorkbenchError):
+    """An article cannot be shown or changed as asked; the message says why."""
+
+
+class EditError(ArticleError):
+    """An extraction fix cannot be made as asked; nothing was changed."""
+
+
+# --- the list ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ArticleFilters:
+    """What the article list is narrowed to; every field is optional."""
+
+    search: str = ""
+    """Part of the title or source, any case."""
+    collection_id: int | None = None
+    published_from: date | None = None
+    published_to: date | None = None
+    status: str | None = None
+    """One of :data:`ARTICLE_STATUSES`."""
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    """One article in the list with its review progress."""
+
+    id: int
+    title: str
+    source: str
+    collection: str
+    published: date | None
+    claims: int
+    verdicts: int
+    claims_done: int
+    """Claims with as many verdicts as their collection needs."""
+    reviewers: int
+    """Reviewers with at least one verdict in the article."""
+    reviewers_done: int
+    """Reviewers with a verdict on every claim of the article."""
+    mine: int
+    """The viewer's own verdicts in the article."""
+    needed: int
+    """Verdicts each claim needs."""
+    status: str
+
+
+@dataclass(frozen=True)
+class ArticleListing:
+    """One page of the article list and how many articles match in all."""
+
+    rows: tuple[ArticleRow, ...]
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+def visible_collection_ids(session: Session, actor: Actor) -> list[int] | None:
+    """Collections whose articles ``actor`` may see; ``None`` means all (a lead)."""
+    if actor.is_lead:
+        return None
+    return reviewable_collection_ids(session, actor.id)
+
+
+def visible_collections(session: Session, actor: Actor) -> list[tuple[int, str]]:
+    """``(id, name)`` of the collections ``actor`` may see, by name."""
+    query = select(Collection.id, Collection.name).order_by(Collection.name)
+    allowed = visible_collection_ids(session, actor)
+    if allowed is not None:
+        query = query.where(Collection.id.in_(allowed))
+    return [(collection_id, name) for collection_id, name in session.execute(query)]
+
+
+def needed_verdicts():
+    """Subquery ``(collection_id, needed)``: how many verdicts a claim of each collection needs.
+
+    ``reviewers_per_claim`` when set, but never more than the reviewers who have access (the
+    assigned ones, or every active reviewer for an open collection); at least one.
+    """
+    assigned = (
+        select(Assignment.collection_id, func.count().label("n"))
+        .group_by(Assignment.collection_id)
+        .subquery()
+    )
+    active_reviewers = (
+        select(func.count())
+        .select_from(Reviewer)
+        .where(Reviewer.active.is_(True), Reviewer.role == "reviewer")
+        .scalar_subquery()
+    )
+    with_access = case((func.coalesce(assigned.c.n, 0) > 0, assigned.c.n), else_=active_reviewers)
+    wanted = case(
+        (Collection.reviewers_per_claim.is_(None), with_access),
+        (with_access < Collection.reviewers_per_claim, with_access),
+        else_=Collection.reviewers_per_claim,
+    )
+    return (
+        select(Collection.id.label("collection_id"), case((wanted < 1, 1), else_=wanted).label("needed"))
+        .outerjoin(assigned, assigned.c.collection_id == Collection.id)
+        .subquery()
+    )
+
+
+def escape_like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _article_conditions(session: Session, actor: Actor, filters: ArticleFilters) -> list:
+    conditions = []
+    allowed = visible_collection_ids(session, actor)
+    if allowed is not None:
+        conditions.append(Article.collection_id.in_(allowed))
+    if filters.collection_id is not None:
+        conditions.append(Article.collection_id == filters.collection_id)
+    term = filters.search.strip().lower()
+    if term:
+        pattern = f"%{escape_like(term)}%"
+        conditions.append(
+            func.lower(Article.title).like(pattern, escape="\\")
+            | func.lower(Article.source).like(pattern, escape="\\")
+        )
+    if filters.published_from is not None:
+        conditions.append(Article.published >= filters.published_from)
+    if filters.published_to is not None:
+        conditions.append(Article.published <= filters.published_to)
+    return conditions
+
+
+def _listing_query(session: Session, actor: Actor, filters: ArticleFilters) -> Select:
+    """Every matching article with its progress columns, as one statement (not yet paginated)."""
+    if filters.status is not None and filters.status not in ARTICLE_STATUSES:
+        raise ArticleError(f"Unknown status {filters.status!r}: use one of {', '.join(ARTICLE_STATUSES)}.")
+    conditions = _article_conditions(session, actor, filters)
+    matching = select(Article.id).where(*conditions)
+    needed = needed_verdicts()
+    per_claim = (
+        select(
+            Claim.article_id,
+            func.count(Verdict.id).label("verdicts"),
+            func.coalesce(func.sum(case((Verdict.reviewer_id == actor.id, 1), else_=0)), 0).label("mine"),
+        )
+        .select_from(Claim)
+        .outerjoin(Verdict, Verdict.claim_id == Claim.id)
+        .where(Claim.kind == "claim", Claim.article_id.in_(matching))
+        .group_by(Claim.article_id, Claim.id)
+        .subquery()
+    )
+    per_article = (
+        select(
+            per_claim.c.article_id,
+            func.count().label("claims"),
+            func.sum(per_claim.c.verdicts).label("verdicts"),
+            func.sum(per_claim.c.mine).label("mine"),
+            func.sum(case((per_claim.c.verdicts >= needed.c.needed, 1), else_=0)).label("claims_done"),
+        )
+        .join(Article, Article.id == per_claim.c.article_id)
+        .join(needed, needed.c.collection_id == Article.collection_id)
+        .group_by(per_claim.c.article_id)
+        .subquery()
+    )
+    per_reviewer = (
+        select(Claim.article_id, Verdict.reviewer_id, func.count().label("verdicts"))
+        .select_from(Verdict)
+        .join(Claim, Claim.id == Verdict.claim_id)
+        .where(Claim.kind == "claim", Claim.article_id.in_(matching))
+        .group_by(Claim.article_id, Verdict.reviewer_id)
+        .subquery()
+    )
+    reviewer_stats = (
+        select(
+            per_reviewer.c.article_id,
+            func.count().label("reviewers"),
+            func.sum(case((per_reviewer.c.verdicts >= per_article.c.claims, 1), else_=0)).label("done"),
+        )
+        .join(per_article, per_article.c.article_id == per_reviewer.c.article_id)
+        .group_by(per_reviewer.c.article_id)
+        .subquery()
+    )
+    claims = func.coalesce(per_article.c.claims, 0)
+    verdicts = func.coalesce(per_article.c.verdicts, 0)
+    claims_done = func.coalesce(per_article.c.claims_done, 0)
+    status = case(
+        (claims == 0, "no_claims"),
+        (claims_done >= claims, "done"),
+        (verdicts == 0, "not_started"),
+        else_="in_progress",
+    )
+    query = (
+        select(
+            Article.id,
+            Article.title,
+            Article.source,
+            Collection.name.label("collection"),
+            Article.published,
+            claims.label("claims"),
+            verdicts.label("verdicts"),
+            claims_done.label("claims_done"),
+            func.coalesce(reviewer_stats.c.reviewers, 0).label("reviewers"),
+            func.coalesce(reviewer_stats.c.done, 0).label("reviewers_done"),
+            func.coalesce(per_article.c.mine, 0).label("mine"),
+            needed.c.needed,
+            status.label("status"),
+        )
+        .join(Collection, Collection.id == Article.collection_id)
+        .join(needed, needed.c.collection_id == Article.collection_id)
+        .outerjoin(per_article, per_article.c.article_id == Article.id)
+        .outerjoin(reviewer_stats, reviewer_stats.c.article_id == Article.id)
+        .where(*conditions)
+    )
+    if filters.status is not None:
+        query = query.where(status == filters.status)
+    return query
+
+
+def list_articles(
+    session: Session,
+    actor: Actor,
+    filters: ArticleFilters = ArticleFilters(),
+    page: int = 1,
+    page_size: int = PAGE_SIZE,
+) -> ArticleListing:
+    """One page of the articles ``actor`` may see, newest publication first, with progress.
+
+    A reviewer sees the collections they review (assigned, or open) and counts only: no labels.
+    """
+    page_size = min(max(page_size, 1), MAX_PAGE_SIZE)
+    query = _listing_query(session, actor, filters)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, -(-total // page_size))
+    page = min(max(page, 1), pages)
+    rows = session.execute(
+        query.order_by(Article.published.desc().nulls_last(), Article.id.desc())
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+    ).all()
+    return ArticleListing(
+        rows=tuple(
+            ArticleRow(
+                id=row.id,
+                title=row.title,
+                source=row.source,
+                collection=row.collection,
+                published=row.published,
+                claims=int(row.claims),
+                verdicts=int(row.verdicts),
+                claims_done=int(row.claims_done),
+                reviewers=int(row.reviewers),
+                reviewers_done=int(row.reviewers_done),
+                mine=int(row.mine),
+                needed=int(row.needed),
+                status=row.status,
+            )
+            for row in rows
+        ),
+        total=total,
+        page=page,
+        page_size=page_size,
+    )
+
+
+# --- one article ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitView:
+    """One unit of an article with what the viewer may know of its verdicts."""
+
+    id: int
+    position: int
+    text: str
+    start: int
+    end: int
+    kind: str
+    paragraph: int
+    version: int
+    status: str
+    """A key of :data:`LEAD_STATUSES` or :data:`REVIEWER_STATUSES`, or ``not_a_claim``."""
+    verdicts: int
+    """How many verdicts the unit has (a reviewer sees only their own: 0 or 1)."""
+    label_counts: tuple[tuple[str, int], ...] = ()
+    """``(label, count)`` in label order; leads only."""
+    final_label: str | None = None
+    """The adjudicated label; leads only."""
+    my_label: str | None = None
+
+    @property
+    def is_claim(self) -> bool:
+        return self.kind == "claim"
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    """An article with all its units in order, as the viewer may see them."""
+
+    id: int
+    title: str
+    source: str
+    url: str | None
+    published: date | None
+    collection_id: int
+    collection: str
+    needed: int
+    lead_view: bool
+    units: tuple[UnitView, ...] = field(default=())
+
+    @property
+    def claims(self) -> int:
+        return sum(unit.is_claim for unit in self.units)
+
+    def unit(self, claim_id: int) -> UnitView | None:
+        return next((unit for unit in self.units if unit.id == claim_id), None)
+
+    def neighbours(self, claim_id: int) -> tuple[UnitView | None, UnitView | None]:
+        """The units just before and just after ``claim_id``."""
+        for index, unit in enumerate(self.units):
+            if unit.id == claim_id:
+                before = self.units[index - 1] if index > 0 else None
+                after = self.units[index + 1] if index + 1 < len(self.units) else None
+                return before, after
+        return None, None
+
+
+def unit_status(kind: str, verdicts: int, distinct_labels: int, final_label: str | None, needed: int) -> str:
+    """A lead's status of one unit from its verdict counts."""
+    if kind != "claim":
+        return NOT_A_CLAIM
+    if final_label is not None:
+        return "final"
+    if distinct_labels > 1:
+        return "disagreed"
+    if verdicts == 0:
+        return "unreviewed"
+    return "agreed" if verdicts >= needed else "partial"
+
+
+def article_view(session: Session, actor: Actor, article_id: int) -> ArticleView:
+    """An article and every unit in order; a reviewer learns only their own verdicts."""
+    needed = needed_verdicts()
+    header = session.execute(
+        select(Article.id, Article.title, Article.source, Article.url, Article.published,
+               Article.collection_id, Collection.name, needed.c.needed)
+        .join(Collection, Collection.id == Article.collection_id)
+        .join(needed, needed.c.collection_id == Article.collection_id)
+        .where(Article.id == article_id)
+    ).one_or_none()
+    if header is None:
+        raise ArticleError(f"No article with id {article_id}; it may have been deleted.")
+    allowed = visible_collection_ids(session, actor)
+    if allowed is not None and header.collection_id not in allowed:
+        raise PermissionDenied("This article belongs to a collection you do not review.")
+    mine = (
+        select(Verdict.claim_id, Verdict.label)
+        .join(Claim, Claim.id == Verdict.claim_id)
+        .where(Claim.article_id == article_id, Verdict.reviewer_id == actor.id)
+        .subquery()
+    )
+    units = session.execute(
+        select(Claim.id, Claim.position, Claim.text, Claim.start_char, Claim.end_char, Claim.kind,
+               Claim.paragraph, Claim.version, mine.c.label, FinalVerdict.label)
+        .outerjoin(mine, mine.c.claim_id == Claim.id)
+        .outerjoin(FinalVerdict, FinalVerdict.claim_id == Claim.id)
+        .where(Claim.article_id == article_id)
+        .order_by(Claim.position)
+    ).all()
+    counts: dict[int, dict[str, int]] = {}
+    if actor.is_lead:
+        for claim_id, label, count in session.execute(
+            select(Verdict.claim_id, Verdict.label, func.count())
+            .join(Claim, Claim.id == Verdict.claim_id)
+            .where(Claim.article_id == article_id)
+            .group_by(Verdict.claim_id, Verdict.label)
+        ):
+            counts.setdefault(claim_id, {})[label] = count
+    views = []
+    for claim_id, position, text, start, end, kind, paragraph, version, my_label, final_label in units:
+        if actor.is_lead:
+            by_label = counts.get(claim_id, {})
+            total = sum(by_label.values())
+            status = unit_status(kind, total, len(by_label), final_label, header.needed)
+            label_counts = tuple((label, by_label[label]) for label in LABELS if label in by_label)
+        else:
+            total = int(my_label is not None)
+            status = NOT_A_CLAIM if kind != "claim" else ("mine" if my_label else "todo")
+            label_counts, final_label = (), None
+        views.append(
+            UnitView(
+                id=claim_id, position=position, text=text, start=start, end=end, kind=kind,
+                paragraph=paragraph, version=version, status=status, verdicts=total,
+                label_counts=label_counts, final_label=final_label, my_label=my_label,
+            )
+        )
+    return ArticleView(
+        id=header.id, title=header.title, source=header.source, url=header.url,
+        published=header.published, collection_id=header.collection_id, collection=header.name,
+        needed=int(header.needed), lead_view=actor.is_lead, units=tuple(views),
+    )
+
+
+# --- rendering (escaped HTML, no Streamlit) -----------------------------------------------------------
+
+
+KIND_COLOURS: dict[str, str] = {
+    "claim": "#1f6feb",
+    "title": "#6e40c9",
+    "heading": "#8250df",
+    "metadata": "#6e7781",
+    "boilerplate": "#afb8c1",
+    "embed": "#bf8700",
+}
+"""Border colour per kind of unit."""
+
+STATUS_COLOURS: dict[str, str] = {
+    "unreviewed": "#f6f8fa",
+    "partial": "#fff8c5",
+    "agreed": "#dafbe1",
+    "disagreed": "#ffebe9",
+    "final": "#ddf4ff",
+    "todo": "#f6f8fa",
+    "mine": "#dafbe1",
+    NOT_A_CLAIM: "transparent",
+}
+"""Background colour per status."""
+
+ARTICLE_CSS = """
+<style>
+.wb-article { font-size: 1.02rem; line-height: 1.9; max-width: 52rem; }
+.wb-article p { margin: 0 0 0.9rem 0; }
+.wb-unit { border-left: 3px solid; border-radius: 3px; padding: 0.05rem 0.3rem; margin-right: 0.15rem;
+  box-decoration-break: clone; -webkit-box-decoration-break: clone; }
+.wb-unit sup { font-size: 0.65rem; color: #57606a; margin-right: 0.25rem; font-variant-numeric: tabular-nums; }
+.wb-kind-title { font-size: 1.25rem; font-weight: 600; }
+.wb-kind-heading { font-weight: 600; }
+.wb-kind-metadata, .wb-kind-boilerplate, .wb-kind-embed { color: #57606a; font-size: 0.9rem; }
+.wb-kind-boilerplate { font-style: italic; }
+.wb-selected { outline: 2px solid #cf222e; outline-offset: 1px; }
+.wb-tag { font-size: 0.7rem; text-transform: uppercase; letter-spacing: 0.04em; color: #57606a; margin-left: 0.3rem; }
+.wb-legend { display: flex; flex-wrap: wrap; gap: 0.35rem 0.9rem; font-size: 0.8rem; margin: 0.2rem 0 0.8rem 0; color: #24292f; }
+.wb-legend span.wb-swatch { display: inline-block; width: 0.9rem; height: 0.9rem; border-radius: 3px;
+  vertical-align: -0.15rem; margin-right: 0.3rem; border: 1px solid #d0d7de; }
+.wb-legend span.wb-bar { display: inline-block; width: 0.25rem; height: 0.9rem; vertical-align: -0.15rem; margin-right: 0.3rem; }
+.wb-legend b { font-weight: 600; margin-right: 0.2rem; }
+</style>
+"""
+
+
+def safe_link(url: str | None) -> str | None:
+    """``url`` if it is an absolute http(s) link that may be shown as a link, else ``None``."""
+    if not url:
+        return None
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    if any(ch.isspace() or ord(ch) < 32 for ch in url):
+        return None
+    return url
+
+
+def unit_tooltip(unit: UnitView, lead_view: bool) -> str:
+    """What hovering a unit tells: number, kind, status and (for leads) the labels given."""
+    parts = [f"#{unit.position + 1}", KIND_TITLES.get(unit.kind, unit.kind)]
+    if unit.is_claim:
+        statuses = LEAD_STATUSES if lead_view else REVIEWER_STATUSES
+        parts.append(statuses.get(unit.status, unit.status))
+        if lead_view and unit.label_counts:
+            parts.append(", ".join(f"{LABEL_TITLES[label]} {count}" for label, count in unit.label_counts))
+        if lead_view and unit.final_label:
+            parts.append(f"final: {LABEL_TITLES[unit.final_label]}")
+        if not lead_view and unit.my_label:
+            parts.append(f"you: {LABEL_TITLES[unit.my_label]}")
+    elif unit.verdicts:
+        parts.append(f"{unit.verdicts} verdict(s) kept, not counted")
+    return " · ".join(parts)
+
+
+def unit_html(unit: UnitView, lead_view: bool, selected: bool = False) -> str:
+    """One unit as a coloured span; its text is escaped before any markup is added."""
+    classes = f"wb-unit wb-kind-{unit.kind} wb-status-{unit.status}" + (" wb-selected" if selected else "")
+    style = (
+        f"border-color: {KIND_COLOURS.get(unit.kind, '#6e7781')}; "
+        f"background: {STATUS_COLOURS.get(unit.status, 'transparent')};"
+    )
+    tag = "" if unit.is_claim else f'<span class="wb-tag">{html.escape(KIND_TITLES.get(unit.kind, unit.kind))}</span>'
+    return (
+        f'<span class="{classes}" style="{style}" title="{html.escape(unit_tooltip(unit, lead_view), quote=True)}">'
+        f"<sup>{unit.position + 1}</sup>{html.escape(unit.text)}{tag}</span>"
+    )
+
+
+def article_html(view: ArticleView, selected_id: int | None = None) -> str:
+    """The whole article as escaped HTML: units grouped into paragraphs, coloured by kind and status."""
+    paragraphs: list[list[str]] = []
+    last_paragraph: int | None = None
+    for unit in view.units:
+        if unit.paragraph != last_paragraph or not paragraphs:
+            paragraphs.append([])
+            last_paragraph = unit.paragraph
+        paragraphs[-1].append(unit_html(unit, view.lead_view, unit.id == selected_id))
+    body = "".join(f"<p>{' '.join(spans)}</p>" for spans in paragraphs) or "<p><em>This article has no units.</em></p>"
+    return f'{ARTICLE_CSS}<div class="wb-article">{body}</div>'
+
+
+def legend_html(lead_view: bool) -> str:
+    """The colour legend: kinds as border colours, statuses as backgrounds."""
+    statuses = LEAD_STATUSES if lead_view else REVIEWER_STATUSES
+    kinds = "".join(
+        f'<span><span class="wb-bar" style="background: {KIND_COLOURS[kind]}"></span>{html.escape(title)}</span>'
+        for kind, title in KIND_TITLES.items()
+    )
+    backgrounds = "".join(
+        f'<span><span class="wb-swatch" style="background: {STATUS_COLOURS[status]}"></span>{html.escape(title)}</span>'
+        for status, title in statuses.items()
+    )
+    return (
+        f'{ARTICLE_CSS}<div class="wb-legend"><b>Kind (left bar):</b>{kinds}</div>'
+        f'<div class="wb-legend"><b>Claim status (background):</b>{backgrounds}</div>'
+    )
+
+
+def header_html(view: ArticleView) -> str:
+    """The article's title and facts as escaped HTML; the URL is a link only if it is http(s)."""
+    facts = [html.escape(view.source)] if view.source else []
+    facts.append(f"collection {html.escape(view.collection)}")
+    if view.published:
+        facts.append(view.published.isoformat())
+    link = safe_link(view.url)
+    if link:
+        facts.append(
+            f'<a href="{html.escape(link, quote=True)}" target="_blank" rel="noopener noreferrer nofollow">'
+            f"{html.escape(urlsplit(link).netloc)}</a>"
+        )
+    elif view.url:
+        facts.append(f"URL (not a web link): {html.escape(view.url)}")
+    title = html.escape(view.title) if view.title.strip() else "<em>Untitled article</em>"
+    return (
+        '<div class="wb-header"><h2 style="margin: 0 0 0.2rem 0; font-weight: 650;">'
+        f"{title}</h2>"
+        f'<div style="color: #57606a; font-size: 0.9rem;">{" · ".join(facts)}</div></div>'
+    )
+
+
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")
+
+
+def markdown_escape(text: str) -> str:
+    """``text`` made literal for Streamlit labels and captions, which read Markdown."""
+    return MARKDOWN_SPECIALS.sub(r"\\\1", " ".join(text.split()))
+
+
+def snippet(text: str, limit: int = 80) -> str:
+    """``text`` on one line, cut to ``limit`` characters with an ellipsis."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+# --- fixing the extraction (leads) --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EditImpact:
+    """What merging or splitting would withdraw: the verdicts on the units whose text changes."""
+
+    units: int
+    verdicts: int
+    final_verdicts: int
+
+    def message(self) -> str:
+        if not self.verdicts and not self.final_verdicts:
+            return "No verdicts are affected."
+        parts = []
+        if self.verdicts:
+            parts.append(f"{self.verdicts} verdict{'s' if self.verdicts != 1 else ''}")
+        if self.final_verdicts:
+            parts.append(f"{self.final_verdicts} final verdict{'s' if self.final_verdicts != 1 else ''}")
+        where = "this unit" if self.units == 1 else "these units"
+        return (
+            f"{' and '.join(parts)} on {where} will be withdrawn, because the text they judged "
+            "changes. They stay in the history."
+        )
+
+
+def edit_impact(session: Session, claim_ids: list[int]) -> EditImpact:
+    """How many verdicts merging or splitting ``claim_ids`` would withdraw."""
+    verdicts = session.scalar(select(func.count()).select_from(Verdict).where(Verdict.claim_id.in_(claim_ids)))
+    finals = session.scalar(
+        select(func.count()).select_from(FinalVerdict).where(FinalVerdict.claim_id.in_(claim_ids))
+    )
+    return EditImpact(len(set(claim_ids)), verdicts or 0, finals or 0)
+
+
+def _locked_units(session: Session, claim_ids: list[int]) -> dict[int, Claim]:
+    units = session.scalars(
+        select(Claim)
+        .where(Claim.id.in_(claim_ids))
+        .order_by(Claim.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
+    found = {unit.id: unit for unit in units}
+    missing = [claim_id for claim_id in claim_ids if claim_id not in found]
+    if missing:
+        raise EditError(f"Unit {missing[0]} no longer exists: the article was changed. Reload it.")
+    return found
+
+
+def _check_version(unit: Claim, expected_version: int | None) -> None:
+    if expected_version is not None and unit.version != expected_version:
+        raise EditError(
+            f"Unit #{unit.position + 1} was changed by someone else since you loaded it. Reload the article."
+        )
+
+
+def _withdraw_all(session: Session, actor: Actor, unit: Claim, history_claim_id: int, reason: str) -> int:
+    """Withdraw verdicts and the final verdict on ``unit``, recording them on ``history_claim_id``."""
+    note = f"{reason} Text judged: {unit.text}"
+    withdrawn = withdraw_verdicts(
+        session, unit.id, actor_id=actor.id, reason=note, history_claim_id=history_claim_id
+    )
+    final = session.get(FinalVerdict, unit.id, with_for_update=True)
+    if final is not None:
+        session.add(
+            FinalVerdictHistory(
+                claim_id=history_claim_id,
+                actor_id=actor.id,
+                old_label=final.label,
+                new_label=None,
+                old_rationale=final.rationale,
+                new_rationale=note,
+            )
+        )
+        session.delete(final)
+        withdrawn += 1
+    session.flush()
+    return withdrawn
+
+
+def set_unit_kind(
+    session: Session, actor: Actor, claim_id: int, kind: str, *, expected_version: int | None = None
+) -> Claim:
+    """Mark a unit as a claim or as a kind of non-claim. Verdicts are kept (see the module docstring)."""
+    require_lead(actor, "fix how an article was split")
+    if kind not in CLAIM_KINDS:
+        raise EditError(f"Unknown kind {kind!r}: use one of {', '.join(CLAIM_KINDS)}.")
+    unit = _locked_units(session, [claim_id])[claim_id]
+    _check_version(unit, expected_version)
+    if unit.kind != kind:
+        unit.kind = kind
+        unit.version += 1
+        session.flush()
+    return unit
+
+
+def merge_units(
+    session: Session,
+    actor: Actor,
+    first_id: int,
+    second_id: int,
+    *,
+    expected_versions: tuple[int, int] | None = None,
+) -> Claim:
+    """Join two neighbouring units of one article into one; verdicts on both are withdrawn.
+
+    The merged unit keeps the first unit's id and paragraph, spans from the first's start to the
+    second's end (``text == article.text[start:end]``) and is a claim if either part was one.
+    """
+    require_lead(actor, "fix how an article was split")
+    if first_id == second_id:
+        raise EditError("Pick two different units to merge.")
+    units = _locked_units(session, [first_id, second_id])
+    first, second = units[first_id], units[second_id]
+    if expected_versions is not None:
+        _check_version(first, expected_versions[0])
+        _check_version(second, expected_versions[1])
+    if first.article_id != second.article_id:
+        raise EditError("Only units of the same article can be merged.")
+    if second.position < first.position:
+        first, second = second, first
+    if second.position != first.position + 1:
+        raise EditError(
+            f"Units #{first.position + 1} and #{second.position + 1} are not next to each other; "
+            "only neighbouring units can be merged."
+        )
+    article_text = session.scalar(select(Article.text).where(Article.id == first.article_id))
+    reason = (
+        f"Withdrawn by {actor.name}: units #{first.position + 1} and #{second.position + 1} were merged, "
+        "so the text changed."
+    )
+    _withdraw_all(session, actor, first, first.id, reason)
+    _withdraw_all(session, actor, second, first.id, reason)
+    # The second unit is deleted; its history would cascade away with it, so it moves to the merged unit.
+    for history in (VerdictHistory, FinalVerdictHistory):
+        session.execute(
+            update(history).where(history.claim_id == second.id).values(claim_id=first.id),
+            execution_options={"synchronize_session": False},
+        )
+    removed_position, article_id, end = second.position, second.article_id, second.end_char
+    merged_kind = "claim" if "claim" in (first.kind, second.kind) else first.kind
+    session.execute(delete(Claim).where(Claim.id == second.id), execution_options={"synchronize_session": False})
+    session.expunge(second)
+    session.execute(
+        update(Claim)
+        .where(Claim.article_id == article_id, Claim.position > removed_position)
+        .values(position=Claim.position - 1),
+        execution_options={"synchronize_session": False},
+    )
+    first.end_char = end
+    first.text = article_text[first.start_char:end]
+    first.kind = merged_kind
+    first.version += 1
+    session.flush()
+    return first
+
+
+def split_points(text: str) -> list[int]:
+    """Offsets inside ``text`` where a split leaves words whole: the start of every word but the first."""
+    return [match.start() for match in re.finditer(r"(?<=\s)\S", text)]
+
+
+def split_unit(
+    session: Session, actor: Actor, claim_id: int, at_offset: int, *, expected_version: int | None = None
+) -> tuple[Claim, Claim]:
+    """Cut a unit in two at ``at_offset`` (counted from the unit's first character).
+
+    Whitespace at the cut belongs to neither part. Both parts keep the unit's kind and paragraph;
+    the first keeps its id. Verdicts on the unit are withdrawn.
+    """
+    require_lead(actor, "fix how an article was split")
+    unit = _locked_units(session, [claim_id])[claim_id]
+    _check_version(unit, expected_version)
+    text = unit.text
+    if not 0 < at_offset < len(text):
+        raise EditError(f"Split inside the unit: pick an offset between 1 and {len(text) - 1}.")
+    head, rest = text[:at_offset].rstrip(), text[at_offset:]
+    tail = rest.lstrip()
+    _withdraw_all(
+        session,
+        actor,
+        unit,
+        unit.id,
+        f"Withdrawn by {actor.name}: unit #{unit.position + 1} was split in two, so the text changed.",
+    )
+    session.execute(
+        update(Claim)
+        .where(Claim.article_id == unit.article_id, Claim.position > unit.position)
+        .values(position=Claim.position + 1),
+        execution_options={"synchronize_session": False},
+    )
+    old_end = unit.end_char
+    unit.end_char = unit.start_char + len(head)
+    unit.text = head
+    unit.version += 1
+    second = Claim(
+        article_id=unit.article_id,
+        position=unit.position + 1,
+        text=tail,
+        start_char=unit.start_char + at_offset + (len(rest) - len(tail)),
+        end_char=old_end,
+        kind=unit.kind,
+        paragraph=unit.paragraph,
+        version=unit.version,
+    )
+    session.add(second)
+    session.flush()
+    return unit, second
+
+
+def check_units(session: Session, article_id: int) -> list[str]:
+    """Problems with an article's units (empty when sound): offsets, text, overlaps and order."""
+    article_text = session.scalar(select(Article.text).where(Article.id == article_id))
+    if article_text is None:
+        return [f"No article with id {article_id}."]
+    problems = []
+    previous: Claim | None = None
+    units = session.scalars(select(Claim).where(Claim.article_id == article_id).order_by(Claim.position))
+    for index, unit in enumerate(units):
+        if unit.position != index:
+            problems.append(f"unit {unit.id}: position {unit.position}, expected {index}")
+        if unit.text != article_text[unit.start_char:unit.end_char]:
+            problems.append(f"unit {unit.id}: text does not match the article at {unit.start_char}:{unit.end_char}")
+        if previous is not None and unit.start_char < previous.end_char:
+            problems.append(f"unit {unit.id}: overlaps or comes before unit {previous.id}")
+        previous = unit
+    return problems
+
+
+# --- import with a preview (leads) --------------------------------------------------------------------
+
+
+PASTED_SOURCE = "pasted text"
+
+
+def pasted_document(
+    text: str, title: str = "", url: str = "", published: date | None = None
+) -> Document:
+    """A Document from text pasted into the import page, checked like a file would be."""
+    check_article_text(PASTED_SOURCE, text)
+    url = url.strip()
+    if url and safe_link(url) is None:
+        raise InputError(f"{PASTED_SOURCE}: the URL must be an http:// or https:// link, not {url[:80]!r}.")
+    if len(url) > 2000:
+        raise InputError(f"{PASTED_SOURCE}: the URL is longer than 2,000 characters.")
+    return Document(
+        source=PASTED_SOURCE, text=text, title=title.strip()[:1000] or None, url=url or None, published=published
+    )
+
+
+def read_uploads(files: list[tuple[str, bytes]]) -> tuple[list[Document], list[str]]:
+    """Documents from uploaded ``(name, bytes)`` files and one message per file that cannot be read.
+
+    A bad file contributes nothing; the others are still read, as ``workbench ingest`` does.
+    """
+    documents: list[Document] = []
+    errors: list[str] = []
+    for name, data in files:
+        try:
+            documents.extend(read_upload(name, data))
+        except InputError as error:
+            errors.append(str(error))
+    return documents, errors
+
+
+@dataclass(frozen=True)
+class PreviewUnit:
+    kind: str
+    text: str
+    paragraph: int
+
+
+@dataclass(frozen=True)
+class DocumentPreview:
+    """One document as it would be imported: its title, units and whether it is already there."""
+
+    source: str
+    title: str
+    url: str | None
+    published: date | None
+    units: tuple[PreviewUnit, ...]
+    duplicate: bool
+
+    @property
+    def claims(self) -> int:
+        return sum(unit.kind == "claim" for unit in self.units)
+
+
+def preview_documents(
+    session: Session, documents: list[Document], collection: str, nlp, limit: int = PREVIEW_LIMIT
+) -> list[DocumentPreview]:
+    """How the first ``limit`` documents would be split, without writing anything."""
+    from workbench.extract import extract, normalise_text
+    from workbench.ingest import article_title
+
+    known: set[str] = set()
+    shown = documents[:limit]
+    texts = [normalise_text(document.text) for document in shown]
+    target = session.scalar(select(Collection.id).where(Collection.name == collection.strip()))
+    if target is not None:
+        known = set(
+            session.scalars(
+                select(Article.content_hash).where(
+                    Article.collection_id == target,
+                    Article.content_hash.in_({content_hash(text) for text in texts}),
+                )
+            )
+        )
+    previews = []
+    for document, text in zip(shown, texts):
+        extraction = extract(text, nlp)
+        previews.append(
+            DocumentPreview(
+                source=document.source,
+                title=article_title(document, extraction),
+                url=document.url,
+                published=document.published or extraction.published,
+                units=tuple(PreviewUnit(unit.kind, unit.text, unit.paragraph) for unit in extraction.units),
+                duplicate=content_hash(text) in known,
+            )
+        )
+    return previews
+
+
+def preview_html(preview: DocumentPreview) -> str:
+    """A preview's units as escaped HTML, coloured by kind like the article view."""
+    units = tuple(
+        UnitView(
+            id=index, position=index, text=unit.text, start=0, end=0, kind=unit.kind,
+            paragraph=unit.paragraph, version=1,
+            status="unreviewed" if unit.kind == "claim" else NOT_A_CLAIM, verdicts=0,
+        )
+        for index, unit in enumerate(preview.units)
+    )
+    view = ArticleView(
+        id=0, title=preview.title, source=preview.source, url=preview.url, published=preview.published,
+        collection_id=0, collection="", needed=1, lead_view=True, units=units,
+    )
+    return article_html(view)
+
+
+def import_documents(
+    database: Database, actor: Actor, documents: list[Document], collection: str = DEFAULT_COLLECTION, nlp=None
+) -> IngestReport:
+    """Store previewed documents (leads only), all in one transaction, as ``workbench ingest`` does."""
+    require_lead(actor, "import articles")
+    if not documents:
+        raise ArticleError("Nothing to import: paste some text or upload a file first.")
+    return ingest_documents(database, documents, collection, nlp)
