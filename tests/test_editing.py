@@ -8,19 +8,28 @@ import pytest
 from sqlalchemy import func, select
 
 from workbench.articles import (
+    EditImpact,
     EditError,
     check_units,
     edit_impact,
     merge_units,
     set_unit_kind,
     split_points,
+    split_preview,
     split_unit,
 )
 from workbench.auth import Actor, PermissionDenied, create_reviewer
 from workbench.db import Database
 from workbench.extract import load_pipeline
 from workbench.ingest import Document, ingest_documents
-from workbench.models import Article, Claim, FinalVerdict, FinalVerdictHistory, Verdict, VerdictHistory
+from workbench.models import (
+    Article,
+    Claim,
+    FinalVerdict,
+    FinalVerdictHistory,
+    Verdict,
+    VerdictHistory,
+)
 from workbench.verdicts import StaleClaim, save_verdict
 
 ARTICLE = (
@@ -78,6 +87,8 @@ def setup(db: Database):
     """An article with a headline and five claims, another article, three people, verdicts on every claim."""
     lead, ann, bob = people(db)
     article_id, other_id = ingest(db, ARTICLE, OTHER_ARTICLE)
+    with db.transaction() as session:  # the headline is a heading, whatever the extractor guessed
+        session.scalar(select(Claim).where(Claim.article_id == article_id, Claim.position == 0)).kind = "heading"
     for claim_id in claim_ids(db, article_id) + claim_ids(db, other_id):
         give(db, ann, claim_id, "supported", f"ann on {claim_id}")
         give(db, bob, claim_id, "disputed", f"bob on {claim_id}")
@@ -87,7 +98,7 @@ def setup(db: Database):
 def test_fixture_article_has_the_expected_units(setup):
     db, *_, article_id, _ = setup
     kinds = [unit.kind for unit in units(db, article_id)]
-    assert kinds[0] in ("title", "heading") and kinds[1:] == ["claim"] * 5
+    assert kinds == ["heading"] + ["claim"] * 5
     assert problems(db, article_id) == []
 
 
@@ -127,9 +138,8 @@ def test_setting_the_same_kind_changes_nothing(setup):
 
 def test_unknown_kind_is_refused(setup):
     db, lead, *_, article_id, _ = setup
-    with pytest.raises(EditError, match="Unknown kind"):
-        with db.transaction() as session:
-            set_unit_kind(session, lead, claim_ids(db, article_id)[0], "opinion")
+    with pytest.raises(EditError, match="Unknown kind"), db.transaction() as session:
+        set_unit_kind(session, lead, claim_ids(db, article_id)[0], "opinion")
 
 
 # --- merge ------------------------------------------------------------------------------------------------
@@ -233,9 +243,8 @@ def test_bad_merges_are_refused_and_change_nothing(setup, pick, message):
     first, second = pick(mine, other)
     before_units = [(u.id, u.text, u.start_char, u.end_char, u.position, u.version) for u in units(db, article_id)]
     before = verdict_rows(db)
-    with pytest.raises(EditError, match=message):
-        with db.transaction() as session:
-            merge_units(session, lead, first, second)
+    with pytest.raises(EditError, match=message), db.transaction() as session:
+        merge_units(session, lead, first, second)
     assert [(u.id, u.text, u.start_char, u.end_char, u.position, u.version) for u in units(db, article_id)] == before_units
     assert verdict_rows(db) == before
 
@@ -281,9 +290,8 @@ def test_split_cuts_a_unit_in_two_and_withdraws_only_its_verdicts(setup):
 def test_split_outside_the_unit_is_refused(setup, offset):
     db, lead, *_, article_id, _ = setup
     target = units(db, article_id)[1]
-    with pytest.raises(EditError, match="Split inside the unit"):
-        with db.transaction() as session:
-            split_unit(session, lead, target.id, offset)
+    with pytest.raises(EditError, match="Split inside the unit"), db.transaction() as session:
+        split_unit(session, lead, target.id, offset)
     assert units(db, article_id)[1].text == target.text
 
 
@@ -318,9 +326,8 @@ def test_reviewers_may_not_edit(setup, edit):
     db, _, ann, _, article_id, _ = setup
     ids = [unit.id for unit in units(db, article_id)]
     before = [(u.id, u.text, u.kind, u.version) for u in units(db, article_id)]
-    with pytest.raises(PermissionDenied, match="Only a lead"):
-        with db.transaction() as session:
-            edit(session, ann, ids)
+    with pytest.raises(PermissionDenied, match="Only a lead"), db.transaction() as session:
+        edit(session, ann, ids)
     assert [(u.id, u.text, u.kind, u.version) for u in units(db, article_id)] == before
 
 
@@ -331,9 +338,8 @@ def test_a_stale_verdict_form_is_refused_after_an_edit(setup, edit):
     loaded = units(db, article_id)[1]
     with db.transaction() as session:
         edit(session, lead, ids)
-    with pytest.raises(StaleClaim):
-        with db.transaction() as session:
-            save_verdict(session, ann, loaded.id, "disputed", "late", expected_version=loaded.version)
+    with pytest.raises(StaleClaim), db.transaction() as session:
+        save_verdict(session, ann, loaded.id, "disputed", "late", expected_version=loaded.version)
 
 
 def test_a_form_on_a_merged_away_unit_is_refused(setup):
@@ -341,9 +347,8 @@ def test_a_form_on_a_merged_away_unit_is_refused(setup):
     first, second = units(db, article_id)[1:3]
     with db.transaction() as session:
         merge_units(session, lead, first.id, second.id)
-    with pytest.raises(StaleClaim, match="no longer exists"):
-        with db.transaction() as session:
-            save_verdict(session, ann, second.id, "disputed", expected_version=second.version)
+    with pytest.raises(StaleClaim, match="no longer exists"), db.transaction() as session:
+        save_verdict(session, ann, second.id, "disputed", expected_version=second.version)
 
 
 # --- invariants under many edits ---------------------------------------------------------------------------
@@ -371,3 +376,37 @@ def test_random_edits_keep_units_consistent_and_other_articles_untouched(setup, 
             assert check_units(session, article_id) == []
     after = verdict_rows(db)
     assert {key: row for key, row in after.items() if key[0] in claim_ids(db, other_id)} == other_before
+
+
+# --- what the lead is told before withdrawing verdicts --------------------------------------------------
+
+
+def test_edit_impact_counts_and_words():
+    assert EditImpact(2, 0, 0).message() == "No verdicts are affected."
+    assert EditImpact(2, 2, 1).message().startswith("2 verdicts and 1 final verdict on these units will be withdrawn")
+    assert EditImpact(1, 1, 0).message().startswith("1 verdict on this unit will be withdrawn")
+
+
+def test_an_edit_refuses_when_verdicts_arrived_after_the_confirmation(setup):
+    db, lead, ann, _, article_id, _ = setup
+    unit = units(db, article_id)[1]
+    with db.transaction() as session:
+        agreed = edit_impact(session, [unit.id]).total
+    assert agreed == 2
+    with db.transaction() as session:
+        session.add(FinalVerdict(claim_id=unit.id, label="supported", rationale="", decided_by=lead.id))
+    with pytest.raises(EditError, match="2 verdicts and 1 final verdict"), db.transaction() as session:
+        split_unit(session, lead, unit.id, 4, withdrawals=agreed)
+    with pytest.raises(EditError, match="Verdicts changed meanwhile"), db.transaction() as session:
+        merge_units(session, lead, unit.id, units(db, article_id)[2].id, withdrawals=agreed + 2)
+    assert units(db, article_id)[1].text == unit.text
+    with db.transaction() as session:
+        split_unit(session, lead, unit.id, 4, withdrawals=3)
+    assert problems(db, article_id) == []
+
+
+def test_split_preview_shows_both_sides_of_the_cut():
+    text = "The minister said taxes rose by four percent in 2023 according to the office."
+    cut = text.index("according")
+    assert split_preview(text, cut, width=15) == "…percent in 2023 ‖ according to…"
+    assert split_preview("Short one", 6) == "Short ‖ one"

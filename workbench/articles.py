@@ -21,10 +21,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlsplit
 
-from sqlalchemy import Select, and_, case, delete, func, select, update
+from sqlalchemy import Select, case, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from workbench import LABEL_TITLES, LABELS
+from workbench.adjudication import clear_final_verdict
 from workbench.assignment import reviewable_collection_ids
 from workbench.auth import Actor, PermissionDenied, require_lead
 from workbench.db import Database
@@ -55,6 +56,8 @@ from workbench.verdicts import withdraw_verdicts
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 200
+JUDGED_TEXT_CHARS = 2_000
+"""How much of a withdrawn verdict's text its history note keeps."""
 PREVIEW_LIMIT = 20
 """Documents shown in an import preview; the rest are counted and imported but not previewed."""
 
@@ -407,6 +410,12 @@ class ArticleView:
     def claims(self) -> int:
         return sum(unit.is_claim for unit in self.units)
 
+    def status_counts(self) -> dict[str, int]:
+        """How many claims have each status, in legend order (statuses nobody has are left out)."""
+        statuses = LEAD_STATUSES if self.lead_view else REVIEWER_STATUSES
+        found = [unit.status for unit in self.units if unit.is_claim]
+        return {status: found.count(status) for status in statuses if status in found}
+
     def unit(self, claim_id: int) -> UnitView | None:
         return next((unit for unit in self.units if unit.id == claim_id), None)
 
@@ -664,17 +673,25 @@ class EditImpact:
     verdicts: int
     final_verdicts: int
 
-    def message(self) -> str:
-        if not self.verdicts and not self.final_verdicts:
-            return "No verdicts are affected."
+    @property
+    def total(self) -> int:
+        return self.verdicts + self.final_verdicts
+
+    def counted(self) -> str:
+        """E.g. "2 verdicts and 1 final verdict", or "no verdicts"."""
         parts = []
         if self.verdicts:
             parts.append(f"{self.verdicts} verdict{'s' if self.verdicts != 1 else ''}")
         if self.final_verdicts:
             parts.append(f"{self.final_verdicts} final verdict{'s' if self.final_verdicts != 1 else ''}")
+        return " and ".join(parts) or "no verdicts"
+
+    def message(self) -> str:
+        if not self.total:
+            return "No verdicts are affected."
         where = "this unit" if self.units == 1 else "these units"
         return (
-            f"{' and '.join(parts)} on {where} will be withdrawn, because the text they judged "
+            f"{self.counted()} on {where} will be withdrawn, because the text they judged "
             "changes. They stay in the history."
         )
 
@@ -710,28 +727,22 @@ def _check_version(unit: Claim, expected_version: int | None) -> None:
         )
 
 
-def _withdraw_all(session: Session, actor: Actor, unit: Claim, history_claim_id: int, reason: str) -> int:
-    """Withdraw verdicts and the final verdict on ``unit``, recording them on ``history_claim_id``."""
-    note = f"{reason} Text judged: {unit.text}"
-    withdrawn = withdraw_verdicts(
-        session, unit.id, actor_id=actor.id, reason=note, history_claim_id=history_claim_id
-    )
-    final = session.get(FinalVerdict, unit.id, with_for_update=True)
-    if final is not None:
-        session.add(
-            FinalVerdictHistory(
-                claim_id=history_claim_id,
-                actor_id=actor.id,
-                old_label=final.label,
-                new_label=None,
-                old_rationale=final.rationale,
-                new_rationale=note,
-            )
+def _check_withdrawals(session: Session, claim_ids: list[int], agreed: int | None) -> None:
+    """Refuse when more (or fewer) verdicts would be withdrawn than the lead was told and agreed to."""
+    if agreed is None:
+        return
+    impact = edit_impact(session, claim_ids)
+    if impact.total != agreed:
+        raise EditError(
+            f"Verdicts changed meanwhile: this edit would now withdraw {impact.counted()}. Check and confirm again."
         )
-        session.delete(final)
-        withdrawn += 1
-    session.flush()
-    return withdrawn
+
+
+def _withdraw_all(session: Session, actor: Actor, unit: Claim, reason: str) -> None:
+    """Withdraw the verdicts and the final verdict on ``unit``; history keeps them with ``reason``."""
+    note = f"{reason} Text judged: {snippet(unit.text, JUDGED_TEXT_CHARS)}"
+    withdraw_verdicts(session, unit.id, actor_id=actor.id, reason=note)
+    clear_final_verdict(session, actor, unit.id, note)
 
 
 def set_unit_kind(
@@ -757,11 +768,13 @@ def merge_units(
     second_id: int,
     *,
     expected_versions: tuple[int, int] | None = None,
+    withdrawals: int | None = None,
 ) -> Claim:
     """Join two neighbouring units of one article into one; verdicts on both are withdrawn.
 
     The merged unit keeps the first unit's id and paragraph, spans from the first's start to the
     second's end (``text == article.text[start:end]``) and is a claim if either part was one.
+    ``withdrawals``: how many verdicts the lead agreed to withdraw (see :func:`_check_withdrawals`).
     """
     require_lead(actor, "fix how an article was split")
     if first_id == second_id:
@@ -780,13 +793,14 @@ def merge_units(
             f"Units #{first.position + 1} and #{second.position + 1} are not next to each other; "
             "only neighbouring units can be merged."
         )
+    _check_withdrawals(session, [first.id, second.id], withdrawals)
     article_text = session.scalar(select(Article.text).where(Article.id == first.article_id))
     reason = (
         f"Withdrawn by {actor.name}: units #{first.position + 1} and #{second.position + 1} were merged, "
         "so the text changed."
     )
-    _withdraw_all(session, actor, first, first.id, reason)
-    _withdraw_all(session, actor, second, first.id, reason)
+    _withdraw_all(session, actor, first, reason)
+    _withdraw_all(session, actor, second, reason)
     # The second unit is deleted; its history would cascade away with it, so it moves to the merged unit.
     for history in (VerdictHistory, FinalVerdictHistory):
         session.execute(
@@ -816,8 +830,30 @@ def split_points(text: str) -> list[int]:
     return [match.start() for match in re.finditer(r"(?<=\s)\S", text)]
 
 
+def split_preview(text: str, at_offset: int, width: int = 32) -> str:
+    """Where a split at ``at_offset`` falls: the end of the first part ‖ the start of the second.
+
+    Each side shows at most ``width`` characters of whole words.
+    """
+    head = text[:at_offset].split()
+    tail = text[at_offset:].split()
+    shown_head: list[str] = []
+    while head and len(" ".join([head[-1], *shown_head])) <= width:
+        shown_head.insert(0, head.pop())
+    shown_tail: list[str] = []
+    while tail and len(" ".join([*shown_tail, tail[0]])) <= width:
+        shown_tail.append(tail.pop(0))
+    return f"{'…' if head else ''}{' '.join(shown_head)} ‖ {' '.join(shown_tail)}{'…' if tail else ''}"
+
+
 def split_unit(
-    session: Session, actor: Actor, claim_id: int, at_offset: int, *, expected_version: int | None = None
+    session: Session,
+    actor: Actor,
+    claim_id: int,
+    at_offset: int,
+    *,
+    expected_version: int | None = None,
+    withdrawals: int | None = None,
 ) -> tuple[Claim, Claim]:
     """Cut a unit in two at ``at_offset`` (counted from the unit's first character).
 
@@ -830,13 +866,13 @@ def split_unit(
     text = unit.text
     if not 0 < at_offset < len(text):
         raise EditError(f"Split inside the unit: pick an offset between 1 and {len(text) - 1}.")
+    _check_withdrawals(session, [unit.id], withdrawals)
     head, rest = text[:at_offset].rstrip(), text[at_offset:]
     tail = rest.lstrip()
     _withdraw_all(
         session,
         actor,
         unit,
-        unit.id,
         f"Withdrawn by {actor.name}: unit #{unit.position + 1} was split in two, so the text changed.",
     )
     session.execute(

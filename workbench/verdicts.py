@@ -77,7 +77,9 @@ def current_guideline_version(session: Session) -> int | None:
 
 
 def load_reviewable_claim(session: Session, claim_id: int, expected_version: int | None) -> Claim:
-    claim = session.get(Claim, claim_id)
+    # FOR SHARE: a lead's edit (FOR UPDATE) in flight is waited for and then seen, so a verdict
+    # can never land on text changed after the check; reviewers saving together do not block.
+    claim = session.get(Claim, claim_id, with_for_update={"read": True}, populate_existing=True)
     if claim is None:
         raise StaleClaim("This claim no longer exists: a lead has changed the article. Reload to continue.")
     if claim.kind != "claim":
@@ -204,13 +206,10 @@ def _record(
     session.flush()
 
 
-def withdraw_verdicts(
-    session: Session, claim_id: int, *, actor_id: int, reason: str, history_claim_id: int | None = None
-) -> int:
+def withdraw_verdicts(session: Session, claim_id: int, *, actor_id: int, reason: str) -> int:
     """Remove every verdict on a unit whose text a lead changed (merge, split); returns how many.
 
-    Each is kept in history as action ``edit`` with ``reason`` as its new note, recorded on
-    ``history_claim_id`` when given (the unit a deleted unit was merged into).
+    Each is kept in history as action ``edit``, with ``reason`` as its new note.
     """
     verdicts = session.scalars(
         select(Verdict).where(Verdict.claim_id == claim_id).order_by(Verdict.id).with_for_update()
@@ -218,7 +217,7 @@ def withdraw_verdicts(
     for verdict in verdicts:
         session.add(
             VerdictHistory(
-                claim_id=history_claim_id or claim_id,
+                claim_id=claim_id,
                 reviewer_id=verdict.reviewer_id,
                 actor_id=actor_id,
                 action="edit",
