@@ -1,0 +1,105 @@
+"""Split an article into units (claims, title, headings, chrome, ...) with exact offsets.
+
+>>> extraction = extract(" date 2022-11-29 Balenciaga Sues Its Producers\\nIt filed suit. It said so.")
+>>> [(unit.kind, unit.text) for unit in extraction.units]  # doctest: +NORMALIZE_WHITESPACE
+[('metadata', 'date 2022-11-29'), ('title', 'Balenciaga Sues Its Producers'),
+ ('claim', 'It filed suit.'), ('claim', 'It said so.')]
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from workbench.nlp import (
+    METADATA,
+    TITLE,
+    UNITS_KEY,
+    build_pipeline,
+    count_line_breaks,
+    doc_text,
+    make_doc,
+    metadata_date,
+)
+
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""C0 and C1 control characters other than tab and line feed."""
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A span of the article: a sentence-level claim, or a non-claim part of the page."""
+
+    text: str
+    """Exactly ``extraction.text[start:end]``."""
+    start: int
+    end: int
+    kind: str
+    """One of ``workbench.models.CLAIM_KINDS``."""
+    paragraph: int
+    """0-based index of the paragraph (line) the unit is in."""
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """An article's normalised text, its headline and date, and all of its units."""
+
+    text: str
+    """The normalised article text all offsets refer to."""
+    title: str | None
+    published: datetime.date | None
+    units: list[Unit]
+    """In order; every non-whitespace character of ``text`` is in exactly one unit."""
+
+
+def normalise_text(raw: str) -> str:
+    """CRLF and CR to LF, drop a leading BOM and control characters other than tab and LF."""
+    text = raw.replace("\r\n", "\n").replace("\r", "\n").removeprefix("\ufeff")
+    return _CONTROL_CHARACTERS.sub("", text)
+
+
+@lru_cache(maxsize=1)
+def load_pipeline() -> Language:
+    """The shared extraction pipeline (built once per process)."""
+    return build_pipeline()
+
+
+def extract(text: str, nlp: Language | None = None) -> Extraction:
+    """Normalise ``text`` and split it into units."""
+    pipeline = nlp or load_pipeline()
+    return _extraction(pipeline(make_doc(pipeline, normalise_text(text))))
+
+
+def extract_many(
+    texts: Iterable[str], nlp: Language | None = None, batch_size: int = 256
+) -> Iterator[Extraction]:
+    """``extract`` for many texts at once, streaming them through ``nlp.pipe``."""
+    pipeline = nlp or load_pipeline()
+    docs = (make_doc(pipeline, normalise_text(text)) for text in texts)
+    for doc in pipeline.pipe(docs, batch_size=batch_size):
+        yield _extraction(doc)
+
+
+def _extraction(doc: Doc) -> Extraction:
+    text = doc_text(doc)
+    units: list[Unit] = []
+    paragraph = 0
+    previous_end = 0
+    for span in doc.spans[UNITS_KEY]:
+        start, end = span.start_char, span.end_char
+        if units and count_line_breaks(text[previous_end:start]):
+            paragraph += 1
+        units.append(Unit(text[start:end], start, end, span.label_, paragraph))
+        previous_end = end
+    title = next((unit.text for unit in units if unit.kind == TITLE), None)
+    published = next(
+        (date for unit in units if unit.kind == METADATA if (date := metadata_date(unit.text))),
+        None,
+    )
+    return Extraction(text=text, title=title, published=published, units=units)
