@@ -71,7 +71,11 @@ def load_pipeline() -> Language:
 
 
 def extract(text: str, nlp: Language | None = None) -> Extraction:
-    """Normalise ``text`` and split it into units."""
+    """Normalise ``text`` and split it into units.
+
+    ``nlp`` defaults to ``load_pipeline()``; another pipeline needs the workbench components.
+    Texts longer than ``nlp.max_length`` (1,000,000 characters) raise spaCy's ValueError.
+    """
     pipeline = nlp or load_pipeline()
     return _extraction(pipeline(make_doc(pipeline, normalise_text(text))))
 
@@ -87,6 +91,7 @@ def extract_many(
 
 
 def _extraction(doc: Doc) -> Extraction:
+    """The units of a processed Doc; a line break between two units starts a paragraph."""
     text = doc_text(doc)
     units: list[Unit] = []
     paragraph = 0

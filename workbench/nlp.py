@@ -70,6 +70,8 @@ SUFFIX_ABBREVIATIONS = frozenset({
 """Abbreviations that may end a sentence (``... Pitt, Briggs & Co. It closed.``)."""
 
 TIME_ABBREVIATIONS = frozenset({"a.m", "p.m"})
+OPENING_TIME_MAX_WORDS = 3
+"""A time no longer than this (``At 5 a.m.``) opens a sentence rather than ending one."""
 
 # fmt: off
 TIME_ZONE_WORDS = frozenset({
@@ -114,17 +116,18 @@ _LIST_MARKER = re.compile(
 """An enumeration marker (``1.)``, ``2)``, ``• 9.``, ``a.``) before a capitalised item."""
 _LIST_AFTER_COLON = re.compile(r":\s+(?=(?:[•⁃▪‣◦]\s?)?(?:\d{1,3}|[a-z])(?:\.\)|[.)])\s+[A-Z])")
 
-_MONTH = (
-    r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_MONTH_NAMES = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
 )
 _DATE = re.compile(
     r"\b(?:(?P<iso_year>\d{4})-(?P<iso_month>\d{1,2})-(?P<iso_day>\d{1,2})"
-    rf"|{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})"
-    rf"|(?P<day_first>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH.replace('month', 'month_second')}"
-    r",?\s+(?P<year_last>\d{4}))\b",
+    rf"|(?P<month>{_MONTH_NAMES})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})"
+    rf"|(?P<day_first>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month_second>{_MONTH_NAMES})\.?,?"
+    r"\s+(?P<year_last>\d{4}))\b",
     re.IGNORECASE,
 )
+"""A date: ``2022-11-29``, ``Nov. 29, 2022`` or ``29 November 2022``."""
 _METADATA_LABEL = re.compile(
     r"\s*(?P<label>date|published|posted|first published|updated|last updated|modified)\b"
     r"\s*(?:on\b)?\s*:?",
@@ -156,6 +159,7 @@ def _succeeds(previous: str, label: str) -> bool:
 
 
 def count_line_breaks(text: str) -> int:
+    """How many line breaks ``text`` holds."""
     return text.count("\n") + text.count("\u2028") + text.count("\u2029")
 
 
@@ -192,8 +196,11 @@ def _list_items(text: str, line_starts: list[int]) -> tuple[list[int], set[int]]
     return starts, marker_dots
 
 
-def _is_capitalised(word: str) -> bool:
-    """Whether ``word`` (leading quotes and brackets removed) starts like a sentence does."""
+def _starts_like_sentence(word: str) -> bool:
+    """Whether ``word`` could open a sentence: not lower case (``iPhone`` aside), not a digit.
+
+    Leading quotes and brackets are skipped.
+    """
     word = word.lstrip(_OPENERS)
     if not word:
         return False
@@ -204,15 +211,14 @@ def _is_capitalised(word: str) -> bool:
 
 
 def _ends_after_period(word: str, following: str, sentence_so_far: str) -> bool:
-    """Whether a single ``.`` after ``word`` ends the sentence, given the next word."""
+    """Whether a single ``.`` after ``word`` ends the sentence, given a capitalised next word."""
     next_word = following.lstrip(_OPENERS)
-    if not _is_capitalised(following) or next_word[:1].isdigit():
-        return False
     key = word.lower()
     if key in PREFIX_ABBREVIATIONS:
         return False
     if key in TIME_ABBREVIATIONS:
-        return next_word not in TIME_ZONE_WORDS and len(sentence_so_far.split()) > 3
+        opening = len(sentence_so_far.split()) <= OPENING_TIME_MAX_WORDS
+        return not opening and next_word not in TIME_ZONE_WORDS
     if (
         key in SUFFIX_ABBREVIATIONS
         or _INITIALISM.match(word)
@@ -222,60 +228,61 @@ def _ends_after_period(word: str, following: str, sentence_so_far: str) -> bool:
     return True
 
 
+def _word_before(text: str, position: int) -> str:
+    """The whitespace-delimited word ending at ``position``, without quotes or brackets."""
+    match = _LAST_WORD.search(text, max(0, position - 64), position)
+    return match[0].strip(_OPENERS + _CLOSERS) if match else ""
+
+
+def _start_after(text: str, terminal: re.Match[str], sentence_start: int) -> int | None:
+    """Where the next sentence starts after ``terminal`` punctuation, or None if it goes on."""
+    following_at = terminal.end()
+    if following_at >= len(text) or count_line_breaks(terminal["space"]):
+        return None  # the end of the text, or a line break, ends the sentence anyway
+    following = _FIRST_WORD.match(text, following_at)[0]
+    if not _starts_like_sentence(following):
+        return None
+    term, term_start = terminal["term"], terminal.start("term")
+    if term[0] != ".":  # ! ? … and friends
+        if term[0] == "…" or (term == "!" and _word_before(text, term_start) in EXCLAMATION_NAMES):
+            return None
+        return following_at
+    if " " in term:  # spaced ellipsis: ". . ." goes on; ". . . ." ends the sentence
+        if term.count(".") < 4:
+            return None
+        attached = term_start > 0 and not text[term_start - 1].isspace()
+        return term_start + 2 if attached else following_at  # "word. . . . Next": after "word."
+    if len(term) == 3:
+        return None  # "..." goes on
+    if len(term) > 3:
+        return following_at  # "...." is an ellipsis and a full stop
+    sentence_so_far = text[max(sentence_start, _line_start(text, term_start)) : term_start]
+    if _ends_after_period(_word_before(text, term_start), following, sentence_so_far):
+        return following_at
+    return None
+
+
 def sentence_start_offsets(text: str) -> list[int]:
     """Character offsets (ascending, excluding 0) where a new sentence starts in ``text``."""
     starts: set[int] = set()
-    length = len(text)
-    metadata = _METADATA_PREFIX.match(text)
-    if metadata and metadata.end() < length and _is_capitalised(text[metadata.end()]):
-        starts.add(metadata.end())
+    dateline = _METADATA_PREFIX.match(text)
+    if dateline and dateline.end() < len(text) and _starts_like_sentence(text[dateline.end()]):
+        starts.add(dateline.end())
     line_starts = [len(text) - len(text.lstrip())]
     line_starts += [match.end() for match in _LINE_BREAK.finditer(text)]
     starts.update(line_starts)
     list_starts, marker_dots = _list_items(text, line_starts)
     starts.update(list_starts)
-    last_start = 0
-    for match in _TERMINAL.finditer(text):
-        space = match["space"]
-        following_at = match.end()
-        if following_at >= length or any(brk in space for brk in LINE_BREAKS):
+    sentence_start = 0
+    for terminal in _TERMINAL.finditer(text):
+        if terminal.start("term") in marker_dots:
             continue
-        term_start = match.start("term")
-        if term_start in marker_dots:
-            continue
-        term = match["term"]
-        following = _FIRST_WORD.match(text, following_at)[0]
-        if not _is_capitalised(following):
-            continue
-        if term[0] != ".":  # ! ? ‼ … and friends
-            if term[0] == "…" or (
-                term == "!" and _word_before(text, term_start) in EXCLAMATION_NAMES
-            ):
-                continue
-            starts.add(following_at)
-        elif " " in term:  # spaced ellipsis: ". . ." continues, ". . . ." ends
-            dots = term.count(".")
-            attached = term_start > 0 and not text[term_start - 1].isspace()
-            if dots == 4 and attached:
-                starts.add(term_start + 2)
-            elif dots >= 4:
-                starts.add(following_at)
-        elif len(term) >= 4:
-            starts.add(following_at)
-        elif len(term) < 3:
-            sentence_so_far = text[max(last_start, _line_start(text, term_start)) : term_start]
-            if _ends_after_period(_word_before(text, term_start), following, sentence_so_far):
-                starts.add(following_at)
-        if following_at in starts:
-            last_start = following_at
+        start = _start_after(text, terminal, sentence_start)
+        if start is not None:
+            starts.add(start)
+            sentence_start = start
     starts.discard(0)
     return sorted(starts)
-
-
-def _word_before(text: str, position: int) -> str:
-    """The whitespace-delimited word ending at ``position``, without quotes or brackets."""
-    match = _LAST_WORD.search(text, max(0, position - 64), position)
-    return match[0].strip(_OPENERS + _CLOSERS) if match else ""
 
 
 def make_doc(nlp: Language, text: str) -> Doc:
@@ -340,8 +347,8 @@ _PAGE_CHROME = re.compile(
     r"|read (?:more|next|also)\b.*|related:.*|see also:.*"
     r"|share(?: this)?(?: article| story| post)?|share on \w+|advertisement|sponsored(?: content)?"
     r"|(?:©|copyright\b|all rights reserved).*|click here\b.*|tags?:.*|filed under:.*"
-    r"|(?:photo|image|picture)s?(?: credit| source)?: .*|\(?(?:photo|image) (?:by|via|courtesy of) .*)"
-    r"[\s.!:…]*",
+    r"|(?:photo|image|picture)s?(?: credit| source)?: .*"
+    r"|\(?(?:photo|image) (?:by|via|courtesy of) .*)[\s.!:…]*",
     re.IGNORECASE,
 )
 """Navigation, prompts and credits: a whole line of these is boilerplate wherever it is."""
@@ -362,9 +369,7 @@ _BYLINE = re.compile(
     r"By\s+[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){1,3}(?:\s*(?:,|and|&|\|)\s*[^.!?]*)?[\s]*"
 )
 _EMBED = re.compile(
-    r"[—–-]\s*[^\n—–]{1,80}?\(@\w{1,15}\)\s*"
-    + _MONTH.replace("?P<month>", "?:")
-    + r"\s+\d{1,2},\s+\d{4}\s*\Z"
+    rf"[—–-]\s*[^\n—–]{{1,80}}?\(@\w{{1,15}}\)\s*(?:{_MONTH_NAMES})\.?\s+\d{{1,2}},\s+\d{{4}}\s*\Z"
     r"|A post shared by [^\n]{1,80}?\(@[\w.]{1,30}\)",
     re.IGNORECASE,
 )
@@ -392,6 +397,7 @@ class Block:
 
     @cached_property
     def words(self) -> int:
+        """How many whitespace-separated words the block has."""
         return len(self.text.split())
 
     @cached_property
@@ -452,16 +458,18 @@ def _pattern_kind(block: Block) -> str | None:
 
 
 def _looks_like_title(block: Block) -> bool:
+    """A headline: one short sentence, mostly capitalised, not ending like a sentence."""
     return (
         len(block.sentences) == 1
         and 2 <= block.words <= TITLE_MAX_WORDS
         and block.last_character not in ".:;,…"
-        and _is_capitalised(block.text)
+        and _starts_like_sentence(block.text)
         and block.capitalised_share >= 0.5
     )
 
 
 def _looks_like_navigation(block: Block) -> bool:
+    """Menu or section links: a few title-cased words without punctuation."""
     return (
         len(block.sentences) == 1
         and block.words <= NAVIGATION_MAX_WORDS
@@ -471,6 +479,7 @@ def _looks_like_navigation(block: Block) -> bool:
 
 
 def _looks_like_heading(block: Block) -> bool:
+    """A section heading: one short sentence without a full stop (a question is fine)."""
     first = block.text[:1]
     return (
         len(block.sentences) == 1
@@ -512,7 +521,7 @@ def _footer_start(blocks: list[Block]) -> int:
     return start
 
 
-def block_kinds(blocks: list[Block]) -> list[str]:
+def _block_kinds(blocks: list[Block]) -> list[str]:
     """The kind of each block; ``claim`` blocks become one unit per sentence.
 
     Reads the page top to bottom: a header (metadata, navigation, the one title), the body
@@ -522,6 +531,7 @@ def block_kinds(blocks: list[Block]) -> list[str]:
     kinds = [BOILERPLATE] * len(blocks)  # the footer keeps this
     title: str | None = None
     in_header = True
+    seen_claim = False
     for index, block in enumerate(blocks[:footer_start]):
         kind = _pattern_kind(block)
         if kind is None and title is not None and block.text.casefold() == title.casefold():
@@ -534,8 +544,9 @@ def block_kinds(blocks: list[Block]) -> list[str]:
             else:
                 in_header = False
         if kind is None:
-            between_paragraphs = CLAIM in kinds[:index] and index + 1 < footer_start
+            between_paragraphs = seen_claim and index + 1 < footer_start
             kind = HEADING if between_paragraphs and _looks_like_heading(block) else CLAIM
+            seen_claim = seen_claim or kind == CLAIM
         kinds[index] = kind
     return kinds
 
@@ -584,7 +595,7 @@ def classify_units(doc: Doc) -> Doc:
     """Store the article's units in ``doc.spans["units"]``, labelled with their kind."""
     blocks = _blocks(doc)
     units_by_block: list[list[Span]] = []
-    for index, (block, kind) in enumerate(zip(blocks, block_kinds(blocks))):
+    for index, (block, kind) in enumerate(zip(blocks, _block_kinds(blocks))):
         if kind == CLAIM:
             units_by_block.append([Span(doc, s.start, s.end, label=CLAIM) for s in block.sentences])
             continue
