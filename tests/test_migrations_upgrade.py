@@ -1,0 +1,138 @@
+"""Upgrading keeps every verdict: a database filled by the previous release is migrated to the next.
+
+For every consecutive pair of revisions (read from alembic's script directory), a database is
+built at the older one, filled with raw SQL that matches THAT revision's schema, upgraded to the
+newer one and then to head, and every row is compared through today's models. The newest
+revision is also filled and "upgraded" to itself, so the raw fixtures stay honest today.
+A new migration must add the raw INSERTs of the revision it replaces to ``FILLS``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pytest
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, select, text
+
+from teamkit import scratch_database
+from workbench.db import Database, alembic_config
+from workbench.models import Article, Claim, FinalVerdict, Reviewer, Verdict, VerdictHistory
+
+
+def revision_chain() -> list[str]:
+    """Every revision from the first to head."""
+    script = ScriptDirectory.from_config(alembic_config(create_engine("sqlite://")))
+    return [revision.revision for revision in reversed(list(script.walk_revisions()))]
+
+
+REVISIONS = revision_chain()
+UPGRADES = [(older, newer) for older, newer in zip(REVISIONS, REVISIONS[1:])] + [(REVISIONS[-1], REVISIONS[-1])]
+
+WHEN = datetime(2024, 5, 6, 7, 8, 9, 123456, tzinfo=timezone.utc)
+NOTES = ["", "Plain note.", "Ünïcödé — “quotes”, emoji 🧪, newline\nand tab\t.", "=SUM(A1:A2)", "<script>x</script>"]
+EVIDENCE = ['[]', '["https://example.org/a"]', '["https://example.org/a", "http://example.com/b?c=d&e=f"]']
+LABELS = ["supported", "disputed", "editorial_framing"]
+ARTICLE_TEXT = "First claim here. Second claim there. Third claim everywhere."
+SPANS = [(0, 17), (18, 37), (38, 62)]
+
+
+def stamp(dialect: str) -> object:
+    """A timestamp as the revision's DateTime(timezone=True) column stores it on ``dialect``."""
+    return WHEN.replace(tzinfo=None) if dialect == "sqlite" else WHEN
+
+
+def fill_0001(connection, dialect: str) -> None:
+    """Rows for revision 0001's schema, written with plain SQL (no models)."""
+    at = stamp(dialect)
+    run = lambda sql, rows: connection.execute(text(sql), rows)  # noqa: E731
+    run("INSERT INTO collection (id, name, reviewers_per_claim, created_at) VALUES (:id, :name, :per, :at)",
+        [{"id": 1, "name": "Old collection", "per": 2, "at": at}])
+    run("INSERT INTO reviewer (id, name, role, password_hash, active, failed_logins, locked_until, created_at) "
+        "VALUES (:id, :name, :role, :hash, :active, 0, NULL, :at)",
+        [{"id": i, "name": f"person {i}", "role": "lead" if i == 1 else "reviewer",
+          "hash": f"$argon2id$v=19$m=65536,t=3,p=4$old{i}", "active": i != 4, "at": at} for i in range(1, 5)])
+    run("INSERT INTO assignment (collection_id, reviewer_id, assigned_at) VALUES (1, :reviewer, :at)",
+        [{"reviewer": i, "at": at} for i in range(2, 5)])
+    run("INSERT INTO guideline (version, definitions, author_id, created_at) VALUES (1, :definitions, 1, :at)",
+        [{"definitions": '{"supported": "S", "disputed": "D", "editorial_framing": "E"}', "at": at}])
+    run("INSERT INTO article (id, collection_id, title, source, url, published, text, content_hash, imported_at) "
+        "VALUES (1, 1, 'Old article', 'old.txt', 'https://example.org/old', :published, :text, :hash, :at)",
+        [{"published": date(2024, 5, 1), "text": ARTICLE_TEXT, "hash": "0" * 64, "at": at}])
+    run("INSERT INTO claim (id, article_id, position, text, start_char, end_char, kind, paragraph, version) "
+        "VALUES (:id, 1, :position, :text, :start, :end, 'claim', 0, :version)",
+        [{"id": i + 1, "position": i, "text": ARTICLE_TEXT[s:e], "start": s, "end": e, "version": 1 + i % 2}
+         for i, (s, e) in enumerate(SPANS)])
+    verdicts = [
+        {"id": n + 1, "claim": claim, "reviewer": reviewer, "label": LABELS[(claim + reviewer) % 3],
+         "note": NOTES[n % len(NOTES)], "evidence": EVIDENCE[n % len(EVIDENCE)], "at": at}
+        for n, (claim, reviewer) in enumerate((c, r) for c in (1, 2, 3) for r in (2, 3, 4))
+    ]
+    run("INSERT INTO verdict (id, claim_id, reviewer_id, label, note, evidence, guideline_version, created_at, updated_at) "
+        "VALUES (:id, :claim, :reviewer, :label, :note, :evidence, 1, :at, :at)", verdicts)
+    run("INSERT INTO verdict_history (id, claim_id, reviewer_id, actor_id, action, old_label, new_label, "
+        "old_note, new_note, old_evidence, new_evidence, changed_at) "
+        "VALUES (:id, :claim, :reviewer, :reviewer, 'create', NULL, :label, NULL, :note, NULL, :evidence, :at)",
+        verdicts)
+    run("INSERT INTO final_verdict (claim_id, label, rationale, decided_by, created_at, updated_at) "
+        "VALUES (1, 'disputed', 'Lead decided.', 1, :at, :at)", [{"at": at}])
+    run("INSERT INTO final_verdict_history (id, claim_id, actor_id, old_label, new_label, old_rationale, "
+        "new_rationale, changed_at) VALUES (1, 1, 1, NULL, 'disputed', NULL, 'Lead decided.', :at)", [{"at": at}])
+
+
+FILLS: dict[str, Callable] = {"0001": fill_0001}
+
+
+def expected_verdicts() -> list[tuple]:
+    return [
+        (claim, reviewer, LABELS[(claim + reviewer) % 3], NOTES[n % len(NOTES)], json.loads(EVIDENCE[n % len(EVIDENCE)]), 1, WHEN)
+        for n, (claim, reviewer) in enumerate((c, r) for c in (1, 2, 3) for r in (2, 3, 4))
+    ]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", id="postgresql", marks=pytest.mark.postgres)])
+def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A database without any schema, on SQLite or on a scratch PostgreSQL database."""
+    with scratch_database(request.param, tmp_path) as database:
+        yield database
+
+
+def test_every_previous_revision_has_raw_fixtures() -> None:
+    missing = [older for older, _ in UPGRADES if older not in FILLS]
+    assert not missing, f"add raw INSERTs for revision(s) {missing} to FILLS before adding a migration after them"
+
+
+@pytest.mark.parametrize(("older", "newer"), UPGRADES, ids=[f"{o}-to-{n}" for o, n in UPGRADES])
+def test_upgrade_keeps_every_verdict(empty_database: Database, older: str, newer: str) -> None:
+    empty_database.upgrade(older)
+    with empty_database.engine.begin() as connection:
+        FILLS[older](connection, empty_database.dialect)
+    empty_database.upgrade(newer)
+    empty_database.upgrade("head")
+    assert empty_database.current_revision() == REVISIONS[-1]
+
+    with empty_database.session() as session:
+        verdicts = [
+            (v.claim_id, v.reviewer_id, v.label, v.note, v.evidence, v.guideline_version, v.created_at)
+            for v in session.scalars(select(Verdict).order_by(Verdict.id))
+        ]
+        history = [
+            (h.claim_id, h.reviewer_id, h.action, h.new_label, h.new_note, h.new_evidence, h.changed_at)
+            for h in session.scalars(select(VerdictHistory).order_by(VerdictHistory.id))
+        ]
+        claims = [(c.text, c.start_char, c.end_char, c.version) for c in session.scalars(select(Claim).order_by(Claim.id))]
+        article = session.scalar(select(Article))
+        reviewers = {r.name: (r.role, r.active, r.password_hash) for r in session.scalars(select(Reviewer))}
+        final = session.get(FinalVerdict, 1)
+
+    assert verdicts == expected_verdicts()
+    assert history == [(c, r, "create", label, note, evidence, WHEN) for c, r, label, note, evidence, _, _ in expected_verdicts()]
+    assert claims == [(ARTICLE_TEXT[s:e], s, e, 1 + i % 2) for i, (s, e) in enumerate(SPANS)]
+    assert all(article.text[s:e] == t for t, s, e, _ in claims)
+    assert article.published == date(2024, 5, 1)
+    assert reviewers["person 1"][0] == "lead" and reviewers["person 4"][1] is False
+    assert reviewers["person 2"][2] == "$argon2id$v=19$m=65536,t=3,p=4$old2"
+    assert (final.label, final.rationale) == ("disputed", "Lead decided.")
