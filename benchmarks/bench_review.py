@@ -1,0 +1,178 @@
+"""Review speed: save a verdict and show the next claim, with 100,000 claims in the database.
+
+Run by hand: ``python benchmarks/bench_review.py [--claims 100000] [--url URL]``.
+It fills a fresh SQLite file (or an empty database given with ``--url``, e.g. a scratch
+PostgreSQL database) with articles, claims, five reviewers and their verdicts, then times what
+one press of a label key costs the server in the review queue: save the verdict (with history),
+find the next claim, load it in context, the other reviewers' verdicts, the guidelines and the
+article's progress bar (the overall bar is counted when the page opens and then kept current by
+the page itself). It also times opening the queue: resuming where the reviewer left off and
+counting the overall progress.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import insert
+
+from workbench import LABELS
+from workbench.auth import Actor
+from workbench.db import Database
+from workbench.guidelines import current_guidelines
+from workbench.models import Article, Claim, Collection, Reviewer, Verdict, utcnow
+from workbench.review import (
+    article_progress,
+    claim_context,
+    claim_needs_reviewer,
+    next_claim_id,
+    others_verdicts,
+    overall_progress,
+    resume_cursor,
+    submit_verdict,
+)
+
+CLAIMS_PER_ARTICLE = 40
+SENTENCES_PER_PARAGRAPH = 4
+REVIEWERS = 5
+CHUNK = 20_000
+SENTENCE = "The minister said on Tuesday that unemployment had fallen by {n} per cent since last year."
+
+
+def fill(database: Database, n_claims: int, done_fraction: float, seed: int) -> None:
+    """Articles of 40 sentences in paragraphs of 4; reviewer 1 has labelled the first ``done_fraction``."""
+    rng = np.random.default_rng(seed)
+    now = utcnow()
+    n_articles = -(-n_claims // CLAIMS_PER_ARTICLE)
+    sentences = [SENTENCE.format(n=i) for i in range(CLAIMS_PER_ARTICLE)]
+    spans, offset, pieces = [], 0, []
+    for i, sentence in enumerate(sentences):
+        spans.append((offset, offset + len(sentence), i // SENTENCES_PER_PARAGRAPH))
+        separator = "\n\n" if (i + 1) % SENTENCES_PER_PARAGRAPH == 0 else " "
+        pieces.append(sentence + separator)
+        offset += len(sentence) + len(separator)
+    text = "".join(pieces)
+    with database.transaction() as session:
+        session.execute(insert(Collection), [{"id": 1, "name": "Benchmark", "created_at": now}])
+        session.execute(
+            insert(Reviewer),
+            [{"id": r + 1, "name": f"reviewer{r + 1}", "role": "reviewer", "created_at": now} for r in range(REVIEWERS)],
+        )
+        session.execute(
+            insert(Article),
+            [
+                {"id": a + 1, "collection_id": 1, "title": f"Article {a + 1}", "source": "bench", "text": text,
+                 "content_hash": f"{a:064x}", "imported_at": now}
+                for a in range(n_articles)
+            ],
+        )
+        for start in range(0, n_claims, CHUNK):
+            session.execute(
+                insert(Claim),
+                [
+                    {"id": c + 1, "article_id": c // CLAIMS_PER_ARTICLE + 1, "position": c % CLAIMS_PER_ARTICLE,
+                     "text": sentences[c % CLAIMS_PER_ARTICLE], "start_char": spans[c % CLAIMS_PER_ARTICLE][0],
+                     "end_char": spans[c % CLAIMS_PER_ARTICLE][1], "kind": "claim",
+                     "paragraph": spans[c % CLAIMS_PER_ARTICLE][2], "version": 1}
+                    for c in range(start, min(start + CHUNK, n_claims))
+                ],
+            )
+        done = int(n_claims * done_fraction)
+        verdicts = [(c + 1, 1) for c in range(done)]
+        for reviewer in range(2, REVIEWERS + 1):
+            chosen = rng.random(n_claims) < 0.4
+            verdicts.extend((int(c) + 1, reviewer) for c in np.flatnonzero(chosen))
+        labels = rng.integers(0, len(LABELS), len(verdicts))
+        for start in range(0, len(verdicts), CHUNK):
+            session.execute(
+                insert(Verdict),
+                [
+                    {"claim_id": claim, "reviewer_id": reviewer, "label": LABELS[label], "note": "",
+                     "evidence": [], "created_at": now, "updated_at": now}
+                    for (claim, reviewer), label in zip(verdicts[start : start + CHUNK], labels[start : start + CHUNK])
+                ],
+            )
+
+
+def timed(steps: dict[str, list[float]], name: str, call: Callable):
+    start = time.perf_counter()
+    result = call()
+    steps[name].append((time.perf_counter() - start) * 1000)
+    return result
+
+
+def label_one(database: Database, actor: Actor, claim_id: int, label: str, steps: dict[str, list[float]]) -> int | None:
+    """One key press in the queue: everything the server does between the press and the next claim."""
+    with database.transaction() as tx:
+        timed(steps, "save verdict", lambda: submit_verdict(tx, actor, claim_id, label, "", ""))
+    with database.session() as session:
+        cursor = timed(steps, "claim context", lambda: claim_context(session, claim_id)).cursor
+        next_id = timed(steps, "next claim", lambda: next_claim_id(session, actor, after=cursor))
+        timed(steps, "still needed", lambda: claim_needs_reviewer(session, actor, next_id))
+        context = timed(steps, "claim context", lambda: claim_context(session, next_id))
+        timed(steps, "others (blind)", lambda: others_verdicts(session, actor, next_id))
+        timed(steps, "guidelines", lambda: current_guidelines(session))
+        timed(steps, "article progress", lambda: article_progress(session, actor, context.article_id))
+    return next_id
+
+
+def percentile(values: list[float], q: float) -> float:
+    return float(np.percentile(values, q))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--claims", type=int, default=100_000)
+    parser.add_argument("--done", type=float, default=0.5, help="Fraction reviewer 1 has already labelled.")
+    parser.add_argument("--presses", type=int, default=300, help="Label key presses to time.")
+    parser.add_argument("--url", help="An empty database to fill (default: a fresh SQLite file).")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as folder:
+        database = Database(args.url or f"sqlite:///{Path(folder) / 'bench.db'}")
+        database.upgrade()
+        started = time.perf_counter()
+        fill(database, args.claims, args.done, args.seed)
+        with database.engine.connect() as connection:  # fresh statistics, as autovacuum would keep them
+            connection.exec_driver_sql("ANALYZE")
+            connection.commit()
+        print(f"{database.dialect}: filled {args.claims:,} claims in {time.perf_counter() - started:.1f} s")
+        actor = Actor(id=1, name="reviewer1", role="reviewer")
+
+        opening: dict[str, list[float]] = defaultdict(list)
+        for _ in range(20):
+            with database.session() as session:
+                cursor = timed(opening, "resume cursor", lambda: resume_cursor(session, actor))
+                claim_id = timed(opening, "first claim", lambda: next_claim_id(session, actor, after=cursor))
+                timed(opening, "overall progress", lambda: overall_progress(session, actor))
+        print("open the queue:")
+        for name, values in opening.items():
+            print(f"  {name:<17} p50 {statistics.median(values):7.2f} ms   max {max(values):7.2f} ms")
+
+        steps: dict[str, list[float]] = defaultdict(list)
+        totals = []
+        for press in range(args.presses):
+            start = time.perf_counter()
+            claim_id = label_one(database, actor, claim_id, LABELS[press % len(LABELS)], steps)
+            totals.append((time.perf_counter() - start) * 1000)
+            if claim_id is None:
+                break
+        print(
+            f"save + next claim, {len(totals)} presses: p50 {percentile(totals, 50):.2f} ms, "
+            f"p95 {percentile(totals, 95):.2f} ms, max {max(totals):.2f} ms"
+        )
+        for name, values in steps.items():
+            print(f"  {name:<17} p50 {percentile(values, 50):7.2f} ms   p95 {percentile(values, 95):7.2f} ms")
+        database.dispose()
+
+
+if __name__ == "__main__":
+    main()

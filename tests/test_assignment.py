@@ -1,0 +1,176 @@
+"""Assignments and the team: who may assign, what open collections mean, account activation."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from workbench.assignment import (
+    AssignmentError,
+    assign,
+    assigned_reviewer_ids,
+    assignments_by_reviewer,
+    collection_named,
+    collection_overview,
+    create_first_lead,
+    reviewable_collection_ids,
+    reviewer_named,
+    set_active,
+    set_assigned_reviewers,
+    set_reviewers_per_claim,
+    unassign,
+    verdict_counts,
+)
+from workbench.auth import Actor, AuthError, PermissionDenied, create_reviewer, sign_in
+from workbench.db import Database
+from workbench.ingest import Document, ingest_documents
+from workbench.models import Assignment, Collection, Reviewer
+
+
+def add_account(db: Database, name: str, role: str = "reviewer") -> Actor:
+    with db.transaction() as session:
+        return Actor.of(create_reviewer(session, name, None, role, actor=None))
+
+
+@pytest.fixture
+def team(db: Database) -> dict[str, Actor]:
+    return {name: add_account(db, name, role) for name, role in [("lena", "lead"), ("ana", "reviewer"), ("ben", "reviewer")]}
+
+
+def make_collection(db: Database, name: str, text: str = "One claim here. Another claim there.") -> int:
+    ingest_documents(db, [Document(source=f"{name}.txt", text=text)], collection=name)
+    with db.session() as session:
+        return collection_named(session, name).id
+
+
+def test_assign_is_idempotent_and_opens_the_collection_only_to_assignees(db, team):
+    story = make_collection(db, "story")
+    other = make_collection(db, "other")
+    with db.transaction() as session:
+        assert assign(session, story, [team["ana"].id, team["ana"].id], actor=team["lena"]) == [team["ana"].id]
+        assert assign(session, story, [team["ana"].id, team["ben"].id], actor=team["lena"]) == [team["ben"].id]
+    with db.transaction() as session:
+        assert assigned_reviewer_ids(session, story) == [team["ana"].id, team["ben"].id]
+        assert reviewable_collection_ids(session, team["ana"].id) == [story, other]
+        assert reviewable_collection_ids(session, team["lena"].id) == [other]
+        assert unassign(session, story, [team["ben"].id], actor=team["lena"]) == 1
+        assert reviewable_collection_ids(session, team["ben"].id) == [other]
+
+
+def test_set_assigned_reviewers_replaces_the_set(db, team):
+    story = make_collection(db, "story")
+    with db.transaction() as session:
+        set_assigned_reviewers(session, story, [team["ana"].id], actor=team["lena"])
+        set_assigned_reviewers(session, story, [team["ben"].id, team["lena"].id], actor=team["lena"])
+        assert assigned_reviewer_ids(session, story) == sorted([team["ben"].id, team["lena"].id])
+        set_assigned_reviewers(session, story, [], actor=team["lena"])
+        assert assigned_reviewer_ids(session, story) == []
+        assert reviewable_collection_ids(session, team["ana"].id) == [story]
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda s, c, a: assign(s, c, [a.id], actor=a),
+        lambda s, c, a: unassign(s, c, [a.id], actor=a),
+        lambda s, c, a: set_reviewers_per_claim(s, c, 2, actor=a),
+        lambda s, c, a: set_active(s, a.id, False, actor=a),
+    ],
+    ids=["assign", "unassign", "per-claim", "deactivate"],
+)
+def test_reviewers_cannot_reach_lead_actions(db, team, call):
+    story = make_collection(db, "story")
+    with pytest.raises(PermissionDenied, match="Only a lead"), db.transaction() as session:
+        call(session, story, team["ana"])
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Assignment)) == 0
+        assert session.get(Collection, story).reviewers_per_claim is None
+        assert session.get(Reviewer, team["ana"].id).active
+
+
+@pytest.mark.parametrize("value, stored", [(1, 1), (3, 3), (None, None)])
+def test_reviewers_per_claim_is_stored(db, team, value, stored):
+    story = make_collection(db, "story")
+    with db.transaction() as session:
+        set_reviewers_per_claim(session, story, value, actor=None)
+    with db.session() as session:
+        assert session.get(Collection, story).reviewers_per_claim == stored
+
+
+@pytest.mark.parametrize("value", [0, -1, 51])
+def test_reviewers_per_claim_out_of_range_is_refused(db, team, value):
+    story = make_collection(db, "story")
+    with pytest.raises(AssignmentError, match="between 1 and 50"), db.transaction() as session:
+        set_reviewers_per_claim(session, story, value, actor=team["lena"])
+
+
+def test_assigning_unknown_or_deactivated_reviewers_changes_nothing(db, team):
+    story = make_collection(db, "story")
+    with db.transaction() as session:
+        set_active(session, team["ben"].id, False, actor=team["lena"])
+    for reviewer_ids, message in [([team["ana"].id, 999], "No reviewer with id 999"), ([team["ana"].id, team["ben"].id], "deactivated")]:
+        with pytest.raises(AssignmentError, match=message), db.transaction() as session:
+            assign(session, story, reviewer_ids, actor=team["lena"])
+    with pytest.raises(AssignmentError, match="No collection with id"), db.transaction() as session:
+        assign(session, 12345, [team["ana"].id], actor=team["lena"])
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Assignment)) == 0
+
+
+def test_deactivation_guards(db, team):
+    with pytest.raises(AuthError, match="your own account"), db.transaction() as session:
+        set_active(session, team["lena"].id, False, actor=team["lena"])
+    with pytest.raises(AuthError, match="last active lead"), db.transaction() as session:
+        set_active(session, team["lena"].id, False, actor=None)
+    with db.transaction() as session:
+        set_active(session, team["ana"].id, False, actor=team["lena"])
+        assert not session.get(Reviewer, team["ana"].id).active
+        set_active(session, team["ana"].id, True, actor=team["lena"])
+        assert session.get(Reviewer, team["ana"].id).active
+
+
+def test_a_deactivated_reviewer_cannot_sign_in(db):
+    with db.transaction() as session:
+        create_reviewer(session, "lena", "password123", "lead", actor=None)
+        ana = create_reviewer(session, "ana", "password456", actor=None)
+        set_active(session, ana.id, False, actor=None)
+    with pytest.raises(AuthError, match="wrong password"):
+        sign_in(db, "ana", "password456")
+    with db.transaction() as session:
+        set_active(session, reviewer_named(session, "ANA").id, True, actor=None)
+    assert sign_in(db, "ana", "password456").name == "ana"
+
+
+def test_first_lead_only_on_an_empty_database(db):
+    actor = create_first_lead(db, "lena", "password123")
+    assert actor.is_lead and actor.name == "lena"
+    with pytest.raises(PermissionDenied, match="already has accounts"):
+        create_first_lead(db, "mallory", "password123")
+    with db.session() as session:
+        assert [r.name for r in session.scalars(select(Reviewer))] == ["lena"]
+
+
+def test_first_lead_with_a_bad_password_creates_nothing(db):
+    with pytest.raises(AuthError, match="at least 8"):
+        create_first_lead(db, "lena", "short")
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Reviewer)) == 0
+
+
+def test_overview_and_lookups(db, team):
+    story = make_collection(db, "story", "One claim here. Another claim there. A third claim.")
+    make_collection(db, "empty story", "Just one claim.")
+    with db.transaction() as session:
+        assign(session, story, [team["ben"].id, team["ana"].id], actor=None)
+        set_reviewers_per_claim(session, story, 2, actor=None)
+    with db.session() as session:
+        overview = {row.name: row for row in collection_overview(session)}
+        assert overview["story"].claims == 3 and overview["story"].articles == 1
+        assert overview["story"].assigned == ("ana", "ben") and overview["story"].reviewers_per_claim == 2
+        assert overview["empty story"].is_open and not overview["story"].is_open
+        assert assignments_by_reviewer(session) == {team["ana"].id: ["story"], team["ben"].id: ["story"]}
+        assert verdict_counts(session) == {}
+        with pytest.raises(AssignmentError, match="Known collections: empty story, story"):
+            collection_named(session, "nope")
+        with pytest.raises(AuthError, match="No reviewer called"):
+            reviewer_named(session, "nobody")

@@ -1,0 +1,223 @@
+"""The review queue page in Streamlit's AppTest, on SQLite and PostgreSQL: labelling, shortcuts,
+evidence validation, undo, back, skip, the end state, blind review, scope and role enforcement."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from streamlit.testing.v1 import AppTest
+
+from workbench.assignment import assign, set_active
+from workbench.auth import Actor, create_reviewer
+from workbench.db import Database
+from workbench.ingest import Document, ingest_documents
+from workbench.models import Article, Claim, Verdict, VerdictHistory
+from workbench.review import submit_verdict
+
+PAGE = Path(__file__).resolve().parent.parent / "workbench" / "app" / "pages" / "queue.py"
+FIRST = "Alpha is one. Beta is two.\n\nGamma is three."
+SECOND = "Delta is four. Epsilon is five."
+
+
+@pytest.fixture
+def world(db: Database, monkeypatch: pytest.MonkeyPatch) -> dict:
+    """Two articles, a lead and two reviewers; the app reads the same database."""
+    monkeypatch.setenv("WORKBENCH_DATABASE_URL", db.url)
+    with db.transaction() as session:
+        people = {
+            name: Actor.of(create_reviewer(session, name, None, role, actor=None))
+            for name, role in [("lena", "lead"), ("ana", "reviewer"), ("ben", "reviewer")]
+        }
+    documents = [
+        Document(source="first.txt", text=FIRST, title="First <script>alert('t')</script> story"),
+        Document(source="second.txt", text=SECOND, title="Second story"),
+    ]
+    articles = ingest_documents(db, documents).article_ids
+    with db.session() as session:
+        claims = list(
+            session.scalars(select(Claim.id).where(Claim.kind == "claim").order_by(Claim.article_id, Claim.position))
+        )
+    return {"db": db, "people": people, "articles": articles, "claims": claims}
+
+
+def open_queue(actor: Actor) -> AppTest:
+    app = AppTest.from_file(str(PAGE), default_timeout=30)
+    app.session_state["actor"] = actor
+    app.session_state["last_seen"] = time.time()
+    return app.run()
+
+
+def on_screen(app: AppTest) -> int | None:
+    return app.session_state["queue_current"]
+
+
+def verdicts(db: Database) -> dict[tuple[int, int], tuple[str, str, list[str]]]:
+    with db.session() as session:
+        return {
+            (v.claim_id, v.reviewer_id): (v.label, v.note, v.evidence) for v in session.scalars(select(Verdict))
+        }
+
+
+def html_of(app: AppTest) -> str:
+    return "\n".join(element.proto.body for element in app.get("html"))
+
+
+def note_and_evidence(app: AppTest, claim_id: int):
+    return app.text_area(key=f"note_{claim_id}_1"), app.text_area(key=f"evidence_{claim_id}_1")
+
+
+@pytest.mark.parametrize("label", ["supported", "disputed", "editorial_framing"])
+def test_a_label_saves_note_and_links_then_shows_the_next_claim(world, label):
+    ana, (first, second, *_) = world["people"]["ana"], world["claims"]
+    app = open_queue(ana)
+    assert not app.exception and on_screen(app) == first
+    note, evidence = note_and_evidence(app, first)
+    note.input("Checked the council minutes.")
+    evidence.input("https://example.org/minutes\nhttps://example.org/vote")
+    app.button(key=f"label_{label}").click().run()
+    assert not app.exception
+    assert verdicts(world["db"]) == {
+        (first, ana.id): (label, "Checked the council minutes.", ["https://example.org/minutes", "https://example.org/vote"])
+    }
+    assert on_screen(app) == second
+    next_note, next_evidence = note_and_evidence(app, second)
+    assert next_note.value == "" and next_evidence.value == ""
+    assert [toast.proto.body for toast in app.get("toast")] == [f"Saved: {label.replace('_', ' ').capitalize()}"]
+    assert [bar.proto.text for bar in app.get("progress")][0] == "Overall: 1 of 5 claims labelled by you"
+
+
+def test_keyboard_shortcuts_are_wired_to_the_buttons(world):
+    app = open_queue(world["people"]["ana"])
+    shortcuts = {button.key: button.proto.shortcut for button in app.button}
+    assert shortcuts == {
+        "label_supported": "1",
+        "label_disputed": "2",
+        "label_editorial_framing": "3",
+        "queue_back_button": "b",
+        "queue_skip_button": "s",
+        "queue_undo_button": "u",
+    }
+
+
+@pytest.mark.parametrize("link", ["javascript:alert(1)", "ftp://example.org/x", "example.org"])
+def test_a_bad_evidence_link_is_refused_and_the_input_kept(world, link):
+    ana, first = world["people"]["ana"], world["claims"][0]
+    app = open_queue(ana)
+    note, evidence = note_and_evidence(app, first)
+    note.input("My careful note")
+    evidence.input(link)
+    app.button(key="label_disputed").click().run()
+    assert verdicts(world["db"]) == {}
+    assert on_screen(app) == first
+    assert "http:// or https://" in app.error[0].value
+    note, evidence = note_and_evidence(app, first)
+    assert (note.value, evidence.value) == ("My careful note", link)
+
+
+def test_undo_withdraws_the_last_verdict_and_shows_its_claim_again(world):
+    ana, (first, second, *_) = world["people"]["ana"], world["claims"]
+    app = open_queue(ana)
+    assert app.button(key="queue_undo_button").disabled
+    app.button(key="label_supported").click().run()
+    app.button(key="label_disputed").click().run()
+    assert set(verdicts(world["db"])) == {(first, ana.id), (second, ana.id)}
+    app.button(key="queue_undo_button").click().run()
+    assert set(verdicts(world["db"])) == {(first, ana.id)}
+    assert on_screen(app) == second
+    app.button(key="queue_undo_button").click().run()
+    assert verdicts(world["db"]) == {} and on_screen(app) == first
+    with world["db"].session() as session:
+        actions = list(session.scalars(select(VerdictHistory.action).order_by(VerdictHistory.id)))
+    assert actions == ["create", "create", "delete", "delete"]
+    assert app.button(key="queue_undo_button").disabled
+
+
+def test_back_opens_the_previous_verdict_to_change_it(world):
+    ana, (first, second, third, *_) = world["people"]["ana"], world["claims"]
+    app = open_queue(ana)
+    app.button(key="label_supported").click().run()
+    app.button(key="label_supported").click().run()
+    app.button(key="queue_back_button").click().run()
+    assert on_screen(app) == second
+    assert "Your verdict: **Supported**" in app.info[0].value
+    assert app.button(key="label_supported").proto.type == "primary"
+    app.button(key="queue_back_button").click().run()
+    assert on_screen(app) == first
+    app.button(key="label_editorial_framing").click().run()
+    assert verdicts(world["db"])[(first, ana.id)][0] == "editorial_framing"
+    assert on_screen(app) == third, "after changing an earlier verdict the queue continues where it was"
+    with world["db"].session() as session:
+        assert session.scalar(select(VerdictHistory.action).order_by(VerdictHistory.id.desc()).limit(1)) == "update"
+
+
+def test_skip_then_the_end_state_offers_the_skipped_claims(world):
+    ana, claims = world["people"]["ana"], world["claims"]
+    app = open_queue(ana)
+    app.button(key="queue_skip_button").click().run()
+    assert on_screen(app) == claims[1]
+    for _ in claims[1:]:
+        app.button(key="label_supported").click().run()
+    assert on_screen(app) is None
+    assert "All caught up" in html_of(app)
+    app.button(key="queue_review_skipped").click().run()
+    assert on_screen(app) == claims[0]
+    app.button(key="label_disputed").click().run()
+    assert on_screen(app) is None and not any(button.key == "queue_review_skipped" for button in app.button)
+    assert len(verdicts(world["db"])) == len(claims)
+
+
+def test_blind_review_until_the_reviewer_has_given_a_verdict(world):
+    people, first = world["people"], world["claims"][0]
+    with world["db"].transaction() as session:
+        submit_verdict(session, people["ben"], first, "disputed", "ben's <b>secret</b> note")
+    app = open_queue(people["ana"])
+    assert on_screen(app) == first
+    assert "hidden until you give yours" in app.caption[-1].value
+    assert "secret" not in html_of(app)
+    app.button(key="label_supported").click().run()
+    app.button(key="queue_back_button").click().run()
+    assert on_screen(app) == first
+    assert "ben" in html_of(app) and "&#60;b&#62;secret&#60;/b&#62;" in html_of(app)
+
+    lead = open_queue(people["lena"])
+    assert on_screen(lead) == first
+    assert "Disputed" in html_of(lead) and "hidden" not in " ".join(c.value for c in lead.caption)
+
+
+def test_scope_limits_the_queue_to_one_article(world):
+    ana = world["people"]["ana"]
+    app = open_queue(ana)
+    app.selectbox(key="queue_article").select(world["articles"][1]).run()
+    assert on_screen(app) == world["claims"][3]
+    assert [bar.proto.text for bar in app.get("progress")] == ["Overall: 0 of 2 claims labelled by you"]
+
+
+def test_untrusted_titles_are_escaped(world):
+    app = open_queue(world["people"]["ana"])
+    page = html_of(app)
+    assert "First &#60;script&#62;alert&#40;&#39;t&#39;&#41;&#60;/script&#62; story" in page
+    assert "<script>alert" not in page
+
+
+def test_a_reviewer_with_no_open_collection_is_told_so(world):
+    people = world["people"]
+    with world["db"].transaction() as session:
+        collection_id = session.scalar(select(Article.collection_id).limit(1))
+        assign(session, collection_id, [people["ben"].id], actor=people["lena"])
+    app = open_queue(people["ana"])
+    assert "No collection is open to you" in app.warning[0].value
+    assert on_screen(app) is None
+    assert not any(button.key.startswith("label_") for button in app.button)
+
+
+def test_a_deactivated_reviewer_cannot_save_from_an_open_page(world):
+    ana, first = world["people"]["ana"], world["claims"][0]
+    app = open_queue(ana)
+    with world["db"].transaction() as session:
+        set_active(session, ana.id, False, actor=world["people"]["lena"])
+    app.button(key="label_supported").click().run()
+    assert verdicts(world["db"]) == {}
+    assert "actor" not in app.session_state

@@ -1,0 +1,119 @@
+"""The sign-in page in AppTest: the first lead on a fresh database, sign-in, throttling, no stored passwords."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from streamlit.testing.v1 import AppTest
+
+from workbench.auth import create_reviewer
+from workbench.db import Database
+from workbench.models import Reviewer, utcnow
+
+PAGE = Path(__file__).resolve().parent.parent / "workbench" / "app" / "pages" / "signin.py"
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def app_db(db: Database, monkeypatch: pytest.MonkeyPatch) -> Database:
+    monkeypatch.setenv("WORKBENCH_DATABASE_URL", db.url)
+    return db
+
+
+def open_page() -> AppTest:
+    return AppTest.from_file(str(PAGE), default_timeout=30).run()
+
+
+def submit(app: AppTest, label: str, **fields: str) -> AppTest:
+    for key, value in fields.items():
+        app.text_input(key=key).input(value)
+    next(button for button in app.button if button.label == label).click()
+    return app.run()
+
+
+def accounts(db: Database) -> list[tuple[str, str]]:
+    with db.session() as session:
+        return [(r.name, r.role) for r in session.scalars(select(Reviewer).order_by(Reviewer.id))]
+
+
+def no_password_kept(app: AppTest) -> bool:
+    return all(
+        PASSWORD not in str(app.session_state[key])
+        for key in ("signin_password", "first_password", "first_confirm")
+        if key in app.session_state
+    )
+
+
+def test_a_fresh_database_creates_the_first_lead(app_db):
+    app = open_page()
+    assert app.subheader[0].value == "Create the first lead account"
+    app = submit(app, "Create lead account", first_name="Lena", first_password=PASSWORD, first_confirm=PASSWORD)
+    assert not app.exception
+    actor = app.session_state["actor"]
+    assert (actor.name, actor.role) == ("Lena", "lead")
+    assert accounts(app_db) == [("Lena", "lead")]
+    with app_db.session() as session:
+        stored = session.scalar(select(Reviewer.password_hash))
+    assert stored.startswith("$argon2id$") and PASSWORD not in stored
+    assert no_password_kept(app)
+
+
+@pytest.mark.parametrize(
+    "name, password, confirm, message",
+    [
+        ("Lena", PASSWORD, PASSWORD + "x", "The two passwords differ"),
+        ("Lena", "short", "short", "at least 8 characters"),
+        ("<Lena>", PASSWORD, PASSWORD, "A reviewer name is"),
+    ],
+)
+def test_a_bad_first_account_is_refused(app_db, name, password, confirm, message):
+    app = submit(open_page(), "Create lead account", first_name=name, first_password=password, first_confirm=confirm)
+    assert message in app.error[0].value
+    assert "actor" not in app.session_state and accounts(app_db) == []
+
+
+@pytest.fixture
+def ana(app_db: Database) -> Database:
+    with app_db.transaction() as session:
+        create_reviewer(session, "lena", PASSWORD, "lead", actor=None)
+        create_reviewer(session, "ana", PASSWORD, actor=None)
+    return app_db
+
+
+def test_with_accounts_everyone_signs_in_and_nobody_can_claim_the_first_lead(ana):
+    app = open_page()
+    assert not app.subheader and [button.label for button in app.button] == ["Sign in"]
+    app = submit(app, "Sign in", signin_name="ANA", signin_password=PASSWORD)
+    actor = app.session_state["actor"]
+    assert (actor.name, actor.role) == ("ana", "reviewer")
+    assert no_password_kept(app)
+
+
+@pytest.mark.parametrize("name, password", [("ana", "wrong password"), ("nobody", PASSWORD), ("", "")])
+def test_a_wrong_sign_in_is_refused(ana, name, password):
+    app = submit(open_page(), "Sign in", signin_name=name, signin_password=password)
+    assert "actor" not in app.session_state
+    assert app.error[0].value in ("Unknown name or wrong password.", "Enter your name and password.")
+
+
+def test_repeated_wrong_passwords_are_slowed_down(ana):
+    app = open_page()
+    for _ in range(3):
+        app = submit(app, "Sign in", signin_name="ana", signin_password="wrong password")
+    with ana.transaction() as session:
+        reviewer = session.scalar(select(Reviewer).where(Reviewer.name == "ana"))
+        assert reviewer.failed_logins == 3 and reviewer.locked_until > utcnow()
+        reviewer.locked_until = utcnow() + timedelta(minutes=1)  # no race with a slow test machine
+    app = submit(app, "Sign in", signin_name="ana", signin_password=PASSWORD)
+    assert "Too many wrong passwords. Try again in" in app.error[0].value
+    assert "actor" not in app.session_state
+
+
+def test_the_reason_for_a_sign_out_is_shown(ana):
+    app = AppTest.from_file(str(PAGE), default_timeout=30)
+    app.session_state["signed_out_reason"] = "Your session expired. Please sign in again."
+    app.run()
+    assert app.info[0].value == "Your session expired. Please sign in again."

@@ -1,0 +1,404 @@
+"""Review queue: one claim at a time in its article, labelled from the keyboard."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from workbench import LABEL_TITLES, LABELS
+from workbench.app import common
+from workbench.auth import Actor
+from workbench.guidelines import current_guidelines
+from workbench.review import (
+    ClaimContext,
+    Progress,
+    QueueScope,
+    SavedVerdict,
+    article_progress,
+    articles_in_scope,
+    claim_context,
+    claim_needs_reviewer,
+    collections_in_scope,
+    next_claim_id,
+    others_verdicts,
+    overall_progress,
+    own_verdict,
+    previous_verdict,
+    resume_cursor,
+    submit_verdict,
+    undo,
+)
+
+SHORTCUTS = {label: str(number) for number, label in enumerate(LABELS, start=1)}
+UNDO_DEPTH = 50
+KEYBOARD_SCRIPT = """
+<script>
+(() => {
+  const doc = document;
+  if (doc.body.dataset.wbQueueKeys) return;
+  doc.body.dataset.wbQueueKeys = "1";
+  doc.addEventListener("keydown", (event) => {
+    const target = event.target;
+    const typing = target && (target.tagName === "TEXTAREA" || target.tagName === "INPUT" || target.isContentEditable);
+    if (typing && event.key === "Escape") { target.blur(); return; }
+    if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
+    const focus = { n: ".st-key-queue_note textarea", e: ".st-key-queue_evidence textarea" }[event.key.toLowerCase()];
+    const field = focus && doc.querySelector(focus);
+    if (field) { event.preventDefault(); field.focus(); }
+  }, true);
+})();
+</script>
+"""
+
+# Session state of this page.
+CURRENT = "queue_current"  # claim id on screen
+CURSOR = "queue_cursor"  # (article_id, position) the queue continues after
+REVISIT = "queue_revisit"  # verdict id when showing an earlier verdict (back)
+SKIPPED = "queue_skipped"  # claim ids skipped in this session
+UNDO = "queue_undo"  # SavedVerdict stack of this session
+OVERALL = "queue_overall"  # (scope, Progress): counted on full runs, kept current by the callbacks
+SCOPE_COLLECTION = "queue_collection"
+SCOPE_ARTICLE = "queue_article"
+
+
+def note_key(context: ClaimContext) -> str:
+    return f"note_{context.claim_id}_{context.version}"
+
+
+def evidence_key(context: ClaimContext) -> str:
+    return f"evidence_{context.claim_id}_{context.version}"
+
+
+def scope() -> QueueScope:
+    return QueueScope(
+        collection_id=st.session_state.get(SCOPE_COLLECTION),
+        article_id=st.session_state.get(SCOPE_ARTICLE),
+    )
+
+
+def restart_queue() -> None:
+    """A new scope: start again from the top of it."""
+    for key in (CURRENT, CURSOR, REVISIT, SKIPPED):
+        st.session_state.pop(key, None)
+
+
+def restart_for_collection() -> None:
+    st.session_state.pop(SCOPE_ARTICLE, None)
+    restart_queue()
+
+
+def count_in_overall(change: int) -> None:
+    """Keep the cached overall progress current without recounting 100,000 claims per key press."""
+    cached = st.session_state.get(OVERALL)
+    if cached is not None:
+        queue, progress = cached
+        st.session_state[OVERALL] = (queue, Progress(progress.done + change, progress.total))
+
+
+def refresh_overall(session, actor: Actor, queue: QueueScope) -> None:
+    """Count the overall progress afresh (on full runs: opening the page, changing the scope)."""
+    st.session_state[OVERALL] = (queue, overall_progress(session, actor, queue))
+
+
+def cached_overall(session, actor: Actor, queue: QueueScope) -> Progress:
+    cached = st.session_state.get(OVERALL)
+    if cached is None or cached[0] != queue:
+        refresh_overall(session, actor, queue)
+        cached = st.session_state[OVERALL]
+    return cached[1]
+
+
+# --- callbacks (they run before the page draws, so the next claim shows at once) ---------------------
+
+
+def on_label(label: str, context: ClaimContext) -> None:
+    note = st.session_state.get(note_key(context), "")
+    evidence = st.session_state.get(evidence_key(context), "")
+
+    def save(tx, actor: Actor) -> SavedVerdict:
+        return submit_verdict(tx, actor, context.claim_id, label, note, evidence, expected_version=context.version)
+
+    saved = common.run_action(save)
+    if saved is None:
+        return  # the error is shown; the note and links stay as typed
+    stack: list[SavedVerdict] = st.session_state.setdefault(UNDO, [])
+    stack.append(saved)
+    del stack[:-UNDO_DEPTH]
+    if st.session_state.get(REVISIT) is None:
+        st.session_state[CURSOR] = context.cursor
+    st.session_state[CURRENT] = None
+    st.session_state[REVISIT] = None
+    if saved.before is None:
+        count_in_overall(+1)
+    common.flash(f"Saved: {LABEL_TITLES[label]}")
+
+
+def on_skip(context: ClaimContext) -> None:
+    st.session_state.setdefault(SKIPPED, []).append(context.claim_id)
+    st.session_state[CURSOR] = context.cursor
+    st.session_state[CURRENT] = None
+
+
+def on_back() -> None:
+    actor: Actor = st.session_state["actor"]
+    with common.database().session() as read:
+        verdict = previous_verdict(read, actor, st.session_state.get(REVISIT))
+    if verdict is None:
+        common.flash("There is no earlier verdict to go back to.", "info")
+        return
+    st.session_state[CURRENT] = verdict.claim_id
+    st.session_state[REVISIT] = verdict.id
+
+
+def on_undo() -> None:
+    stack: list[SavedVerdict] = st.session_state.get(UNDO, [])
+    if not stack:
+        common.flash("Nothing to undo in this session.", "info")
+        return
+    saved = stack[-1]
+
+    def revert(tx, actor: Actor) -> int | None:
+        undo(tx, actor, saved)
+        verdict = own_verdict(tx, actor, saved.claim_id)
+        return verdict.id if verdict is not None else 0
+
+    restored = common.run_action(revert)
+    if restored is None:
+        return
+    stack.pop()
+    if saved.before is None:
+        count_in_overall(-1)
+    st.session_state[CURRENT] = saved.claim_id
+    st.session_state[REVISIT] = restored or None
+    common.flash("Undone: the claim is back on screen." if saved.before is None else "Undone: earlier verdict restored.")
+
+
+def on_leave_revisit() -> None:
+    st.session_state[CURRENT] = None
+    st.session_state[REVISIT] = None
+
+
+def on_review_skipped() -> None:
+    st.session_state[SKIPPED] = []
+    st.session_state[CURSOR] = None
+    st.session_state[CURRENT] = None
+
+
+# --- drawing ---------------------------------------------------------------------------------------
+
+
+def choose_claim(session, actor: Actor, queue: QueueScope) -> int | None:
+    """The claim to show: the one on screen while it still needs this reviewer, else the next."""
+    current = st.session_state.get(CURRENT)
+    if current is not None and (
+        st.session_state.get(REVISIT) is not None or claim_needs_reviewer(session, actor, current)
+    ):
+        return current
+    cursor = st.session_state.get(CURSOR) or resume_cursor(session, actor)
+    current = next_claim_id(session, actor, queue, after=cursor, exclude=st.session_state.get(SKIPPED, []))
+    st.session_state[CURRENT] = current
+    st.session_state[REVISIT] = None
+    return current
+
+
+def draw_context(context: ClaimContext) -> None:
+    e = common.escape_html
+    meta = [f'<span class="wb-chip">{e(context.collection_name)}</span>']
+    if context.source:
+        meta.append(f"<span>{common.safe_link(context.url, context.source)}</span>")
+    if context.published:
+        meta.append(f"<span>{context.published:%d %b %Y}</span>")
+    parts = [
+        f'<div class="wb-article-title">{e(context.title or "Untitled article")}</div>',
+        f'<div class="wb-meta">{"".join(meta)}</div>',
+        '<div class="wb-context">',
+    ]
+    if context.previous_unit:
+        parts.append(f'<div class="wb-neighbour">{e(context.previous_unit)}</div>')
+    before = ("… " if context.paragraph_truncated_before else "") + context.paragraph_before
+    after = context.paragraph_after + (" …" if context.paragraph_truncated_after else "")
+    parts.append(
+        f'<div class="wb-paragraph">{e(before)} <mark id="wb-claim">{e(context.claim_text)}</mark> {e(after)}</div>'
+    )
+    if context.next_unit:
+        parts.append(f'<div class="wb-neighbour">{e(context.next_unit)}</div>')
+    parts.append("</div>")
+    with st.container(border=True, key="queue_claim"):
+        st.html("".join(parts))
+
+
+def draw_others(session, actor: Actor, context: ClaimContext) -> None:
+    view = others_verdicts(session, actor, context.claim_id)
+    if view.hidden:
+        st.caption(":material/visibility_off: Other reviewers' verdicts stay hidden until you give yours.")
+        return
+    if not view.verdicts:
+        st.caption("No other reviewer has labelled this claim yet.")
+        return
+    with st.expander(f"Other reviewers ({len(view.verdicts)})", expanded=actor.is_lead):
+        for other in view.verdicts:
+            note = f' — <span class="wb-note">{common.escape_html(other.note)}</span>' if other.note else ""
+            links = " ".join(common.safe_link(url, "link") for url in other.evidence)
+            st.html(
+                f'<b>{common.escape_html(other.reviewer)}</b> '
+                f'<span class="wb-badge wb-badge-{other.label}">{LABEL_TITLES[other.label]}</span>{note} '
+                f'<span class="wb-small">{links}</span>'
+            )
+
+
+def draw_fields(context: ClaimContext, existing) -> None:
+    """Note and evidence; their keys carry the claim, so they empty themselves for the next claim."""
+    note_column, evidence_column = st.columns(2)
+    with note_column, st.container(key="queue_note"):
+        st.text_area(
+            "Note",
+            value=existing.note if existing is not None else "",
+            key=note_key(context),
+            height=90,
+            placeholder="Why? (optional)  ·  N to type here, Esc to leave",
+        )
+    with evidence_column, st.container(key="queue_evidence"):
+        st.text_area(
+            "Evidence links",
+            value="\n".join(existing.evidence or []) if existing is not None else "",
+            key=evidence_key(context),
+            height=90,
+            placeholder="https://… one per line  ·  E to type here",
+        )
+
+
+def draw_verdict_panel(session, actor: Actor, context: ClaimContext, existing) -> None:
+    definitions = current_guidelines(session).definitions
+    if existing is not None:
+        st.info(f"Your verdict: **{LABEL_TITLES[existing.label]}**. Press a label to change it.", icon=":material/undo:")
+    for label in LABELS:
+        st.button(
+            LABEL_TITLES[label],
+            key=f"label_{label}",
+            shortcut=SHORTCUTS[label],
+            on_click=on_label,
+            args=(label, context),
+            type="primary" if existing is not None and existing.label == label else "secondary",
+            width="stretch",
+        )
+        st.html(f'<div class="wb-definition">{common.escape_html(definitions[label])}</div>')
+    with st.container(horizontal=True, gap="small"):
+        st.button("Back", key="queue_back_button", shortcut="B", on_click=on_back, icon=":material/arrow_back:")
+        if existing is not None:
+            st.button("Queue", key="queue_return_button", shortcut="Q", on_click=on_leave_revisit, icon=":material/arrow_forward:")
+        else:
+            st.button("Skip", key="queue_skip_button", shortcut="S", on_click=on_skip, args=(context,), icon=":material/skip_next:")
+        st.button(
+            "Undo",
+            key="queue_undo_button",
+            shortcut="U",
+            on_click=on_undo,
+            icon=":material/undo:",
+            disabled=not st.session_state.get(UNDO),
+        )
+
+
+def draw_progress(session, actor: Actor, queue: QueueScope, context: ClaimContext | None) -> None:
+    overall = cached_overall(session, actor, queue)
+    st.progress(overall.fraction, text=f"Overall: {overall.done:,} of {overall.total:,} claims labelled by you")
+    if context is not None and queue.article_id is None:
+        article = article_progress(session, actor, context.article_id)
+        st.progress(article.fraction, text=f"This article: {article.done} of {article.total}")
+
+
+def draw_done(session, actor: Actor, queue: QueueScope) -> None:
+    skipped = st.session_state.get(SKIPPED, [])
+    overall = cached_overall(session, actor, queue)
+    with st.container(border=True):
+        st.html(
+            '<div class="wb-done"><div class="wb-done-icon">✓</div><h2>All caught up</h2>'
+            f"<p>You have labelled {overall.done:,} claim{'s' if overall.done != 1 else ''} here. "
+            "Nothing else needs you right now.</p></div>"
+        )
+        with st.container(horizontal=True, horizontal_alignment="center"):
+            if skipped:
+                st.button(
+                    f"Review the {len(skipped)} skipped claim{'s' if len(skipped) != 1 else ''}",
+                    key="queue_review_skipped",
+                    on_click=on_review_skipped,
+                    type="primary",
+                )
+            st.button("Back to my last verdict", key="queue_back_button", shortcut="B", on_click=on_back, icon=":material/arrow_back:")
+            st.page_link(common.PAGES_DIR / "my_verdicts.py", label="My verdicts", icon=":material/history:")
+
+
+@st.fragment
+def workspace() -> None:
+    """Everything that changes per claim; reruns alone, so saving never redraws the whole page."""
+    with common.page_session() as session:
+        actor = common.current_actor()
+        if actor is None:
+            st.rerun()
+        queue = scope()
+        common.show_flash()
+        claim_id = choose_claim(session, actor, queue)
+        context = claim_context(session, claim_id) if claim_id is not None else None
+        if claim_id is not None and context is None:  # removed by a lead's edit just now
+            st.session_state[CURRENT] = None
+            st.rerun(scope="fragment")
+        if context is None:
+            draw_done(session, actor, queue)
+            return
+        revisiting = st.session_state.get(REVISIT) is not None
+        existing = own_verdict(session, actor, context.claim_id) if revisiting else None
+        left, right = st.columns([1.9, 1], gap="large")
+        with left:
+            if revisiting:
+                st.caption(":material/history: Going back over your earlier verdicts. **Q** returns to the queue.")
+            draw_context(context)
+            draw_fields(context, existing)
+            draw_others(session, actor, context)
+        with right:
+            draw_progress(session, actor, queue, context)
+            draw_verdict_panel(session, actor, context, existing)
+            st.html(
+                '<div class="wb-keys"><kbd>1</kbd> <kbd>2</kbd> <kbd>3</kbd> label · <kbd>N</kbd> note · '
+                "<kbd>E</kbd> evidence · <kbd>Esc</kbd> leave a field · <kbd>S</kbd> skip · <kbd>B</kbd> back · "
+                "<kbd>U</kbd> undo</div>"
+            )
+
+
+def draw_header(session, actor: Actor) -> None:
+    """The page title and the scope filters (a change of scope restarts the queue)."""
+    collections = collections_in_scope(session, actor)
+    names = {collection_id: name for collection_id, name, _ in collections}
+    if st.session_state.get(SCOPE_COLLECTION) not in (None, *names):
+        st.session_state.pop(SCOPE_COLLECTION)
+    title, collection_column, article_column = st.columns([1.5, 1, 1.4], vertical_alignment="bottom")
+    title.title("Review queue", anchor=False)
+    collection_column.selectbox(
+        "Collection",
+        [None, *names],
+        format_func=lambda value: "All my collections" if value is None else names[value],
+        key=SCOPE_COLLECTION,
+        on_change=restart_for_collection,
+    )
+    articles = dict(articles_in_scope(session, actor, st.session_state.get(SCOPE_COLLECTION)))
+    if st.session_state.get(SCOPE_ARTICLE) not in (None, *articles):
+        st.session_state.pop(SCOPE_ARTICLE)
+    article_column.selectbox(
+        "Article",
+        [None, *articles],
+        format_func=lambda value: "All articles" if value is None else (articles[value] or f"Article {value}")[:90],
+        key=SCOPE_ARTICLE,
+        on_change=restart_queue,
+    )
+    if not collections:
+        st.warning("No collection is open to you. Ask a lead to assign you one.", icon=":material/info:")
+    elif all(is_open for _, _, is_open in collections):
+        st.caption("No collection is assigned to you, so you see every collection nobody is assigned to.")
+
+
+common.load_style()
+st.html(KEYBOARD_SCRIPT, unsafe_allow_javascript=True)
+with common.page_session() as page_session:
+    me = common.current_actor()
+    if me is None:
+        st.stop()
+    draw_header(page_session, me)
+    refresh_overall(page_session, me, scope())
+    workspace()

@@ -1,0 +1,102 @@
+"""Sign in; on a fresh database, create the first lead account instead."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from workbench.app import common
+from workbench.assignment import create_first_lead
+from workbench.auth import MIN_PASSWORD_LENGTH, has_accounts, sign_in
+from workbench.errors import WorkbenchError
+
+LOGO = (
+    '<svg width="44" height="44" viewBox="0 0 24 24" fill="none" stroke="#c53030" stroke-width="2" '
+    'stroke-linecap="round" aria-hidden="true"><circle cx="10.5" cy="10.5" r="6.5"/>'
+    '<path d="M15.5 15.5 21 21"/><path d="m7.8 10.6 1.9 1.9 3.6-3.7"/></svg>'
+)
+
+
+def forget_passwords() -> None:
+    """Passwords never outlive the click that used them."""
+    for key in ("signin_password", "first_password", "first_confirm"):
+        if key in st.session_state:
+            st.session_state[key] = ""
+
+
+def on_sign_in() -> None:
+    name = st.session_state.get("signin_name", "")
+    password = st.session_state.get("signin_password", "")
+    forget_passwords()
+    if not name.strip() or not password:
+        common.flash("Enter your name and password.", "error")
+        return
+    try:
+        actor = sign_in(common.database(), name, password)
+    except WorkbenchError as error:
+        common.flash(str(error), "error")
+        return
+    common.sign_in_as(actor)
+
+
+def on_create_first_lead() -> None:
+    name = st.session_state.get("first_name", "")
+    password = st.session_state.get("first_password", "")
+    confirm = st.session_state.get("first_confirm", "")
+    forget_passwords()
+    if password != confirm:
+        common.flash("The two passwords differ. Type them again.", "error")
+        return
+    try:
+        actor = create_first_lead(common.database(), name, password)
+    except WorkbenchError as error:
+        common.flash(str(error), "error")
+        return
+    common.sign_in_as(actor)
+
+
+def draw_first_lead_form() -> None:
+    st.subheader("Create the first lead account", anchor=False)
+    st.caption(
+        "This workbench has no accounts yet. The first account is a lead: it adds reviewers, "
+        "assigns work and adjudicates."
+    )
+    with st.form("first_lead", border=False):
+        st.text_input("Your name", key="first_name", autocomplete="username")
+        st.text_input(
+            "Password",
+            type="password",
+            key="first_password",
+            autocomplete="new-password",
+            help=f"At least {MIN_PASSWORD_LENGTH} characters.",
+        )
+        st.text_input("Password again", type="password", key="first_confirm", autocomplete="new-password")
+        st.form_submit_button(
+            "Create lead account", type="primary", on_click=on_create_first_lead, width="stretch"
+        )
+
+
+def draw_sign_in_form() -> None:
+    with st.form("sign_in", border=False):
+        st.text_input("Name", key="signin_name", autocomplete="username")
+        st.text_input("Password", type="password", key="signin_password", autocomplete="current-password")
+        st.form_submit_button("Sign in", type="primary", on_click=on_sign_in, width="stretch")
+    st.caption("No account? Ask a lead to add you.")
+
+
+common.load_style()
+with common.page_session() as page_session:
+    _, middle, _ = st.columns([1, 1.1, 1])
+    with middle:
+        st.html(
+            f'<div class="wb-brand">{LOGO}<h1>Workbench</h1>'
+            "<p>Fact-checking, one claim at a time.</p></div>"
+        )
+        with st.container(border=True):
+            reason = st.session_state.pop("signed_out_reason", None)
+            if reason:
+                st.info(reason, icon=":material/info:")
+            common.show_flash()
+            if has_accounts(page_session):
+                draw_sign_in_form()
+            else:
+                draw_first_lead_form()

@@ -1,0 +1,153 @@
+"""Accounts and assignments from the command line: ``workbench reviewers …`` and ``workbench assign``.
+
+The command line is run by the server's operator, so it may do what a lead may do.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from workbench.assignment import (
+    assign,
+    assignments_by_reviewer,
+    collection_named,
+    reviewer_named,
+    set_active,
+    set_reviewers_per_claim,
+    unassign,
+)
+from workbench.auth import create_reviewer, list_reviewers, set_password
+from workbench.cli.common import database_from
+from workbench.models import ROLES
+
+
+def read_password(from_stdin: bool, prompt: str = "Password") -> str:
+    """A password from the first line of stdin, or typed twice at a hidden prompt."""
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise click.ClickException("No password on stdin.")
+        return password
+    return click.prompt(prompt, hide_input=True, confirmation_prompt=True)
+
+
+def parse_per_claim(value: str | None) -> int | None:
+    if value is None or value.lower() == "all":
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise click.BadParameter("a number of reviewers, or 'all'", param_hint="--per-claim") from None
+
+
+@click.group()
+def reviewers() -> None:
+    """Add, list and manage reviewer and lead accounts."""
+
+
+@reviewers.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(ROLES), default="reviewer", show_default=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+@click.pass_context
+def add_reviewer(ctx: click.Context, name: str, role: str, password_stdin: bool) -> None:
+    """Add an account. The first account ever created is always a lead."""
+    password = read_password(password_stdin)
+    with database_from(ctx).transaction() as session:
+        reviewer = create_reviewer(session, name, password, role, actor=None)
+        created = (reviewer.name, reviewer.role)
+    click.echo(f"Added {created[1]} {created[0]}.")
+
+
+@reviewers.command("list")
+@click.option("--all", "show_all", is_flag=True, help="Include deactivated accounts.")
+@click.pass_context
+def list_accounts(ctx: click.Context, show_all: bool) -> None:
+    """List accounts: name, role, status and assigned collections."""
+    with database_from(ctx).session() as session:
+        accounts = [r for r in list_reviewers(session) if show_all or r.active]
+        assigned = assignments_by_reviewer(session)
+        if not accounts:
+            click.echo("No accounts yet. Add one with: workbench reviewers add NAME --role lead", err=True)
+            return
+        width = max(len(r.name) for r in accounts)
+        for reviewer in accounts:
+            status = "active" if reviewer.active else "deactivated"
+            collections = ", ".join(assigned.get(reviewer.id, [])) or "-"
+            click.echo(f"{reviewer.name:<{width}}  {reviewer.role:<8}  {status:<11}  {collections}")
+
+
+@reviewers.command("set-password")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+@click.pass_context
+def set_account_password(ctx: click.Context, name: str, password_stdin: bool) -> None:
+    """Set a new password for an account (and lift any sign-in lock)."""
+    password = read_password(password_stdin, "New password")
+    with database_from(ctx).transaction() as session:
+        reviewer = reviewer_named(session, name)
+        set_password(session, reviewer.id, password, actor=None)
+        shown = reviewer.name
+    click.echo(f"Password of {shown} changed.")
+
+
+@reviewers.command("deactivate")
+@click.argument("name")
+@click.pass_context
+def deactivate(ctx: click.Context, name: str) -> None:
+    """Stop an account from signing in; its verdicts are kept."""
+    with database_from(ctx).transaction() as session:
+        reviewer = set_active(session, reviewer_named(session, name).id, False, actor=None)
+        shown = reviewer.name
+    click.echo(f"{shown} deactivated.")
+
+
+@reviewers.command("activate")
+@click.argument("name")
+@click.pass_context
+def activate(ctx: click.Context, name: str) -> None:
+    """Let a deactivated account sign in again."""
+    with database_from(ctx).transaction() as session:
+        reviewer = set_active(session, reviewer_named(session, name).id, True, actor=None)
+        shown = reviewer.name
+    click.echo(f"{shown} activated.")
+
+
+@click.command("assign")
+@click.argument("collection")
+@click.argument("names", nargs=-1, metavar="REVIEWER…")
+@click.option(
+    "--per-claim",
+    metavar="N|all",
+    help="Verdicts each claim needs before it leaves the other queues ('all': every assigned reviewer).",
+)
+@click.option("--remove", is_flag=True, help="Take the named reviewers off the collection instead.")
+@click.pass_context
+def assign_collection(
+    ctx: click.Context, collection: str, names: tuple[str, ...], per_claim: str | None, remove: bool
+) -> None:
+    """Assign a collection to reviewers and set how many reviewers each claim needs."""
+    if not names and per_claim is None:
+        raise click.UsageError("Name at least one reviewer, or give --per-claim.")
+    per_claim_value = parse_per_claim(per_claim)
+    with database_from(ctx).transaction() as session:
+        target = collection_named(session, collection)
+        reviewer_ids = [reviewer_named(session, name).id for name in names]
+        if remove:
+            changed = unassign(session, target.id, reviewer_ids, actor=None)
+        else:
+            changed = len(assign(session, target.id, reviewer_ids, actor=None))
+        if per_claim is not None:
+            set_reviewers_per_claim(session, target.id, per_claim_value, actor=None)
+        collection_name = target.name
+    if names:
+        verb = "removed from" if remove else "newly assigned to"
+        click.echo(f"{changed} reviewer{'s' if changed != 1 else ''} {verb} {collection_name}.")
+    if per_claim is not None:
+        needed = "every assigned reviewer" if per_claim_value is None else f"{per_claim_value} reviewer(s)"
+        click.echo(f"Each claim in {collection_name} now needs {needed}.")
+
+
+commands: list[click.Command] = [reviewers, assign_collection]
