@@ -52,6 +52,7 @@ from workbench.models import (
     Verdict,
     VerdictHistory,
 )
+from workbench.review import require_active
 from workbench.verdicts import withdraw_verdicts
 
 PAGE_SIZE = 25
@@ -609,8 +610,8 @@ def article_html(view: ArticleView, selected_id: int | None = None) -> str:
     return f'{ARTICLE_CSS}<div class="wb-article">{body}</div>'
 
 
-def legend_html(lead_view: bool) -> str:
-    """The colour legend: kinds as border colours, statuses as backgrounds."""
+def legend_html(lead_view: bool, with_status: bool = True) -> str:
+    """The colour legend: kinds as border colours and (``with_status``) statuses as backgrounds."""
     statuses = LEAD_STATUSES if lead_view else REVIEWER_STATUSES
     kinds = "".join(
         f'<span><span class="wb-bar" style="background: {KIND_COLOURS[kind]}"></span>{html.escape(title)}</span>'
@@ -620,10 +621,10 @@ def legend_html(lead_view: bool) -> str:
         f'<span><span class="wb-swatch" style="background: {STATUS_COLOURS[status]}"></span>{html.escape(title)}</span>'
         for status, title in statuses.items()
     )
-    return (
-        f'{ARTICLE_CSS}<div class="wb-legend"><b>Kind (left bar):</b>{kinds}</div>'
-        f'<div class="wb-legend"><b>Claim status (background):</b>{backgrounds}</div>'
-    )
+    legend = f'{ARTICLE_CSS}<div class="wb-legend"><b>Kind (left bar):</b>{kinds}</div>'
+    if with_status:
+        legend += f'<div class="wb-legend"><b>Claim status (background):</b>{backgrounds}</div>'
+    return legend
 
 
 def header_html(view: ArticleView) -> str:
@@ -652,8 +653,16 @@ MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")
 
 
 def markdown_escape(text: str) -> str:
-    """``text`` made literal for Streamlit labels and captions, which read Markdown."""
-    return MARKDOWN_SPECIALS.sub(r"\\\1", " ".join(text.split()))
+    """``text`` made literal for Streamlit labels, captions and alerts, which read Markdown; lines are kept."""
+    lines = (MARKDOWN_SPECIALS.sub(r"\\\1", " ".join(line.split())) for line in text.splitlines())
+    return "  \n".join(line for line in lines if line)
+
+
+def source_label(source: str) -> str:
+    """A short name for where an article came from: a URL's host, or a path's file name."""
+    if "://" in source:
+        return urlsplit(source).netloc or source
+    return source.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or source
 
 
 def snippet(text: str, limit: int = 80) -> str:
@@ -1034,8 +1043,10 @@ def preview_html(preview: DocumentPreview) -> str:
 def import_documents(
     database: Database, actor: Actor, documents: list[Document], collection: str = DEFAULT_COLLECTION, nlp=None
 ) -> IngestReport:
-    """Store previewed documents (leads only), all in one transaction, as ``workbench ingest`` does."""
+    """Store previewed documents (active leads only), all in one transaction, as ``workbench ingest`` does."""
     require_lead(actor, "import articles")
+    with database.session() as session:
+        require_active(session, actor)
     if not documents:
         raise ArticleError("Nothing to import: paste some text or upload a file first.")
     return ingest_documents(database, documents, collection, nlp)

@@ -1,0 +1,225 @@
+"""Import: paste an article or upload files, preview how each splits into claims, then import them."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+import streamlit as st
+
+from workbench.app import common
+from workbench.articles import (
+    DocumentPreview,
+    import_documents,
+    legend_html,
+    markdown_escape,
+    pasted_document,
+    preview_documents,
+    preview_html,
+    read_uploads,
+    safe_link,
+    visible_collections,
+)
+from workbench.auth import Actor
+from workbench.errors import WorkbenchError
+from workbench.ingest import DEFAULT_COLLECTION, SUPPORTED_SUFFIXES, Document, IngestReport
+
+PREVIEW = "import_preview"  # what the last Preview produced, so reruns do not split again
+REPORT = "import_report"  # what the last import did
+COLLECTION = "import_collection"
+NEW_COLLECTION = "import_new_collection"
+UPLOADS = "import_uploads"
+NEW = "＋ New collection…"
+
+
+# --- inputs ---------------------------------------------------------------------------------------------
+
+
+def chosen_collection(session, actor: Actor) -> str:
+    names = [name for _, name in visible_collections(session, actor)]
+    options = [*names, NEW] if names else [NEW]
+    if st.session_state.get(COLLECTION) not in options:
+        st.session_state[COLLECTION] = DEFAULT_COLLECTION if DEFAULT_COLLECTION in names else options[0]
+    left, right = st.columns(2)
+    choice = left.selectbox("Into collection", options, key=COLLECTION)
+    if choice != NEW:
+        return choice
+    return right.text_input("New collection name", key=NEW_COLLECTION, max_chars=200, placeholder="e.g. election-2024")
+
+
+def signature(*parts) -> str:
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+def paste_signature() -> str:
+    state = st.session_state
+    return signature("paste", state.get("import_text", ""), state.get("import_title", ""),
+                     state.get("import_url", ""), state.get("import_date"))
+
+
+def upload_signature(files) -> str:
+    return signature("upload", tuple((f.file_id, f.name, f.size) for f in files or ()))
+
+
+def draw_paste(session, collection: str) -> None:
+    st.text_area("Article text", key="import_text", height=220,
+                 placeholder="Paste the article here: headline on the first line, then the body.")
+    title, url, published = st.columns([2, 2, 1])
+    title.text_input("Title (optional)", key="import_title", max_chars=1000)
+    url.text_input("URL (optional)", key="import_url", placeholder="https://…")
+    published.date_input("Published (optional)", value=None, key="import_date", format="YYYY-MM-DD",
+                         min_value=date(1900, 1, 1), max_value=date(2100, 12, 31))
+    if st.button("Preview", icon=":material/visibility:", key="import_preview_paste", type="primary"):
+        state = st.session_state
+        try:
+            document = pasted_document(state["import_text"], state["import_title"], state["import_url"],
+                                       state["import_date"])
+        except WorkbenchError as error:
+            st.error(markdown_escape(str(error)), icon=":material/error:")
+            return
+        make_preview(session, [document], [], collection, paste_signature())
+
+
+def draw_upload(session, collection: str) -> None:
+    files = st.file_uploader(
+        "Files", type=[suffix.lstrip(".") for suffix in SUPPORTED_SUFFIXES], accept_multiple_files=True,
+        key=UPLOADS, help="Text, Markdown, HTML, CSV (a text column) or JSON Lines (a text field); UTF-8.",
+    )
+    if st.button("Preview", icon=":material/visibility:", key="import_preview_files", type="primary",
+                 disabled=not files):
+        documents, errors = read_uploads([(f.name, f.getvalue()) for f in files])
+        make_preview(session, documents, errors, collection, upload_signature(files))
+
+
+def make_preview(session, documents: list[Document], errors: list[str], collection: str, source: str) -> None:
+    """Split the documents once and keep the result for the following reruns."""
+    st.session_state.pop(REPORT, None)
+    if not collection:
+        st.error("Name the new collection first.", icon=":material/error:")
+        return
+    previews = preview_documents(session, documents, collection, common.get_pipeline()) if documents else []
+    st.session_state[PREVIEW] = {
+        "documents": documents,
+        "previews": previews,
+        "errors": errors,
+        "collection": collection,
+        "signature": source,
+    }
+
+
+# --- preview and import ------------------------------------------------------------------------------------
+
+
+def on_import() -> None:
+    preview = st.session_state.get(PREVIEW)
+    actor = st.session_state.get("actor")
+    if not preview or actor is None:
+        return
+    try:
+        report = import_documents(common.database(), actor, preview["documents"], preview["collection"],
+                                  common.get_pipeline())
+    except WorkbenchError as error:
+        common.flash(str(error), "error")
+        return
+    report.failed += len(preview["errors"])
+    report.messages = [*preview["errors"], *report.messages]
+    st.session_state[REPORT] = (preview["collection"], report)
+    st.session_state.pop(PREVIEW)
+
+
+def preview_is_current(preview: dict, collection: str) -> bool:
+    files = st.session_state.get(UPLOADS)
+    current = {paste_signature(), upload_signature(files)}
+    return preview["signature"] in current and preview["collection"] == collection
+
+
+def document_facts(preview: DocumentPreview) -> str:
+    facts = [common.escape_html(preview.source), f"{preview.claims} claims", f"{len(preview.units)} units"]
+    if preview.published:
+        facts.append(preview.published.isoformat())
+    link = safe_link(preview.url)
+    if link:
+        facts.append(common.safe_link(link, link))
+    elif preview.url:
+        facts.append(f"URL {common.escape_html(preview.url)}")
+    if preview.duplicate:
+        facts.append('<span class="wb-chip">already imported: will be skipped</span>')
+    return f'<div class="wb-meta">{"".join(f"<span>{fact}</span>" for fact in facts)}</div>'
+
+
+def draw_preview(collection: str) -> None:
+    preview = st.session_state.get(PREVIEW)
+    if not preview:
+        return
+    st.divider()
+    st.subheader("Preview", anchor=False)
+    for error in preview["errors"]:
+        st.error(markdown_escape(error), icon=":material/error:")
+    previews: list[DocumentPreview] = preview["previews"]
+    documents: list[Document] = preview["documents"]
+    if not documents:
+        st.info("Nothing to import: every file had a problem (see above).", icon=":material/info:")
+        return
+    fresh = len(documents) - sum(p.duplicate for p in previews)
+    claims = sum(p.claims for p in previews)
+    st.caption(
+        f"{len(documents)} article{'s' if len(documents) != 1 else ''} read"
+        + (f"; the first {len(previews)} are previewed" if len(previews) < len(documents) else "")
+        + f" · {claims} claims in the preview."
+    )
+    st.html(legend_html(lead_view=True, with_status=False))
+    current = preview_is_current(preview, collection)
+    if not current:
+        st.warning("The text, files or collection changed since this preview. Preview again before importing.",
+                   icon=":material/sync_problem:")
+    st.button(
+        f"Import {len(documents)} article{'s' if len(documents) != 1 else ''} into “{preview['collection']}”",
+        icon=":material/download_done:",
+        type="primary",
+        disabled=not current or (fresh == 0 and len(previews) == len(documents)),
+        on_click=on_import,
+        key="import_commit",
+    )
+    for index, document in enumerate(previews):
+        with st.expander(f"Article {index + 1} of {len(documents)}: {document.claims} claims", expanded=index == 0):
+            st.html(f'<div class="wb-article-title">{common.escape_html(document.title or "Untitled")}</div>'
+                    + document_facts(document))
+            st.html(preview_html(document))
+
+
+def draw_report() -> None:
+    stored = st.session_state.get(REPORT)
+    if not stored:
+        return
+    collection, report = stored
+    report: IngestReport
+    (st.success if report.added else st.warning)(report.summary(), icon=":material/task_alt:")
+    for message in report.messages:
+        st.text(message)
+    if report.article_ids:
+        st.page_link(common.PAGES_DIR / "articles.py", label=f"Open the articles of “{collection}”",
+                     icon=":material/article:")
+
+
+common.load_style()
+with common.page_session() as page_session:
+    me = common.current_actor()
+    if me is None:
+        st.stop()
+    if not me.is_lead:
+        st.error("Only a lead can import articles.", icon=":material/lock:")
+        st.stop()
+    st.title("Import articles", anchor=False)
+    st.caption(
+        "Paste one article or upload files (" + ", ".join(SUPPORTED_SUFFIXES) + "). Check how each splits into "
+        "claims, then import: everything lands in one go, or nothing does. Articles already in the collection are skipped."
+    )
+    common.show_flash()
+    draw_report()
+    target = chosen_collection(page_session, me).strip()
+    paste_tab, upload_tab = st.tabs(["Paste text", "Upload files"])
+    with paste_tab:
+        draw_paste(page_session, target)
+    with upload_tab:
+        draw_upload(page_session, target)
+    draw_preview(target)
