@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from workbench.extract import Extraction, Unit, extract, extract_many, load_pipeline, normalise_text
 from workbench.models import CLAIM_KINDS
-from workbench.nlp import SENTENCES_COMPONENT, UNITS_KEY
+from workbench.nlp import SENTENCES_COMPONENT, UNITS_COMPONENT, UNITS_KEY
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -37,6 +37,12 @@ def kinds_and_texts(text: str) -> list[tuple[str, str]]:
 
 
 # ---------------------------------------------------------------------------- sentences
+
+
+def test_every_token_gets_a_sentence_start_flag(sentencizer):
+    doc = sentencizer("Mr. Smith left.\n\nHe said: “It is over. Really.” Then he went home")
+    assert [token.text for token in doc if token.is_sent_start] == ["Mr.", "He", "Really", "Then"]
+    assert all(token.is_sent_start in (True, False) for token in doc)
 
 
 @pytest.mark.parametrize(
@@ -693,7 +699,7 @@ def test_extract_many_matches_extract():
 def test_extract_accepts_another_pipeline():
     nlp = spacy.blank("en")
     nlp.add_pipe(SENTENCES_COMPONENT)
-    nlp.add_pipe("workbench_units")
+    nlp.add_pipe(UNITS_COMPONENT)
     assert extract("It filed suit. It did.", nlp=nlp) == extract("It filed suit. It did.")
 
 
