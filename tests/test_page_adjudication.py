@@ -1,0 +1,185 @@
+"""The Adjudication page through streamlit's AppTest: the real entry point, a signed-in lead, a real database."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from sqlalchemy import select, update
+from streamlit.testing.v1 import AppTest
+from test_adjudication import DISPUTED, UNANIMOUS, Newsroom
+
+from workbench import LABELS
+from workbench.adjudication import DEFAULT_PAGE_SIZE, record_final_verdict
+from workbench.app import common
+from workbench.auth import Actor, create_reviewer
+from workbench.db import Database
+from workbench.ingest import Document, ingest_documents
+from workbench.models import Claim, FinalVerdictHistory
+from workbench.verdicts import save_verdict
+
+APP = Path(__file__).resolve().parent.parent / "workbench" / "app"
+TIMEOUT = 60
+S, D, E = LABELS
+
+
+@pytest.fixture
+def app_database(db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
+    """Point the app at the test database, with empty streamlit caches before and after."""
+    monkeypatch.setenv("WORKBENCH_DATABASE_URL", db.url)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield db
+    common.get_database(db.url).dispose()
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def newsroom(app_database: Database) -> Newsroom:
+    return Newsroom(app_database)
+
+
+def open_adjudication(actor: Actor, claim_id: int | None = None, script: Path = APP / "main.py") -> AppTest:
+    app = AppTest.from_file(str(script), default_timeout=TIMEOUT)
+    app.session_state["actor"] = actor
+    app.session_state["last_seen"] = time.time()
+    if claim_id is not None:
+        app.query_params["claim"] = str(claim_id)
+    if script.name == "main.py":
+        app.switch_page("pages/adjudication.py")
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def on_screen(app: AppTest) -> int | None:
+    return app.session_state["adjudication_claim"]
+
+
+def queue_keys(app: AppTest) -> list[str]:
+    return [button.key for button in app.button if button.key and button.key.startswith("adjudication_pick_")]
+
+
+def test_queue_starts_with_the_first_disputed_claim(newsroom: Newsroom):
+    app = open_adjudication(newsroom.lead)
+    assert queue_keys(app) == [f"adjudication_pick_{c}" for c in newsroom.ids(DISPUTED)]
+    assert on_screen(app) == newsroom.claims[1]
+    shown = {metric.label: metric.value for metric in app.metric}
+    assert shown == {"Disputed, waiting": "3", "Disputed, decided": "0", "Unanimous, waiting": "4"}
+
+
+def test_a_linked_claim_opens_with_every_verdict(newsroom: Newsroom):
+    claim = newsroom.claims[2]
+    app = open_adjudication(newsroom.lead, claim)
+    assert on_screen(app) == claim
+    blocks = [block.value for block in app.markdown]
+    assert any("<mark>The bridge cost 3 million euros.</mark>" in block for block in blocks)
+    assert any(block.startswith("**ann** · Supported") for block in blocks)
+    assert any('href="https://example.org/bob"' in block for block in blocks)
+    assert [text.value for text in app.text][:3] == ["ann's note", "bob's note", "cy's note"]
+    assert app.radio(key=f"adjudication_label_{claim}").value == D  # the majority is preselected
+
+
+def test_record_the_majority_then_move_on(newsroom: Newsroom):
+    claim = newsroom.claims[1]
+    app = open_adjudication(newsroom.lead, claim)
+    app.button(key=f"adjudication_record_{claim}").click().run()
+    assert newsroom.finals() == {claim: (D, "")}
+    assert [toast.value for toast in app.toast] == [f"Claim {claim}: final verdict Disputed."]
+    assert on_screen(app) == newsroom.claims[2]
+    assert app.query_params["claim"] == str(newsroom.claims[2])
+    assert queue_keys(app) == [f"adjudication_pick_{c}" for c in newsroom.ids([2, 5])]
+
+
+def test_overriding_needs_a_rationale(newsroom: Newsroom):
+    claim = newsroom.claims[1]
+    app = open_adjudication(newsroom.lead, claim)
+    app.radio(key=f"adjudication_label_{claim}").set_value(E)
+    app.button(key=f"adjudication_record_{claim}").click().run()
+    assert [error.value for error in app.error] == [
+        "Give a rationale: 'editorial_framing' is not the reviewers' majority verdict (1 supported, 2 disputed)."
+    ]
+    assert newsroom.finals() == {}
+    assert on_screen(app) == claim
+    app.text_area(key=f"adjudication_rationale_{claim}").input("A matter of framing.")
+    app.button(key=f"adjudication_record_{claim}").click().run()
+    assert newsroom.finals() == {claim: (E, "A matter of framing.")}
+
+
+def test_accept_unanimous_claims_in_bulk(newsroom: Newsroom):
+    app = open_adjudication(newsroom.lead)
+    accept = app.button(key="adjudication_accept_unanimous")
+    assert accept.disabled
+    app.checkbox(key="adjudication_confirm_bulk").check().run()
+    app.button(key="adjudication_accept_unanimous").click().run()
+    assert {claim: label for claim, (label, _) in newsroom.finals().items()} == {
+        newsroom.claims[index]: label for index, label in UNANIMOUS.items()
+    }
+    assert [toast.value for toast in app.toast] == ["Accepted 4 unanimous claims as final."]
+    assert {metric.label: metric.value for metric in app.metric}["Unanimous, waiting"] == "0"
+
+
+def test_audit_decided_claims_and_clear_one(newsroom: Newsroom):
+    claim = newsroom.claims[0]
+    with newsroom.db.transaction() as session:
+        record_final_verdict(session, newsroom.lead, claim, S)
+    app = open_adjudication(newsroom.lead)
+    assert f"adjudication_pick_{claim}" not in queue_keys(app)
+    app.toggle(key="adjudication_unanimous").set_value(True)
+    app.toggle(key="adjudication_decided").set_value(True).run()
+    assert queue_keys(app) == [f"adjudication_pick_{c}" for c in newsroom.claims]
+    app.button(key=f"adjudication_pick_{claim}").click().run()
+    assert on_screen(app) == claim
+    assert any(block.value.startswith("Now **Supported**, decided by Lena") for block in app.markdown)
+    app.text_input(key=f"adjudication_clear_reason_{claim}").input("Re-check the source")
+    app.button(key=f"adjudication_clear_{claim}").click().run()
+    assert newsroom.finals() == {}
+    with newsroom.db.session() as session:
+        last = session.scalars(select(FinalVerdictHistory).order_by(FinalVerdictHistory.id.desc())).first()
+    assert (last.old_label, last.new_label, last.new_rationale) == (S, None, "Re-check the source")
+
+
+def test_a_claim_that_became_a_heading(newsroom: Newsroom):
+    claim = newsroom.claims[1]
+    with newsroom.db.transaction() as session:
+        session.execute(update(Claim).where(Claim.id == claim).values(kind="heading"))
+    app = open_adjudication(newsroom.lead, claim)
+    assert [warning.value for warning in app.warning] == [f"Unit {claim} is a heading, not a claim: it takes no verdict."]
+
+
+def test_the_queue_pages(app_database: Database):
+    text = " ".join(f"Claim number {n} says something." for n in range(DEFAULT_PAGE_SIZE + 5))
+    ingest_documents(app_database, [Document(source="long.txt", text=text, title="Long")])
+    with app_database.transaction() as session:
+        lead = Actor.of(create_reviewer(session, "Lena", None, actor=None))
+        ann = Actor.of(create_reviewer(session, "ann", None, actor=None))
+        bob = Actor.of(create_reviewer(session, "bob", None, actor=None))
+        claims = session.scalars(select(Claim.id).where(Claim.kind == "claim").order_by(Claim.position)).all()
+        for claim_id in claims:
+            save_verdict(session, ann, claim_id, S)
+            save_verdict(session, bob, claim_id, D)
+    assert len(claims) == DEFAULT_PAGE_SIZE + 5
+    app = open_adjudication(lead)
+    assert len(queue_keys(app)) == DEFAULT_PAGE_SIZE
+    app.get("pagination")[0].set_value(2).run()
+    assert queue_keys(app) == [f"adjudication_pick_{c}" for c in claims[DEFAULT_PAGE_SIZE:]]
+
+
+def test_untrusted_text_is_escaped(newsroom: Newsroom):
+    claim = newsroom.claims[1]
+    with newsroom.db.transaction() as session:
+        session.execute(update(Claim).where(Claim.id == claim).values(text="<img src=x onerror=alert(1)> [x](javascript:1)"))
+    app = open_adjudication(newsroom.lead, claim)
+    context = next(block.value for block in app.markdown if "wb-context" in block.value)
+    assert "<img" not in context and "](javascript" not in context
+    assert "&#60;img src=x onerror=alert&#40;1&#41;&#62;" in context
+
+
+def test_reviewers_are_turned_away(newsroom: Newsroom):
+    app = open_adjudication(newsroom.reviewers["ann"], script=APP / "pages" / "adjudication.py")
+    assert [error.value for error in app.error] == ["Only a lead can adjudicate."]
+    assert not queue_keys(app)

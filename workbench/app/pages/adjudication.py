@@ -1,0 +1,261 @@
+"""Adjudication (lead): work through claims reviewers disagree on and record final verdicts."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from workbench import LABEL_TITLES, LABELS
+from workbench.adjudication import (
+    DEFAULT_PAGE_SIZE,
+    AdjudicationError,
+    ClaimCase,
+    QueueCounts,
+    QueueFilter,
+    QueueItem,
+    accept_unanimous,
+    adjudication_queue,
+    claim_case,
+    clear_final_verdict,
+    queue_counts,
+    record_final_verdict,
+)
+from workbench.agreement_data import article_choices
+from workbench.app import common
+from workbench.articles import visible_collections
+
+CLAIM = "adjudication_claim"  # the claim on screen
+LINKED = "adjudication_linked"  # the ?claim= value already followed
+SNIPPET_CHARS = 110
+
+
+def snippet(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= SNIPPET_CHARS else text[: SNIPPET_CHARS - 1] + "…"
+
+
+def split_text(counts: dict[str, int]) -> str:
+    return " · ".join(f"{count} {LABEL_TITLES.get(label, label)}" for label, count in counts.items() if count)
+
+
+# --- callbacks -----------------------------------------------------------------------------------
+
+
+def show_claim(claim_id: int | None) -> None:
+    st.session_state[CLAIM] = claim_id
+    if claim_id is None:
+        st.query_params.pop("claim", None)
+    else:
+        st.query_params["claim"] = str(claim_id)
+        st.session_state[LINKED] = str(claim_id)
+
+
+def on_record(claim_id: int, next_claim_id: int | None) -> None:
+    label = st.session_state.get(f"adjudication_label_{claim_id}")
+    rationale = st.session_state.get(f"adjudication_rationale_{claim_id}", "")
+    change = common.run_action(lambda tx, actor: record_final_verdict(tx, actor, claim_id, label, rationale))
+    if change is None:
+        return
+    title = LABEL_TITLES[label]
+    common.flash(f"Claim {claim_id}: final verdict {title}." if change.action else f"Claim {claim_id} was already final as {title}.")
+    show_claim(next_claim_id)
+
+
+def on_clear(claim_id: int) -> None:
+    reason = st.session_state.get(f"adjudication_clear_reason_{claim_id}", "")
+    if common.run_action(lambda tx, actor: clear_final_verdict(tx, actor, claim_id, reason)):
+        common.flash(f"Claim {claim_id}: final verdict cleared; it is back in the queue.")
+
+
+def on_accept_unanimous(collection_id: int | None, article_id: int | None) -> None:
+    st.session_state["adjudication_confirm_bulk"] = False
+    count = common.run_action(
+        lambda tx, actor: accept_unanimous(tx, actor, collection_id=collection_id, article_id=article_id)
+    )
+    if count is not None:
+        common.flash(f"Accepted {count:,} unanimous claim{'s' if count != 1 else ''} as final.")
+
+
+# --- drawing -------------------------------------------------------------------------------------
+
+
+def draw_filters(session, me) -> QueueFilter:
+    names = dict(visible_collections(session, me))
+    left, middle, right = st.columns([3, 4, 3])
+    collection_id = left.selectbox(
+        "Collection", [None, *names], format_func=lambda value: "All collections" if value is None else names[value],
+        key="adjudication_collection",
+    )
+    articles = dict(article_choices(session, collection_id))
+    if st.session_state.get("adjudication_article") not in (None, *articles):
+        st.session_state["adjudication_article"] = None
+    article_id = middle.selectbox(
+        "Article", [None, *articles], format_func=lambda value: "All articles" if value is None else articles[value],
+        key="adjudication_article",
+    )
+    with right:
+        unanimous = st.toggle("Also unanimous claims (audit)", key="adjudication_unanimous")
+        decided = st.toggle("Also claims already decided", key="adjudication_decided")
+    return QueueFilter(collection_id, article_id, unanimous, decided)
+
+
+def draw_counts(session, me, filters: QueueFilter) -> QueueCounts:
+    counts = queue_counts(session, me, filters.collection_id, filters.article_id)
+    first, second, third, fourth = st.columns([2, 2, 2, 3], vertical_alignment="bottom")
+    first.metric("Disputed, waiting", f"{counts.disputed_pending:,}")
+    second.metric("Disputed, decided", f"{counts.disputed_decided:,}")
+    third.metric("Unanimous, waiting", f"{counts.unanimous_pending:,}")
+    with fourth:
+        if counts.unanimous_pending:
+            confirmed = st.checkbox(
+                f"Make the agreed label final on {counts.unanimous_pending:,} unanimous claim"
+                f"{'s' if counts.unanimous_pending != 1 else ''}",
+                key="adjudication_confirm_bulk",
+            )
+            st.button(
+                "Accept unanimous",
+                icon=":material/done_all:",
+                disabled=not confirmed,
+                on_click=on_accept_unanimous,
+                args=(filters.collection_id, filters.article_id),
+                key="adjudication_accept_unanimous",
+            )
+    return counts
+
+
+def draw_queue(items: list[QueueItem], total: int, page: int) -> None:
+    st.caption(f"{total:,} claim{'s' if total != 1 else ''} · page {page}")
+    if not items:
+        st.success("Nothing left to adjudicate here.", icon=":material/task_alt:")
+    current = st.session_state.get(CLAIM)
+    for item in items:
+        final = f" → {LABEL_TITLES[item.final_label]}" if item.final_label else ""
+        st.button(
+            common.escape_html(snippet(item.text)),
+            key=f"adjudication_pick_{item.claim_id}",
+            help=f"Claim {item.claim_id}: {split_text(item.label_counts)}{final}",
+            type="primary" if item.claim_id == current else "secondary",
+            width="stretch",
+            on_click=show_claim,
+            args=(item.claim_id,),
+        )
+
+
+def draw_case(case: ClaimCase, next_claim_id: int | None) -> None:
+    st.markdown(f"**{common.escape_html(case.article_title)}** · claim {case.claim_id}")
+    st.markdown(
+        '<div class="wb-context">'
+        f"…{common.escape_html(case.context_before)}<mark>{common.escape_html(case.text)}</mark>"
+        f"{common.escape_html(case.context_after)}…</div>",
+        unsafe_allow_html=True,
+    )
+    st.markdown(f"**Reviewers:** {split_text(case.label_counts) or 'no verdicts yet'}")
+    for verdict in case.verdicts:
+        with st.container(border=True):
+            st.markdown(
+                f"**{common.escape_html(verdict.reviewer)}** · {LABEL_TITLES.get(verdict.label, verdict.label)}"
+                f" · {verdict.updated_at:%Y-%m-%d %H:%M} UTC"
+            )
+            if verdict.note:
+                st.text(verdict.note)
+            if verdict.evidence:
+                st.markdown(
+                    " · ".join(common.safe_link(link, link) for link in verdict.evidence), unsafe_allow_html=True
+                )
+
+    st.subheader("Final verdict", anchor=False)
+    if case.final is not None:
+        st.markdown(
+            f"Now **{LABEL_TITLES[case.final.label]}**, decided by {common.escape_html(case.final.decided_by)} "
+            f"on {case.final.updated_at:%Y-%m-%d %H:%M} UTC."
+        )
+        if case.final.rationale:
+            st.text(case.final.rationale)
+        if case.changed_since_decision:
+            st.warning("A reviewer changed a verdict after this decision.", icon=":material/update:")
+    default = case.final.label if case.final else case.majority
+    st.radio(
+        "Label",
+        LABELS,
+        index=LABELS.index(default) if default in LABELS else None,
+        format_func=lambda label: LABEL_TITLES[label],
+        horizontal=True,
+        key=f"adjudication_label_{case.claim_id}",
+    )
+    majority = LABEL_TITLES[case.majority] if case.majority else None
+    st.text_area(
+        "Rationale",
+        value=case.final.rationale if case.final else "",
+        key=f"adjudication_rationale_{case.claim_id}",
+        help=f"Required unless you follow the reviewers' majority ({majority})." if majority
+        else "Required: the reviewers have no majority.",
+    )
+    record, clear = st.columns(2)
+    record.button(
+        "Record final verdict",
+        type="primary",
+        icon=":material/gavel:",
+        key=f"adjudication_record_{case.claim_id}",
+        on_click=on_record,
+        args=(case.claim_id, next_claim_id),
+        width="stretch",
+    )
+    if case.final is not None:
+        with clear.popover("Clear final verdict", icon=":material/undo:", width="stretch"):
+            st.text_input("Why (kept in the history)", key=f"adjudication_clear_reason_{case.claim_id}")
+            st.button("Clear it", key=f"adjudication_clear_{case.claim_id}", on_click=on_clear, args=(case.claim_id,))
+    if case.history:
+        with st.expander(f"History ({len(case.history)})"):
+            st.dataframe(
+                pd.DataFrame(
+                    [
+                        {
+                            "When (UTC)": entry.changed_at.strftime("%Y-%m-%d %H:%M"),
+                            "By": entry.actor,
+                            "From": LABEL_TITLES.get(entry.old_label or "", "—"),
+                            "To": LABEL_TITLES.get(entry.new_label or "", "cleared"),
+                            "Rationale": entry.new_rationale or "",
+                        }
+                        for entry in case.history
+                    ]
+                ),
+                hide_index=True,
+            )
+
+
+# --- the page ------------------------------------------------------------------------------------
+
+
+common.load_style()
+with common.page_session() as page_session:
+    me = common.current_actor()
+    if me is None or not me.is_lead:
+        st.error("Only a lead can adjudicate.", icon=":material/lock:")
+        st.stop()
+    st.title("Adjudication", anchor=False)
+    common.show_flash()
+    linked = st.query_params.get("claim")
+    if linked and linked != st.session_state.get(LINKED):
+        st.session_state[LINKED] = linked
+        st.session_state[CLAIM] = int(linked) if linked.isdigit() else None
+    filters = draw_filters(page_session, me)
+    counts = draw_counts(page_session, me, filters)
+    pages = max(1, -(-counts.matching(filters) // DEFAULT_PAGE_SIZE))
+    queue_column, case_column = st.columns([2, 3], gap="large")
+    with queue_column:
+        page = st.pagination(pages, key="adjudication_page") if pages > 1 else 1
+        queue = adjudication_queue(page_session, me, filters, offset=(page - 1) * DEFAULT_PAGE_SIZE)
+        if st.session_state.get(CLAIM) is None and queue.items:
+            st.session_state[CLAIM] = queue.items[0].claim_id
+        draw_queue(queue.items, queue.total, page)
+    with case_column:
+        claim_id = st.session_state.get(CLAIM)
+        if claim_id is None:
+            st.info("Pick a claim from the queue.", icon=":material/arrow_back:")
+        else:
+            ids = [item.claim_id for item in queue.items]
+            following = ids[ids.index(claim_id) + 1 :] if claim_id in ids else ids
+            try:
+                draw_case(claim_case(page_session, me, claim_id), following[0] if following else None)
+            except AdjudicationError as error:
+                st.warning(str(error), icon=":material/warning:")

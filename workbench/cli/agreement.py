@@ -1,0 +1,325 @@
+"""``workbench agreement`` (how far reviewers agree) and ``workbench adjudicate`` (final verdicts)."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+
+from workbench import LABELS
+from workbench.adjudication import (
+    DEFAULT_PAGE_SIZE,
+    QueueFilter,
+    accept_unanimous,
+    adjudication_queue,
+    claim_case,
+    clear_final_verdict,
+    record_final_verdict,
+)
+from workbench.agreement import (
+    DEFAULT_RESAMPLES,
+    AgreementReport,
+    agreement_report,
+    by_article,
+    by_label,
+    by_reviewer,
+)
+from workbench.agreement_data import (
+    RatingFilter,
+    article_titles,
+    load_rating_table,
+    read_ratings_csv,
+)
+from workbench.assignment import collection_named
+from workbench.auth import Actor, reviewer_by_name
+from workbench.cli.common import database_from
+from workbench.errors import WorkbenchError
+
+BREAKDOWNS = {"label": by_label, "article": by_article, "reviewer": by_reviewer}
+
+
+def _day(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2024-05-31", param_hint=option) from None
+
+
+@click.command()
+@click.option("--input", "input_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="A long verdict CSV (claim_id, reviewer, verdict, …) instead of the database.")
+@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--by", "breakdowns", type=click.Choice(list(BREAKDOWNS)), multiple=True,
+              help="Also break the figures down by label, article or reviewer (repeatable).")
+@click.option("--collection", metavar="NAME", help="Only this collection (database only).")
+@click.option("--article", "article_id", type=int, metavar="ID", help="Only this article (database only).")
+@click.option("--since", metavar="DATE", help="Only verdicts last changed on or after this day (UTC).")
+@click.option("--until", metavar="DATE", help="Only verdicts last changed on or before this day (UTC).")
+@click.option("--resamples", type=click.IntRange(min=0), default=DEFAULT_RESAMPLES, show_default=True,
+              help="Bootstrap resamples for alpha's 95% interval (0 to skip).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed for the bootstrap.")
+@click.option("--claim-column", default="claim_id", show_default=True, help="Claim column in --input.")
+@click.option("--reviewer-column", default="reviewer", show_default=True, help="Reviewer column in --input.")
+@click.option("--verdict-column", default="verdict", show_default=True, help="Verdict column in --input.")
+@click.pass_context
+def agreement(
+    ctx: click.Context,
+    input_path: Path | None,
+    output_format: str,
+    breakdowns: tuple[str, ...],
+    collection: str | None,
+    article_id: int | None,
+    since: str | None,
+    until: str | None,
+    resamples: int,
+    seed: int,
+    claim_column: str,
+    reviewer_column: str,
+    verdict_column: str,
+) -> None:
+    """How far reviewers agree: percent agreement, Cohen's, Fleiss' kappa, Krippendorff's alpha.
+
+    Reads the current verdicts from the database, or any long verdict CSV given with --input
+    (labels in a file are taken as they appear, so files from other tools work).
+    """
+    titles: dict[int, str] = {}
+    if input_path is not None:
+        if collection or article_id is not None or since or until:
+            raise click.UsageError("--collection, --article, --since and --until apply to the database, not --input.")
+        table = read_ratings_csv(
+            input_path, claim_column=claim_column, reviewer_column=reviewer_column, verdict_column=verdict_column
+        )
+        source = str(input_path)
+    else:
+        filters = RatingFilter(article_id=article_id, since=_day(since, "--since"), until=_day(until, "--until"))
+        with database_from(ctx).session() as session:
+            if collection:
+                filters = RatingFilter(collection_named(session, collection).id, article_id, filters.since, filters.until)
+            table = load_rating_table(session, filters)
+            if "article" in breakdowns and table.unit_articles is not None:
+                titles = article_titles(session, sorted(set(table.unit_articles.tolist())))
+        source = "database"
+    report = agreement_report(table, resamples=resamples, seed=seed)
+    tables = {name: BREAKDOWNS[name](table) for name in dict.fromkeys(breakdowns)}
+    if "article" in tables and titles:
+        tables["article"].insert(1, "title", tables["article"]["article_id"].map(titles))
+    if output_format == "json":
+        document = {"source": source, **report.to_dict()}
+        document.update({f"by_{name}": _records(frame) for name, frame in tables.items()})
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    else:
+        click.echo(_report_text(source, report, tables))
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{key: _plain(value) for key, value in row.items()} for row in frame.to_dict("records")]
+
+
+def _plain(value: Any) -> Any:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+        if isinstance(value, float) and not math.isfinite(value):
+            return None
+    return round(value, 6) if isinstance(value, float) else value
+
+
+def _number(value: float | None, digits: int = 3) -> str:
+    return "undefined" if value is None else f"{value:.{digits}f}"
+
+
+def _report_text(source: str, report: AgreementReport, tables: dict[str, pd.DataFrame]) -> str:
+    alpha, fleiss, agreement_ = report.krippendorff_alpha, report.fleiss_kappa, report.percent_agreement
+    alpha_line = f"Krippendorff alpha  {_number(alpha.value)}"
+    if alpha.ci95:
+        alpha_line += f"  95% CI {alpha.ci95[0]:.3f} to {alpha.ci95[1]:.3f} ({alpha.n_resamples} resamples)"
+    alpha_line += f"  {alpha.note or alpha.interpretation}"
+    alpha_line += f"  [{alpha.n_claims:,} claims; {alpha.n_claims_left_out:,} with one verdict left out]"
+    fleiss_line = f"Fleiss kappa        {_number(fleiss.value)}"
+    if fleiss.note:
+        fleiss_line += f"  {fleiss.note}"
+    if fleiss.reviewers_per_claim:
+        fleiss_line += (
+            f"  [{fleiss.n_claims:,} claims rated by {fleiss.reviewers_per_claim} reviewers; "
+            f"{fleiss.n_claims_left_out:,} others left out]"
+        )
+    lines = [
+        (
+            f"Agreement from {source}: {report.n_ratings:,} verdicts by {report.n_reviewers} reviewers on "
+            f"{report.n_claims:,} claims ({report.n_claims_compared:,} rated by two or more, "
+            f"{report.n_claims_disputed:,} disputed)."
+        ),
+        "",
+        f"Percent agreement   {_number(agreement_.value)}  {agreement_.note or '(mean share of agreeing reviewer pairs per claim)'}",
+        alpha_line,
+        fleiss_line,
+    ]
+    lines += [f"Note: {note}" for note in report.notes]
+    if report.cohen_kappa:
+        pairs = pd.DataFrame([pair.to_dict() for pair in report.cohen_kappa])
+        lines += ["", "Cohen's kappa per pair of reviewers (n = claims both rated):", _frame_text(pairs)]
+    if report.n_claims_compared:
+        lines += ["", "Label confusion (pairs of verdicts on the same claim):", _frame_text(report.confusion_pairs())]
+    for name, frame in tables.items():
+        lines += ["", f"By {name}:", _frame_text(frame)]
+    return "\n".join(lines)
+
+
+def _frame_text(frame: pd.DataFrame) -> str:
+    if frame.empty:
+        return "  (none)"
+    shown = frame.copy()
+    for column in shown.columns:
+        if pd.api.types.is_float_dtype(shown[column]):
+            shown[column] = shown[column].map(lambda value: "-" if pd.isna(value) else f"{value:.3f}")
+    return shown.fillna("").to_string(index=False)
+
+
+# --- adjudication -------------------------------------------------------------------------------
+
+
+def _lead(session, name: str) -> Actor:
+    reviewer = reviewer_by_name(session, name)
+    if reviewer is None or not reviewer.active:
+        raise WorkbenchError(f"No active account called {name!r}.")
+    if reviewer.role != "lead":
+        raise WorkbenchError(f"{reviewer.name} is not a lead: only leads adjudicate.")
+    return Actor.of(reviewer)
+
+
+def _collection_id(session, name: str | None) -> int | None:
+    return collection_named(session, name).id if name else None
+
+
+lead_option = click.option(
+    "--as", "lead_name", envvar="WORKBENCH_LEAD", required=True, metavar="NAME",
+    help="The lead account this is done as (or $WORKBENCH_LEAD).",
+)
+
+
+@click.group()
+def adjudicate() -> None:
+    """Settle claims reviewers disagree on with a final verdict (leads only)."""
+
+
+@adjudicate.command("list")
+@lead_option
+@click.option("--collection", metavar="NAME", help="Only this collection.")
+@click.option("--article", "article_id", type=int, metavar="ID", help="Only this article.")
+@click.option("--unanimous", is_flag=True, help="Also list claims all reviewers agree on (to audit).")
+@click.option("--decided", is_flag=True, help="Also list claims that already have a final verdict.")
+@click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--page-size", type=click.IntRange(1, 500), default=DEFAULT_PAGE_SIZE, show_default=True)
+@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_context
+def list_queue(ctx: click.Context, lead_name: str, collection: str | None, article_id: int | None, unanimous: bool, decided: bool,
+               page: int, page_size: int, output_format: str) -> None:
+    """Claims waiting for a final verdict, with how the reviewers split."""
+    with database_from(ctx).session() as session:
+        actor = _lead(session, lead_name)
+        filters = QueueFilter(_collection_id(session, collection), article_id, unanimous, decided)
+        result = adjudication_queue(session, actor, filters, offset=(page - 1) * page_size, limit=page_size)
+    if output_format == "json":
+        click.echo(json.dumps({
+            "total": result.total,
+            "page": page,
+            "page_size": page_size,
+            "claims": [
+                {"claim_id": item.claim_id, "article_id": item.article_id, "article_title": item.article_title,
+                 "text": item.text, "verdicts": item.label_counts, "majority": item.majority,
+                 "final": item.final_label}
+                for item in result.items
+            ],
+        }, indent=2, ensure_ascii=False))
+        return
+    pages = max(1, -(-result.total // page_size))
+    click.echo(f"{result.total:,} claim(s) to adjudicate; page {page} of {pages}.")
+    for item in result.items:
+        split = ", ".join(f"{count} {label}" for label, count in item.label_counts.items() if count)
+        final = f"  final: {item.final_label}" if item.final_label else ""
+        text = item.text.replace("\n", " ")
+        click.echo(f"{item.claim_id:>8}  [{split}]{final}  {text[:90] + ('…' if len(text) > 90 else '')}")
+
+
+@adjudicate.command("show")
+@lead_option
+@click.argument("claim_id", type=int)
+@click.pass_context
+def show_claim(ctx: click.Context, lead_name: str, claim_id: int) -> None:
+    """A claim in context with every reviewer's verdict, note and evidence."""
+    with database_from(ctx).session() as session:
+        case = claim_case(session, _lead(session, lead_name), claim_id)
+    click.secho(f"Claim {case.claim_id} in {case.article_title!r} (article {case.article_id})", bold=True)
+    click.echo(f"…{case.context_before[-200:]}[{case.text}]{case.context_after[:200]}…")
+    click.echo("")
+    for verdict in case.verdicts:
+        click.echo(f"  {verdict.reviewer}: {verdict.label}  ({verdict.updated_at:%Y-%m-%d %H:%M} UTC)")
+        if verdict.note:
+            click.echo(f"      note: {verdict.note}")
+        for link in verdict.evidence:
+            click.echo(f"      evidence: {link}")
+    if not case.verdicts:
+        click.echo("  No verdicts yet.")
+    if case.final:
+        click.echo(f"\nFinal: {case.final.label} by {case.final.decided_by} "
+                   f"({case.final.updated_at:%Y-%m-%d %H:%M} UTC)"
+                   + (f": {case.final.rationale}" if case.final.rationale else ""))
+        if case.changed_since_decision:
+            click.echo("A reviewer changed a verdict after this decision.")
+
+
+@adjudicate.command("decide")
+@lead_option
+@click.argument("claim_id", type=int)
+@click.argument("label", type=click.Choice(LABELS))
+@click.option("--rationale", default="", help="Why (required when overriding the reviewers' majority).")
+@click.pass_context
+def decide(ctx: click.Context, lead_name: str, claim_id: int, label: str, rationale: str) -> None:
+    """Record the final verdict on a claim."""
+    with database_from(ctx).transaction() as session:
+        change = record_final_verdict(session, _lead(session, lead_name), claim_id, label, rationale)
+    click.echo({"create": "Recorded", "update": "Changed", None: "Unchanged"}[change.action]
+               + f": claim {claim_id} is final as {label}.")
+
+
+@adjudicate.command("clear")
+@lead_option
+@click.argument("claim_id", type=int)
+@click.option("--reason", default="", help="Why the final verdict is withdrawn (kept in the history).")
+@click.pass_context
+def clear(ctx: click.Context, lead_name: str, claim_id: int, reason: str) -> None:
+    """Withdraw a claim's final verdict; it returns to the queue."""
+    with database_from(ctx).transaction() as session:
+        cleared = clear_final_verdict(session, _lead(session, lead_name), claim_id, reason)
+    click.echo(f"Cleared the final verdict on claim {claim_id}." if cleared else f"Claim {claim_id} had no final verdict.")
+
+
+@adjudicate.command("accept-unanimous")
+@lead_option
+@click.option("--collection", metavar="NAME", help="Only this collection.")
+@click.option("--article", "article_id", type=int, metavar="ID", help="Only this article.")
+@click.option("--claim", "claim_ids", type=int, multiple=True, metavar="ID",
+              help="Only these claims (repeatable); each must be unanimous.")
+@click.pass_context
+def accept(ctx: click.Context, lead_name: str, collection: str | None, article_id: int | None, claim_ids: tuple[int, ...]) -> None:
+    """Make the reviewers' label final wherever two or more all agree and no final verdict exists."""
+    with database_from(ctx).transaction() as session:
+        count = accept_unanimous(
+            session,
+            _lead(session, lead_name),
+            claim_ids=list(claim_ids) or None,
+            collection_id=_collection_id(session, collection),
+            article_id=article_id,
+        )
+    click.echo(f"Accepted {count:,} unanimous claim(s) as final.")
+
+
+commands: list[click.Command] = [agreement, adjudicate]
