@@ -25,8 +25,8 @@ NOT_FOLLOWED = {
     "must never get two paragraphs in one claim, so a PDF-style hard wrap is split too.",
     41: "Every line break ends a unit (see rule 40); units are exact slices of the text, so "
     "the joined 'cold night' of the expected output cannot be produced either.",
-    52: "A full stop ends a sentence only before whitespace, so that URLs, file names, "
-    "'posts..with' style chat text and 'Inc.,' stay whole; pySBD does not score this rule.",
+    52: "A full stop ends a sentence only before whitespace, so that URLs, e-mail addresses, "
+    "file names and chat text like 'posts..with' stay whole; pySBD does not score this rule.",
 }
 
 
