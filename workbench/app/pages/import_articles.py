@@ -37,9 +37,9 @@ NEW = "＋ New collection…"
 
 def chosen_collection(session, actor: Actor) -> str:
     names = [name for _, name in visible_collections(session, actor)]
-    options = [*names, NEW] if names else [NEW]
+    options = [*dict.fromkeys([DEFAULT_COLLECTION, *names]), NEW]
     if st.session_state.get(COLLECTION) not in options:
-        st.session_state[COLLECTION] = DEFAULT_COLLECTION if DEFAULT_COLLECTION in names else options[0]
+        st.session_state[COLLECTION] = DEFAULT_COLLECTION
     left, right = st.columns(2)
     choice = left.selectbox("Into collection", options, key=COLLECTION)
     if choice != NEW:

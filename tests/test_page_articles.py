@@ -1,0 +1,202 @@
+"""The Articles page, driven through Streamlit's AppTest on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+import streamlit as st
+from sqlalchemy import func, select
+from streamlit.testing.v1 import AppTest
+
+from workbench.app import common
+from workbench.auth import Actor, create_reviewer
+from workbench.config import DATABASE_URL_ENV
+from workbench.db import Database
+from workbench.extract import load_pipeline
+from workbench.ingest import Document, ingest_documents
+from workbench.models import Claim, Verdict, VerdictHistory
+from workbench.verdicts import save_verdict
+
+PAGE = str(common.PAGES_DIR / "articles.py")
+HOSTILE = (
+    'The council approved <script>window.__pwned=1</script> the plan. '
+    'Officials said <img src=x onerror="window.__pwned=2"> it works. '
+    'Read <a href="javascript:window.__pwned=3">click</a> for more.'
+)
+BUDGET = "Taxes rose by 4% in 2023. Unemployment fell to 3.1 percent. Exports grew again."
+
+
+@pytest.fixture
+def world(db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict]:
+    """A lead, a reviewer, two articles (one hostile) and the app pointed at the test database."""
+    monkeypatch.setenv(DATABASE_URL_ENV, db.url)
+    st.cache_resource.clear()
+    with db.transaction() as session:
+        lead = Actor.of(create_reviewer(session, "Lena Lead", None, "lead", actor=None))
+        ann = Actor.of(create_reviewer(session, "Ann", None, "reviewer", actor=None))
+    budget, hostile = ingest_documents(
+        db,
+        [
+            Document(source="budget.txt", text=BUDGET, title="Budget 2024"),
+            Document(source="hostile.txt", text=HOSTILE, title="<script>window.__pwned=9</script>Council",
+                     url="javascript:window.__pwned=4"),
+        ],
+        collection="news",
+        nlp=load_pipeline(),
+    ).article_ids
+    yield {"db": db, "lead": lead, "ann": ann, "budget": budget, "hostile": hostile}
+    common.get_database(db.url).dispose()
+    st.cache_resource.clear()
+
+
+def run_page(actor: Actor, article: int | None = None) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["actor"] = actor
+    at.session_state["last_seen"] = time.time()
+    if article is not None:
+        at.query_params["article"] = str(article)
+    return at.run()
+
+
+def claims_of(db: Database, article_id: int) -> list[Claim]:
+    with db.session() as session:
+        return list(session.scalars(select(Claim).where(Claim.article_id == article_id).order_by(Claim.position)))
+
+
+def html_of(at: AppTest) -> str:
+    return "\n".join(element.proto.body for element in at.get("html"))
+
+
+def give(db: Database, actor: Actor, claim_id: int, label: str) -> None:
+    with db.transaction() as session:
+        save_verdict(session, actor, claim_id, label)
+
+
+# --- the list ---------------------------------------------------------------------------------------------
+
+
+def test_list_shows_progress_and_filters_by_search(world):
+    give(world["db"], world["ann"], claims_of(world["db"], world["budget"])[0].id, "supported")
+    at = run_page(world["lead"])
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert set(table["Title"]) == {"Budget 2024", "<script>window.__pwned=9</script>Council"}
+    budget = table[table["Title"] == "Budget 2024"].iloc[0]
+    assert (budget["Claims"], budget["Verdicts"], budget["Status"]) == (3, 1, "In progress")
+    assert "Yours" not in table.columns
+    at.text_input(key="articles_search").input("BUDGET").run()
+    assert list(at.dataframe[0].value["Title"]) == ["Budget 2024"]
+    at.text_input(key="articles_search").input("nothing matches").run()
+    assert not at.dataframe and "No article matches" in at.info[0].value
+
+
+def test_list_filters_by_status(world):
+    give(world["db"], world["ann"], claims_of(world["db"], world["budget"])[0].id, "supported")
+    at = run_page(world["lead"])
+    at.selectbox(key="articles_status").set_value("not_started").run()
+    assert list(at.dataframe[0].value["Title"]) == ["<script>window.__pwned=9</script>Council"]
+
+
+def test_a_reviewer_sees_their_own_progress_column(world):
+    give(world["db"], world["ann"], claims_of(world["db"], world["budget"])[0].id, "supported")
+    table = run_page(world["ann"]).dataframe[0].value
+    assert table[table["Title"] == "Budget 2024"].iloc[0]["Yours"] == "1 of 3"
+
+
+def test_pages_of_articles(world):
+    documents = [Document(source=f"{n}.txt", text=f"Claim {n} is here. It is true.") for n in range(30)]
+    ingest_documents(world["db"], documents, collection="news", nlp=load_pipeline())
+    at = run_page(world["lead"])
+    assert len(at.dataframe[0].value) == 25 and "32 articles" in at.caption[0].value
+    at.get("pagination")[0].set_value(2).run()
+    assert len(at.dataframe[0].value) == 7 and "showing 26–32" in at.caption[0].value
+
+
+# --- one article --------------------------------------------------------------------------------------------
+
+
+def test_the_article_view_escapes_everything(world):
+    at = run_page(world["lead"], world["hostile"])
+    assert not at.exception
+    markup = html_of(at)
+    assert "<script" not in markup and "<img" not in markup and 'href="javascript' not in markup
+    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in markup
+    assert "&lt;script&gt;window.__pwned=9&lt;/script&gt;Council" in markup
+    assert "URL (not a web link)" in markup
+
+
+def test_a_reviewer_sees_no_editor_and_only_their_statuses(world):
+    first = claims_of(world["db"], world["budget"])[0]
+    give(world["db"], world["lead"], first.id, "disputed")
+    at = run_page(world["ann"], world["budget"])
+    assert not at.exception and not at.subheader
+    assert "Not reviewed by you: 3" in at.caption[0].value
+    assert "Disputed" not in html_of(at) and "Reviewers disagree" not in html_of(at)
+
+
+@pytest.mark.parametrize("article, message", [(999, "No article with id 999")])
+def test_a_missing_article(world, article, message):
+    at = run_page(world["lead"], article)
+    assert message in at.error[0].value
+
+
+def test_the_lead_changes_a_kind(world):
+    target = claims_of(world["db"], world["budget"])[1]
+    at = run_page(world["lead"], world["budget"])
+    at.selectbox(key=f"articles_unit_{world['budget']}").set_value(target.id).run()
+    at.selectbox(key=f"articles_kind_{target.id}_1").set_value("boilerplate").run()
+    at.button(key=f"articles_apply_kind_{target.id}").click().run()
+    assert not at.exception and not at.error
+    assert claims_of(world["db"], world["budget"])[1].kind == "boilerplate"
+    assert "Marked as boilerplate." in [toast.value for toast in at.toast]
+
+
+def test_merging_claims_with_verdicts_asks_first_and_cancel_changes_nothing(world):
+    db = world["db"]
+    first, second, _ = claims_of(db, world["budget"])
+    give(db, world["ann"], first.id, "supported")
+    give(db, world["lead"], second.id, "disputed")
+    at = run_page(world["lead"], world["budget"])
+    at.button(key=f"articles_merge_next_{first.id}").click().run()
+    assert "2 verdicts on these units will be withdrawn" in at.warning[0].value
+    at.button(key="articles_cancel").click().run()
+    assert len(claims_of(db, world["budget"])) == 3 and not at.warning
+    at.button(key=f"articles_merge_next_{first.id}").click().run()
+    at.button(key="articles_confirm").click().run()
+    assert not at.exception and not at.error
+    merged = claims_of(db, world["budget"])
+    assert len(merged) == 2 and merged[0].text == f"{first.text} {second.text}"
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Verdict)) == 0
+        assert session.scalar(select(func.count()).where(VerdictHistory.action == "edit")) == 2
+
+
+def test_merging_without_verdicts_needs_no_confirmation(world):
+    first, second, third = claims_of(world["db"], world["budget"])
+    at = run_page(world["lead"], world["budget"])
+    at.selectbox(key=f"articles_unit_{world['budget']}").set_value(third.id).run()
+    at.button(key=f"articles_merge_previous_{third.id}").click().run()
+    assert [c.id for c in claims_of(world["db"], world["budget"])] == [first.id, second.id]
+    assert at.selectbox(key=f"articles_unit_{world['budget']}").value == second.id
+
+
+def test_the_lead_splits_a_unit(world):
+    first = claims_of(world["db"], world["budget"])[0]
+    at = run_page(world["lead"], world["budget"])
+    cut = first.text.index("in 2023")
+    at.selectbox(key=f"articles_split_{first.id}_1").set_value(cut).run()
+    at.button(key=f"split_{first.id}").click().run()
+    assert not at.exception and not at.error
+    assert [c.text for c in claims_of(world["db"], world["budget"])][:2] == ["Taxes rose by 4%", "in 2023."]
+
+
+def test_a_stale_edit_shows_a_clear_error(world):
+    first, second, _ = claims_of(world["db"], world["budget"])
+    at = run_page(world["lead"], world["budget"])
+    with world["db"].transaction() as session:  # another lead edits meanwhile
+        session.get(Claim, second.id).version = 7
+    at.button(key=f"articles_merge_next_{first.id}").click().run()
+    assert "changed by someone else" in at.error[0].value
+    assert len(claims_of(world["db"], world["budget"])) == 3
