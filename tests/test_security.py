@@ -1,0 +1,367 @@
+"""Security in the core: roles on every write, nobody writes under another id, passwords, secrets, untrusted input.
+
+Every function in ``workbench/`` that calls ``require_lead`` (found by reading the source, so a new
+one cannot be forgotten) is tried as a reviewer and must refuse without changing a row; the same
+call as a lead must pass the role check.
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+import inspect
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import argon2
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+import workbench
+from teamkit import claim_ids, make_accounts
+from workbench import auth
+from workbench.adjudication import (
+    accept_unanimous,
+    adjudication_queue,
+    claim_case,
+    clear_final_verdict,
+    queue_counts,
+    record_final_verdict,
+)
+from workbench.articles import import_documents, merge_units, set_unit_kind, split_unit
+from workbench.assignment import assign, set_active, set_reviewers_per_claim, unassign
+from workbench.auth import Actor, AuthError, PermissionDenied, create_reviewer, lockout_for, set_password, sign_in
+from workbench.cli import main as cli
+from workbench.db import Database
+from workbench.dump import dump_records
+from workbench.errors import WorkbenchError
+from workbench.export import ExportOptions, write_export
+from workbench.guidelines import save_guidelines
+from workbench.ingest import MAX_FILE_BYTES, Document, InputError, ingest_documents, read_upload
+from workbench.models import Collection, Reviewer, Verdict, VerdictHistory
+from workbench.review import submit_verdict
+from workbench.verdict_import import import_verdicts
+from workbench.verdicts import VerdictError, delete_verdict, save_verdict, validate_evidence
+
+PACKAGE = Path(workbench.__file__).parent
+PASSWORD = "a long enough secret"
+
+
+@dataclass
+class World:
+    lead: Actor
+    reviewer: Actor
+    other: Actor
+    claims: list[int]
+    collection_id: int
+
+
+@pytest.fixture
+def world(db: Database) -> World:
+    claims = claim_ids(db)
+    lead, (reviewer, other) = make_accounts(db, 2)
+    with db.transaction() as session:
+        collection_id = session.scalar(select(Collection.id))
+        for claim in claims[:3]:
+            for person in (reviewer, other):
+                save_verdict(session, person, claim, "supported", f"{person.name}'s note")
+    return World(lead, reviewer, other, claims, collection_id)
+
+
+LeadOnly = Callable[[Database, object, Actor, World], object]
+GUIDELINES = {"supported": "Backed by evidence.", "disputed": "Contradicted.", "editorial_framing": "Opinion."}
+
+LEAD_ONLY: dict[str, LeadOnly] = {
+    "adjudication_queue": lambda db, s, a, w: adjudication_queue(s, a),
+    "queue_counts": lambda db, s, a, w: queue_counts(s, a),
+    "claim_case": lambda db, s, a, w: claim_case(s, a, w.claims[0]),
+    "record_final_verdict": lambda db, s, a, w: record_final_verdict(s, a, w.claims[0], "supported", "Agreed."),
+    "clear_final_verdict": lambda db, s, a, w: clear_final_verdict(s, a, w.claims[0], "Reopened."),
+    "accept_unanimous": lambda db, s, a, w: accept_unanimous(s, a),
+    "set_unit_kind": lambda db, s, a, w: set_unit_kind(s, a, w.claims[0], "heading"),
+    "merge_units": lambda db, s, a, w: merge_units(s, a, w.claims[0], w.claims[1]),
+    "split_unit": lambda db, s, a, w: split_unit(s, a, w.claims[2], 6),
+    "import_documents": lambda db, s, a, w: import_documents(db, a, [Document("new.txt", "New claim. Other claim.")]),
+    "set_active": lambda db, s, a, w: set_active(s, w.other.id, False, actor=a),
+    "assign": lambda db, s, a, w: assign(s, w.collection_id, [w.other.id], actor=a),
+    "unassign": lambda db, s, a, w: unassign(s, w.collection_id, [w.other.id], actor=a),
+    "set_reviewers_per_claim": lambda db, s, a, w: set_reviewers_per_claim(s, w.collection_id, 2, actor=a),
+    "create_reviewer": lambda db, s, a, w: create_reviewer(s, "Intruder", PASSWORD, "lead", actor=a),
+    "set_password": lambda db, s, a, w: set_password(s, w.other.id, PASSWORD, actor=a),
+    "save_guidelines": lambda db, s, a, w: save_guidelines(s, a, GUIDELINES),
+    "import_verdicts": lambda db, s, a, w: import_verdicts(db, b"claim_id,reviewer,label\n", actor=a),
+}
+
+
+def lead_only_functions() -> set[str]:
+    """Every function in the package whose body calls ``require_lead`` or ``require_operator_or_lead``."""
+    guards = {"require_lead", "require_operator_or_lead"}
+    found = set()
+    for path in PACKAGE.rglob("*.py"):
+        if "app" in path.relative_to(PACKAGE).parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef) and node.name not in guards:
+                calls = {n.func.id for n in ast.walk(node) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+                if calls & guards:
+                    found.add(node.name)
+    return found
+
+
+def rows(database: Database) -> list[dict]:
+    return list(dump_records(database))[1:]
+
+
+def test_every_lead_only_function_is_tried_here() -> None:
+    assert lead_only_functions() == set(LEAD_ONLY)
+
+
+@pytest.mark.parametrize("name", sorted(LEAD_ONLY))
+def test_a_reviewer_is_refused_every_lead_action_and_nothing_changes(db: Database, world: World, name: str) -> None:
+    before = rows(db)
+    with pytest.raises(PermissionDenied):
+        with db.transaction() as session:
+            LEAD_ONLY[name](db, session, world.reviewer, world)
+    assert rows(db) == before
+    try:  # the same call as a lead gets past the role check (it may still refuse for other reasons)
+        with db.transaction() as session:
+            LEAD_ONLY[name](db, session, world.lead, world)
+    except PermissionDenied as error:
+        pytest.fail(f"{name} refused a lead: {error}")
+    except WorkbenchError:
+        pass
+
+
+def test_save_verdict_has_no_way_to_name_another_reviewer() -> None:
+    assert not {"reviewer_id", "reviewer"} & set(inspect.signature(save_verdict).parameters)
+
+
+def test_a_verdict_is_written_under_the_actor_and_nobody_else(db: Database, world: World) -> None:
+    claim = world.claims[5]
+    with db.transaction() as session:
+        save_verdict(session, world.reviewer, claim, "disputed", "mine")
+    with db.session() as session:
+        (verdict,) = session.scalars(select(Verdict).where(Verdict.claim_id == claim))
+        (history,) = session.scalars(select(VerdictHistory).where(VerdictHistory.claim_id == claim))
+    assert verdict.reviewer_id == world.reviewer.id
+    assert (history.reviewer_id, history.actor_id) == (world.reviewer.id, world.reviewer.id)
+
+
+@pytest.mark.parametrize("who", ["reviewer", "lead"])
+def test_nobody_withdraws_another_reviewers_verdict(db: Database, world: World, who: str) -> None:
+    before = rows(db)
+    with pytest.raises(PermissionDenied):
+        with db.transaction() as session:
+            delete_verdict(session, getattr(world, who), world.claims[0], reviewer_id=world.other.id)
+    assert rows(db) == before
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        lambda w: Actor(w.other.id, w.reviewer.name, "reviewer"),  # someone else's id
+        lambda w: Actor(w.reviewer.id, w.reviewer.name, "lead"),  # a role the account does not have
+        lambda w: Actor(999_999, "ghost", "reviewer"),  # no such account
+    ],
+    ids=["other id", "raised role", "unknown id"],
+)
+def test_the_queue_refuses_an_actor_that_does_not_match_the_account(db: Database, world: World, forged) -> None:
+    before = rows(db)
+    with pytest.raises(PermissionDenied):
+        with db.transaction() as session:
+            submit_verdict(session, forged(world), world.claims[4], "disputed", "forged")
+    assert rows(db) == before
+
+
+def test_a_deactivated_reviewer_cannot_save_from_the_queue(db: Database, world: World) -> None:
+    with db.transaction() as session:
+        set_active(session, world.reviewer.id, False, actor=world.lead)
+    with pytest.raises(PermissionDenied):
+        with db.transaction() as session:
+            submit_verdict(session, world.reviewer, world.claims[4], "disputed")
+
+
+# --- passwords and sign-in -------------------------------------------------------------------------
+
+
+def test_passwords_are_stored_as_memory_hard_argon2id_hashes(db: Database) -> None:
+    with db.transaction() as session:
+        create_reviewer(session, "Hashed", PASSWORD, "lead", actor=None)
+    with db.session() as session:
+        stored = session.scalar(select(Reviewer.password_hash).where(Reviewer.name == "Hashed"))
+    assert PASSWORD not in stored
+    parameters = argon2.extract_parameters(stored)
+    assert parameters.type is argon2.Type.ID
+    assert parameters.memory_cost >= 19 * 1024, "at least OWASP's 19 MiB"
+    assert parameters.time_cost >= 2
+    assert sign_in(db, "hashed", PASSWORD).name == "Hashed"
+
+
+def test_every_sign_in_attempt_costs_one_hash_check(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Unknown names, inactive accounts and wrong passwords all verify a hash, so timing tells nothing."""
+    with db.transaction() as session:
+        create_reviewer(session, "Lead", PASSWORD, "lead", actor=None)
+        create_reviewer(session, "Gone", PASSWORD, "reviewer", actor=None).active = False
+    checks: list[str] = []
+    real_verify = auth._verify
+    monkeypatch.setattr(auth, "_verify", lambda stored, given: checks.append(stored) or real_verify(stored, given))
+    for name, password in [("nobody", PASSWORD), ("Gone", PASSWORD), ("Lead", "wrong password"), ("Lead", PASSWORD)]:
+        checks.clear()
+        try:
+            sign_in(db, name, password)
+        except AuthError as error:
+            assert str(error) == "Unknown name or wrong password."
+        assert len(checks) == 1, f"{name}: {len(checks)} hash checks"
+
+
+def test_repeated_wrong_passwords_slow_sign_in_down(db: Database) -> None:
+    with db.transaction() as session:
+        create_reviewer(session, "Target", PASSWORD, "lead", actor=None)
+    delays = [lockout_for(failures).total_seconds() for failures in range(0, 20)]
+    assert delays[: auth.FREE_FAILED_LOGINS] == [0] * auth.FREE_FAILED_LOGINS
+    growing = delays[auth.FREE_FAILED_LOGINS :]
+    assert all(later >= earlier for earlier, later in zip(growing, growing[1:]))
+    assert growing[1] == 2 * growing[0] and growing[-1] == auth.MAX_LOCKOUT.total_seconds()
+
+    for _ in range(auth.FREE_FAILED_LOGINS):
+        with pytest.raises(AuthError, match="wrong password"):
+            sign_in(db, "Target", "guess guess")
+    with pytest.raises(AuthError, match="Too many wrong passwords"):
+        sign_in(db, "Target", PASSWORD)  # even the right password waits out the lock
+    with db.transaction() as session:
+        target = session.scalar(select(Reviewer).where(Reviewer.name == "Target"))
+        assert target.failed_logins == auth.FREE_FAILED_LOGINS
+        target.locked_until = target.locked_until.replace(year=2000)  # the wait is over
+    assert sign_in(db, "Target", PASSWORD).name == "Target"
+    with db.session() as session:
+        target = session.scalar(select(Reviewer).where(Reviewer.name == "Target"))
+        assert (target.failed_logins, target.locked_until) == (0, None)
+
+
+# --- secrets stay out of output -----------------------------------------------------------------------
+
+
+def test_the_command_line_never_echoes_a_password(db: Database) -> None:
+    runner = CliRunner()
+    added = runner.invoke(cli, ["--database", db.url, "reviewers", "add", "Echo", "--role", "lead", "--password-stdin"],
+                          input=PASSWORD + "\n")
+    assert added.exit_code == 0, added.output
+    changed = runner.invoke(cli, ["--database", db.url, "reviewers", "set-password", "Echo", "--password-stdin"],
+                            input="another secret 42\n")
+    assert changed.exit_code == 0, changed.output
+    listed = runner.invoke(cli, ["--database", db.url, "reviewers", "list"])
+    for output in (added.output, changed.output, listed.output):
+        assert PASSWORD not in output and "another secret 42" not in output and "$argon2" not in output
+
+
+def test_a_database_url_password_is_never_shown_in_errors() -> None:
+    result = CliRunner().invoke(cli, ["--database", "postgresql://editor:TopSecret99@127.0.0.1:1/newsroom", "db", "current"])
+    assert result.exit_code == 1
+    assert "Cannot open the database" in result.output
+    assert "TopSecret99" not in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("fmt", "layout"), [("csv", "long"), ("csv", "wide"), ("jsonl", "long"), ("csv", "final")])
+def test_exports_carry_no_password_hashes(db: Database, world: World, fmt: str, layout: str) -> None:
+    with db.transaction() as session:
+        set_password(session, world.reviewer.id, PASSWORD, actor=None)
+        record_final_verdict(session, world.lead, world.claims[0], "supported", "Agreed.")
+    out = io.StringIO()
+    write_export(db, out, ExportOptions(format=fmt, layout=layout))
+    assert out.getvalue().strip(), "the export is not empty"
+    assert "$argon2" not in out.getvalue() and PASSWORD not in out.getvalue()
+
+
+# --- untrusted input ----------------------------------------------------------------------------------
+
+
+BAD_LINKS = [
+    "javascript:alert(1)",
+    " JavaScript:alert(document.cookie)",
+    "data:text/html,<script>alert(1)</script>",
+    "vbscript:msgbox(1)",
+    "file:///etc/passwd",
+    "ftp://example.org/file",
+    "//example.org/no-scheme",
+    "http://",
+    "https://example.org/\x00null",
+    "https://example.org/\x1bescape",
+]
+
+
+@pytest.mark.parametrize("link", BAD_LINKS)
+def test_evidence_must_be_a_web_link(link: str) -> None:
+    with pytest.raises(VerdictError, match="Evidence"):
+        validate_evidence([link])
+
+
+def test_a_verdict_with_a_bad_link_changes_nothing(db: Database, world: World) -> None:
+    before = rows(db)
+    for link in BAD_LINKS:
+        with pytest.raises(VerdictError):
+            with db.transaction() as session:
+                save_verdict(session, world.reviewer, world.claims[6], "supported", "", ["https://ok.example", link])
+    assert rows(db) == before
+
+
+HOSTILE_NAMES = ["../../escape.txt", "../escape.md", "/tmp/wb-absolute-escape.html", "sub/../../../x.csv",
+                 "..\\..\\windows.txt", "%2e%2e%2fencoded.txt", "./.hidden/../../dot.jsonl"]
+
+
+def upload(name: str, number: int) -> bytes:
+    """A small valid file of ``name``'s type, different for each ``number``."""
+    sentence = f"Upload number {number} says the council approved the road budget. Critics disagreed."
+    return {
+        ".csv": f"text\n{sentence}\n",
+        ".jsonl": json.dumps({"text": sentence}) + "\n",
+        ".html": f"<html><body><article><p>{sentence} The debate lasted all of Monday evening and "
+                 "ended in a narrow vote.</p></article></body></html>",
+    }.get(Path(name).suffix, sentence).encode()
+
+
+def tree(folder: Path) -> set[str]:
+    return {str(path.relative_to(folder)) for path in folder.rglob("*")}
+
+
+def test_uploaded_names_never_become_paths(db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    deep = tmp_path / "a" / "b" / "c"
+    deep.mkdir(parents=True)
+    monkeypatch.chdir(deep)
+    before = tree(tmp_path / "a")
+    documents = []
+    for number, name in enumerate(HOSTILE_NAMES):
+        documents += read_upload(name, upload(name, number))
+    report = ingest_documents(db, documents, "uploads")
+    assert report.added == len(HOSTILE_NAMES), report.messages
+    assert tree(tmp_path / "a") == before, "no file or folder was created from an uploaded name"
+    assert not Path("/tmp/wb-absolute-escape.html").exists()
+
+
+def test_uploads_over_the_size_limit_are_refused() -> None:
+    with pytest.raises(InputError, match="larger than"):
+        read_upload("huge.txt", b"a" * (MAX_FILE_BYTES + 1))
+
+
+FORMULAS = ["=HYPERLINK(\"http://evil.example\",\"click\")", "+1+1", "-2+3", "@SUM(A1:A9)", "\t=1+1", "\r=1+1",
+            "'=already quoted"]
+
+
+def test_csv_exports_neutralise_formulas(db: Database, world: World) -> None:
+    claims = world.claims[-len(FORMULAS):]
+    with db.transaction() as session:
+        for claim, note in zip(claims, FORMULAS):
+            save_verdict(session, world.reviewer, claim, "disputed", note)
+    out = io.StringIO()
+    write_export(db, out, ExportOptions(format="csv", layout="long"))
+    cells = {record["claim_id"]: record["note"] for record in csv.DictReader(io.StringIO(out.getvalue()))
+             if record["reviewer"] == world.reviewer.name}
+    for claim, note in zip(claims, FORMULAS):
+        assert cells[str(claim)] == "'" + note.strip(), f"{cells[str(claim)]!r} would run as a formula"
+    jsonl = io.StringIO()
+    write_export(db, jsonl, ExportOptions(format="jsonl", layout="long"))
+    notes = {json.loads(line)["note"] for line in jsonl.getvalue().splitlines()}
+    assert {note.strip() for note in FORMULAS} <= notes, "JSON Lines are not for spreadsheets: notes are exact"
