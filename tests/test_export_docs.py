@@ -1,0 +1,67 @@
+"""docs/csv-columns.md documents exactly the columns, types and fields the exporter writes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pytest
+from test_export_helpers import decide, export_json, export_text, give, newsroom
+
+from workbench.db import Database
+from workbench.export import COLUMN_TYPES, REVIEWER_COLUMN_PREFIX, ClaimReviewSettings, column_type
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "csv-columns.md"
+ROW = re.compile(r"^\|\s*(`[^|]+`)\s*\|\s*([^|]+?)\s*\|")
+
+
+def documented(heading: str) -> list[tuple[str, str]]:
+    """(first cell, second cell) of each table row whose first cell is code, in the section ``heading``."""
+    text = DOCS.read_text(encoding="utf-8")
+    match = re.search(rf"^## {re.escape(heading)}.*?$(.*?)(?=^## )", text, re.S | re.M)
+    assert match, f"no section {heading!r} in {DOCS.name}"
+    return [
+        (m.group(1).strip("`"), m.group(2))
+        for line in match.group(1).splitlines()
+        if (m := ROW.match(line))
+    ]
+
+
+@pytest.mark.parametrize("layout", ["long", "wide", "final"])
+def test_documented_columns_are_the_exported_columns(db: Database, layout: str) -> None:
+    room = newsroom(db)
+    give(db, room.reviewers["bob"], room.claims["bridge"][0], "supported")
+    give(db, room.reviewers["alice"], room.claims["bridge"][0], "disputed")
+    decide(db, room.lead, room.claims["bridge"][0], "disputed")
+    rows = documented(f"Layout `{layout}`")
+    expected: list[str] = []
+    for name, _ in rows:
+        if name == f"{REVIEWER_COLUMN_PREFIX}NAME":
+            expected += [f"{REVIEWER_COLUMN_PREFIX}alice", f"{REVIEWER_COLUMN_PREFIX}bob"]
+        else:
+            expected.append(name)
+    header = next(csv.reader(io.StringIO(export_text(db, layout=layout))))
+    assert header == expected
+    assert [list(record) for record in export_json(db, format="jsonl", layout=layout)][
+        0
+    ] == expected
+    for name, kind in rows:
+        assert kind == column_type(name), name
+
+
+def test_every_typed_column_is_documented() -> None:
+    names = {
+        name for layout in ("long", "wide", "final") for name, _ in documented(f"Layout `{layout}`")
+    }
+    assert set(COLUMN_TYPES) <= names
+
+
+def test_documented_claimreview_fields_are_the_ones_written(db: Database) -> None:
+    room = newsroom(db)
+    decide(db, room.lead, room.claims["bridge"][0], "supported")
+    settings = ClaimReviewSettings(review_url="https://checks.example/{claim_id}")
+    (review,) = export_json(db, format="claimreview", layout="final", claimreview=settings)
+    fields = {field for name, _ in documented("ClaimReview") for field in name.split("`, `")}
+    assert fields == set(review)

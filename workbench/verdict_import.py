@@ -1,0 +1,536 @@
+"""Verdict sets in: a ``long`` CSV taken back, checked whole, then written all or nothing.
+
+For reviewers who worked offline or in another copy of the database. Every row is checked
+before anything is written; any problem refuses the whole file and lists the problems with
+their line numbers. Each changed verdict goes through :func:`workbench.verdicts.write_verdict`
+with the action ``import``, so it lands in the verdict history, and re-importing the same file
+changes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from workbench import LABELS
+from workbench.auth import Actor, AuthError, create_reviewer, require_lead, validate_name
+from workbench.db import Database
+from workbench.errors import WorkbenchError
+from workbench.export import unguard_formula
+from workbench.models import Claim, Reviewer, Verdict
+from workbench.verdicts import VerdictError, validate_evidence, validate_note, write_verdict
+
+REQUIRED_COLUMNS: tuple[str, ...] = ("claim_id", "reviewer", "verdict")
+OPTIONAL_COLUMNS: tuple[str, ...] = ("note", "evidence", "claim_text")
+"""Read when present. Without ``note`` or ``evidence`` an existing verdict keeps its own."""
+MAX_IMPORT_BYTES = 200 * 1024 * 1024
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+"""The Export page's upload limit; larger files go through ``workbench import-verdicts``."""
+MAX_PROBLEMS_KEPT = 1_000
+PROBLEMS_SHOWN = 20
+LOOKUP_BATCH = 1_000
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why one line (or the whole file, ``line=None``) cannot be imported."""
+
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        return self.message if self.line is None else f"line {self.line}: {self.message}"
+
+
+class VerdictImportError(WorkbenchError):
+    """The file was refused and nothing was written; ``problems`` lists why, by line."""
+
+    def __init__(self, problems: Sequence[Problem], total: int | None = None) -> None:
+        self.problems = list(problems)
+        self.total = len(self.problems) if total is None else total
+        shown = "\n".join(f"  {problem}" for problem in self.problems[:PROBLEMS_SHOWN])
+        more = self.total - min(len(self.problems), PROBLEMS_SHOWN)
+        tail = f"\n  … and {more:,} more" if more > 0 else ""
+        plural = "s" if self.total != 1 else ""
+        super().__init__(
+            f"Nothing was imported: {self.total:,} problem{plural} in the file.\n{shown}{tail}"
+        )
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, with ``dry_run``, would do)."""
+
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    repeated_rows: int = 0
+    """Rows identical to an earlier row of the same file (counted once)."""
+    reviewers_created: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    def summary(self) -> str:
+        verb = "would be" if self.dry_run else "were"
+        text = (
+            f"{self.rows:,} rows read: {self.created:,} verdicts {verb} created, {self.updated:,} "
+            f"updated, {self.unchanged:,} already up to date"
+        )
+        if self.repeated_rows:
+            text += f", {self.repeated_rows:,} repeated rows skipped"
+        if self.reviewers_created:
+            text += f"; new reviewers: {', '.join(self.reviewers_created)}"
+        return text + "."
+
+
+@dataclass(frozen=True)
+class VerdictRow:
+    """One data line of the file, read and checked on its own."""
+
+    line: int
+    claim_id: int
+    reviewer: str
+    label: str
+    note: str | None
+    """``None`` when the file has no ``note`` column."""
+    evidence: list[str] | None
+    claim_text: str | None
+
+    @property
+    def key(self) -> tuple[int, str]:
+        return self.claim_id, self.reviewer.lower()
+
+    @property
+    def content(self) -> tuple[str, str | None, list[str] | None]:
+        return self.label, self.note, self.evidence
+
+
+class Problems:
+    """Collects problems, keeping the first :data:`MAX_PROBLEMS_KEPT` and counting the rest."""
+
+    def __init__(self) -> None:
+        self.kept: list[Problem] = []
+        self.total = 0
+
+    def add(self, line: int | None, message: str) -> None:
+        self.total += 1
+        if len(self.kept) < MAX_PROBLEMS_KEPT:
+            self.kept.append(Problem(line, message))
+
+    def raise_if_any(self) -> None:
+        if self.total:
+            raise VerdictImportError(sorted(self.kept, key=lambda p: p.line or 0), self.total)
+
+
+# --- reading the file ---------------------------------------------------------------------------
+
+
+def decode_file(data: bytes, *, max_bytes: int = MAX_IMPORT_BYTES) -> str:
+    """The file's text: UTF-8 (a BOM is allowed), within the size limit, not empty."""
+    if len(data) > max_bytes:
+        raise VerdictImportError(
+            [
+                Problem(
+                    None,
+                    f"The file is {len(data) / 2**20:.1f} MiB; the limit here is {max_bytes / 2**20:.0f} MiB.",
+                )
+            ]
+        )
+    if not data.strip():
+        raise VerdictImportError([Problem(None, "The file is empty.")])
+    if b"\x00" in data[:8192]:
+        raise VerdictImportError(
+            [
+                Problem(
+                    None,
+                    "The file looks like a spreadsheet or other binary file: save it as CSV (UTF-8) first.",
+                )
+            ]
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise VerdictImportError(
+            [
+                Problem(
+                    line,
+                    "the file is not UTF-8 text; save it as CSV with UTF-8 encoding and try again.",
+                )
+            ]
+        ) from None
+
+
+def read_rows(text: str, *, formula_guard: bool = True) -> tuple[list[VerdictRow], int, Problems]:
+    """Parse and check every data line on its own; returns the distinct rows, repeats and problems.
+
+    ``formula_guard`` undoes the export's spreadsheet guard (:func:`workbench.export.guard_formula`).
+    """
+    problems = Problems()
+    reader = csv.reader(io.StringIO(text, newline=""))
+    records = _records(reader, problems)
+    first = next(records, None)
+    if first is None:
+        raise VerdictImportError([Problem(None, "The file has no header line.")])
+    header = first[1]
+    columns = _check_header(header)
+    rows: dict[tuple[int, str], VerdictRow] = {}
+    repeated = 0
+    for line, record in records:
+        if len(record) != len(header):
+            problems.add(
+                line,
+                f"has {len(record)} fields but the header has {len(header)} (is a quote missing?).",
+            )
+            continue
+        row = _read_row(line, record, columns, formula_guard, problems)
+        if row is None:
+            continue
+        earlier = rows.get(row.key)
+        if earlier is None:
+            rows[row.key] = row
+        elif earlier.content == row.content:
+            repeated += 1
+        else:
+            problems.add(
+                line,
+                f"conflicts with line {earlier.line}: same claim {row.claim_id} and reviewer "
+                f"{row.reviewer!r} with a different verdict, note or evidence.",
+            )
+    return list(rows.values()), repeated, problems
+
+
+def _records(reader: Iterator[list[str]], problems: Problems) -> Iterator[tuple[int, list[str]]]:
+    """Non-blank records with the line each starts on (a quoted field may span lines)."""
+    last_line = 0
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            problems.add(last_line + 1, f"cannot be read as CSV ({error}).")
+            problems.raise_if_any()
+        start, last_line = last_line + 1, reader.line_num
+        if record and any(cell.strip() for cell in record):
+            yield start, record
+
+
+def _check_header(header: list[str]) -> dict[str, int]:
+    names = [name.strip() for name in header]
+    repeated = sorted({name for name in names if name and names.count(name) > 1})
+    missing = [name for name in REQUIRED_COLUMNS if name not in names]
+    problems: list[Problem] = []
+    if repeated:
+        problems.append(
+            Problem(
+                1,
+                f"the column{'s' if len(repeated) > 1 else ''} {', '.join(repeated)} appear(s) twice.",
+            )
+        )
+    if missing:
+        hint = ""
+        if len(names) == 1 and ";" in names[0]:
+            hint = " The file seems to use ';' between fields: save it as comma-separated CSV."
+        problems.append(
+            Problem(
+                1,
+                f"missing required column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+                f"(a verdict file needs {', '.join(REQUIRED_COLUMNS)}; a long export has them).{hint}",
+            )
+        )
+    if problems:
+        raise VerdictImportError(problems)
+    return {
+        name: names.index(name) for name in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS) if name in names
+    }
+
+
+def _read_row(
+    line: int, record: list[str], columns: dict[str, int], formula_guard: bool, problems: Problems
+) -> VerdictRow | None:
+    def cell(name: str) -> str | None:
+        if name not in columns:
+            return None
+        value = record[columns[name]]
+        return unguard_formula(value) if formula_guard else value
+
+    before = problems.total
+    raw_claim_id = (cell("claim_id") or "").strip()
+    claim_id = int(raw_claim_id) if raw_claim_id.isascii() and raw_claim_id.isdigit() else None
+    if claim_id is None:
+        problems.add(
+            line,
+            f"claim_id {raw_claim_id!r} is not a claim id (a whole number)."
+            if raw_claim_id
+            else "claim_id is empty.",
+        )
+    reviewer = (cell("reviewer") or "").strip()
+    if not reviewer:
+        problems.add(line, "reviewer is empty.")
+    label = (cell("verdict") or "").strip()
+    if label not in LABELS:
+        problems.add(
+            line,
+            f"unknown label {label!r}: use one of {', '.join(LABELS)}."
+            if label
+            else "verdict is empty.",
+        )
+    note = cell("note")
+    evidence_cell = cell("evidence")
+    evidence: list[str] | None = None
+    try:
+        note = validate_note(note) if note is not None else None
+        evidence = validate_evidence(evidence_cell) if evidence_cell is not None else None
+    except VerdictError as error:
+        problems.add(line, str(error))
+    claim_text = cell("claim_text")
+    if problems.total > before or claim_id is None:
+        return None
+    return VerdictRow(line, claim_id, reviewer, label, note, evidence, claim_text or None)
+
+
+# --- checking against the database --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlannedWrite:
+    claim_id: int
+    reviewer: str
+    """The reviewer's name as stored (or to be created)."""
+    label: str
+    note: str
+    evidence: list[str]
+    creates: bool
+
+
+def _batches(values: Sequence[int]) -> Iterator[Sequence[int]]:
+    for start in range(0, len(values), LOOKUP_BATCH):
+        yield values[start : start + LOOKUP_BATCH]
+
+
+def plan_import(
+    session: Session, rows: Sequence[VerdictRow], *, create_reviewers: bool, problems: Problems
+) -> tuple[list[PlannedWrite], list[str], int]:
+    """Check rows against the database; returns the writes needed, reviewers to add, rows unchanged."""
+    claim_ids = sorted({row.claim_id for row in rows})
+    claims: dict[int, tuple[str, str]] = {}
+    for batch in _batches(claim_ids):
+        for claim_id, kind, text in session.execute(
+            select(Claim.id, Claim.kind, Claim.text).where(Claim.id.in_(batch))
+        ):
+            claims[claim_id] = (kind, text)
+
+    reviewers = {
+        name.lower(): (reviewer_id, name)
+        for reviewer_id, name in session.execute(select(Reviewer.id, Reviewer.name))
+    }
+    new_reviewers = _new_reviewers(rows, reviewers, create_reviewers, problems)
+
+    existing: dict[tuple[int, int], tuple[str, str, list[str]]] = {}
+    for batch in _batches(claim_ids):
+        for claim_id, reviewer_id, label, note, evidence in session.execute(
+            select(
+                Verdict.claim_id, Verdict.reviewer_id, Verdict.label, Verdict.note, Verdict.evidence
+            ).where(Verdict.claim_id.in_(batch))
+        ):
+            existing[(claim_id, reviewer_id)] = (label, note, list(evidence or []))
+
+    writes: list[PlannedWrite] = []
+    unchanged = 0
+    for row in rows:
+        claim = claims.get(row.claim_id)
+        if claim is None:
+            problems.add(row.line, f"unknown claim id {row.claim_id}.")
+            continue
+        kind, text = claim
+        if kind != "claim":
+            problems.add(
+                row.line, f"claim {row.claim_id} is now a {kind} unit, not a reviewable claim."
+            )
+            continue
+        if row.claim_text is not None and row.claim_text != text:
+            problems.add(
+                row.line,
+                f"the text of claim {row.claim_id} was edited since the export "
+                f"(file: {_snippet(row.claim_text)}; now: {_snippet(text)}). Check the verdict, then "
+                "remove the claim_text column to import anyway.",
+            )
+            continue
+        known = reviewers.get(row.reviewer.lower())
+        if known is None and row.reviewer.lower() not in new_reviewers:
+            continue  # reported once per reviewer by _new_reviewers
+        old = existing.get((row.claim_id, known[0])) if known else None
+        note = row.note if row.note is not None else (old[1] if old else "")
+        evidence = row.evidence if row.evidence is not None else (old[2] if old else [])
+        if old == (row.label, note, evidence):
+            unchanged += 1
+            continue
+        name = known[1] if known else new_reviewers[row.reviewer.lower()]
+        writes.append(
+            PlannedWrite(row.claim_id, name, row.label, note, evidence, creates=old is None)
+        )
+    return writes, list(new_reviewers.values()), unchanged
+
+
+def _new_reviewers(
+    rows: Iterable[VerdictRow], known: dict[str, tuple[int, str]], create: bool, problems: Problems
+) -> dict[str, str]:
+    """Reviewers the file names but the database lacks: to create, or one problem each."""
+    unknown: dict[str, list[VerdictRow]] = {}
+    for row in rows:
+        if row.reviewer.lower() not in known:
+            unknown.setdefault(row.reviewer.lower(), []).append(row)
+    created: dict[str, str] = {}
+    for key, named in unknown.items():
+        lines = [row.line for row in named]
+        where = ", ".join(map(str, lines[:5])) + (
+            f" and {len(lines) - 5:,} more" if len(lines) > 5 else ""
+        )
+        if not create:
+            problems.add(
+                lines[0],
+                f"unknown reviewer {named[0].reviewer!r} (lines {where}): add the account first, "
+                "or allow creating missing reviewers.",
+            )
+            continue
+        try:
+            created[key] = validate_name(named[0].reviewer)
+        except AuthError as error:
+            problems.add(
+                lines[0], f"cannot create reviewer {named[0].reviewer!r} (lines {where}): {error}"
+            )
+    return created
+
+
+def _snippet(text: str, limit: int = 60) -> str:
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+# --- importing ----------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportPlan:
+    """A checked file: what importing it would do."""
+
+    report: ImportReport
+    writes: list[PlannedWrite]
+
+
+def plan_file(
+    session: Session,
+    data: bytes,
+    *,
+    create_reviewers: bool = False,
+    formula_guard: bool = True,
+    max_bytes: int = MAX_IMPORT_BYTES,
+) -> ImportPlan:
+    """Read and check the whole file against the database, writing nothing.
+
+    Raises :class:`VerdictImportError` listing every problem by line when anything is wrong.
+    """
+    rows, repeated, problems = read_rows(
+        decode_file(data, max_bytes=max_bytes), formula_guard=formula_guard
+    )
+    writes, new_reviewers, unchanged = plan_import(
+        session, rows, create_reviewers=create_reviewers, problems=problems
+    )
+    problems.raise_if_any()
+    created = sum(write.creates for write in writes)
+    report = ImportReport(
+        rows=len(rows) + repeated,
+        created=created,
+        updated=len(writes) - created,
+        unchanged=unchanged,
+        repeated_rows=repeated,
+        reviewers_created=new_reviewers,
+        dry_run=True,
+    )
+    return ImportPlan(report, writes)
+
+
+def check_verdict_file(session: Session, data: bytes, **options) -> ImportReport:
+    """What importing ``data`` would do (``dry_run`` report), or the problems that refuse it."""
+    return plan_file(session, data, **options).report
+
+
+def import_verdicts(
+    database: Database,
+    data: bytes,
+    *,
+    actor: Actor | None,
+    create_reviewers: bool = False,
+    formula_guard: bool = True,
+    dry_run: bool = False,
+    max_bytes: int = MAX_IMPORT_BYTES,
+) -> ImportReport:
+    """Check a ``long`` verdict CSV whole, then write it in one transaction (``dry_run``: only check).
+
+    ``actor`` is the signed-in lead, or ``None`` for the command line. Raises
+    :class:`VerdictImportError` listing every problem by line when anything is wrong; then
+    nothing is written.
+    """
+    if actor is not None:
+        require_lead(actor, "import verdicts")
+    with database.transaction() as session:
+        plan = plan_file(
+            session,
+            data,
+            create_reviewers=create_reviewers,
+            formula_guard=formula_guard,
+            max_bytes=max_bytes,
+        )
+        if dry_run:
+            return plan.report
+        reviewer_ids = {
+            name.lower(): reviewer_id
+            for reviewer_id, name in session.execute(select(Reviewer.id, Reviewer.name))
+        }
+        for name in plan.report.reviewers_created:
+            reviewer_ids[name.lower()] = create_reviewer(
+                session, name, None, "reviewer", actor=actor
+            ).id
+        for write in sorted(
+            plan.writes, key=lambda w: (w.claim_id, reviewer_ids[w.reviewer.lower()])
+        ):
+            write_verdict(
+                session,
+                write.claim_id,
+                reviewer_ids[write.reviewer.lower()],
+                write.label,
+                write.note,
+                write.evidence,
+                actor_id=actor.id if actor else None,
+                action="import",
+            )
+    plan.report.dry_run = False
+    return plan.report
+
+
+def import_verdicts_file(database: Database, path: Path, **options) -> ImportReport:
+    """:func:`import_verdicts` for a file on disk (the size limit is checked before reading)."""
+    max_bytes = options.get("max_bytes", MAX_IMPORT_BYTES)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise VerdictImportError(
+                [
+                    Problem(
+                        None,
+                        f"{path} is {size / 2**20:.1f} MiB; the limit is {max_bytes / 2**20:.0f} MiB.",
+                    )
+                ]
+            )
+        data = path.read_bytes()
+    except OSError as error:
+        raise VerdictImportError(
+            [Problem(None, f"Cannot read {path}: {error.strerror or error}.")]
+        ) from None
+    return import_verdicts(database, data, **options)
