@@ -95,6 +95,16 @@ def test_record_the_majority_then_move_on(newsroom: Newsroom):
     assert queue_keys(app) == [f"adjudication_pick_{c}" for c in newsroom.ids([2, 5])]
 
 
+def test_after_the_last_claim_the_queue_starts_over(newsroom: Newsroom):
+    claim = newsroom.claims[5]
+    app = open_adjudication(newsroom.lead, claim)
+    app.radio(key=f"adjudication_label_{claim}").set_value(S)
+    app.text_area(key=f"adjudication_rationale_{claim}").input("Ann is right.")
+    app.button(key=f"adjudication_record_{claim}").click().run()
+    assert newsroom.finals() == {claim: (S, "Ann is right.")}
+    assert on_screen(app) == newsroom.claims[1]
+
+
 def test_overriding_needs_a_rationale(newsroom: Newsroom):
     claim = newsroom.claims[1]
     app = open_adjudication(newsroom.lead, claim)
@@ -108,6 +118,15 @@ def test_overriding_needs_a_rationale(newsroom: Newsroom):
     app.text_area(key=f"adjudication_rationale_{claim}").input("A matter of framing.")
     app.button(key=f"adjudication_record_{claim}").click().run()
     assert newsroom.finals() == {claim: (E, "A matter of framing.")}
+
+
+def test_a_tie_preselects_nothing_and_asks_for_a_label(newsroom: Newsroom):
+    claim = newsroom.claims[5]
+    app = open_adjudication(newsroom.lead, claim)
+    assert app.radio(key=f"adjudication_label_{claim}").value is None
+    app.button(key=f"adjudication_record_{claim}").click().run()
+    assert [error.value for error in app.error] == ["Pick the final label first."]
+    assert newsroom.finals() == {}
 
 
 def test_accept_unanimous_claims_in_bulk(newsroom: Newsroom):

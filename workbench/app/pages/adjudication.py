@@ -7,6 +7,7 @@ import streamlit as st
 
 from workbench import LABEL_TITLES, LABELS
 from workbench.adjudication import (
+    CONTEXT_CHARS,
     DEFAULT_PAGE_SIZE,
     AdjudicationError,
     ClaimCase,
@@ -53,6 +54,9 @@ def show_claim(claim_id: int | None) -> None:
 def on_record(claim_id: int, next_claim_id: int | None) -> None:
     label = st.session_state.get(f"adjudication_label_{claim_id}")
     rationale = st.session_state.get(f"adjudication_rationale_{claim_id}", "")
+    if label is None:
+        common.flash("Pick the final label first.", "error")
+        return
     change = common.run_action(lambda tx, actor: record_final_verdict(tx, actor, claim_id, label, rationale))
     if change is None:
         return
@@ -143,10 +147,11 @@ def draw_queue(items: list[QueueItem], total: int, page: int) -> None:
 
 def draw_case(case: ClaimCase, next_claim_id: int | None) -> None:
     st.markdown(f"**{common.escape_html(case.article_title)}** · claim {case.claim_id}")
+    before = ("…" if len(case.context_before) >= CONTEXT_CHARS else "") + case.context_before
+    after = case.context_after + ("…" if len(case.context_after) >= CONTEXT_CHARS else "")
     st.markdown(
-        '<div class="wb-context">'
-        f"…{common.escape_html(case.context_before)}<mark>{common.escape_html(case.text)}</mark>"
-        f"{common.escape_html(case.context_after)}…</div>",
+        f'<div class="wb-context">{common.escape_html(before)}<mark>{common.escape_html(case.text)}</mark>'
+        f"{common.escape_html(after)}</div>",
         unsafe_allow_html=True,
     )
     st.markdown(f"**Reviewers:** {split_text(case.label_counts) or 'no verdicts yet'}")
@@ -164,6 +169,7 @@ def draw_case(case: ClaimCase, next_claim_id: int | None) -> None:
                 )
 
     st.subheader("Final verdict", anchor=False)
+    common.show_flash()
     if case.final is not None:
         st.markdown(
             f"Now **{LABEL_TITLES[case.final.label]}**, decided by {common.escape_html(case.final.decided_by)} "
@@ -233,7 +239,6 @@ with common.page_session() as page_session:
         st.error("Only a lead can adjudicate.", icon=":material/lock:")
         st.stop()
     st.title("Adjudication", anchor=False)
-    common.show_flash()
     linked = st.query_params.get("claim")
     if linked and linked != st.session_state.get(LINKED):
         st.session_state[LINKED] = linked
@@ -251,11 +256,14 @@ with common.page_session() as page_session:
     with case_column:
         claim_id = st.session_state.get(CLAIM)
         if claim_id is None:
+            common.show_flash()
             st.info("Pick a claim from the queue.", icon=":material/arrow_back:")
         else:
             ids = [item.claim_id for item in queue.items]
-            following = ids[ids.index(claim_id) + 1 :] if claim_id in ids else ids
+            after = ids[ids.index(claim_id) + 1 :] if claim_id in ids else []
+            others = after + [other for other in ids if other != claim_id and other not in after]
             try:
-                draw_case(claim_case(page_session, me, claim_id), following[0] if following else None)
+                draw_case(claim_case(page_session, me, claim_id), others[0] if others else None)
             except AdjudicationError as error:
+                common.show_flash()
                 st.warning(str(error), icon=":material/warning:")

@@ -159,7 +159,7 @@ def draw_pairs(report: AgreementReport) -> None:
     )
     text = base.mark_text(fontSize=12).encode(text="shown:N")
     st.altair_chart((heat + text).properties(height=max(160, 42 * len(report.reviewers))), width="stretch")
-    pairs = pd.DataFrame([pair.to_dict() for pair in report.cohen_kappa])
+    pairs = pd.DataFrame([pair.to_dict() for pair in report.cohen_kappa]).fillna({"note": ""})
     st.dataframe(
         pairs,
         hide_index=True,
@@ -212,7 +212,7 @@ def draw_breakdowns(analysis: AgreementAnalysis) -> None:
     with by_label:
         st.caption("Each label against the rest. Specific agreement: when one reviewer gives the label, "
                    "the chance another reviewer of the same claim gives it too.")
-        table = analysis.by_label.assign(label=analysis.by_label["label"].map(label_title))
+        table = analysis.by_label.assign(label=analysis.by_label["label"].map(label_title)).fillna({"note": ""})
         st.dataframe(
             table,
             hide_index=True,
@@ -228,7 +228,7 @@ def draw_breakdowns(analysis: AgreementAnalysis) -> None:
     with by_article:
         st.caption("Least reliable articles first.")
         st.dataframe(
-            analysis.by_article.sort_values(["alpha", "article_id"], na_position="last"),
+            analysis.by_article.sort_values(["alpha", "article_id"], na_position="last").fillna({"note": ""}),
             hide_index=True,
             column_config={
                 "article_id": st.column_config.NumberColumn("Article", format="%d"),
