@@ -35,6 +35,7 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 MAX_PROBLEMS_KEPT = 1_000
 PROBLEMS_SHOWN = 20
 LOOKUP_BATCH = 1_000
+MAX_CLAIM_ID = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -263,7 +264,9 @@ def _read_row(
 
     before = problems.total
     raw_claim_id = (cell("claim_id") or "").strip()
-    claim_id = int(raw_claim_id) if raw_claim_id.isascii() and raw_claim_id.isdigit() else None
+    # Ids past the database's 32-bit integer cannot exist (and would make the lookup fail).
+    digits = raw_claim_id.isascii() and raw_claim_id.isdigit() and len(raw_claim_id) <= 10
+    claim_id = int(raw_claim_id) if digits and int(raw_claim_id) <= MAX_CLAIM_ID else None
     if claim_id is None:
         problems.add(
             line,
