@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import func, select
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
-
 from test_export_helpers import Newsroom, decide, export_text, give, newsroom
+
 from workbench.db import Database
 from workbench.models import Verdict, VerdictHistory
 
@@ -96,6 +96,25 @@ def test_lead_downloads_every_layout_with_counts(
     )
     assert [row["rationale"] for row in final] == ["Archive photo shows 1933."]
     assert len(list((tmp_path / "exports").glob("verdicts-*.csv"))) == 3
+
+
+def test_exports_too_big_for_a_browser_point_to_the_command_line(
+    room: Newsroom, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("workbench.export.BROWSER_DOWNLOAD_MAX_ROWS", 2)
+    app = open_page(room.lead)
+    disabled = {
+        b.proto.id.rsplit("download_", 1)[1]: b.proto.disabled for b in app.get("download_button")
+    }
+    assert disabled == {
+        "csv_long": True,
+        "csv_wide": True,
+        "csv_final": False,
+        "claimreview_final": False,
+    }
+    hints = [info.value for info in app.info]
+    assert any("workbench export --format csv --layout long" in hint for hint in hints)
+    assert any("workbench export --format csv --layout wide" in hint for hint in hints)
 
 
 def test_filters_format_and_guard(room: Newsroom, downloads: dict) -> None:

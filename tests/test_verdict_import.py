@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import delete, func, select, update
-
 from test_export_helpers import TRICKY_NOTES, Newsroom, add_people, export_text, give, newsroom
+
 from workbench.auth import Actor, PermissionDenied
 from workbench.cli import main as cli
 from workbench.db import Database
@@ -157,6 +157,26 @@ def test_import_into_a_separate_copy_of_the_database(sqlite_db: Database, tmp_pa
         copy.dispose()
 
 
+def test_claim_texts_that_look_like_formulas_survive_the_guard(db: Database) -> None:
+    text = "=Taxes rose by 5 percent last year. -3 degrees was the low on Monday. @Mayor spoke."
+    ingest_documents(db, [Document(source="formulas", text=text, title="+Formulas")])
+    _, people = add_people(db, "alice")
+    with db.session() as session:
+        claims = session.execute(select(Claim.id, Claim.text).where(Claim.kind == "claim")).all()
+    assert sorted(claim_text[0] for _, claim_text in claims) == ["-", "=", "@"]
+    for claim_id, _ in claims:
+        give(db, people["alice"], claim_id, "disputed", "+1")
+    exported = export_text(db).encode("utf-8")
+    cells = [
+        row["claim_text"] for row in csv.DictReader(io.StringIO(exported.decode(), newline=""))
+    ]
+    assert all(cell.startswith("'") for cell in cells)
+    before = verdict_set(db)
+    forget_verdicts(db)
+    assert import_verdicts(db, exported, actor=None).created == 3
+    assert verdict_set(db) == before
+
+
 def test_import_with_new_reviewers(db: Database) -> None:
     reviewed_room(db)
     exported = export_text(db).encode("utf-8")
@@ -265,6 +285,10 @@ def test_only_a_lead_may_import_from_the_app(db: Database) -> None:
     data = f"{HEADER}{room.claims['match'][0]},alice,supported,x\r\n".encode()
     with pytest.raises(PermissionDenied):
         import_verdicts(db, data, actor=room.reviewers["alice"])
+    with db.transaction() as session:  # demoted while still signed in as a lead
+        session.execute(update(Reviewer).where(Reviewer.id == room.lead.id).values(role="reviewer"))
+    with pytest.raises(PermissionDenied, match="active lead"):
+        import_verdicts(db, data, actor=room.lead)
     assert counts(db)[0] == 0
 
 

@@ -79,6 +79,9 @@ YIELD_PER = 5_000
 ROWS_PER_CHUNK = 2_000
 
 DEFAULT_ORGANISATION = "Workbench"
+BROWSER_DOWNLOAD_MAX_ROWS = 250_000
+"""The Export page offers downloads up to this many rows (a browser download is held in memory);
+larger exports are made with ``workbench export``, which streams any size to disk."""
 
 
 class ExportError(WorkbenchError):
@@ -622,7 +625,7 @@ def table(
 
 
 def _stream(connection: Connection, query: Select) -> Iterator[tuple[Any, ...]]:
-    for row in connection.execution_options(yield_per=YIELD_PER).execute(query):
+    for row in connection.execute(query, execution_options={"yield_per": YIELD_PER}):
         yield tuple(row)
 
 
@@ -702,7 +705,9 @@ def _chunks(
             ]
 
             def encode(row: tuple[Any, ...]) -> None:
-                writer.writerow([to_text(value) for to_text, value in zip(encoders, row)])
+                writer.writerow(
+                    [to_text(value) for to_text, value in zip(encoders, row, strict=True)]
+                )
         elif options.format == "jsonl":
 
             def encode(row: tuple[Any, ...]) -> None:

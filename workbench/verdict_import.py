@@ -19,7 +19,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workbench import LABELS
-from workbench.auth import Actor, AuthError, create_reviewer, require_lead, validate_name
+from workbench.auth import (
+    Actor,
+    AuthError,
+    PermissionDenied,
+    create_reviewer,
+    require_lead,
+    validate_name,
+)
 from workbench.db import Database
 from workbench.errors import WorkbenchError
 from workbench.export import unguard_formula
@@ -483,6 +490,8 @@ def import_verdicts(
     if actor is not None:
         require_lead(actor, "import verdicts")
     with database.transaction() as session:
+        if actor is not None:
+            _require_active_lead(session, actor)
         plan = plan_file(
             session,
             data,
@@ -515,6 +524,13 @@ def import_verdicts(
             )
     plan.report.dry_run = False
     return plan.report
+
+
+def _require_active_lead(session: Session, actor: Actor) -> None:
+    """The signed-in lead is still an active lead in the database (not only in their browser)."""
+    account = session.get(Reviewer, actor.id)
+    if account is None or not account.active or account.role != "lead":
+        raise PermissionDenied("Only an active lead can import verdicts. Sign in again.")
 
 
 def import_verdicts_file(database: Database, path: Path, **options) -> ImportReport:

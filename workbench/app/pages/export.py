@@ -1,8 +1,8 @@
 """Export (leads only): download verdict sets in every layout and format; import verdicts back.
 
 Downloads are built when clicked: the export is written to ``exports/`` (as the command line
-does) and that file is sent. Exports above :data:`PAGE_MAX_ROWS` rows are not offered here;
-the page points to ``workbench export``, which streams any size to disk.
+does) and that file is sent. Exports above ``BROWSER_DOWNLOAD_MAX_ROWS`` rows are not offered
+here; the page points to ``workbench export``, which streams any size to disk.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from workbench.config import EXPORTS_DIR
 from workbench.db import Database
 from workbench.errors import WorkbenchError
 from workbench.export import (
+    BROWSER_DOWNLOAD_MAX_ROWS,
     DEFAULT_ORGANISATION,
     DEFAULT_RATINGS,
     LAYOUTS,
@@ -42,8 +43,6 @@ from workbench.verdict_import import (
     import_verdicts,
 )
 
-PAGE_MAX_ROWS = 250_000
-"""Larger exports are refused here (the browser download is held in memory); use the CLI."""
 PROBLEMS_LISTED = 200
 LAYOUT_TEXT = {
     "long": (
@@ -127,7 +126,7 @@ def draw_download(database: Database, options: ExportOptions, title: str, descri
         else ("review" if options.format == "claimreview" else "row")
     )
     count_column.caption(f"{rows:,} {unit}{'s' if rows != 1 else ''}")
-    too_big = rows > PAGE_MAX_ROWS
+    too_big = rows > BROWSER_DOWNLOAD_MAX_ROWS
     button_column.download_button(
         "Download",
         data=build_download(database, options),
@@ -140,7 +139,7 @@ def draw_download(database: Database, options: ExportOptions, title: str, descri
     )
     if too_big:
         st.info(
-            f"Over {PAGE_MAX_ROWS:,} rows is too much for a browser download. On the server, run "
+            f"Over {BROWSER_DOWNLOAD_MAX_ROWS:,} rows is too much for a browser download. On the server, run "
             f"`workbench export --format {options.format} --layout {options.layout}` with the same filters "
             f"(--collection, --article, --reviewer, --since): it streams any size into `{EXPORTS_DIR}/`.",
             icon=":material/terminal:",
