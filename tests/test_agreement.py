@@ -407,6 +407,19 @@ def test_bootstrap_pattern_shortcut_matches_drawing_claims(monkeypatch):
     assert np.std(pooled) == pytest.approx(np.std(naive), rel=0.2)
 
 
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 3), min_size=3, max_size=3), min_size=1, max_size=60))
+def test_pooling_claims_by_label_counts_matches_numpy_unique(rows):
+    counts = np.array(rows)
+    patterns, inverse, frequency = ag._distinct_rows(counts)
+    expected_patterns, expected_inverse, expected_frequency = np.unique(
+        counts, axis=0, return_inverse=True, return_counts=True
+    )
+    assert patterns.tolist() == expected_patterns.tolist()
+    assert inverse.tolist() == expected_inverse.ravel().tolist()
+    assert frequency.tolist() == expected_frequency.tolist()
+
+
 def test_no_bootstrap_when_resamples_is_zero():
     alpha = agreement_report(from_reliability_data(KRIPPENDORFF_EXAMPLE), resamples=0).krippendorff_alpha
     assert alpha.ci95 is None and alpha.n_resamples == 0
@@ -459,6 +472,29 @@ def test_every_rating_the_same_label():
     assert document["krippendorff_alpha"]["value"] is None
     assert document["cohen_kappa"][0]["kappa"] is None
     assert interpret_alpha(None) == "undefined"
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [],
+        [(1, "solo", "supported"), (2, "solo", "disputed")],
+        [(1, "a", "supported"), (2, "b", "disputed")],
+        [(1, "a", "supported"), (1, "b", "supported")],
+    ],
+    ids=["empty", "one reviewer", "nothing shared", "one label"],
+)
+def test_breakdowns_of_degenerate_data_do_not_make_numbers_up(rows):
+    table = RatingTable.from_frame(
+        pd.DataFrame(rows, columns=["claim_id", "reviewer", "verdict"]).assign(article_id=7)
+    )
+    labels, articles, reviewers = by_label(table), by_article(table), by_reviewer(table)
+    disputed = disputed_claims(table)
+    assert len(labels) == 3 and labels["alpha"].isna().all() and labels["note"].notna().all()
+    assert articles["alpha"].isna().all() and articles["note"].notna().all()
+    assert len(reviewers) == len(table.raters)
+    assert reviewers["alpha_without"].isna().all() and reviewers["kappa_vs_others"].isna().all()
+    assert disputed.empty
 
 
 def test_a_pair_with_no_shared_claims():

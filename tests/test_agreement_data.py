@@ -15,12 +15,15 @@ from workbench.agreement import RatingTable, agreement_report, by_article
 from workbench.agreement_data import (
     RatingFilter,
     RatingsFileError,
+    analyse,
+    article_choices,
     article_titles,
+    claim_summaries,
     load_rating_table,
     ratings_fingerprint,
     read_ratings_csv,
 )
-from workbench.auth import Actor, create_reviewer
+from workbench.auth import Actor, PermissionDenied, create_reviewer
 from workbench.db import Database
 from workbench.export import ExportOptions, export_to_path
 from workbench.ingest import Document, ingest_documents
@@ -188,6 +191,35 @@ def test_our_own_csv_export_reads_back_to_the_same_figures(db: Database, tmp_pat
         from_database = load_rating_table(session)
     assert figures(from_file) == figures(from_database)
     assert list(by_article(from_file)["article_id"]) == newsroom["articles"]
+
+
+def test_analysis_for_the_page_is_for_leads(db: Database):
+    newsroom = build_newsroom(db)
+    with db.session() as session:
+        with pytest.raises(PermissionDenied):
+            analyse(session, newsroom["reviewers"]["ann"])
+        analysis = analyse(session, newsroom["lead"], resamples=100)
+        expected = agreement_report(load_rating_table(session), resamples=100)
+    assert analysis.report.to_dict() == expected.to_dict()
+    assert list(analysis.by_article["title"]) == ["Budget row", "Winning streak"]
+    assert list(analysis.by_reviewer["reviewer"]) == ["ann", "bob", "cy"]
+    assert list(analysis.disputed["claim_id"]) == [newsroom["claims"][i] for i in (5, 1, 2)]
+    assert len(analysis.by_label) == 3
+
+
+def test_claim_summaries_and_article_choices(db: Database):
+    newsroom = build_newsroom(db)
+    claims = newsroom["claims"]
+    with db.session() as session:
+        summaries = claim_summaries(session, [claims[4], claims[0], 999_999])
+        politics = session.scalar(select(Collection.id).where(Collection.name == "Politics"))
+        everything = article_choices(session)
+        only_politics = article_choices(session, politics)
+    assert list(summaries["claim_id"]) == [claims[4], claims[0]]
+    assert list(summaries["article_title"]) == ["Winning streak", "Budget row"]
+    assert summaries.iloc[1]["text"] == "The minister said taxes rose by 5%."
+    assert [title for _, title in everything] == ["Budget row", "Winning streak"]
+    assert [title for _, title in only_politics] == ["Budget row"]
 
 
 # --- CSV files ---------------------------------------------------------------------------------

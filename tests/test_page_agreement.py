@@ -62,7 +62,7 @@ def metrics(app: AppTest) -> dict[str, str]:
 def test_headline_figures_and_their_reading(newsroom: Newsroom):
     app = open_agreement(newsroom.lead)
     with newsroom.db.session() as session:
-        expected = analyse(session, resamples=1000).report
+        expected = analyse(session, newsroom.lead, resamples=1000).report
     shown = metrics(app)
     assert shown["Krippendorff's alpha"] == f"{expected.krippendorff_alpha.value:.3f}"
     assert shown["Percent agreement"] == f"{expected.percent_agreement.value:.1%}"

@@ -274,12 +274,14 @@ class RatingTable:
         value_codes = pd.Index(list(labels)).get_indexer(verdicts)
         if (value_codes < 0).any():
             unknown = sorted(set(verdicts[value_codes < 0]))
-            raise AgreementError(f"Unknown label(s) {', '.join(map(repr, unknown[:5]))}: expected one of {', '.join(labels)}.")
+            raise AgreementError(
+                f"Unknown label(s) {', '.join(map(repr, unknown[:5]))}: expected one of {', '.join(labels)}."
+            )
         keys = unit_codes.astype(np.int64) * max(len(raters), 1) + rater_codes
         if len(np.unique(keys)) != len(keys):
             raise AgreementError("A reviewer rated the same claim more than once.")
         unit_articles = None
-        if ARTICLE_COLUMN in frame.columns and len(frame):
+        if ARTICLE_COLUMN in frame.columns:
             first_rows = np.unique(unit_codes, return_index=True)[1]
             unit_articles = frame[ARTICLE_COLUMN].to_numpy()[first_rows]
         return cls(
@@ -435,11 +437,13 @@ def alpha_from_sums(n_values: np.ndarray, disagreement: np.ndarray, label_totals
 
 
 def unit_sums(counts: np.ndarray) -> np.ndarray:
-    """Per compared claim: [m_u, disagreement_u, n_u1, ..., n_uk], the terms alpha sums over."""
+    """Per claim: [m_u, disagreement_u, n_u1, ..., n_uk], the terms alpha sums over (zeros below two ratings)."""
     counts = np.asarray(counts, dtype=np.float64)
     m = counts.sum(axis=1)
-    disagreement = (m**2 - (counts**2).sum(axis=1)) / (m - 1)
-    return np.column_stack([m, disagreement, counts])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.column_stack([m, (m**2 - (counts**2).sum(axis=1)) / (m - 1), counts])
+    terms[m < 2] = 0.0
+    return terms
 
 
 def bootstrap_alpha(compared_counts: np.ndarray, *, resamples: int, seed: int | None = 0) -> np.ndarray:
@@ -450,9 +454,7 @@ def bootstrap_alpha(compared_counts: np.ndarray, *, resamples: int, seed: int | 
     of each pattern is multinomial: exact, and fast however many claims there are.
     """
     rng = np.random.default_rng(seed)
-    patterns, inverse, frequency = np.unique(
-        np.asarray(compared_counts), axis=0, return_inverse=True, return_counts=True
-    )
+    patterns, inverse, frequency = _distinct_rows(np.asarray(compared_counts))
     terms = unit_sums(patterns)
     n_units = len(inverse)
     if len(patterns) <= MAX_BOOTSTRAP_PATTERNS:
@@ -468,6 +470,18 @@ def bootstrap_alpha(compared_counts: np.ndarray, *, resamples: int, seed: int | 
     sums = draws @ terms
     replicates = alpha_from_sums(sums[:, 0], sums[:, 1], sums[:, 2:])
     return replicates[~np.isnan(replicates)]
+
+
+def _distinct_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct rows, each row's index among them, and how often each occurs (a fast ``np.unique(axis=0)``)."""
+    order = np.lexsort(rows.T[::-1])
+    ordered = rows[order]
+    starts = np.ones(len(rows), dtype=bool)
+    starts[1:] = (ordered[1:] != ordered[:-1]).any(axis=1)
+    group = np.cumsum(starts) - 1
+    inverse = np.empty(len(rows), dtype=np.int64)
+    inverse[order] = group
+    return ordered[starts], inverse, np.bincount(group)
 
 
 def _pattern_draws(rng: np.random.Generator, inverse: np.ndarray, n_patterns: int, size: int, n_units: int) -> np.ndarray:
@@ -493,36 +507,38 @@ def cohen_kappa_from_tables(tables: np.ndarray) -> tuple[np.ndarray, np.ndarray,
 
 def cohen_pairs(table: RatingTable) -> list[PairKappa]:
     """Cohen's kappa for every pair of reviewers, with the number of claims both rated."""
-    tables = _rater_pair_tables(table)
+    first, second, tables = _pair_contingencies(table)
     n, observed, kappa = cohen_kappa_from_tables(tables)
+    index = {(int(a), int(b)): i for i, (a, b) in enumerate(zip(first, second, strict=True)) if a < b}
     pairs: list[PairKappa] = []
-    for a, b in zip(*np.triu_indices(len(table.raters), k=1)):
+    for a, b in zip(*np.triu_indices(len(table.raters), k=1), strict=True):
+        i = index.get((int(a), int(b)))
+        if i is None:
+            pairs.append(PairKappa(table.raters[a], table.raters[b], 0, None, None, "no shared claims"))
+            continue
         note = None
-        if n[a, b] == 0:
-            note = "no shared claims"
-        elif np.isnan(kappa[a, b]):
-            label = table.labels[int(np.argmax(tables[a, b].sum(axis=1)))]
-            note = f"both gave {label!r} on all {int(n[a, b])} shared claims: kappa is undefined"
+        if np.isnan(kappa[i]):
+            label = table.labels[int(np.argmax(tables[i].sum(axis=1)))]
+            note = f"both gave {label!r} on all {int(n[i])} shared claims: kappa is undefined"
         pairs.append(
-            PairKappa(
-                table.raters[a],
-                table.raters[b],
-                int(n[a, b]),
-                _finite(observed[a, b]),
-                _finite(kappa[a, b]),
-                note,
-            )
+            PairKappa(table.raters[a], table.raters[b], int(n[i]), _finite(observed[i]), _finite(kappa[i]), note)
         )
     return pairs
 
 
-def _rater_pair_tables(table: RatingTable) -> np.ndarray:
-    """Reviewers × reviewers × labels × labels contingency tables over shared claims."""
+def _pair_contingencies(table: RatingTable) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For every ordered pair of different reviewers sharing a claim: (first, second, k × k table).
+
+    Only pairs that share claims are built, so many reviewers who rarely overlap cost little.
+    """
     k, r = len(table.labels), len(table.raters)
     pairs = table.pair_tables
-    tables = np.zeros((r, r, k, k), dtype=np.int64)
-    np.add.at(tables, (pairs.row // k, pairs.col // k, pairs.row % k, pairs.col % k), pairs.data)
-    return tables
+    first, second = pairs.row // k, pairs.col // k
+    different = first != second
+    keys, slot = np.unique(first[different] * r + second[different], return_inverse=True)
+    tables = np.zeros((len(keys), k, k), dtype=np.int64)
+    np.add.at(tables, (slot, pairs.row[different] % k, pairs.col[different] % k), pairs.data[different])
+    return keys // r, keys % r, tables
 
 
 def label_confusion(table: RatingTable) -> pd.DataFrame:
@@ -636,41 +652,40 @@ def by_reviewer(table: RatingTable) -> pd.DataFrame:
     that match; ``kappa_vs_others`` is Cohen's kappa over all those pairs pooled;
     ``alpha_without`` is alpha recomputed without this reviewer (higher means they pull it down).
     """
-    tables = _rater_pair_tables(table)
-    r = len(table.raters)
-    off_diagonal = ~np.eye(r, dtype=bool)
-    pooled = (tables * off_diagonal[:, :, None, None]).sum(axis=1)
+    r, k = len(table.raters), len(table.labels)
+    first, _, tables = _pair_contingencies(table)
+    pooled = np.zeros((r, k, k), dtype=np.int64)
+    np.add.at(pooled, first, tables)
     n_pairs, agreement, kappa = cohen_kappa_from_tables(pooled)
     rated = np.bincount(table.rater_codes, minlength=r)
-    shared = np.bincount(table.rater_codes[table.compared[table.unit_codes]], minlength=r)
-    alpha_without = np.array([_alpha_without(table, rater) for rater in range(r)])
+    usage = np.bincount(table.rater_codes * k + table.value_codes, minlength=r * k).reshape(r, k)
     frame = pd.DataFrame(
         {
             "reviewer": list(table.raters),
             "ratings": rated,
-            "shared_claims": shared,
+            "shared_claims": np.bincount(table.rater_codes[table.compared[table.unit_codes]], minlength=r),
             "pairs": n_pairs.astype(np.int64),
             "agreement": agreement,
             "kappa_vs_others": kappa,
-            "alpha_without": alpha_without,
+            "alpha_without": _alpha_without_each(table),
         }
     )
-    k = len(table.labels)
-    usage = np.bincount(table.rater_codes * k + table.value_codes, minlength=r * k).reshape(r, k)
     for index, label in enumerate(table.labels):
         frame[f"share_{label}"] = usage[:, index] / np.maximum(rated, 1)
     return frame
 
 
-def _alpha_without(table: RatingTable, rater: int) -> float:
-    own = table.rater_codes == rater
-    counts = table.counts.copy()
-    np.subtract.at(counts, (table.unit_codes[own], table.value_codes[own]), 1)
-    compared = counts[counts.sum(axis=1) >= 2]
-    if not len(compared):
-        return float("nan")
-    sums = unit_sums(compared).sum(axis=0)
-    return float(alpha_from_sums(sums[0], sums[1], sums[2:]))
+def _alpha_without_each(table: RatingTable) -> np.ndarray:
+    """Alpha without each reviewer: the overall sums, corrected claim by claim for their ratings."""
+    r = len(table.raters)
+    own = table.counts[table.unit_codes]
+    without = own.copy()
+    without[np.arange(table.n_ratings), table.value_codes] -= 1
+    change = unit_sums(without) - unit_sums(own)
+    sums = unit_sums(table.counts).sum(axis=0) + np.column_stack(
+        [np.bincount(table.rater_codes, weights=change[:, column], minlength=r) for column in range(change.shape[1])]
+    )
+    return alpha_from_sums(sums[:, 0], sums[:, 1], sums[:, 2:])
 
 
 def disputed_claims(table: RatingTable) -> pd.DataFrame:

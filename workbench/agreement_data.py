@@ -30,6 +30,7 @@ from workbench.agreement import (
     by_reviewer,
     disputed_claims,
 )
+from workbench.auth import Actor, require_lead
 from workbench.errors import WorkbenchError
 from workbench.models import Article, Claim, Reviewer, Verdict
 
@@ -178,12 +179,14 @@ class AgreementAnalysis:
 
 def analyse(
     session: Session,
+    actor: Actor,
     filters: RatingFilter = RatingFilter(),
     *,
     resamples: int = DEFAULT_RESAMPLES,
     seed: int | None = 0,
 ) -> AgreementAnalysis:
-    """Load the verdicts in scope and compute every measure and breakdown."""
+    """Load the verdicts in scope and compute every measure and breakdown (leads only)."""
+    require_lead(actor, "see agreement between reviewers")
     table = load_rating_table(session, filters)
     articles = by_article(table)
     titles = article_titles(session, articles["article_id"].tolist())

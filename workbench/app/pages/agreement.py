@@ -20,6 +20,7 @@ from workbench.agreement_data import (
 )
 from workbench.app import common
 from workbench.articles import visible_collections
+from workbench.auth import Actor
 
 ADJUDICATION_PAGE = "pages/adjudication.py"
 DISPUTED_PER_PAGE = 20
@@ -29,6 +30,7 @@ ALL = None
 @st.cache_data(max_entries=8, show_spinner="Measuring agreement…")
 def cached_analysis(
     _session,
+    actor: Actor,
     url: str,
     collection_id: int | None,
     article_id: int | None,
@@ -39,9 +41,10 @@ def cached_analysis(
 ) -> AgreementAnalysis:
     """The analysis of one scope, read through the rerun's session (``_session`` is not part of the key).
 
-    ``url`` and ``fingerprint`` are: the fingerprint changes whenever a verdict or claim does.
+    The actor is, so one person never sees another's cached result; the fingerprint changes
+    whenever a verdict or claim does, so a result is never stale.
     """
-    return analyse(_session, RatingFilter(collection_id, article_id, since, until), resamples=resamples)
+    return analyse(_session, actor, RatingFilter(collection_id, article_id, since, until), resamples=resamples)
 
 
 def label_title(label: str) -> str:
@@ -302,6 +305,7 @@ with common.page_session() as page_session:
     filters, resamples = draw_filters(page_session, me)
     analysis = cached_analysis(
         page_session,
+        me,
         common.database().url,
         filters.collection_id,
         filters.article_id,
