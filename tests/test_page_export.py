@@ -122,7 +122,11 @@ def test_filters_format_and_guard(room: Newsroom, downloads: dict) -> None:
     app.multiselect(key="export_reviewers").select("bob").run()
     assert "2 rows" in captions(app)
     app.multiselect(key="export_collections").select("Sport").run()
-    assert "1 row" in captions(app) and "2 claims" in captions(app)
+    assert "1 row" in captions(app) and "2 claims" in captions(app) and "0 rows" in captions(app)
+    empty = [
+        b.proto.disabled for b in app.get("download_button") if b.proto.id.endswith("csv_final")
+    ]
+    assert empty == [True]  # nothing adjudicated in Sport: nothing to download
     app.multiselect(key="export_reviewers").unselect("bob")
     app.multiselect(key="export_collections").unselect("Sport").run()
     assert "3 rows" in captions(app)

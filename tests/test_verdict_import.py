@@ -396,7 +396,7 @@ def test_reviewers_that_cannot_be_created_are_reported(db: Database) -> None:
     room = newsroom(db)
     data = f"{HEADER}{room.claims['bridge'][2]},-dash,supported,\r\n".encode()
     with pytest.raises(
-        VerdictImportError, match="line 2: cannot create reviewer '-dash' \\(lines 2\\)"
+        VerdictImportError, match="line 2: cannot create reviewer '-dash' \\(line 2\\)"
     ):
         import_verdicts(db, data, actor=None, create_reviewers=True)
     assert counts(db)[0] == 0

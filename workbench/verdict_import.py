@@ -400,13 +400,13 @@ def _new_reviewers(
     created: dict[str, str] = {}
     for key, named in unknown.items():
         lines = [row.line for row in named]
-        where = ", ".join(map(str, lines[:5])) + (
-            f" and {len(lines) - 5:,} more" if len(lines) > 5 else ""
-        )
+        where = ("line " if len(lines) == 1 else "lines ") + ", ".join(map(str, lines[:5]))
+        if len(lines) > 5:
+            where += f" and {len(lines) - 5:,} more"
         if not create:
             problems.add(
                 lines[0],
-                f"unknown reviewer {named[0].reviewer!r} (lines {where}): add the account first, "
+                f"unknown reviewer {named[0].reviewer!r} ({where}): add the account first, "
                 "or allow creating missing reviewers.",
             )
             continue
@@ -414,7 +414,7 @@ def _new_reviewers(
             created[key] = validate_name(named[0].reviewer)
         except AuthError as error:
             problems.add(
-                lines[0], f"cannot create reviewer {named[0].reviewer!r} (lines {where}): {error}"
+                lines[0], f"cannot create reviewer {named[0].reviewer!r} ({where}): {error}"
             )
     return created
 

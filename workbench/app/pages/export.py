@@ -134,7 +134,7 @@ def draw_download(database: Database, options: ExportOptions, title: str, descri
         mime=MIME[options.format],
         on_click="ignore",
         icon=":material/download:",
-        disabled=too_big,
+        disabled=too_big or rows == 0,
         key=f"download_{options.format}_{options.layout}",
     )
     if too_big:
@@ -240,6 +240,7 @@ def draw_problems(error: VerdictImportError) -> None:
         pd.DataFrame({"Line": [p.line for p in listed], "Problem": [p.message for p in listed]}),
         hide_index=True,
         width="stretch",
+        column_config={"Line": st.column_config.NumberColumn(width="small")},
     )
     if error.total > len(listed):
         st.caption(
