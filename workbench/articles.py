@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlsplit
 
-from sqlalchemy import Select, case, delete, func, select, update
+from sqlalchemy import ColumnElement, Select, case, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from workbench import LABEL_TITLES, LABELS
@@ -230,23 +230,36 @@ def _article_conditions(session: Session, actor: Actor, filters: ArticleFilters)
     return conditions
 
 
-def _listing_query(session: Session, actor: Actor, filters: ArticleFilters) -> Select:
-    """Every matching article with its progress columns, as one statement (not yet paginated)."""
-    if filters.status is not None and filters.status not in ARTICLE_STATUSES:
-        raise ArticleError(f"Unknown status {filters.status!r}: use one of {', '.join(ARTICLE_STATUSES)}.")
-    conditions = _article_conditions(session, actor, filters)
-    matching = select(Article.id).where(*conditions)
+def article_status(needed: ColumnElement[int]) -> ColumnElement[str]:
+    """An article's review status (a key of :data:`ARTICLE_STATUSES`) from look-ups on its claims.
+
+    ``needed`` is the verdicts each claim needs; ``Article`` must be in the enclosing FROM clause.
+    Each test is an indexed EXISTS, so filtering many articles by status stays cheap.
+    """
+    its_claims = (Claim.article_id == Article.id, Claim.kind == "claim")
+    verdicts_on_claim = select(func.count(Verdict.id)).where(Verdict.claim_id == Claim.id).scalar_subquery()
+    has_claims = select(Claim.id).where(*its_claims).exists()
+    short_of_verdicts = select(Claim.id).where(*its_claims, verdicts_on_claim < needed).exists()
+    has_verdicts = select(Verdict.id).join(Claim, Claim.id == Verdict.claim_id).where(*its_claims).exists()
+    return case(
+        (~has_claims, "no_claims"),
+        (~short_of_verdicts, "done"),
+        (~has_verdicts, "not_started"),
+        else_="in_progress",
+    )
+
+
+def _progress_query(actor: Actor, article_ids: list[int]) -> Select:
+    """Progress columns of the given articles (one page of the list), aggregated over their claims."""
     needed = needed_verdicts()
-    per_claim = (
+    verdicts_on_claim = select(func.count()).where(Verdict.claim_id == Claim.id)
+    per_claim = (  # correlated counts: index look-ups per claim of the page, never a scan of all verdicts
         select(
             Claim.article_id,
-            func.count(Verdict.id).label("verdicts"),
-            func.coalesce(func.sum(case((Verdict.reviewer_id == actor.id, 1), else_=0)), 0).label("mine"),
+            verdicts_on_claim.scalar_subquery().label("verdicts"),
+            verdicts_on_claim.where(Verdict.reviewer_id == actor.id).scalar_subquery().label("mine"),
         )
-        .select_from(Claim)
-        .outerjoin(Verdict, Verdict.claim_id == Claim.id)
-        .where(Claim.kind == "claim", Claim.article_id.in_(matching))
-        .group_by(Claim.article_id, Claim.id)
+        .where(Claim.kind == "claim", Claim.article_id.in_(article_ids))
         .subquery()
     )
     per_article = (
@@ -262,11 +275,12 @@ def _listing_query(session: Session, actor: Actor, filters: ArticleFilters) -> S
         .group_by(per_claim.c.article_id)
         .subquery()
     )
+    page_claims = select(Claim.id).where(Claim.kind == "claim", Claim.article_id.in_(article_ids))
     per_reviewer = (
         select(Claim.article_id, Verdict.reviewer_id, func.count().label("verdicts"))
         .select_from(Verdict)
         .join(Claim, Claim.id == Verdict.claim_id)
-        .where(Claim.kind == "claim", Claim.article_id.in_(matching))
+        .where(Verdict.claim_id.in_(page_claims))
         .group_by(Claim.article_id, Verdict.reviewer_id)
         .subquery()
     )
@@ -280,40 +294,28 @@ def _listing_query(session: Session, actor: Actor, filters: ArticleFilters) -> S
         .group_by(per_reviewer.c.article_id)
         .subquery()
     )
-    claims = func.coalesce(per_article.c.claims, 0)
-    verdicts = func.coalesce(per_article.c.verdicts, 0)
-    claims_done = func.coalesce(per_article.c.claims_done, 0)
-    status = case(
-        (claims == 0, "no_claims"),
-        (claims_done >= claims, "done"),
-        (verdicts == 0, "not_started"),
-        else_="in_progress",
-    )
-    query = (
+    return (
         select(
             Article.id,
             Article.title,
             Article.source,
             Collection.name.label("collection"),
             Article.published,
-            claims.label("claims"),
-            verdicts.label("verdicts"),
-            claims_done.label("claims_done"),
+            func.coalesce(per_article.c.claims, 0).label("claims"),
+            func.coalesce(per_article.c.verdicts, 0).label("verdicts"),
+            func.coalesce(per_article.c.claims_done, 0).label("claims_done"),
             func.coalesce(reviewer_stats.c.reviewers, 0).label("reviewers"),
             func.coalesce(reviewer_stats.c.done, 0).label("reviewers_done"),
             func.coalesce(per_article.c.mine, 0).label("mine"),
             needed.c.needed,
-            status.label("status"),
+            article_status(needed.c.needed).label("status"),
         )
         .join(Collection, Collection.id == Article.collection_id)
         .join(needed, needed.c.collection_id == Article.collection_id)
         .outerjoin(per_article, per_article.c.article_id == Article.id)
         .outerjoin(reviewer_stats, reviewer_stats.c.article_id == Article.id)
-        .where(*conditions)
+        .where(Article.id.in_(article_ids))
     )
-    if filters.status is not None:
-        query = query.where(status == filters.status)
-    return query
 
 
 def list_articles(
@@ -325,18 +327,30 @@ def list_articles(
 ) -> ArticleListing:
     """One page of the articles ``actor`` may see, newest publication first, with progress.
 
-    A reviewer sees the collections they review (assigned, or open) and counts only: no labels.
+    Two queries: the matching article ids of this page (status filtered by indexed look-ups), then
+    the progress of just those articles. A reviewer sees the collections they review (assigned, or
+    open) and counts only: no labels.
     """
+    if filters.status is not None and filters.status not in ARTICLE_STATUSES:
+        raise ArticleError(f"Unknown status {filters.status!r}: use one of {', '.join(ARTICLE_STATUSES)}.")
     page_size = min(max(page_size, 1), MAX_PAGE_SIZE)
-    query = _listing_query(session, actor, filters)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    matching = select(Article.id).where(*_article_conditions(session, actor, filters))
+    if filters.status is not None:
+        needed = needed_verdicts()
+        matching = matching.join(needed, needed.c.collection_id == Article.collection_id).where(
+            article_status(needed.c.needed) == filters.status
+        )
+    total = session.scalar(select(func.count()).select_from(matching.subquery())) or 0
     pages = max(1, -(-total // page_size))
     page = min(max(page, 1), pages)
-    rows = session.execute(
-        query.order_by(Article.published.desc().nulls_last(), Article.id.desc())
-        .limit(page_size)
-        .offset((page - 1) * page_size)
-    ).all()
+    page_ids = list(
+        session.scalars(
+            matching.order_by(Article.published.desc().nulls_last(), Article.id.desc())
+            .limit(page_size)
+            .offset((page - 1) * page_size)
+        )
+    )
+    found = {row.id: row for row in session.execute(_progress_query(actor, page_ids))} if page_ids else {}
     return ArticleListing(
         rows=tuple(
             ArticleRow(
@@ -354,7 +368,7 @@ def list_articles(
                 needed=int(row.needed),
                 status=row.status,
             )
-            for row in rows
+            for row in (found[article_id] for article_id in page_ids)
         ),
         total=total,
         page=page,
@@ -458,16 +472,14 @@ def article_view(session: Session, actor: Actor, article_id: int) -> ArticleView
     allowed = visible_collection_ids(session, actor)
     if allowed is not None and header.collection_id not in allowed:
         raise PermissionDenied("This article belongs to a collection you do not review.")
-    mine = (
-        select(Verdict.claim_id, Verdict.label)
-        .join(Claim, Claim.id == Verdict.claim_id)
-        .where(Claim.article_id == article_id, Verdict.reviewer_id == actor.id)
-        .subquery()
+    my_label = (
+        select(Verdict.label)
+        .where(Verdict.claim_id == Claim.id, Verdict.reviewer_id == actor.id)
+        .scalar_subquery()
     )
     units = session.execute(
         select(Claim.id, Claim.position, Claim.text, Claim.start_char, Claim.end_char, Claim.kind,
-               Claim.paragraph, Claim.version, mine.c.label, FinalVerdict.label)
-        .outerjoin(mine, mine.c.claim_id == Claim.id)
+               Claim.paragraph, Claim.version, my_label, FinalVerdict.label)
         .outerjoin(FinalVerdict, FinalVerdict.claim_id == Claim.id)
         .where(Claim.article_id == article_id)
         .order_by(Claim.position)
