@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from streamlit.testing.v1 import AppTest
 from sqlalchemy import event, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
@@ -217,3 +218,39 @@ def test_a_locked_sqlite_database_fails_clearly_and_a_retry_lands_once(sqlite_db
         blocker.close()
         impatient.dispose()
 
+
+
+@pytest.mark.postgres
+def test_the_queue_keeps_an_unsaved_verdict_through_an_outage(
+    postgres_db: Database, proxy: Proxy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    claim = claim_ids(postgres_db)[0]
+    _, (reviewer,) = make_accounts(postgres_db, 1)
+    monkeypatch.setenv("WORKBENCH_DATABASE_URL", through(proxy, postgres_db))
+    app = AppTest.from_file(str(APP_MAIN), default_timeout=60)
+    app.session_state["actor"] = reviewer
+    app.session_state["last_seen"] = time.time()
+    app.run()
+    assert not app.exception
+    note_field = next(field for field in app.text_area if field.label == "Note")
+    note_field.input("Checked against the council minutes.")
+
+    proxy.cut()
+    app.button(key="label_supported").click().run()
+    assert not app.exception, "a clear message, not a traceback"
+    assert any("nothing was saved" in error.value for error in app.error)
+    assert verdicts_and_history(postgres_db, claim) == ([], [])
+    app.run()  # pressing on while the database is away changes nothing
+    assert not app.exception and app.error
+
+    proxy.restore()
+    app.run()
+    assert not app.exception
+    note_field = next(field for field in app.text_area if field.label == "Note")
+    assert note_field.value == "Checked against the council minutes.", "the typed note survived the outage"
+    app.button(key="label_supported").click().run()
+    assert not app.exception
+    assert verdicts_and_history(postgres_db, claim) == (
+        [("supported", "Checked against the council minutes.")],
+        ["create"],
+    )

@@ -95,11 +95,15 @@ def current_actor() -> Actor | None:
 
 
 def database_unavailable(error: OperationalError) -> None:
+    """Say the database is away (and what was not saved), then stop the run early: Streamlit keeps
+    the values of widgets an unfinished run did not draw, so typed notes survive the outage."""
+    show_flash()
     st.error(
         "The database cannot be reached right now. Nothing was lost: what you had not saved is "
         "still in this page. Try again in a moment."
     )
     st.caption(f"Details: {error.orig or error}")
+    st.stop()
 
 
 STYLE_SHEET = Path(__file__).parent / "style.css"
@@ -113,8 +117,11 @@ def page_session() -> Iterator[Session]:
     if current is not None:
         yield current
         return
-    with rerun_session() as fresh:
-        yield fresh
+    try:
+        with rerun_session() as fresh:
+            yield fresh
+    except OperationalError as error:  # main.py's handler does not wrap a fragment rerun
+        database_unavailable(error)
 
 
 def load_style() -> None:
