@@ -351,7 +351,7 @@ def test_markdown_escape_and_snippet():
 
 
 def test_preview_splits_without_writing_and_flags_duplicates(db):
-    lead, *_ = people(db)
+    _lead, *_ = people(db)
     ingest(db, [Document(source="known.txt", text=THREE_CLAIMS)])
     documents = [Document(source="known-again.txt", text=THREE_CLAIMS), Document(source="new.txt", text=HOSTILE, title="Fresh")]
     with db.session() as session:

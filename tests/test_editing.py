@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from workbench.articles import (
-    EditImpact,
     EditError,
+    EditImpact,
     check_units,
     edit_impact,
     merge_units,
@@ -106,7 +106,7 @@ def test_fixture_article_has_the_expected_units(setup):
 
 
 def test_marking_a_claim_as_non_claim_keeps_its_verdicts_and_back(setup):
-    db, lead, ann, bob, article_id, _ = setup
+    db, lead, _ann, _bob, article_id, _ = setup
     target = claim_ids(db, article_id)[1]
     before = verdict_rows(db)
     with db.transaction() as session:
@@ -146,7 +146,7 @@ def test_unknown_kind_is_refused(setup):
 
 
 def test_merge_joins_neighbours_and_withdraws_only_their_verdicts(setup):
-    db, lead, ann, bob, article_id, other_id = setup
+    db, lead, _ann, _bob, article_id, _other_id = setup
     before_units = units(db, article_id)
     first, second = before_units[1], before_units[2]
     before = verdict_rows(db)
@@ -254,16 +254,15 @@ def test_merge_with_stale_versions_is_refused(setup):
     first, second = units(db, article_id)[1:3]
     with db.transaction() as session:
         set_unit_kind(session, lead, second.id, "heading")
-    with pytest.raises(EditError, match="changed by someone else"):
-        with db.transaction() as session:
-            merge_units(session, lead, first.id, second.id, expected_versions=(first.version, second.version))
+    with pytest.raises(EditError, match="changed by someone else"), db.transaction() as session:
+        merge_units(session, lead, first.id, second.id, expected_versions=(first.version, second.version))
 
 
 # --- split ------------------------------------------------------------------------------------------------
 
 
 def test_split_cuts_a_unit_in_two_and_withdraws_only_its_verdicts(setup):
-    db, lead, ann, bob, article_id, _ = setup
+    db, lead, _ann, _bob, article_id, _ = setup
     before_units = units(db, article_id)
     target = before_units[2]  # "Unemployment fell to 3.1 percent last year."
     cut = target.text.index("to 3.1")
@@ -388,7 +387,7 @@ def test_edit_impact_counts_and_words():
 
 
 def test_an_edit_refuses_when_verdicts_arrived_after_the_confirmation(setup):
-    db, lead, ann, _, article_id, _ = setup
+    db, lead, _ann, _, article_id, _ = setup
     unit = units(db, article_id)[1]
     with db.transaction() as session:
         agreed = edit_impact(session, [unit.id]).total
