@@ -133,7 +133,7 @@ def draw_list(session, actor: Actor) -> None:
         selection_mode=["single-row", "single-cell"],
         key=TABLE,
         column_config={
-            "Title": st.column_config.TextColumn(width="large"),
+            "Title": st.column_config.TextColumn(width=340),
             "Source": st.column_config.TextColumn(width="small"),
             "Collection": st.column_config.TextColumn(width="small"),
             "Published": st.column_config.DateColumn(format="YYYY-MM-DD"),
