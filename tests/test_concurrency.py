@@ -38,9 +38,10 @@ from teamkit import (
 )
 from workbench import LABELS
 from workbench.articles import merge_units, set_unit_kind, split_unit
-from workbench.auth import Actor
+from workbench.auth import FREE_FAILED_LOGINS, Actor, AuthError, create_reviewer, sign_in
 from workbench.db import Database
 from workbench.models import Claim, Verdict, VerdictHistory
+from workbench.review import QueueScope, next_claim_id
 from workbench.verdicts import StaleClaim, save_verdict
 
 DISTINCT_REVIEWERS = 20
@@ -350,3 +351,23 @@ def test_stale_version_is_refused_without_a_race(db: Database) -> None:
         with db.transaction() as session:
             save_verdict(session, reviewer, claim, "supported", expected_version=1)
     assert verdict_rows(db) == []
+
+
+def test_two_app_processes_share_one_state(db: Database) -> None:
+    """Two ``Database`` objects (two processes' pools) see each other's verdicts and sign-in locks at once."""
+    first_process, second_process = db, Database(db.url)
+    try:
+        claims = claim_ids(first_process)
+        with first_process.transaction() as session:
+            reviewer = Actor.of(create_reviewer(session, "Shared", "a long enough secret", "lead", actor=None))
+        for _ in range(FREE_FAILED_LOGINS):
+            with pytest.raises(AuthError):
+                sign_in(first_process, "Shared", "wrong guess")
+        with pytest.raises(AuthError, match="Too many wrong passwords"):
+            sign_in(second_process, "Shared", "a long enough secret")
+        with first_process.transaction() as session:
+            save_verdict(session, reviewer, claims[0], "supported")
+        with second_process.session() as session:
+            assert next_claim_id(session, reviewer, QueueScope()) == claims[1]
+    finally:
+        second_process.dispose()
