@@ -264,8 +264,8 @@ def read_header(line: str, where: str) -> dict[str, Any]:
     return header
 
 
-def prepare_target(database: Database, revision: str) -> None:
-    """Make sure ``database`` is empty and at ``revision`` (building the schema if it has none)."""
+def prepare_target(database: Database, revision: str) -> bool:
+    """Make sure ``database`` is empty and at ``revision``; returns whether it built the schema."""
     if revision not in known_revisions(database):
         raise DumpError(
             f"The dump was made at schema revision {revision}, which this workbench does not know: "
@@ -288,11 +288,13 @@ def prepare_target(database: Database, revision: str) -> None:
         )
     if current is None:
         database.upgrade(revision)
-    elif current != revision:
+        return True
+    if current != revision:
         raise DumpError(
             f"The empty database is at schema revision {current} but the dump is at {revision}. "
             "Load into a database without any tables (it is then built at the dump's revision)."
         )
+    return False
 
 
 def load_dump(database: Database, path: Path | str) -> DumpReport:
@@ -322,7 +324,18 @@ def read_into(database: Database, stream: IO[str], where: str) -> DumpReport:
         raise DumpError(f"{where}: the file is empty.")
     header = read_header(first, where)
     report = DumpReport(header["alembic_revision"])
-    prepare_target(database, report.revision)
+    built = prepare_target(database, report.revision)
+    try:
+        load_rows(database, stream, where, report)
+    except BaseException:
+        if built:
+            database.downgrade("base")  # leave it as it was: without a schema
+        raise
+    return report
+
+
+def load_rows(database: Database, stream: IO[str], where: str, report: DumpReport) -> None:
+    """Insert every row after the header in one transaction, checking order and the end line."""
     with database.engine.begin() as connection:
         tables = {table.name: table for table in data_tables(connection)}
         order = list(tables)
@@ -361,7 +374,6 @@ def read_into(database: Database, stream: IO[str], where: str) -> DumpReport:
         if database.dialect == "postgresql":
             reset_sequences(connection, tables.values())
     report.rows = {name: report.rows.get(name, 0) for name in order}
-    return report
 
 
 def parse_line(line: str, where: str, number: int) -> dict[str, Any]:
