@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import subprocess
 import sys
@@ -12,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from workbench.cli import main
+from workbench.cli import COMMAND_MODULES, main
 from workbench.db import Database
 from workbench.extract import normalise_text
 from workbench.models import Article
@@ -39,10 +40,21 @@ def article_count(url: str) -> int:
 
 
 def all_commands(group: click.Group, prefix: tuple[str, ...] = ()):
-    for name, command in group.commands.items():
+    context = click.Context(group)
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
         yield (*prefix, name)
         if isinstance(command, click.Group):
             yield from all_commands(command, (*prefix, name))
+
+
+def test_every_command_in_the_package_is_registered() -> None:
+    registered = {main.get_command(click.Context(main), name) for name in COMMAND_MODULES}
+    for module_name in {module for module, _ in COMMAND_MODULES.values()}:
+        module = importlib.import_module(f"workbench.cli.{module_name}")
+        commands = [value for value in vars(module).values() if isinstance(value, click.Command)]
+        subcommands = {sub for value in commands if isinstance(value, click.Group) for sub in value.commands.values()}
+        assert {c for c in commands if c not in subcommands} <= registered, module_name
 
 
 @pytest.mark.parametrize("command", list(all_commands(main)), ids=" ".join)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from datetime import timedelta
 
 from argon2 import PasswordHasher
@@ -22,8 +23,6 @@ FREE_FAILED_LOGINS = 3
 """Wrong passwords allowed before sign-in for that account is slowed down."""
 MAX_LOCKOUT = timedelta(minutes=15)
 NAME_PATTERN = re.compile(r"^[\w][\w .@'-]{0,99}$")
-# Verified against when the name is unknown, so a missing account costs the same time.
-_DUMMY_HASH = PASSWORD_HASHER.hash("not a real password")
 
 
 class AuthError(WorkbenchError):
@@ -55,6 +54,12 @@ def require_lead(actor: Actor | None, action: str = "do this") -> None:
     """Refuse unless ``actor`` is a lead."""
     if actor is None or not actor.is_lead:
         raise PermissionDenied(f"Only a lead can {action}.")
+
+
+@cache
+def dummy_hash() -> str:
+    """Verified against when the name is unknown, so a missing account costs the same time."""
+    return PASSWORD_HASHER.hash("not a real password")
 
 
 def hash_password(password: str) -> str:
@@ -130,7 +135,7 @@ def sign_in(database: Database, name: str, password: str) -> Actor:
         )
         now = utcnow()
         if reviewer is None or not reviewer.active or reviewer.password_hash is None:
-            _verify(_DUMMY_HASH, password)
+            _verify(dummy_hash(), password)
             failure = "Unknown name or wrong password."
         elif reviewer.locked_until is not None and reviewer.locked_until > now:
             wait = int((reviewer.locked_until - now).total_seconds()) + 1

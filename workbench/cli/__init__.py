@@ -1,12 +1,12 @@
 """The ``workbench`` command: a thin layer over the library.
 
-Each command module in this package exports ``commands``, a list of click commands added to the group.
+Commands live in the modules of this package; each is imported only when its command runs,
+so ``workbench export`` does not pay for loading spaCy or the statistics libraries.
 """
 
 from __future__ import annotations
 
 import importlib
-import pkgutil
 
 import click
 from sqlalchemy.exc import OperationalError
@@ -14,9 +14,36 @@ from sqlalchemy.exc import OperationalError
 from workbench import __version__
 from workbench.errors import WorkbenchError
 
+COMMAND_MODULES: dict[str, tuple[str, str]] = {
+    "serve": ("core", "serve"),
+    "ingest": ("core", "ingest"),
+    "split": ("core", "split"),
+    "db": ("core", "db"),
+    "reviewers": ("reviewers", "reviewers"),
+    "assign": ("reviewers", "assign_collection"),
+    "agreement": ("agreement", "agreement"),
+    "adjudicate": ("agreement", "adjudicate"),
+    "export": ("export", "export"),
+    "import-verdicts": ("export", "import_verdicts_command"),
+    "backup": ("backup", "backup"),
+    "restore": ("backup", "restore"),
+    "dump": ("backup", "dump"),
+    "load": ("backup", "load"),
+}
+"""Command name → (module in this package, attribute)."""
+
 
 class WorkbenchGroup(click.Group):
-    """Turns a user's mistake into a message on stderr and exit status 1, never a traceback."""
+    """Loads commands on demand and turns a user's mistake into a message and exit status 1."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMAND_MODULES)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMAND_MODULES:
+            return None
+        module, attribute = COMMAND_MODULES[name]
+        return getattr(importlib.import_module(f"{__name__}.{module}"), attribute)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -40,8 +67,3 @@ class WorkbenchGroup(click.Group):
 def main(ctx: click.Context, database_url: str | None) -> None:
     """Fact-checking workbench: split articles into claims, review them, measure agreement, export."""
     ctx.obj = {"database_url": database_url}
-
-
-for _module in pkgutil.iter_modules(__path__):
-    for _command in getattr(importlib.import_module(f"{__name__}.{_module.name}"), "commands", []):
-        main.add_command(_command)

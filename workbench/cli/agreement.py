@@ -322,4 +322,3 @@ def accept(ctx: click.Context, lead_name: str, collection: str | None, article_i
     click.echo(f"Accepted {count:,} unanimous claim(s) as final.")
 
 
-commands: list[click.Command] = [agreement, adjudicate]

@@ -64,4 +64,3 @@ def load(ctx: click.Context, path: Path) -> None:
     click.echo(f"Loaded {load_dump(database, path).summary()}.")
 
 
-commands = [backup, restore, dump, load]

@@ -14,8 +14,6 @@ from sqlalchemy.engine import make_url
 
 from workbench.cli.common import database_from, is_terminal
 from workbench.db import Database
-from workbench.extract import extract_many, load_pipeline
-from workbench.ingest import DEFAULT_COLLECTION, expand_paths, ingest_paths, read_path
 from workbench.models import Article
 
 APP_ENTRY = Path(__file__).resolve().parent.parent / "app" / "main.py"
@@ -24,13 +22,16 @@ SEED_COLLECTION = "Seed articles"
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--collection", default=DEFAULT_COLLECTION, show_default=True, help="Collection to add the articles to.")
+@click.option("--collection", default="default", show_default=True, help="Collection to add the articles to.")
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[Path, ...], collection: str) -> None:
     """Import articles from files or folders (.txt .md .html .csv .jsonl).
 
     Each file is imported whole or not at all. Re-importing an article changes nothing.
     """
+    from workbench.extract import load_pipeline
+    from workbench.ingest import expand_paths, ingest_paths
+
     files = list(expand_paths(paths))
     if not files:
         raise click.ClickException("No supported files found in " + ", ".join(map(str, paths)) + ".")
@@ -53,6 +54,9 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], collection: str) -> None
 @click.option("--format", "output_format", type=click.Choice(["jsonl", "table"]), default="table", show_default=True)
 def split(paths: tuple[Path, ...], output_format: str) -> None:
     """Preview how files split into claims, without touching the database."""
+    from workbench.extract import extract_many, load_pipeline
+    from workbench.ingest import expand_paths, read_path
+
     documents = [document for path in expand_paths(paths) for document in read_path(path)]
     if not documents:
         raise click.ClickException("No supported files found in " + ", ".join(map(str, paths)) + ".")
@@ -102,6 +106,8 @@ def current(ctx: click.Context) -> None:
 
 def load_seeds_if_empty(database: Database, seeds: Path) -> str | None:
     """Import the demo articles into an empty database; return a summary if it did."""
+    from workbench.ingest import ingest_paths
+
     with database.session() as session:
         if session.scalar(select(func.count()).select_from(Article)):
             return None
@@ -146,4 +152,3 @@ def serve(ctx: click.Context, host: str, port: int, seeds: Path, no_seeds: bool)
         ctx.exit(130)
 
 
-commands = [ingest, split, db, serve]

@@ -174,4 +174,3 @@ def import_verdicts_command(
     click.echo(report.summary())
 
 
-commands: list[click.Command] = [export, import_verdicts_command]
