@@ -32,6 +32,7 @@ from workbench.adjudication import (
     queue_counts,
     record_final_verdict,
 )
+from workbench.agreement_data import analyse
 from workbench.articles import import_documents, merge_units, set_unit_kind, split_unit
 from workbench.assignment import assign, set_active, set_reviewers_per_claim, unassign
 from workbench.auth import Actor, AuthError, PermissionDenied, create_reviewer, lockout_for, set_password, sign_in
@@ -77,6 +78,7 @@ GUIDELINES = {"supported": "Backed by evidence.", "disputed": "Contradicted.", "
 
 LEAD_ONLY: dict[str, LeadOnly] = {
     "adjudication_queue": lambda db, s, a, w: adjudication_queue(s, a),
+    "analyse": lambda db, s, a, w: analyse(s, a, resamples=10),
     "queue_counts": lambda db, s, a, w: queue_counts(s, a),
     "claim_case": lambda db, s, a, w: claim_case(s, a, w.claims[0]),
     "record_final_verdict": lambda db, s, a, w: record_final_verdict(s, a, w.claims[0], "supported", "Agreed."),
