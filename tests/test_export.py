@@ -54,7 +54,7 @@ from workbench.export import (
 )
 from workbench.models import Article, Claim, FinalVerdict, Verdict
 
-DOCS = Path(__file__).resolve().parent.parent / "docs" / "csv-columns.md"
+DOCS = Path(__file__).resolve().parent.parent / "README.md"
 ISO_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 
 
@@ -120,7 +120,7 @@ def test_long_leaves_out_units_that_are_no_longer_claims(db: Database) -> None:
 
 
 def documented_pandas_recipe() -> str:
-    """The pandas snippet of docs/csv-columns.md, so the documentation is what is tested."""
+    """The pandas snippet of the README, so the documentation is what is tested."""
     text = DOCS.read_text(encoding="utf-8")
     return re.search(r"```python\n(import pandas as pd\n.*?)```", text, re.S).group(1)
 

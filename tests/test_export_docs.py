@@ -1,4 +1,4 @@
-"""docs/csv-columns.md documents exactly the columns, types and fields the exporter writes."""
+"""The README documents exactly the columns, types and fields the exporter writes."""
 
 from __future__ import annotations
 
@@ -13,14 +13,14 @@ from test_export_helpers import decide, export_json, export_text, give, newsroom
 from workbench.db import Database
 from workbench.export import COLUMN_TYPES, REVIEWER_COLUMN_PREFIX, ClaimReviewSettings, column_type
 
-DOCS = Path(__file__).resolve().parent.parent / "docs" / "csv-columns.md"
+DOCS = Path(__file__).resolve().parent.parent / "README.md"
 ROW = re.compile(r"^\|\s*(`[^|]+`)\s*\|\s*([^|]+?)\s*\|")
 
 
 def documented(heading: str) -> list[tuple[str, str]]:
     """(first cell, second cell) of each table row whose first cell is code, in the section ``heading``."""
     text = DOCS.read_text(encoding="utf-8")
-    match = re.search(rf"^## {re.escape(heading)}.*?$(.*?)(?=^## )", text, re.S | re.M)
+    match = re.search(rf"^### {re.escape(heading)}.*?$(.*?)(?=^##+ )", text, re.S | re.M)
     assert match, f"no section {heading!r} in {DOCS.name}"
     return [
         (m.group(1).strip("`"), m.group(2))

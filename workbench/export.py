@@ -2,7 +2,7 @@
 
 Every export reads the database through one server-side cursor (``yield_per``) and writes
 rows as they arrive, so memory stays flat however many verdicts there are. The column
-names and meanings are documented in ``docs/csv-columns.md``.
+names and meanings are documented in the README ("Verdict exports").
 """
 
 from __future__ import annotations

@@ -111,7 +111,7 @@ def export(
 ) -> None:
     """Export verdicts as CSV, JSON Lines or schema.org ClaimReview.
 
-    Columns are documented in docs/csv-columns.md. The export streams, so any size works.
+    Columns are documented in the README ("Verdict exports"). The export streams, so any size works.
     """
     options = ExportOptions(
         format=export_format,

@@ -207,7 +207,7 @@ def draw_export(session: Session, database: Database) -> None:
             format=export_format, layout=layout, filters=layout_filters, formula_guard=guard
         )
         draw_download(database, options, *LAYOUT_TEXT[layout])
-    st.caption("Every column is described in docs/csv-columns.md. Times are UTC.")
+    st.caption("Every column is described in the README, section 'Verdict exports'. Times are UTC.")
     draw_claimreview(database, filters)
 
 
