@@ -43,7 +43,9 @@ CLAIMS_PER_ARTICLE = 40
 SENTENCES_PER_PARAGRAPH = 4
 REVIEWERS = 5
 CHUNK = 20_000
-SENTENCE = "The minister said on Tuesday that unemployment had fallen by {n} per cent since last year."
+SENTENCE = (
+    "The minister said on Tuesday that unemployment had fallen by {n} per cent since last year."
+)
 
 
 def fill(database: Database, n_claims: int, done_fraction: float, seed: int) -> None:
@@ -63,13 +65,23 @@ def fill(database: Database, n_claims: int, done_fraction: float, seed: int) -> 
         session.execute(insert(Collection), [{"id": 1, "name": "Benchmark", "created_at": now}])
         session.execute(
             insert(Reviewer),
-            [{"id": r + 1, "name": f"reviewer{r + 1}", "role": "reviewer", "created_at": now} for r in range(REVIEWERS)],
+            [
+                {"id": r + 1, "name": f"reviewer{r + 1}", "role": "reviewer", "created_at": now}
+                for r in range(REVIEWERS)
+            ],
         )
         session.execute(
             insert(Article),
             [
-                {"id": a + 1, "collection_id": 1, "title": f"Article {a + 1}", "source": "bench", "text": text,
-                 "content_hash": f"{a:064x}", "imported_at": now}
+                {
+                    "id": a + 1,
+                    "collection_id": 1,
+                    "title": f"Article {a + 1}",
+                    "source": "bench",
+                    "text": text,
+                    "content_hash": f"{a:064x}",
+                    "imported_at": now,
+                }
                 for a in range(n_articles)
             ],
         )
@@ -77,10 +89,17 @@ def fill(database: Database, n_claims: int, done_fraction: float, seed: int) -> 
             session.execute(
                 insert(Claim),
                 [
-                    {"id": c + 1, "article_id": c // CLAIMS_PER_ARTICLE + 1, "position": c % CLAIMS_PER_ARTICLE,
-                     "text": sentences[c % CLAIMS_PER_ARTICLE], "start_char": spans[c % CLAIMS_PER_ARTICLE][0],
-                     "end_char": spans[c % CLAIMS_PER_ARTICLE][1], "kind": "claim",
-                     "paragraph": spans[c % CLAIMS_PER_ARTICLE][2], "version": 1}
+                    {
+                        "id": c + 1,
+                        "article_id": c // CLAIMS_PER_ARTICLE + 1,
+                        "position": c % CLAIMS_PER_ARTICLE,
+                        "text": sentences[c % CLAIMS_PER_ARTICLE],
+                        "start_char": spans[c % CLAIMS_PER_ARTICLE][0],
+                        "end_char": spans[c % CLAIMS_PER_ARTICLE][1],
+                        "kind": "claim",
+                        "paragraph": spans[c % CLAIMS_PER_ARTICLE][2],
+                        "version": 1,
+                    }
                     for c in range(start, min(start + CHUNK, n_claims))
                 ],
             )
@@ -94,9 +113,18 @@ def fill(database: Database, n_claims: int, done_fraction: float, seed: int) -> 
             session.execute(
                 insert(Verdict),
                 [
-                    {"claim_id": claim, "reviewer_id": reviewer, "label": LABELS[label], "note": "",
-                     "evidence": [], "created_at": now, "updated_at": now}
-                    for (claim, reviewer), label in zip(verdicts[start : start + CHUNK], labels[start : start + CHUNK])
+                    {
+                        "claim_id": claim,
+                        "reviewer_id": reviewer,
+                        "label": LABELS[label],
+                        "note": "",
+                        "evidence": [],
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                    for (claim, reviewer), label in zip(
+                        verdicts[start : start + CHUNK], labels[start : start + CHUNK]
+                    )
                 ],
             )
 
@@ -108,7 +136,9 @@ def timed(steps: dict[str, list[float]], name: str, call: Callable):
     return result
 
 
-def label_one(database: Database, actor: Actor, claim_id: int, label: str, steps: dict[str, list[float]]) -> int | None:
+def label_one(
+    database: Database, actor: Actor, claim_id: int, label: str, steps: dict[str, list[float]]
+) -> int | None:
     """One key press in the queue: everything the server does between the press and the next claim."""
     with database.transaction() as tx:
         timed(steps, "save verdict", lambda: submit_verdict(tx, actor, claim_id, label, "", ""))
@@ -119,7 +149,9 @@ def label_one(database: Database, actor: Actor, claim_id: int, label: str, steps
         context = timed(steps, "claim context", lambda: claim_context(session, next_id))
         timed(steps, "others (blind)", lambda: others_verdicts(session, actor, next_id))
         timed(steps, "guidelines", lambda: current_guidelines(session))
-        timed(steps, "article progress", lambda: article_progress(session, actor, context.article_id))
+        timed(
+            steps, "article progress", lambda: article_progress(session, actor, context.article_id)
+        )
     return next_id
 
 
@@ -130,7 +162,9 @@ def percentile(values: list[float], q: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--claims", type=int, default=100_000)
-    parser.add_argument("--done", type=float, default=0.5, help="Fraction reviewer 1 has already labelled.")
+    parser.add_argument(
+        "--done", type=float, default=0.5, help="Fraction reviewer 1 has already labelled."
+    )
     parser.add_argument("--presses", type=int, default=300, help="Label key presses to time.")
     parser.add_argument("--url", help="An empty database to fill (default: a fresh SQLite file).")
     parser.add_argument("--seed", type=int, default=7)
@@ -141,21 +175,31 @@ def main() -> None:
         database.upgrade()
         started = time.perf_counter()
         fill(database, args.claims, args.done, args.seed)
-        with database.engine.connect() as connection:  # fresh statistics, as autovacuum would keep them
+        with (
+            database.engine.connect() as connection
+        ):  # fresh statistics, as autovacuum would keep them
             connection.exec_driver_sql("ANALYZE")
             connection.commit()
-        print(f"{database.dialect}: filled {args.claims:,} claims in {time.perf_counter() - started:.1f} s")
+        print(
+            f"{database.dialect}: filled {args.claims:,} claims in {time.perf_counter() - started:.1f} s"
+        )
         actor = Actor(id=1, name="reviewer1", role="reviewer")
 
         opening: dict[str, list[float]] = defaultdict(list)
         for _ in range(20):
             with database.session() as session:
                 cursor = timed(opening, "resume cursor", lambda: resume_cursor(session, actor))
-                claim_id = timed(opening, "first claim", lambda: next_claim_id(session, actor, after=cursor))
+                claim_id = timed(
+                    opening,
+                    "first claim",
+                    lambda cursor=cursor: next_claim_id(session, actor, after=cursor),
+                )
                 timed(opening, "overall progress", lambda: overall_progress(session, actor))
         print("open the queue:")
         for name, values in opening.items():
-            print(f"  {name:<17} p50 {statistics.median(values):7.2f} ms   max {max(values):7.2f} ms")
+            print(
+                f"  {name:<17} p50 {statistics.median(values):7.2f} ms   max {max(values):7.2f} ms"
+            )
 
         steps: dict[str, list[float]] = defaultdict(list)
         totals = []
@@ -170,7 +214,9 @@ def main() -> None:
             f"p95 {percentile(totals, 95):.2f} ms, max {max(totals):.2f} ms"
         )
         for name, values in steps.items():
-            print(f"  {name:<17} p50 {percentile(values, 50):7.2f} ms   p95 {percentile(values, 95):7.2f} ms")
+            print(
+                f"  {name:<17} p50 {percentile(values, 50):7.2f} ms   p95 {percentile(values, 95):7.2f} ms"
+            )
         database.dispose()
 
 

@@ -34,10 +34,15 @@ def add_account(db: Database, name: str, role: str = "reviewer") -> Actor:
 
 @pytest.fixture
 def team(db: Database) -> dict[str, Actor]:
-    return {name: add_account(db, name, role) for name, role in [("lena", "lead"), ("ana", "reviewer"), ("ben", "reviewer")]}
+    return {
+        name: add_account(db, name, role)
+        for name, role in [("lena", "lead"), ("ana", "reviewer"), ("ben", "reviewer")]
+    }
 
 
-def make_collection(db: Database, name: str, text: str = "One claim here. Another claim there.") -> int:
+def make_collection(
+    db: Database, name: str, text: str = "One claim here. Another claim there."
+) -> int:
     ingest_documents(db, [Document(source=f"{name}.txt", text=text)], collection=name)
     with db.session() as session:
         return collection_named(session, name).id
@@ -47,8 +52,12 @@ def test_assign_is_idempotent_and_opens_the_collection_only_to_assignees(db, tea
     story = make_collection(db, "story")
     other = make_collection(db, "other")
     with db.transaction() as session:
-        assert assign(session, story, [team["ana"].id, team["ana"].id], actor=team["lena"]) == [team["ana"].id]
-        assert assign(session, story, [team["ana"].id, team["ben"].id], actor=team["lena"]) == [team["ben"].id]
+        assert assign(session, story, [team["ana"].id, team["ana"].id], actor=team["lena"]) == [
+            team["ana"].id
+        ]
+        assert assign(session, story, [team["ana"].id, team["ben"].id], actor=team["lena"]) == [
+            team["ben"].id
+        ]
     with db.transaction() as session:
         assert assigned_reviewer_ids(session, story) == [team["ana"].id, team["ben"].id]
         assert reviewable_collection_ids(session, team["ana"].id) == [story, other]
@@ -61,7 +70,9 @@ def test_set_assigned_reviewers_replaces_the_set(db, team):
     story = make_collection(db, "story")
     with db.transaction() as session:
         set_assigned_reviewers(session, story, [team["ana"].id], actor=team["lena"])
-        set_assigned_reviewers(session, story, [team["ben"].id, team["lena"].id], actor=team["lena"])
+        set_assigned_reviewers(
+            session, story, [team["ben"].id, team["lena"].id], actor=team["lena"]
+        )
         assert assigned_reviewer_ids(session, story) == sorted([team["ben"].id, team["lena"].id])
         set_assigned_reviewers(session, story, [], actor=team["lena"])
         assert assigned_reviewer_ids(session, story) == []
@@ -108,7 +119,10 @@ def test_assigning_unknown_or_deactivated_reviewers_changes_nothing(db, team):
     story = make_collection(db, "story")
     with db.transaction() as session:
         set_active(session, team["ben"].id, False, actor=team["lena"])
-    for reviewer_ids, message in [([team["ana"].id, 999], "No reviewer with id 999"), ([team["ana"].id, team["ben"].id], "deactivated")]:
+    for reviewer_ids, message in [
+        ([team["ana"].id, 999], "No reviewer with id 999"),
+        ([team["ana"].id, team["ben"].id], "deactivated"),
+    ]:
         with pytest.raises(AssignmentError, match=message), db.transaction() as session:
             assign(session, story, reviewer_ids, actor=team["lena"])
     with pytest.raises(AssignmentError, match="No collection with id"), db.transaction() as session:
@@ -166,9 +180,15 @@ def test_overview_and_lookups(db, team):
     with db.session() as session:
         overview = {row.name: row for row in collection_overview(session)}
         assert overview["story"].claims == 3 and overview["story"].articles == 1
-        assert overview["story"].assigned == ("ana", "ben") and overview["story"].reviewers_per_claim == 2
+        assert (
+            overview["story"].assigned == ("ana", "ben")
+            and overview["story"].reviewers_per_claim == 2
+        )
         assert overview["empty story"].is_open and not overview["story"].is_open
-        assert assignments_by_reviewer(session) == {team["ana"].id: ["story"], team["ben"].id: ["story"]}
+        assert assignments_by_reviewer(session) == {
+            team["ana"].id: ["story"],
+            team["ben"].id: ["story"],
+        }
         assert verdict_counts(session) == {}
         with pytest.raises(AssignmentError, match="Known collections: empty story, story"):
             collection_named(session, "nope")

@@ -16,11 +16,15 @@ PASSWORD = "correct horse battery"
 
 
 def run(db: Database, *args: str, stdin: str | None = None):
-    return CliRunner().invoke(main, ["--database", db.url, *args], input=stdin, catch_exceptions=False)
+    return CliRunner().invoke(
+        main, ["--database", db.url, *args], input=stdin, catch_exceptions=False
+    )
 
 
 def add(db: Database, name: str, role: str = "reviewer", password: str = PASSWORD):
-    return run(db, "reviewers", "add", name, "--role", role, "--password-stdin", stdin=password + "\n")
+    return run(
+        db, "reviewers", "add", name, "--role", role, "--password-stdin", stdin=password + "\n"
+    )
 
 
 def reviewers(db: Database) -> dict[str, Reviewer]:
@@ -34,7 +38,10 @@ def test_add_and_list_accounts(db):
     assert result.exit_code == 0 and result.output == "Added reviewer ana.\n"
     accounts = reviewers(db)
     assert {name: r.role for name, r in accounts.items()} == {"lena": "lead", "ana": "reviewer"}
-    assert all(PASSWORD not in r.password_hash and r.password_hash.startswith("$argon2") for r in accounts.values())
+    assert all(
+        PASSWORD not in r.password_hash and r.password_hash.startswith("$argon2")
+        for r in accounts.values()
+    )
     assert sign_in(db, "ana", PASSWORD).name == "ana"
     listing = run(db, "reviewers", "list")
     assert listing.exit_code == 0
@@ -62,7 +69,11 @@ def test_password_prompt_asks_twice_and_never_echoes(db):
         (("reviewers", "add", "ana", "--password-stdin"), "\n", "No password on stdin"),
         (("reviewers", "add", "<bad>", "--password-stdin"), PASSWORD + "\n", "A reviewer name is"),
         (("reviewers", "add", "LENA", "--password-stdin"), PASSWORD + "\n", "already exists"),
-        (("reviewers", "set-password", "nobody", "--password-stdin"), PASSWORD + "\n", "No reviewer called 'nobody'"),
+        (
+            ("reviewers", "set-password", "nobody", "--password-stdin"),
+            PASSWORD + "\n",
+            "No reviewer called 'nobody'",
+        ),
         (("reviewers", "deactivate", "lena"), None, "last active lead"),
     ],
     ids=["short-password", "empty-stdin", "bad-name", "duplicate", "unknown-name", "last-lead"],
@@ -73,7 +84,9 @@ def test_mistakes_are_clean_errors_that_change_nothing(db, args, stdin, message)
     result = run(db, *args, stdin=stdin)
     assert result.exit_code == 1
     assert message in result.output and "Traceback" not in result.output
-    assert {name: (r.role, r.active, r.password_hash) for name, r in reviewers(db).items()} == before
+    assert {
+        name: (r.role, r.active, r.password_hash) for name, r in reviewers(db).items()
+    } == before
 
 
 def test_set_password_replaces_the_old_one_and_lifts_a_lock(db):
@@ -83,7 +96,9 @@ def test_set_password_replaces_the_old_one_and_lifts_a_lock(db):
         with pytest.raises(AuthError):
             sign_in(db, "ana", "wrong password")
     assert reviewers(db)["ana"].locked_until is not None
-    result = run(db, "reviewers", "set-password", "Ana", "--password-stdin", stdin="a brand new secret\n")
+    result = run(
+        db, "reviewers", "set-password", "Ana", "--password-stdin", stdin="a brand new secret\n"
+    )
     assert result.output == "Password of ana changed.\n"
     assert reviewers(db)["ana"].locked_until is None
     assert sign_in(db, "ana", "a brand new secret").name == "ana"
@@ -109,29 +124,46 @@ def story(db) -> Database:
     add(db, "lena", "lead")
     add(db, "ana")
     add(db, "ben")
-    ingest_documents(db, [Document(source="a.txt", text="One claim here. Another claim there.")], collection="Story")
+    ingest_documents(
+        db,
+        [Document(source="a.txt", text="One claim here. Another claim there.")],
+        collection="Story",
+    )
     return db
 
 
 def assignment_state(db: Database) -> tuple[list[str], int | None]:
     with db.session() as session:
         names = sorted(
-            session.scalars(select(Reviewer.name).join(Assignment, Assignment.reviewer_id == Reviewer.id))
+            session.scalars(
+                select(Reviewer.name).join(Assignment, Assignment.reviewer_id == Reviewer.id)
+            )
         )
-        per_claim = session.scalar(select(Collection.reviewers_per_claim).where(Collection.name == "Story"))
+        per_claim = session.scalar(
+            select(Collection.reviewers_per_claim).where(Collection.name == "Story")
+        )
     return names, per_claim
 
 
 def test_assign_reviewers_and_per_claim(story):
     result = run(story, "assign", "Story", "ana", "ben", "--per-claim", "2")
     assert result.exit_code == 0, result.output
-    assert result.output == "2 reviewers newly assigned to Story.\nEach claim in Story now needs 2 reviewer(s).\n"
+    assert (
+        result.output
+        == "2 reviewers newly assigned to Story.\nEach claim in Story now needs 2 reviewer(s).\n"
+    )
     assert assignment_state(story) == (["ana", "ben"], 2)
     assert "Story" in run(story, "reviewers", "list").output
     again = run(story, "assign", "Story", "ana")
     assert again.output == "0 reviewers newly assigned to Story.\n"
-    assert run(story, "assign", "Story", "--per-claim", "all").output == "Each claim in Story now needs every assigned reviewer.\n"
-    assert run(story, "assign", "Story", "ben", "--remove").output == "1 reviewer removed from Story.\n"
+    assert (
+        run(story, "assign", "Story", "--per-claim", "all").output
+        == "Each claim in Story now needs every assigned reviewer.\n"
+    )
+    assert (
+        run(story, "assign", "Story", "ben", "--remove").output
+        == "1 reviewer removed from Story.\n"
+    )
     assert assignment_state(story) == (["ana"], None)
 
 

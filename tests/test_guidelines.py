@@ -35,7 +35,11 @@ def edited(**changes: str) -> dict[str, str]:
 def test_defaults_until_a_lead_saves(db):
     with db.session() as session:
         current = current_guidelines(session)
-    assert current.version == 0 and current.definitions == DEFAULT_DEFINITIONS and current.author is None
+    assert (
+        current.version == 0
+        and current.definitions == DEFAULT_DEFINITIONS
+        and current.author is None
+    )
     assert set(current.definitions) == set(LABELS)
 
 
@@ -94,10 +98,14 @@ def test_only_a_lead_edits(db, people):
 
 def test_verdicts_record_the_guideline_version_they_were_given_under(db, people):
     lead, reviewer = people
-    (article,) = ingest_documents(db, [Document(source="a.txt", text="One claim here. Another claim there.")]).article_ids
+    (article,) = ingest_documents(
+        db, [Document(source="a.txt", text="One claim here. Another claim there.")]
+    ).article_ids
     with db.session() as session:
         first, second = session.scalars(
-            select(Claim.id).where(Claim.article_id == article, Claim.kind == "claim").order_by(Claim.position)
+            select(Claim.id)
+            .where(Claim.article_id == article, Claim.kind == "claim")
+            .order_by(Claim.position)
         )
     with db.transaction() as session:
         submit_verdict(session, reviewer, first, "supported")
@@ -109,4 +117,3 @@ def test_verdicts_record_the_guideline_version_they_were_given_under(db, people)
         rows = session.execute(select(Verdict.claim_id, Verdict.guideline_version))
         versions = {claim_id: version for claim_id, version in rows}
     assert versions == {first: None, second: 1}
-

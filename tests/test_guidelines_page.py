@@ -50,7 +50,10 @@ def test_a_lead_edit_becomes_a_new_version_and_is_escaped(people):
     assert not app.error
     with people["db"].session() as session:
         current = current_guidelines(session)
-    assert current.version == 1 and current.definitions["disputed"] == "Contradicted by <b>two</b> sources."
+    assert (
+        current.version == 1
+        and current.definitions["disputed"] == "Contradicted by <b>two</b> sources."
+    )
     assert "Contradicted by &#60;b&#62;two&#60;/b&#62; sources." in shown(app)
     assert app.caption[0].value.startswith("Version 1 · by lena")
     assert "Earlier versions" not in [header.value for header in app.subheader]

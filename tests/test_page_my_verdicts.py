@@ -31,11 +31,15 @@ def world(db: Database, monkeypatch: pytest.MonkeyPatch) -> dict:
         db,
         [
             Document(source="a.txt", text="Alpha is one. Beta is two.", title="Article A"),
-            Document(source="b.txt", text="Gamma is three. Delta is <b>four</b>.", title="Article B"),
+            Document(
+                source="b.txt", text="Gamma is three. Delta is <b>four</b>.", title="Article B"
+            ),
         ],
     ).article_ids
     with db.transaction() as session:
-        claims = list(session.scalars(select(Claim.id).where(Claim.kind == "claim").order_by(Claim.id)))
+        claims = list(
+            session.scalars(select(Claim.id).where(Claim.kind == "claim").order_by(Claim.id))
+        )
         for claim_id, label in zip(claims, LABELLED):
             submit_verdict(session, ana, claim_id, label, note=f"note {claim_id}")
         submit_verdict(session, ben, claims[0], "disputed", note="ben's view")
@@ -50,7 +54,11 @@ def open_page(actor: Actor) -> AppTest:
 
 
 def listed(app: AppTest) -> list[int]:
-    return [int(button.key.removeprefix("mv_edit_")) for button in app.button if button.key.startswith("mv_edit_")]
+    return [
+        int(button.key.removeprefix("mv_edit_"))
+        for button in app.button
+        if button.key.startswith("mv_edit_")
+    ]
 
 
 def html_of(app: AppTest) -> str:
@@ -91,9 +99,13 @@ def test_edit_changes_the_verdict_and_records_history(world):
     app = app.button(key=f"mv_save_{claim}").click().run()
     assert not app.error
     with world["db"].session() as session:
-        verdict = session.scalar(select(Verdict).where(Verdict.claim_id == claim, Verdict.reviewer_id == ana.id))
+        verdict = session.scalar(
+            select(Verdict).where(Verdict.claim_id == claim, Verdict.reviewer_id == ana.id)
+        )
         history = session.scalars(
-            select(VerdictHistory).where(VerdictHistory.claim_id == claim).order_by(VerdictHistory.id)
+            select(VerdictHistory)
+            .where(VerdictHistory.claim_id == claim)
+            .order_by(VerdictHistory.id)
         ).all()
     assert (verdict.label, verdict.note, verdict.evidence) == (
         "supported",
@@ -115,7 +127,14 @@ def test_a_bad_edit_changes_nothing(world):
     app = app.button(key=f"mv_save_{claim}").click().run()
     assert "http:// or https://" in app.error[0].value
     with world["db"].session() as session:
-        assert session.scalar(select(Verdict.evidence).where(Verdict.claim_id == claim, Verdict.reviewer_id == ana.id)) == []
+        assert (
+            session.scalar(
+                select(Verdict.evidence).where(
+                    Verdict.claim_id == claim, Verdict.reviewer_id == ana.id
+                )
+            )
+            == []
+        )
 
 
 def test_others_are_visible_once_reviewed(world):
@@ -132,17 +151,29 @@ def test_withdraw_removes_it_and_keeps_history(world):
     app = app.button(key=f"mv_withdraw_{claim}").click().run()
     assert claim not in listed(app)
     with world["db"].session() as session:
-        assert session.scalar(select(Verdict).where(Verdict.claim_id == claim, Verdict.reviewer_id == ana.id)) is None
-        assert session.scalar(
-            select(VerdictHistory.old_label).where(VerdictHistory.claim_id == claim, VerdictHistory.action == "delete")
-        ) == "supported"
+        assert (
+            session.scalar(
+                select(Verdict).where(Verdict.claim_id == claim, Verdict.reviewer_id == ana.id)
+            )
+            is None
+        )
+        assert (
+            session.scalar(
+                select(VerdictHistory.old_label).where(
+                    VerdictHistory.claim_id == claim, VerdictHistory.action == "delete"
+                )
+            )
+            == "supported"
+        )
 
 
 def test_paging_through_many_verdicts(world):
     text = " ".join(f"Claim number {i} stands." for i in range(21))
     ingest_documents(world["db"], [Document(source="long.txt", text=text, title="Long")])
     with world["db"].transaction() as session:
-        for claim_id in session.scalars(select(Claim.id).where(Claim.id > world["claims"][-1]).order_by(Claim.id)):
+        for claim_id in session.scalars(
+            select(Claim.id).where(Claim.id > world["claims"][-1]).order_by(Claim.id)
+        ):
             submit_verdict(session, world["ana"], claim_id, "supported")
     app = open_page(world["ana"])
     first_page = listed(app)

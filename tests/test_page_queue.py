@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
+from workbench.app import common
 from workbench.assignment import assign, set_active
 from workbench.auth import Actor, create_reviewer
 from workbench.db import Database
@@ -38,7 +39,11 @@ def world(db: Database, monkeypatch: pytest.MonkeyPatch) -> dict:
     articles = ingest_documents(db, documents).article_ids
     with db.session() as session:
         claims = list(
-            session.scalars(select(Claim.id).where(Claim.kind == "claim").order_by(Claim.article_id, Claim.position))
+            session.scalars(
+                select(Claim.id)
+                .where(Claim.kind == "claim")
+                .order_by(Claim.article_id, Claim.position)
+            )
         )
     return {"db": db, "people": people, "articles": articles, "claims": claims}
 
@@ -57,7 +62,8 @@ def on_screen(app: AppTest) -> int | None:
 def verdicts(db: Database) -> dict[tuple[int, int], tuple[str, str, list[str]]]:
     with db.session() as session:
         return {
-            (v.claim_id, v.reviewer_id): (v.label, v.note, v.evidence) for v in session.scalars(select(Verdict))
+            (v.claim_id, v.reviewer_id): (v.label, v.note, v.evidence)
+            for v in session.scalars(select(Verdict))
         }
 
 
@@ -65,8 +71,8 @@ def html_of(app: AppTest) -> str:
     return "\n".join(element.proto.body for element in app.get("html"))
 
 
-def note_and_evidence(app: AppTest, claim_id: int):
-    return app.text_area(key=f"note_{claim_id}_1"), app.text_area(key=f"evidence_{claim_id}_1")
+def note_and_evidence(app: AppTest):
+    return app.text_area(key="queue_note_text"), app.text_area(key="queue_evidence_text")
 
 
 @pytest.mark.parametrize("label", ["supported", "disputed", "editorial_framing"])
@@ -74,19 +80,26 @@ def test_a_label_saves_note_and_links_then_shows_the_next_claim(world, label):
     ana, (first, second, *_) = world["people"]["ana"], world["claims"]
     app = open_queue(ana)
     assert not app.exception and on_screen(app) == first
-    note, evidence = note_and_evidence(app, first)
+    note, evidence = note_and_evidence(app)
     note.input("Checked the council minutes.")
     evidence.input("https://example.org/minutes\nhttps://example.org/vote")
     app.button(key=f"label_{label}").click().run()
     assert not app.exception
     assert verdicts(world["db"]) == {
-        (first, ana.id): (label, "Checked the council minutes.", ["https://example.org/minutes", "https://example.org/vote"])
+        (first, ana.id): (
+            label,
+            "Checked the council minutes.",
+            ["https://example.org/minutes", "https://example.org/vote"],
+        )
     }
     assert on_screen(app) == second
-    next_note, next_evidence = note_and_evidence(app, second)
+    next_note, next_evidence = note_and_evidence(app)
     assert next_note.value == "" and next_evidence.value == ""
-    assert [toast.proto.body for toast in app.get("toast")] == [f"Saved: {label.replace('_', ' ').capitalize()}"]
-    assert [bar.proto.text for bar in app.get("progress")][0] == "Overall: 1 of 5 claims labelled by you"
+    assert [toast.proto.body for toast in app.get("toast")] == [
+        f"Saved: {label.replace('_', ' ').capitalize()}"
+    ]
+    overall = app.get("progress")[0].proto.text
+    assert overall == "Overall: 1 of 5 claims labelled by you"
 
 
 def test_keyboard_shortcuts_are_wired_to_the_buttons(world):
@@ -106,14 +119,14 @@ def test_keyboard_shortcuts_are_wired_to_the_buttons(world):
 def test_a_bad_evidence_link_is_refused_and_the_input_kept(world, link):
     ana, first = world["people"]["ana"], world["claims"][0]
     app = open_queue(ana)
-    note, evidence = note_and_evidence(app, first)
+    note, evidence = note_and_evidence(app)
     note.input("My careful note")
     evidence.input(link)
     app.button(key="label_disputed").click().run()
     assert verdicts(world["db"]) == {}
     assert on_screen(app) == first
     assert "http:// or https://" in app.error[0].value
-    note, evidence = note_and_evidence(app, first)
+    note, evidence = note_and_evidence(app)
     assert (note.value, evidence.value) == ("My careful note", link)
 
 
@@ -122,11 +135,13 @@ def test_undo_withdraws_the_last_verdict_and_shows_its_claim_again(world):
     app = open_queue(ana)
     assert app.button(key="queue_undo_button").disabled
     app.button(key="label_supported").click().run()
+    note_and_evidence(app)[0].input("Typed before the slip")
     app.button(key="label_disputed").click().run()
     assert set(verdicts(world["db"])) == {(first, ana.id), (second, ana.id)}
     app.button(key="queue_undo_button").click().run()
     assert set(verdicts(world["db"])) == {(first, ana.id)}
     assert on_screen(app) == second
+    assert note_and_evidence(app)[0].value == "Typed before the slip"
     app.button(key="queue_undo_button").click().run()
     assert verdicts(world["db"]) == {} and on_screen(app) == first
     with world["db"].session() as session:
@@ -139,18 +154,31 @@ def test_back_opens_the_previous_verdict_to_change_it(world):
     ana, (first, second, third, *_) = world["people"]["ana"], world["claims"]
     app = open_queue(ana)
     app.button(key="label_supported").click().run()
+    note, evidence = note_and_evidence(app)
+    note.input("Second note")
+    evidence.input("https://example.org/second")
     app.button(key="label_supported").click().run()
     app.button(key="queue_back_button").click().run()
     assert on_screen(app) == second
     assert "Your verdict: **Supported**" in app.info[0].value
     assert app.button(key="label_supported").proto.type == "primary"
+    note, evidence = note_and_evidence(app)
+    assert (note.value, evidence.value) == ("Second note", "https://example.org/second")
     app.button(key="queue_back_button").click().run()
     assert on_screen(app) == first
+    assert note_and_evidence(app)[0].value == ""
     app.button(key="label_editorial_framing").click().run()
     assert verdicts(world["db"])[(first, ana.id)][0] == "editorial_framing"
-    assert on_screen(app) == third, "after changing an earlier verdict the queue continues where it was"
+    assert on_screen(app) == third, (
+        "after changing an earlier verdict the queue continues where it was"
+    )
     with world["db"].session() as session:
-        assert session.scalar(select(VerdictHistory.action).order_by(VerdictHistory.id.desc()).limit(1)) == "update"
+        assert (
+            session.scalar(
+                select(VerdictHistory.action).order_by(VerdictHistory.id.desc()).limit(1)
+            )
+            == "update"
+        )
 
 
 def test_skip_then_the_end_state_offers_the_skipped_claims(world):
@@ -165,7 +193,9 @@ def test_skip_then_the_end_state_offers_the_skipped_claims(world):
     app.button(key="queue_review_skipped").click().run()
     assert on_screen(app) == claims[0]
     app.button(key="label_disputed").click().run()
-    assert on_screen(app) is None and not any(button.key == "queue_review_skipped" for button in app.button)
+    assert on_screen(app) is None and not any(
+        button.key == "queue_review_skipped" for button in app.button
+    )
     assert len(verdicts(world["db"])) == len(claims)
 
 
@@ -192,7 +222,9 @@ def test_scope_limits_the_queue_to_one_article(world):
     app = open_queue(ana)
     app.selectbox(key="queue_article").select(world["articles"][1]).run()
     assert on_screen(app) == world["claims"][3]
-    assert [bar.proto.text for bar in app.get("progress")] == ["Overall: 0 of 2 claims labelled by you"]
+    assert [bar.proto.text for bar in app.get("progress")] == [
+        "Overall: 0 of 2 claims labelled by you"
+    ]
 
 
 def test_untrusted_titles_are_escaped(world):
@@ -214,10 +246,56 @@ def test_a_reviewer_with_no_open_collection_is_told_so(world):
 
 
 def test_a_deactivated_reviewer_cannot_save_from_an_open_page(world):
-    ana, first = world["people"]["ana"], world["claims"][0]
+    ana = world["people"]["ana"]
     app = open_queue(ana)
     with world["db"].transaction() as session:
         set_active(session, ana.id, False, actor=world["people"]["lena"])
     app.button(key="label_supported").click().run()
     assert verdicts(world["db"]) == {}
     assert "actor" not in app.session_state
+
+
+def test_a_lead_edit_while_typing_refuses_the_save_but_keeps_the_note(world):
+    ana, first = world["people"]["ana"], world["claims"][0]
+    app = open_queue(ana)
+    note, _ = note_and_evidence(app)
+    note.input("Half an hour of research")
+    with world["db"].transaction() as session:
+        claim = session.get(Claim, first)
+        claim.version += 1
+    app.button(key="label_supported").click().run()
+    assert "A lead edited this claim" in app.error[0].value
+    assert verdicts(world["db"]) == {} and on_screen(app) == first
+    note, _ = note_and_evidence(app)
+    assert note.value == "Half an hour of research"
+    app.button(key="label_supported").click().run()
+    assert verdicts(world["db"]) == {(first, ana.id): ("supported", "Half an hour of research", [])}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("<script>x</script>", "&#60;script&#62;x&#60;/script&#62;"),
+        ("[a](javascript:b)", "&#91;a&#93;&#40;javascript&#58;b&#41;"),
+        ("$x$ *y* `z` :smile:", "&#36;x&#36; &#42;y&#42; &#96;z&#96; &#58;smile&#58;"),
+        ("Tom & \"Jerry\" 'x'\r\nnext", "Tom &#38; &#34;Jerry&#34; &#39;x&#39;<br>next"),
+    ],
+)
+def test_escape_html_leaves_no_markup(text, expected):
+    assert common.escape_html(text) == expected
+
+
+@pytest.mark.parametrize(
+    "url, expected_start",
+    [
+        (
+            'https://example.org/a?b=1&c="x"',
+            '<a href="https://example.org/a?b=1&amp;c=&quot;x&quot;"',
+        ),
+        ("javascript:alert(1)", "source"),
+        ("data:text/html,hi", "source"),
+        (None, "source"),
+    ],
+)
+def test_safe_link_only_links_http(url, expected_start):
+    assert common.safe_link(url, "source").startswith(expected_start)

@@ -50,7 +50,13 @@ def no_password_kept(app: AppTest) -> bool:
 def test_a_fresh_database_creates_the_first_lead(app_db):
     app = open_page()
     assert app.subheader[0].value == "Create the first lead account"
-    app = submit(app, "Create lead account", first_name="Lena", first_password=PASSWORD, first_confirm=PASSWORD)
+    app = submit(
+        app,
+        "Create lead account",
+        first_name="Lena",
+        first_password=PASSWORD,
+        first_confirm=PASSWORD,
+    )
     assert not app.exception
     actor = app.session_state["actor"]
     assert (actor.name, actor.role) == ("Lena", "lead")
@@ -70,7 +76,13 @@ def test_a_fresh_database_creates_the_first_lead(app_db):
     ],
 )
 def test_a_bad_first_account_is_refused(app_db, name, password, confirm, message):
-    app = submit(open_page(), "Create lead account", first_name=name, first_password=password, first_confirm=confirm)
+    app = submit(
+        open_page(),
+        "Create lead account",
+        first_name=name,
+        first_password=password,
+        first_confirm=confirm,
+    )
     assert message in app.error[0].value
     assert "actor" not in app.session_state and accounts(app_db) == []
 
@@ -92,11 +104,16 @@ def test_with_accounts_everyone_signs_in_and_nobody_can_claim_the_first_lead(ana
     assert no_password_kept(app)
 
 
-@pytest.mark.parametrize("name, password", [("ana", "wrong password"), ("nobody", PASSWORD), ("", "")])
+@pytest.mark.parametrize(
+    "name, password", [("ana", "wrong password"), ("nobody", PASSWORD), ("", "")]
+)
 def test_a_wrong_sign_in_is_refused(ana, name, password):
     app = submit(open_page(), "Sign in", signin_name=name, signin_password=password)
     assert "actor" not in app.session_state
-    assert app.error[0].value in ("Unknown name or wrong password.", "Enter your name and password.")
+    assert app.error[0].value in (
+        "Unknown name or wrong password.",
+        "Enter your name and password.",
+    )
 
 
 def test_repeated_wrong_passwords_are_slowed_down(ana):

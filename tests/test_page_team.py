@@ -25,7 +25,11 @@ def world(db: Database, monkeypatch: pytest.MonkeyPatch) -> dict:
     with db.transaction() as session:
         lead = Actor.of(create_reviewer(session, "lena", None, "lead", actor=None))
         ana = Actor.of(create_reviewer(session, "ana", None, actor=None))
-    ingest_documents(db, [Document(source="a.txt", text="One claim here. Another claim there.")], collection="Story")
+    ingest_documents(
+        db,
+        [Document(source="a.txt", text="One claim here. Another claim there.")],
+        collection="Story",
+    )
     with db.session() as session:
         story = collection_named(session, "Story").id
     return {"db": db, "lead": lead, "ana": ana, "story": story}
@@ -76,7 +80,11 @@ def test_a_lead_adds_an_account(world, role):
 
 @pytest.mark.parametrize(
     "name, password, message",
-    [("Carla", "short", "at least 8"), ("ANA", PASSWORD, "already exists"), ("", PASSWORD, "A reviewer name is")],
+    [
+        ("Carla", "short", "at least 8"),
+        ("ANA", PASSWORD, "already exists"),
+        ("", PASSWORD, "A reviewer name is"),
+    ],
 )
 def test_a_bad_new_account_is_refused(world, name, password, message):
     app = open_page(world["lead"])
@@ -109,17 +117,19 @@ def test_a_lead_deactivates_and_reactivates(world):
     assert accounts(world["db"])["ana"].active
 
 
-def test_a_lead_cannot_deactivate_themselves(world):
+def test_a_lead_is_not_offered_to_deactivate_themselves(world):
     lead = world["lead"]
     app = open_page(lead)
     app.selectbox(key="team_manage").select(lead.id)
     app = app.run()
-    app = app.button(key=f"team_deactivate_{lead.id}").click().run()
-    assert "cannot deactivate your own account" in app.error[0].value
+    assert not any(button.key == f"team_deactivate_{lead.id}" for button in app.button)
+    assert "your own account" in " ".join(caption.value for caption in app.caption)
     assert accounts(world["db"])["lena"].active
 
 
-@pytest.mark.parametrize("mode, number, stored", [("A fixed number", 2, 2), ("Every assigned reviewer", None, None)])
+@pytest.mark.parametrize(
+    "mode, number, stored", [("A fixed number", 2, 2), ("Every assigned reviewer", None, None)]
+)
 def test_a_lead_assigns_a_collection(world, mode, number, stored):
     story, ana = world["story"], world["ana"]
     app = open_page(world["lead"])

@@ -45,11 +45,17 @@ def add_account(db: Database, name: str, role: str = "reviewer") -> Actor:
 @pytest.fixture
 def team(db: Database) -> dict[str, Actor]:
     """A lead and two reviewers (the first account is always the lead)."""
-    return {name: add_account(db, name, role) for name, role in [("lena", "lead"), ("ana", "reviewer"), ("ben", "reviewer")]}
+    return {
+        name: add_account(db, name, role)
+        for name, role in [("lena", "lead"), ("ana", "reviewer"), ("ben", "reviewer")]
+    }
 
 
 def ingest(db: Database, *texts: str, collection: str = "default") -> list[int]:
-    documents = [Document(source=f"doc{i}.txt", text=text, title=f"Title {i}") for i, text in enumerate(texts)]
+    documents = [
+        Document(source=f"doc{i}.txt", text=text, title=f"Title {i}")
+        for i, text in enumerate(texts)
+    ]
     return ingest_documents(db, documents, collection=collection).article_ids
 
 
@@ -57,12 +63,16 @@ def claim_ids(db: Database, article_id: int) -> list[int]:
     with db.session() as session:
         return list(
             session.scalars(
-                select(Claim.id).where(Claim.article_id == article_id, Claim.kind == "claim").order_by(Claim.position)
+                select(Claim.id)
+                .where(Claim.article_id == article_id, Claim.kind == "claim")
+                .order_by(Claim.position)
             )
         )
 
 
-def label(db: Database, actor: Actor, claim_id: int, value: str = "supported", **kwargs) -> SavedVerdict:
+def label(
+    db: Database, actor: Actor, claim_id: int, value: str = "supported", **kwargs
+) -> SavedVerdict:
     with db.transaction() as session:
         return submit_verdict(session, actor, claim_id, value, **kwargs)
 
@@ -76,8 +86,8 @@ def test_queue_serves_claims_in_article_order_and_skips_reviewed(db, team):
     first, second = ingest(db, ARTICLE_ONE, ARTICLE_TWO)
     order = claim_ids(db, first) + claim_ids(db, second)
     ana = team["ana"]
-    seen = []
-    while (claim_id := next_for(db, ana, after=None if not seen else cursor)) is not None:
+    seen, cursor = [], None
+    while (claim_id := next_for(db, ana, after=cursor)) is not None:
         seen.append(claim_id)
         label(db, ana, claim_id)
         with db.session() as session:
@@ -112,7 +122,9 @@ def test_exclude_skips_and_scope_limits(db, team):
 def test_non_claim_units_never_reach_the_queue(db, team):
     article = ingest(db, "Headline words here\n\nThe council said it will vote on Monday.")[0]
     with db.transaction() as session:
-        units = session.scalars(select(Claim).where(Claim.article_id == article).order_by(Claim.position)).all()
+        units = session.scalars(
+            select(Claim).where(Claim.article_id == article).order_by(Claim.position)
+        ).all()
         for unit in units:
             unit.kind = "boilerplate"
         units[-1].kind = "claim"
@@ -168,29 +180,39 @@ def test_concurrent_last_slot_keeps_both_verdicts(db, team):
     (article,) = ingest(db, ARTICLE_TWO, collection="story")
     claim = claim_ids(db, article)[0]
     with db.transaction() as session:
-        set_reviewers_per_claim(session, session.get(Article, article).collection_id, 1, actor=team["lena"])
+        set_reviewers_per_claim(
+            session, session.get(Article, article).collection_id, 1, actor=team["lena"]
+        )
     barrier, errors = threading.Barrier(2), []
 
     def review(actor: Actor, value: str) -> None:
         try:
             barrier.wait()
             label(db, actor, claim, value)
-        except Exception as error:  # surfaced by the assertion below
+        except Exception as error:  # noqa: BLE001  (any failure is reported by the assertion below)
             errors.append(error)
 
-    threads = [threading.Thread(target=review, args=(team[name], value)) for name, value in [("ana", "supported"), ("ben", "disputed")]]
+    threads = [
+        threading.Thread(target=review, args=(team[name], value))
+        for name, value in [("ana", "supported"), ("ben", "disputed")]
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     assert errors == []
     with db.session() as session:
-        assert session.scalar(select(func.count()).select_from(Verdict).where(Verdict.claim_id == claim)) == 2
+        assert (
+            session.scalar(
+                select(func.count()).select_from(Verdict).where(Verdict.claim_id == claim)
+            )
+            == 2
+        )
 
 
 def test_context_holds_the_paragraph_and_neighbours(db, team):
     (article,) = ingest(db, ARTICLE_ONE)
-    alpha, beta, gamma, delta, epsilon = claim_ids(db, article)
+    alpha, _, gamma, delta, _ = claim_ids(db, article)
     with db.session() as session:
         context = claim_context(session, gamma)
         assert (context.paragraph_before, context.claim_text, context.paragraph_after) == (
@@ -199,9 +221,16 @@ def test_context_holds_the_paragraph_and_neighbours(db, team):
             "Delta is four.",
         )
         assert (context.previous_unit, context.next_unit) == ("Beta is two.", "Epsilon is five.")
-        assert context.title == "Title 0" and context.source == "doc0.txt" and context.collection_name == "default"
+        assert (
+            context.title == "Title 0"
+            and context.source == "doc0.txt"
+            and context.collection_name == "default"
+        )
         delta_context = claim_context(session, delta)
-        assert delta_context.paragraph_before == "Gamma is three." and delta_context.paragraph_after == ""
+        assert (
+            delta_context.paragraph_before == "Gamma is three."
+            and delta_context.paragraph_after == ""
+        )
         first = claim_context(session, alpha)
         assert first.previous_unit is None and first.paragraph_after == "Beta is two."
         assert claim_context(session, 10_000) is None
@@ -242,12 +271,16 @@ def test_blind_review_hides_others_until_own_verdict(db, team):
     with db.session() as session:
         assert others_verdicts(session, team["ana"], claim).hidden
         lead_view = others_verdicts(session, team["lena"], claim)
-        assert not lead_view.hidden and [(v.reviewer, v.label) for v in lead_view.verdicts] == [("ben", "disputed")]
+        assert not lead_view.hidden and [(v.reviewer, v.label) for v in lead_view.verdicts] == [
+            ("ben", "disputed")
+        ]
     label(db, team["ana"], claim, "supported")
     with db.session() as session:
         view = others_verdicts(session, team["ana"], claim)
     assert not view.hidden
-    assert [(v.reviewer, v.label, v.note) for v in view.verdicts] == [("ben", "disputed", "<b>source?</b>")]
+    assert [(v.reviewer, v.label, v.note) for v in view.verdicts] == [
+        ("ben", "disputed", "<b>source?</b>")
+    ]
 
 
 def test_undo_withdraws_a_new_verdict_and_restores_a_changed_one(db, team):
@@ -334,7 +367,15 @@ def test_a_forged_actor_cannot_write_under_another_name(db, team):
 def test_my_verdicts_filters_and_pages(db, team):
     first, second = ingest(db, ARTICLE_ONE, ARTICLE_TWO)
     claims = claim_ids(db, first) + claim_ids(db, second)
-    values = ["supported", "disputed", "editorial_framing", "supported", "disputed", "supported", "disputed"]
+    values = [
+        "supported",
+        "disputed",
+        "editorial_framing",
+        "supported",
+        "disputed",
+        "supported",
+        "disputed",
+    ]
     for claim_id, value in zip(claims, values):
         label(db, team["ana"], claim_id, value)
     label(db, team["ben"], claims[0], "disputed")
@@ -343,10 +384,15 @@ def test_my_verdicts_filters_and_pages(db, team):
         assert total == 7 and len(rows) == 7 and rows[0].claim_id == claims[-1]
         rows, total = my_verdicts(session, team["ana"], labels=["supported"])
         assert total == 3 and {row.label for row in rows} == {"supported"}
-        rows, total = my_verdicts(session, team["ana"], article_id=second, labels=["disputed", "supported"])
+        rows, total = my_verdicts(
+            session, team["ana"], article_id=second, labels=["disputed", "supported"]
+        )
         assert total == 2 and {row.article_id for row in rows} == {second}
         page, total = my_verdicts(session, team["ana"], limit=3, offset=6)
         assert total == 7 and [row.claim_id for row in page] == [claims[0]]
-        assert [article_id for article_id, _ in my_articles(session, team["ana"])] == [first, second]
+        assert [article_id for article_id, _ in my_articles(session, team["ana"])] == [
+            first,
+            second,
+        ]
         with pytest.raises(VerdictError):
             my_verdicts(session, team["ana"], labels=["nonsense"])

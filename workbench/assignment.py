@@ -66,11 +66,15 @@ def create_first_lead(database: Database, name: str, password: str) -> Actor:
             # Two first visitors at once must not both become leads.
             session.execute(text("LOCK TABLE reviewer IN SHARE ROW EXCLUSIVE MODE"))
         if has_accounts(session):
-            raise PermissionDenied("This workbench already has accounts: sign in, or ask a lead to add you.")
+            raise PermissionDenied(
+                "This workbench already has accounts: sign in, or ask a lead to add you."
+            )
         return Actor.of(create_reviewer(session, name, password, "lead", actor=None))
 
 
-def set_active(session: Session, reviewer_id: int, active: bool, *, actor: Actor | None) -> Reviewer:
+def set_active(
+    session: Session, reviewer_id: int, active: bool, *, actor: Actor | None
+) -> Reviewer:
     """Activate or deactivate an account; its verdicts are kept either way."""
     require_operator_or_lead(actor, "activate or deactivate reviewers")
     reviewer = session.get(Reviewer, reviewer_id, with_for_update=True)
@@ -107,7 +111,11 @@ def collection_named(session: Session, name: str) -> Collection:
     collection = session.scalar(select(Collection).where(Collection.name == name.strip()))
     if collection is None:
         known = session.scalars(select(Collection.name).order_by(Collection.name).limit(10)).all()
-        hint = f" Known collections: {', '.join(known)}." if known else " There are no collections yet."
+        hint = (
+            f" Known collections: {', '.join(known)}."
+            if known
+            else " There are no collections yet."
+        )
         raise AssignmentError(f"No collection called {name!r}.{hint}")
     return collection
 
@@ -140,7 +148,9 @@ def assign(
         if reviewer is None:
             raise AssignmentError(f"No reviewer with id {reviewer_id}.")
         if not reviewer.active:
-            raise AssignmentError(f"{reviewer.name} is deactivated; activate the account before assigning work.")
+            raise AssignmentError(
+                f"{reviewer.name} is deactivated; activate the account before assigning work."
+            )
     existing = set(
         session.scalars(
             select(Assignment.reviewer_id).where(
@@ -149,17 +159,22 @@ def assign(
         )
     )
     added = [reviewer_id for reviewer_id in wanted if reviewer_id not in existing]
-    session.add_all(Assignment(collection_id=collection_id, reviewer_id=reviewer_id) for reviewer_id in added)
+    session.add_all(
+        Assignment(collection_id=collection_id, reviewer_id=reviewer_id) for reviewer_id in added
+    )
     session.flush()
     return added
 
 
-def unassign(session: Session, collection_id: int, reviewer_ids: Iterable[int], *, actor: Actor | None) -> int:
+def unassign(
+    session: Session, collection_id: int, reviewer_ids: Iterable[int], *, actor: Actor | None
+) -> int:
     """Take reviewers off a collection; their verdicts stay. Returns how many were removed."""
     require_operator_or_lead(actor, "assign collections")
     result = session.execute(
         delete(Assignment).where(
-            Assignment.collection_id == collection_id, Assignment.reviewer_id.in_(list(reviewer_ids))
+            Assignment.collection_id == collection_id,
+            Assignment.reviewer_id.in_(list(reviewer_ids)),
         )
     )
     return result.rowcount or 0
@@ -200,7 +215,9 @@ def assigned_reviewer_ids(session: Session, collection_id: int) -> list[int]:
 def reviewable_collection_ids(session: Session, reviewer_id: int) -> list[int]:
     """Collections this reviewer works on: those assigned to them plus the open ones."""
     assigned_to_me = select(Assignment.collection_id).where(Assignment.reviewer_id == reviewer_id)
-    anyone_assigned = select(Assignment.collection_id).where(Assignment.collection_id == Collection.id).exists()
+    anyone_assigned = (
+        select(Assignment.collection_id).where(Assignment.collection_id == Collection.id).exists()
+    )
     return list(
         session.scalars(
             select(Collection.id)

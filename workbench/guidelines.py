@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -86,19 +86,23 @@ def guidelines_version(session: Session, version: int) -> GuidelineVersion | Non
 def validate_definitions(definitions: dict[str, str]) -> dict[str, str]:
     unknown = set(definitions) - set(LABELS)
     if unknown:
-        raise GuidelineError(f"Unknown label {sorted(unknown)[0]!r}: use one of {', '.join(LABELS)}.")
+        raise GuidelineError(f"Unknown label {min(unknown)!r}: use one of {', '.join(LABELS)}.")
     cleaned = {}
     for label in LABELS:
         definition = (definitions.get(label) or "").strip()
         if not definition:
             raise GuidelineError(f"The definition of {label!r} cannot be empty.")
         if len(definition) > MAX_DEFINITION_CHARS:
-            raise GuidelineError(f"The definition of {label!r} has more than {MAX_DEFINITION_CHARS:,} characters.")
+            raise GuidelineError(
+                f"The definition of {label!r} has more than {MAX_DEFINITION_CHARS:,} characters."
+            )
         cleaned[label] = definition
     return cleaned
 
 
-def save_guidelines(session: Session, actor: Actor, definitions: dict[str, str]) -> GuidelineVersion:
+def save_guidelines(
+    session: Session, actor: Actor, definitions: dict[str, str]
+) -> GuidelineVersion:
     """Save edited definitions as a new version (a lead only); unchanged text makes no new version."""
     require_lead(actor, "edit the label guidelines")
     cleaned = validate_definitions(definitions)
@@ -117,5 +121,7 @@ def save_guidelines(session: Session, actor: Actor, definitions: dict[str, str])
 
 
 def _version(guideline: Guideline, author: str | None) -> GuidelineVersion:
-    definitions = {label: guideline.definitions.get(label, DEFAULT_DEFINITIONS[label]) for label in LABELS}
+    definitions = {
+        label: guideline.definitions.get(label, DEFAULT_DEFINITIONS[label]) for label in LABELS
+    }
     return GuidelineVersion(guideline.version, definitions, author, guideline.created_at)

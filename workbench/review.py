@@ -17,7 +17,15 @@ from sqlalchemy.sql.elements import ColumnElement
 from workbench import LABELS
 from workbench.assignment import reviewable_collection_ids
 from workbench.auth import Actor, PermissionDenied
-from workbench.models import Article, Assignment, Claim, Collection, Reviewer, Verdict, VerdictHistory
+from workbench.models import (
+    Article,
+    Assignment,
+    Claim,
+    Collection,
+    Reviewer,
+    Verdict,
+    VerdictHistory,
+)
 from workbench.verdicts import (
     VerdictError,
     delete_verdict,
@@ -127,7 +135,11 @@ def needs_reviewer(actor: Actor) -> ColumnElement[bool]:
 
     Needs ``Claim``, ``Article`` and ``Collection`` in the FROM clause.
     """
-    mine = select(Verdict.id).where(Verdict.claim_id == Claim.id, Verdict.reviewer_id == actor.id).exists()
+    mine = (
+        select(Verdict.id)
+        .where(Verdict.claim_id == Claim.id, Verdict.reviewer_id == actor.id)
+        .exists()
+    )
     verdicts = select(func.count(Verdict.id)).where(Verdict.claim_id == Claim.id).scalar_subquery()
     return and_(
         Claim.kind == "claim",
@@ -179,12 +191,14 @@ def _first_needing(
     if after is not None:
         article_id, position = after
         query = query.where(
-            Claim.article_id >= article_id, or_(Claim.article_id > article_id, Claim.position > position)
+            Claim.article_id >= article_id,
+            or_(Claim.article_id > article_id, Claim.position > position),
         )
     if until is not None:
         article_id, position = until
         query = query.where(
-            Claim.article_id <= article_id, or_(Claim.article_id < article_id, Claim.position <= position)
+            Claim.article_id <= article_id,
+            or_(Claim.article_id < article_id, Claim.position <= position),
         )
     if exclude:
         query = query.where(Claim.id.not_in(list(exclude)))
@@ -208,16 +222,21 @@ def claim_needs_reviewer(session: Session, actor: Actor, claim_id: int) -> bool:
 
     A claim being shown stays available even if others fill it meanwhile: both verdicts are kept.
     """
-    return session.scalar(
-        select(Claim.id)
-        .join(Article, Article.id == Claim.article_id)
-        .where(
-            Claim.id == claim_id,
-            Claim.kind == "claim",
-            Article.collection_id.in_(reviewable_collection_ids(session, actor.id)),
-            ~select(Verdict.id).where(Verdict.claim_id == Claim.id, Verdict.reviewer_id == actor.id).exists(),
+    return (
+        session.scalar(
+            select(Claim.id)
+            .join(Article, Article.id == Claim.article_id)
+            .where(
+                Claim.id == claim_id,
+                Claim.kind == "claim",
+                Article.collection_id.in_(reviewable_collection_ids(session, actor.id)),
+                ~select(Verdict.id)
+                .where(Verdict.claim_id == Claim.id, Verdict.reviewer_id == actor.id)
+                .exists(),
+            )
         )
-    ) is not None
+        is not None
+    )
 
 
 def may_review(session: Session, actor: Actor, claim_id: int) -> bool:
@@ -225,9 +244,13 @@ def may_review(session: Session, actor: Actor, claim_id: int) -> bool:
     if actor.is_lead:
         return True
     collection_id = session.scalar(
-        select(Article.collection_id).join(Claim, Claim.article_id == Article.id).where(Claim.id == claim_id)
+        select(Article.collection_id)
+        .join(Claim, Claim.article_id == Article.id)
+        .where(Claim.id == claim_id)
     )
-    return collection_id is not None and collection_id in reviewable_collection_ids(session, actor.id)
+    return collection_id is not None and collection_id in reviewable_collection_ids(
+        session, actor.id
+    )
 
 
 # --- the claim in context -------------------------------------------------------------------------
@@ -236,7 +259,15 @@ def may_review(session: Session, actor: Actor, claim_id: int) -> bool:
 def claim_context(session: Session, claim_id: int) -> ClaimContext | None:
     """The claim with its paragraph (split around it) and the units just outside that paragraph."""
     row = session.execute(
-        select(Claim, Article.title, Article.source, Article.url, Article.published, Collection.id, Collection.name)
+        select(
+            Claim,
+            Article.title,
+            Article.source,
+            Article.url,
+            Article.published,
+            Collection.id,
+            Collection.name,
+        )
         .join(Article, Article.id == Claim.article_id)
         .join(Collection, Collection.id == Article.collection_id)
         .where(Claim.id == claim_id)
@@ -248,7 +279,9 @@ def claim_context(session: Session, claim_id: int) -> ClaimContext | None:
         select(Claim.position, Claim.paragraph, Claim.start_char, Claim.end_char, Claim.text)
         .where(
             Claim.article_id == claim.article_id,
-            Claim.position.between(claim.position - CONTEXT_WINDOW, claim.position + CONTEXT_WINDOW),
+            Claim.position.between(
+                claim.position - CONTEXT_WINDOW, claim.position + CONTEXT_WINDOW
+            ),
         )
         .order_by(Claim.position)
     ).all()
@@ -260,9 +293,14 @@ def claim_context(session: Session, claim_id: int) -> ClaimContext | None:
         last += 1
     start = min(unit.start_char for unit in units[first : last + 1])
     end = max(unit.end_char for unit in units[first : last + 1])
-    passage = session.scalar(
-        select(func.substr(Article.text, start + 1, end - start)).where(Article.id == claim.article_id)
-    ) or ""
+    passage = (
+        session.scalar(
+            select(func.substr(Article.text, start + 1, end - start)).where(
+                Article.id == claim.article_id
+            )
+        )
+        or ""
+    )
     window_starts_inside = first == 0 and claim.position - CONTEXT_WINDOW > 0
     window_ends_inside = last == len(units) - 1 and len(units) == 2 * CONTEXT_WINDOW + 1
     return ClaimContext(
@@ -292,13 +330,17 @@ def claim_context(session: Session, claim_id: int) -> ClaimContext | None:
 def article_progress(session: Session, actor: Actor, article_id: int) -> Progress:
     """This reviewer's verdicts in one article out of its claims."""
     total = session.scalar(
-        select(func.count()).select_from(Claim).where(Claim.article_id == article_id, Claim.kind == "claim")
+        select(func.count())
+        .select_from(Claim)
+        .where(Claim.article_id == article_id, Claim.kind == "claim")
     )
     done = session.scalar(
         select(func.count())
         .select_from(Verdict)
         .join(Claim, Claim.id == Verdict.claim_id)
-        .where(Verdict.reviewer_id == actor.id, Claim.article_id == article_id, Claim.kind == "claim")
+        .where(
+            Verdict.reviewer_id == actor.id, Claim.article_id == article_id, Claim.kind == "claim"
+        )
     )
     return Progress(done, total)
 
@@ -334,7 +376,9 @@ def overall_progress(session: Session, actor: Actor, scope: QueueScope = QueueSc
 
 
 def own_verdict(session: Session, actor: Actor, claim_id: int) -> Verdict | None:
-    return session.scalar(select(Verdict).where(Verdict.claim_id == claim_id, Verdict.reviewer_id == actor.id))
+    return session.scalar(
+        select(Verdict).where(Verdict.claim_id == claim_id, Verdict.reviewer_id == actor.id)
+    )
 
 
 def submit_verdict(
@@ -370,17 +414,25 @@ def undo(session: Session, actor: Actor, saved: SavedVerdict) -> None:
     require_active(session, actor)
     current = own_verdict(session, actor, saved.claim_id)
     if current is None or _state(current) != saved.after:
-        raise VerdictError("This verdict has changed since; nothing was undone. Edit it under My verdicts.")
+        raise VerdictError(
+            "This verdict has changed since; nothing was undone. Edit it under My verdicts."
+        )
     if saved.before is None:
         delete_verdict(session, actor, saved.claim_id)
     else:
         before = saved.before
-        save_verdict(session, actor, saved.claim_id, before.label, before.note, list(before.evidence))
+        save_verdict(
+            session, actor, saved.claim_id, before.label, before.note, list(before.evidence)
+        )
 
 
-def previous_verdict(session: Session, actor: Actor, before_verdict_id: int | None = None) -> Verdict | None:
+def previous_verdict(
+    session: Session, actor: Actor, before_verdict_id: int | None = None
+) -> Verdict | None:
     """The reviewer's verdict given just before ``before_verdict_id`` (or their latest): for ``back``."""
-    query = select(Verdict).where(Verdict.reviewer_id == actor.id).order_by(Verdict.id.desc()).limit(1)
+    query = (
+        select(Verdict).where(Verdict.reviewer_id == actor.id).order_by(Verdict.id.desc()).limit(1)
+    )
     if before_verdict_id is not None:
         query = query.where(Verdict.id < before_verdict_id)
     return session.scalar(query)
@@ -389,7 +441,12 @@ def previous_verdict(session: Session, actor: Actor, before_verdict_id: int | No
 def require_active(session: Session, actor: Actor) -> None:
     """Refuse a signed-in session whose account was deactivated or whose role changed."""
     reviewer = session.get(Reviewer, actor.id)
-    if reviewer is None or not reviewer.active or reviewer.role != actor.role or reviewer.name != actor.name:
+    if (
+        reviewer is None
+        or not reviewer.active
+        or reviewer.role != actor.role
+        or reviewer.name != actor.name
+    ):
         raise PermissionDenied("Your account was changed or deactivated. Sign in again.")
 
 
@@ -413,7 +470,8 @@ def others_verdicts(session: Session, actor: Actor, claim_id: int) -> OthersView
     return OthersView(
         hidden=False,
         verdicts=tuple(
-            OtherVerdict(name, v.label, v.note, tuple(v.evidence or ()), v.updated_at) for v, name in rows
+            OtherVerdict(name, v.label, v.note, tuple(v.evidence or ()), v.updated_at)
+            for v, name in rows
         ),
     )
 
@@ -450,7 +508,7 @@ def my_verdicts(
     if labels is not None:
         unknown = set(labels) - set(LABELS)
         if unknown:
-            raise VerdictError(f"Unknown label {sorted(unknown)[0]!r}.")
+            raise VerdictError(f"Unknown label {min(unknown)!r}.")
         conditions.append(Verdict.label.in_(list(labels)))
     if article_id is not None:
         conditions.append(Claim.article_id == article_id)
@@ -488,7 +546,9 @@ def my_articles(session: Session, actor: Actor, limit: int = 500) -> list[tuple[
         select(Article.id, Article.title)
         .where(
             Article.id.in_(
-                select(Claim.article_id).join(Verdict, Verdict.claim_id == Claim.id).where(Verdict.reviewer_id == actor.id)
+                select(Claim.article_id)
+                .join(Verdict, Verdict.claim_id == Claim.id)
+                .where(Verdict.reviewer_id == actor.id)
             )
         )
         .order_by(Article.id)
@@ -497,7 +557,9 @@ def my_articles(session: Session, actor: Actor, limit: int = 500) -> list[tuple[
     return [(article_id, title) for article_id, title in rows]
 
 
-def verdict_history(session: Session, actor: Actor, claim_id: int, limit: int = 50) -> list[VerdictHistory]:
+def verdict_history(
+    session: Session, actor: Actor, claim_id: int, limit: int = 50
+) -> list[VerdictHistory]:
     """The history of the reviewer's own verdict on a claim, newest first."""
     return list(
         session.scalars(
@@ -509,7 +571,9 @@ def verdict_history(session: Session, actor: Actor, claim_id: int, limit: int = 
     )
 
 
-def articles_in_scope(session: Session, actor: Actor, collection_id: int | None = None, limit: int = 1000) -> list[tuple[int, str]]:
+def articles_in_scope(
+    session: Session, actor: Actor, collection_id: int | None = None, limit: int = 1000
+) -> list[tuple[int, str]]:
     """Articles of the reviewer's collections, as ``(id, title)`` in article order, for the queue filter."""
     collection_ids = scope_collection_ids(session, actor, QueueScope(collection_id=collection_id))
     rows = session.execute(
@@ -528,6 +592,10 @@ def collections_in_scope(session: Session, actor: Actor) -> list[tuple[int, str,
         session.scalars(select(Assignment.collection_id).where(Assignment.reviewer_id == actor.id))
     )
     rows = session.execute(
-        select(Collection.id, Collection.name).where(Collection.id.in_(collection_ids)).order_by(Collection.name)
+        select(Collection.id, Collection.name)
+        .where(Collection.id.in_(collection_ids))
+        .order_by(Collection.name)
     ).all()
-    return [(collection_id, name, collection_id not in assigned_to_me) for collection_id, name in rows]
+    return [
+        (collection_id, name, collection_id not in assigned_to_me) for collection_id, name in rows
+    ]

@@ -107,7 +107,8 @@ def database_unavailable(error: OperationalError) -> None:
 
 
 STYLE_SHEET = Path(__file__).parent / "style.css"
-_HTML_ESCAPES = {ord(char): f"&#{ord(char)};" for char in "&<>\"'[]()*_`$\\~|!#:{}"} | {ord("\n"): "<br>"}
+_MARKUP_CHARS = "&<>\"'[]()*_`$\\~|!#:{}"
+_HTML_ESCAPES = {ord(char): f"&#{ord(char)};" for char in _MARKUP_CHARS} | {ord("\n"): "<br>"}
 
 
 @contextmanager
@@ -181,5 +182,8 @@ def run_action(action: Callable[[Session, Actor], T]) -> T | None:
         flash(str(error), "error")
         return None
     except OperationalError as error:
-        flash(f"The database cannot be reached right now; nothing was saved. Details: {error.orig or error}", "error")
+        flash(
+            f"The database cannot be reached right now; nothing was saved. Details: {error.orig or error}",
+            "error",
+        )
         return None

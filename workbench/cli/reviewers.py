@@ -39,7 +39,9 @@ def parse_per_claim(value: str | None) -> int | None:
     try:
         return int(value)
     except ValueError:
-        raise click.BadParameter("a number of reviewers, or 'all'", param_hint="--per-claim") from None
+        raise click.BadParameter(
+            "a number of reviewers, or 'all'", param_hint="--per-claim"
+        ) from None
 
 
 @click.group()
@@ -50,7 +52,9 @@ def reviewers() -> None:
 @reviewers.command("add")
 @click.argument("name")
 @click.option("--role", type=click.Choice(ROLES), default="reviewer", show_default=True)
-@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from the first line of stdin."
+)
 @click.pass_context
 def add_reviewer(ctx: click.Context, name: str, role: str, password_stdin: bool) -> None:
     """Add an account. The first account ever created is always a lead."""
@@ -70,7 +74,9 @@ def list_accounts(ctx: click.Context, show_all: bool) -> None:
         accounts = [r for r in list_reviewers(session) if show_all or r.active]
         assigned = assignments_by_reviewer(session)
         if not accounts:
-            click.echo("No accounts yet. Add one with: workbench reviewers add NAME --role lead", err=True)
+            click.echo(
+                "No accounts yet. Add one with: workbench reviewers add NAME --role lead", err=True
+            )
             return
         width = max(len(r.name) for r in accounts)
         for reviewer in accounts:
@@ -81,7 +87,9 @@ def list_accounts(ctx: click.Context, show_all: bool) -> None:
 
 @reviewers.command("set-password")
 @click.argument("name")
-@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from the first line of stdin."
+)
 @click.pass_context
 def set_account_password(ctx: click.Context, name: str, password_stdin: bool) -> None:
     """Set a new password for an account (and lift any sign-in lock)."""
@@ -146,8 +154,11 @@ def assign_collection(
         verb = "removed from" if remove else "newly assigned to"
         click.echo(f"{changed} reviewer{'s' if changed != 1 else ''} {verb} {collection_name}.")
     if per_claim is not None:
-        needed = "every assigned reviewer" if per_claim_value is None else f"{per_claim_value} reviewer(s)"
+        needed = (
+            "every assigned reviewer"
+            if per_claim_value is None
+            else f"{per_claim_value} reviewer(s)"
+        )
         click.echo(f"Each claim in {collection_name} now needs {needed}.")
 
 
-commands: list[click.Command] = [reviewers, assign_collection]

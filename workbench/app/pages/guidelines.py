@@ -6,14 +6,21 @@ import streamlit as st
 
 from workbench import LABEL_TITLES, LABELS
 from workbench.app import common
-from workbench.guidelines import GuidelineVersion, current_guidelines, guideline_history, save_guidelines
+from workbench.guidelines import (
+    GuidelineVersion,
+    current_guidelines,
+    guideline_history,
+    save_guidelines,
+)
 
 
 def on_save() -> None:
     edited = {label: st.session_state.get(f"guideline_{label}", "") for label in LABELS}
     saved = common.run_action(lambda tx, actor: save_guidelines(tx, actor, edited))
     if saved is not None:
-        common.flash(f"Guidelines saved as version {saved.version}. New verdicts record this version.")
+        common.flash(
+            f"Guidelines saved as version {saved.version}. New verdicts record this version."
+        )
 
 
 def describe(version: GuidelineVersion) -> str:
@@ -43,13 +50,18 @@ with common.page_session() as page_session:
     draw_definitions(current)
 
     if me.is_lead:
-        with st.expander("Edit the definitions", icon=":material/edit:"):
-            with st.form("guidelines_edit", border=False):
-                for label in LABELS:
-                    st.text_area(
-                        LABEL_TITLES[label], value=current.definitions[label], key=f"guideline_{label}", height=110
-                    )
-                st.form_submit_button("Save as a new version", type="primary", on_click=on_save)
+        with (
+            st.expander("Edit the definitions", icon=":material/edit:"),
+            st.form("guidelines_edit", border=False),
+        ):
+            for label in LABELS:
+                st.text_area(
+                    LABEL_TITLES[label],
+                    value=current.definitions[label],
+                    key=f"guideline_{label}",
+                    height=110,
+                )
+            st.form_submit_button("Save as a new version", type="primary", on_click=on_save)
 
     history = guideline_history(page_session)
     if len(history) > 1:

@@ -37,7 +37,9 @@ def on_save(row: MyVerdictRow) -> None:
     evidence = st.session_state.get(f"mv_evidence_{row.claim_id}", "")
 
     def save(tx, actor) -> SavedVerdict:
-        return submit_verdict(tx, actor, row.claim_id, label, note, evidence, expected_version=row.claim_version)
+        return submit_verdict(
+            tx, actor, row.claim_id, label, note, evidence, expected_version=row.claim_version
+        )
 
     saved = common.run_action(save)
     if saved is not None:
@@ -48,7 +50,9 @@ def on_save(row: MyVerdictRow) -> None:
 def on_withdraw(row: MyVerdictRow) -> None:
     if common.run_action(lambda tx, actor: delete_verdict(tx, actor, row.claim_id)):
         st.session_state.pop(EDITING, None)
-        common.flash("Verdict withdrawn; the claim is back in your queue. The history keeps what it was.")
+        common.flash(
+            "Verdict withdrawn; the claim is back in your queue. The history keeps what it was."
+        )
 
 
 def on_page(delta: int) -> None:
@@ -62,7 +66,9 @@ def draw_row(session, actor, row: MyVerdictRow) -> None:
     with st.container(border=True):
         text_column, action_column = st.columns([6, 1], vertical_alignment="top")
         with text_column:
-            links = " ".join(common.safe_link(url, f"link {i}") for i, url in enumerate(row.evidence, start=1))
+            links = " ".join(
+                common.safe_link(url, f"link {i}") for i, url in enumerate(row.evidence, start=1)
+            )
             note = f'<div class="wb-note">{e(row.note)}</div>' if row.note else ""
             stale = "" if row.reviewable else ' <span class="wb-chip">no longer a claim</span>'
             st.html(
@@ -92,16 +98,36 @@ def draw_editor(session, actor, row: MyVerdictRow) -> None:
         format_func=LABEL_TITLES.get,
         key=f"mv_label_{row.claim_id}",
     )
-    st.text_area("Note", value=row.note, key=f"mv_note_{row.claim_id}", height=80)
-    st.text_area("Evidence links (one per line)", value="\n".join(row.evidence), key=f"mv_evidence_{row.claim_id}", height=68)
+    note_column, evidence_column = st.columns(2)
+    note_column.text_area("Note", value=row.note, key=f"mv_note_{row.claim_id}", height=90)
+    evidence_column.text_area(
+        "Evidence links (one per line)",
+        value="\n".join(row.evidence),
+        key=f"mv_evidence_{row.claim_id}",
+        height=90,
+    )
     with st.container(horizontal=True):
-        st.button("Save changes", key=f"mv_save_{row.claim_id}", type="primary", on_click=on_save, args=(row,))
-        st.button("Withdraw verdict", key=f"mv_withdraw_{row.claim_id}", on_click=on_withdraw, args=(row,), icon=":material/delete:")
+        st.button(
+            "Save changes",
+            key=f"mv_save_{row.claim_id}",
+            type="primary",
+            on_click=on_save,
+            args=(row,),
+        )
+        st.button(
+            "Withdraw verdict",
+            key=f"mv_withdraw_{row.claim_id}",
+            on_click=on_withdraw,
+            args=(row,),
+            icon=":material/delete:",
+        )
     others = others_verdicts(session, actor, row.claim_id)
     if others.verdicts:
         st.caption(
             "Other reviewers: "
-            + ", ".join(f"{other.reviewer}: {LABEL_TITLES[other.label]}" for other in others.verdicts)
+            + ", ".join(
+                f"{other.reviewer}: {LABEL_TITLES[other.label]}" for other in others.verdicts
+            )
         )
     history = verdict_history(session, actor, row.claim_id)
     with st.expander(f"History ({len(history)} change{'s' if len(history) != 1 else ''})"):
@@ -133,7 +159,9 @@ with common.page_session() as page_session:
         article_id = st.selectbox(
             "Article",
             [None, *articles],
-            format_func=lambda value: "All articles" if value is None else (articles[value] or f"Article {value}")[:90],
+            format_func=lambda value: (
+                "All articles" if value is None else (articles[value] or f"Article {value}")[:90]
+            ),
             key="mv_article",
             on_change=reset_page,
             width=460,
@@ -149,16 +177,27 @@ with common.page_session() as page_session:
     )
     if total == 0:
         st.info(
-            "No verdicts match." if chosen_labels or article_id else "You have not labelled any claims yet.",
+            "No verdicts match."
+            if chosen_labels or article_id
+            else "You have not labelled any claims yet.",
             icon=":material/info:",
         )
     else:
         first = page * PAGE_SIZE + 1
-        st.caption(f"{first:,}–{first + len(rows) - 1:,} of {total:,} verdicts, most recently changed first")
+        st.caption(
+            f"{first:,}–{first + len(rows) - 1:,} of {total:,} verdicts, most recently changed first"
+        )
         for row in rows:
             draw_row(page_session, me, row)
         with st.container(horizontal=True, horizontal_alignment="center"):
-            st.button("Newer", key="mv_prev", on_click=on_page, args=(-1,), disabled=page == 0, icon=":material/chevron_left:")
+            st.button(
+                "Newer",
+                key="mv_prev",
+                on_click=on_page,
+                args=(-1,),
+                disabled=page == 0,
+                icon=":material/chevron_left:",
+            )
             st.button(
                 "Older",
                 key="mv_next",

@@ -60,12 +60,15 @@ SCOPE_COLLECTION = "queue_collection"
 SCOPE_ARTICLE = "queue_article"
 
 
-def note_key(context: ClaimContext) -> str:
-    return f"note_{context.claim_id}_{context.version}"
+NOTE = "queue_note_text"
+EVIDENCE = "queue_evidence_text"
+"""One note field and one links field for every claim: they keep focus and what is typed across
+reruns, and only the callbacks change them (emptied after a save, filled when going back)."""
 
 
-def evidence_key(context: ClaimContext) -> str:
-    return f"evidence_{context.claim_id}_{context.version}"
+def fill_fields(note: str = "", evidence: tuple[str, ...] | list[str] = ()) -> None:
+    st.session_state[NOTE] = note
+    st.session_state[EVIDENCE] = "\n".join(evidence)
 
 
 def scope() -> QueueScope:
@@ -77,6 +80,8 @@ def scope() -> QueueScope:
 
 def restart_queue() -> None:
     """A new scope: start again from the top of it."""
+    if st.session_state.get(REVISIT) is not None:
+        fill_fields()
     for key in (CURRENT, CURSOR, REVISIT, SKIPPED):
         st.session_state.pop(key, None)
 
@@ -111,11 +116,13 @@ def cached_overall(session, actor: Actor, queue: QueueScope) -> Progress:
 
 
 def on_label(label: str, context: ClaimContext) -> None:
-    note = st.session_state.get(note_key(context), "")
-    evidence = st.session_state.get(evidence_key(context), "")
+    note = st.session_state.get(NOTE, "")
+    evidence = st.session_state.get(EVIDENCE, "")
 
     def save(tx, actor: Actor) -> SavedVerdict:
-        return submit_verdict(tx, actor, context.claim_id, label, note, evidence, expected_version=context.version)
+        return submit_verdict(
+            tx, actor, context.claim_id, label, note, evidence, expected_version=context.version
+        )
 
     saved = common.run_action(save)
     if saved is None:
@@ -129,6 +136,7 @@ def on_label(label: str, context: ClaimContext) -> None:
     st.session_state[REVISIT] = None
     if saved.before is None:
         count_in_overall(+1)
+    fill_fields()
     common.flash(f"Saved: {LABEL_TITLES[label]}")
 
 
@@ -136,6 +144,7 @@ def on_skip(context: ClaimContext) -> None:
     st.session_state.setdefault(SKIPPED, []).append(context.claim_id)
     st.session_state[CURSOR] = context.cursor
     st.session_state[CURRENT] = None
+    fill_fields()
 
 
 def on_back() -> None:
@@ -147,6 +156,7 @@ def on_back() -> None:
         return
     st.session_state[CURRENT] = verdict.claim_id
     st.session_state[REVISIT] = verdict.id
+    fill_fields(verdict.note, verdict.evidence or ())
 
 
 def on_undo() -> None:
@@ -169,12 +179,19 @@ def on_undo() -> None:
         count_in_overall(-1)
     st.session_state[CURRENT] = saved.claim_id
     st.session_state[REVISIT] = restored or None
-    common.flash("Undone: the claim is back on screen." if saved.before is None else "Undone: earlier verdict restored.")
+    shown = saved.before or saved.after  # a withdrawn verdict's note comes back to be reused
+    fill_fields(shown.note, shown.evidence)
+    common.flash(
+        "Undone: the claim is back on screen."
+        if saved.before is None
+        else "Undone: earlier verdict restored."
+    )
 
 
 def on_leave_revisit() -> None:
     st.session_state[CURRENT] = None
     st.session_state[REVISIT] = None
+    fill_fields()
 
 
 def on_review_skipped() -> None:
@@ -193,8 +210,12 @@ def choose_claim(session, actor: Actor, queue: QueueScope) -> int | None:
         st.session_state.get(REVISIT) is not None or claim_needs_reviewer(session, actor, current)
     ):
         return current
+    if st.session_state.get(REVISIT) is not None:
+        fill_fields()  # the earlier verdict's note is not for the next claim
     cursor = st.session_state.get(CURSOR) or resume_cursor(session, actor)
-    current = next_claim_id(session, actor, queue, after=cursor, exclude=st.session_state.get(SKIPPED, []))
+    current = next_claim_id(
+        session, actor, queue, after=cursor, exclude=st.session_state.get(SKIPPED, [])
+    )
     st.session_state[CURRENT] = current
     st.session_state[REVISIT] = None
     return current
@@ -217,7 +238,7 @@ def draw_context(context: ClaimContext) -> None:
     before = ("… " if context.paragraph_truncated_before else "") + context.paragraph_before
     after = context.paragraph_after + (" …" if context.paragraph_truncated_after else "")
     parts.append(
-        f'<div class="wb-paragraph">{e(before)} <mark id="wb-claim">{e(context.claim_text)}</mark> {e(after)}</div>'
+        f'<div class="wb-paragraph">{e(before)} <mark class="wb-claim" data-claim="{context.claim_id}">{e(context.claim_text)}</mark> {e(after)}</div>'
     )
     if context.next_unit:
         parts.append(f'<div class="wb-neighbour">{e(context.next_unit)}</div>')
@@ -229,38 +250,41 @@ def draw_context(context: ClaimContext) -> None:
 def draw_others(session, actor: Actor, context: ClaimContext) -> None:
     view = others_verdicts(session, actor, context.claim_id)
     if view.hidden:
-        st.caption(":material/visibility_off: Other reviewers' verdicts stay hidden until you give yours.")
+        st.caption(
+            ":material/visibility_off: Other reviewers' verdicts stay hidden until you give yours."
+        )
         return
     if not view.verdicts:
         st.caption("No other reviewer has labelled this claim yet.")
         return
     with st.expander(f"Other reviewers ({len(view.verdicts)})", expanded=actor.is_lead):
         for other in view.verdicts:
-            note = f' — <span class="wb-note">{common.escape_html(other.note)}</span>' if other.note else ""
+            note = (
+                f' — <span class="wb-note">{common.escape_html(other.note)}</span>'
+                if other.note
+                else ""
+            )
             links = " ".join(common.safe_link(url, "link") for url in other.evidence)
             st.html(
-                f'<b>{common.escape_html(other.reviewer)}</b> '
+                f"<b>{common.escape_html(other.reviewer)}</b> "
                 f'<span class="wb-badge wb-badge-{other.label}">{LABEL_TITLES[other.label]}</span>{note} '
                 f'<span class="wb-small">{links}</span>'
             )
 
 
-def draw_fields(context: ClaimContext, existing) -> None:
-    """Note and evidence; their keys carry the claim, so they empty themselves for the next claim."""
+def draw_fields() -> None:
     note_column, evidence_column = st.columns(2)
     with note_column, st.container(key="queue_note"):
         st.text_area(
             "Note",
-            value=existing.note if existing is not None else "",
-            key=note_key(context),
+            key=NOTE,
             height=90,
             placeholder="Why? (optional)  ·  N to type here, Esc to leave",
         )
     with evidence_column, st.container(key="queue_evidence"):
         st.text_area(
             "Evidence links",
-            value="\n".join(existing.evidence or []) if existing is not None else "",
-            key=evidence_key(context),
+            key=EVIDENCE,
             height=90,
             placeholder="https://… one per line  ·  E to type here",
         )
@@ -269,7 +293,10 @@ def draw_fields(context: ClaimContext, existing) -> None:
 def draw_verdict_panel(session, actor: Actor, context: ClaimContext, existing) -> None:
     definitions = current_guidelines(session).definitions
     if existing is not None:
-        st.info(f"Your verdict: **{LABEL_TITLES[existing.label]}**. Press a label to change it.", icon=":material/undo:")
+        st.info(
+            f"Your verdict: **{LABEL_TITLES[existing.label]}**. Press a label to change it.",
+            icon=":material/undo:",
+        )
     for label in LABELS:
         st.button(
             LABEL_TITLES[label],
@@ -282,24 +309,28 @@ def draw_verdict_panel(session, actor: Actor, context: ClaimContext, existing) -
         )
         st.html(f'<div class="wb-definition">{common.escape_html(definitions[label])}</div>')
     with st.container(horizontal=True, gap="small"):
-        st.button("Back", key="queue_back_button", shortcut="B", on_click=on_back, icon=":material/arrow_back:")
+        st.button("Back", key="queue_back_button", shortcut="B", on_click=on_back)
         if existing is not None:
-            st.button("Queue", key="queue_return_button", shortcut="Q", on_click=on_leave_revisit, icon=":material/arrow_forward:")
+            st.button("Queue", key="queue_return_button", shortcut="Q", on_click=on_leave_revisit)
         else:
-            st.button("Skip", key="queue_skip_button", shortcut="S", on_click=on_skip, args=(context,), icon=":material/skip_next:")
+            st.button(
+                "Skip", key="queue_skip_button", shortcut="S", on_click=on_skip, args=(context,)
+            )
         st.button(
             "Undo",
             key="queue_undo_button",
             shortcut="U",
             on_click=on_undo,
-            icon=":material/undo:",
             disabled=not st.session_state.get(UNDO),
         )
 
 
 def draw_progress(session, actor: Actor, queue: QueueScope, context: ClaimContext | None) -> None:
     overall = cached_overall(session, actor, queue)
-    st.progress(overall.fraction, text=f"Overall: {overall.done:,} of {overall.total:,} claims labelled by you")
+    st.progress(
+        overall.fraction,
+        text=f"Overall: {overall.done:,} of {overall.total:,} claims labelled by you",
+    )
     if context is not None and queue.article_id is None:
         article = article_progress(session, actor, context.article_id)
         st.progress(article.fraction, text=f"This article: {article.done} of {article.total}")
@@ -322,8 +353,16 @@ def draw_done(session, actor: Actor, queue: QueueScope) -> None:
                     on_click=on_review_skipped,
                     type="primary",
                 )
-            st.button("Back to my last verdict", key="queue_back_button", shortcut="B", on_click=on_back, icon=":material/arrow_back:")
-            st.page_link(common.PAGES_DIR / "my_verdicts.py", label="My verdicts", icon=":material/history:")
+            st.button(
+                "Back to my last verdict",
+                key="queue_back_button",
+                shortcut="B",
+                on_click=on_back,
+                icon=":material/arrow_back:",
+            )
+            st.page_link(
+                common.PAGES_DIR / "my_verdicts.py", label="My verdicts", icon=":material/history:"
+            )
 
 
 @st.fragment
@@ -348,9 +387,11 @@ def workspace() -> None:
         left, right = st.columns([1.9, 1], gap="large")
         with left:
             if revisiting:
-                st.caption(":material/history: Going back over your earlier verdicts. **Q** returns to the queue.")
+                st.caption(
+                    ":material/history: Going back over your earlier verdicts. **Q** returns to the queue."
+                )
             draw_context(context)
-            draw_fields(context, existing)
+            draw_fields()
             draw_others(session, actor, context)
         with right:
             draw_progress(session, actor, queue, context)
@@ -368,7 +409,9 @@ def draw_header(session, actor: Actor) -> None:
     names = {collection_id: name for collection_id, name, _ in collections}
     if st.session_state.get(SCOPE_COLLECTION) not in (None, *names):
         st.session_state.pop(SCOPE_COLLECTION)
-    title, collection_column, article_column = st.columns([1.5, 1, 1.4], vertical_alignment="bottom")
+    title, collection_column, article_column = st.columns(
+        [1.5, 1, 1.4], vertical_alignment="bottom"
+    )
     title.title("Review queue", anchor=False)
     collection_column.selectbox(
         "Collection",
@@ -383,14 +426,20 @@ def draw_header(session, actor: Actor) -> None:
     article_column.selectbox(
         "Article",
         [None, *articles],
-        format_func=lambda value: "All articles" if value is None else (articles[value] or f"Article {value}")[:90],
+        format_func=lambda value: (
+            "All articles" if value is None else (articles[value] or f"Article {value}")[:90]
+        ),
         key=SCOPE_ARTICLE,
         on_change=restart_queue,
     )
     if not collections:
-        st.warning("No collection is open to you. Ask a lead to assign you one.", icon=":material/info:")
+        st.warning(
+            "No collection is open to you. Ask a lead to assign you one.", icon=":material/info:"
+        )
     elif all(is_open for _, _, is_open in collections):
-        st.caption("No collection is assigned to you, so you see every collection nobody is assigned to.")
+        st.caption(
+            "No collection is assigned to you, so you see every collection nobody is assigned to."
+        )
 
 
 common.load_style()

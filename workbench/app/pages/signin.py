@@ -9,12 +9,6 @@ from workbench.assignment import create_first_lead
 from workbench.auth import MIN_PASSWORD_LENGTH, has_accounts, sign_in
 from workbench.errors import WorkbenchError
 
-LOGO = (
-    '<svg width="44" height="44" viewBox="0 0 24 24" fill="none" stroke="#c53030" stroke-width="2" '
-    'stroke-linecap="round" aria-hidden="true"><circle cx="10.5" cy="10.5" r="6.5"/>'
-    '<path d="M15.5 15.5 21 21"/><path d="m7.8 10.6 1.9 1.9 3.6-3.7"/></svg>'
-)
-
 
 def forget_passwords() -> None:
     """Passwords never outlive the click that used them."""
@@ -69,7 +63,9 @@ def draw_first_lead_form() -> None:
             autocomplete="new-password",
             help=f"At least {MIN_PASSWORD_LENGTH} characters.",
         )
-        st.text_input("Password again", type="password", key="first_confirm", autocomplete="new-password")
+        st.text_input(
+            "Password again", type="password", key="first_confirm", autocomplete="new-password"
+        )
         st.form_submit_button(
             "Create lead account", type="primary", on_click=on_create_first_lead, width="stretch"
         )
@@ -78,7 +74,9 @@ def draw_first_lead_form() -> None:
 def draw_sign_in_form() -> None:
     with st.form("sign_in", border=False):
         st.text_input("Name", key="signin_name", autocomplete="username")
-        st.text_input("Password", type="password", key="signin_password", autocomplete="current-password")
+        st.text_input(
+            "Password", type="password", key="signin_password", autocomplete="current-password"
+        )
         st.form_submit_button("Sign in", type="primary", on_click=on_sign_in, width="stretch")
     st.caption("No account? Ask a lead to add you.")
 
@@ -88,7 +86,7 @@ with common.page_session() as page_session:
     _, middle, _ = st.columns([1, 1.1, 1])
     with middle:
         st.html(
-            f'<div class="wb-brand">{LOGO}<h1>Workbench</h1>'
+            '<div class="wb-brand"><div class="wb-mark">✓</div><h1>Workbench</h1>'
             "<p>Fact-checking, one claim at a time.</p></div>"
         )
         with st.container(border=True):

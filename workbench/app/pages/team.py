@@ -15,7 +15,7 @@ from workbench.assignment import (
     set_reviewers_per_claim,
     verdict_counts,
 )
-from workbench.auth import MIN_PASSWORD_LENGTH, create_reviewer, list_reviewers, set_password
+from workbench.auth import MIN_PASSWORD_LENGTH, Actor, create_reviewer, list_reviewers, set_password
 from workbench.models import ROLES, Reviewer
 
 EVERY = "Every assigned reviewer"
@@ -44,7 +44,9 @@ def on_reset_password(reviewer_id: int, name: str) -> None:
     key = f"team_password_{reviewer_id}"
     password = st.session_state.get(key, "")
     st.session_state[key] = ""
-    if common.run_action(lambda tx, actor: set_password(tx, reviewer_id, password, actor=actor) or True):
+    if common.run_action(
+        lambda tx, actor: set_password(tx, reviewer_id, password, actor=actor) or True
+    ):
         common.flash(f"New password set for {name}; any sign-in lock is lifted.")
 
 
@@ -70,7 +72,7 @@ def on_save_assignment(collection: CollectionOverview) -> None:
 # --- drawing ---------------------------------------------------------------------------------------
 
 
-def draw_reviewers(session, reviewers: list[Reviewer]) -> None:
+def draw_reviewers(session, me: Actor, reviewers: list[Reviewer]) -> None:
     assigned = assignments_by_reviewer(session)
     counts = verdict_counts(session)
     table = pd.DataFrame(
@@ -86,7 +88,7 @@ def draw_reviewers(session, reviewers: list[Reviewer]) -> None:
 
     left, right = st.columns(2, gap="large")
     with left, st.container(border=True):
-        st.subheader("Add a reviewer", anchor=False)
+        st.html('<div class="wb-section">Add a reviewer</div>')
         with st.form("team_add", border=False):
             st.text_input("Name", key="team_new_name")
             st.selectbox("Role", ROLES, key="team_new_role")
@@ -96,25 +98,41 @@ def draw_reviewers(session, reviewers: list[Reviewer]) -> None:
                 key="team_new_password",
                 help=f"At least {MIN_PASSWORD_LENGTH} characters. They can sign in with it straight away.",
             )
-            st.form_submit_button("Add reviewer", type="primary", on_click=on_add_reviewer, icon=":material/person_add:")
+            st.form_submit_button(
+                "Add reviewer",
+                type="primary",
+                on_click=on_add_reviewer,
+                icon=":material/person_add:",
+            )
     with right, st.container(border=True):
-        st.subheader("Manage an account", anchor=False)
+        st.html('<div class="wb-section">Manage an account</div>')
         by_id = {r.id: r for r in reviewers}
         chosen = st.selectbox(
             "Account",
             list(by_id),
-            format_func=lambda reviewer_id: f"{by_id[reviewer_id].name} ({by_id[reviewer_id].role})",
+            format_func=lambda reviewer_id: (
+                f"{by_id[reviewer_id].name} ({by_id[reviewer_id].role})"
+            ),
             key="team_manage",
         )
         if chosen is None:
             return
         reviewer = by_id[chosen]
         with st.form(f"team_reset_{reviewer.id}", border=False):
-            st.text_input(f"New password for {reviewer.name}", type="password", key=f"team_password_{reviewer.id}")
-            st.form_submit_button(
-                "Reset password", on_click=on_reset_password, args=(reviewer.id, reviewer.name), icon=":material/key:"
+            st.text_input(
+                f"New password for {reviewer.name}",
+                type="password",
+                key=f"team_password_{reviewer.id}",
             )
-        if reviewer.active:
+            st.form_submit_button(
+                "Reset password",
+                on_click=on_reset_password,
+                args=(reviewer.id, reviewer.name),
+                icon=":material/key:",
+            )
+        if reviewer.id == me.id:
+            st.caption("This is your own account: another lead can deactivate it.")
+        elif reviewer.active:
             st.button(
                 f"Deactivate {reviewer.name}",
                 key=f"team_deactivate_{reviewer.id}",
@@ -152,7 +170,9 @@ def draw_assignments(session, reviewers: list[Reviewer]) -> None:
                 f"<span>{collection.claims:,} claims</span>"
                 f'<span class="wb-chip">{"open to everyone" if collection.is_open else "assigned"}</span></div>'
             )
-            current = [ids_by_name[name] for name in collection.assigned if ids_by_name.get(name) in active]
+            current = [
+                ids_by_name[name] for name in collection.assigned if ids_by_name.get(name) in active
+            ]
             left, middle, right = st.columns([2.2, 1.4, 0.8], vertical_alignment="bottom")
             left.multiselect(
                 "Assigned reviewers",
@@ -199,6 +219,6 @@ with common.page_session() as page_session:
     everyone = list_reviewers(page_session)
     reviewers_tab, assignments_tab = st.tabs(["Reviewers", "Assignments"])
     with reviewers_tab:
-        draw_reviewers(page_session, everyone)
+        draw_reviewers(page_session, me, everyone)
     with assignments_tab:
         draw_assignments(page_session, everyone)

@@ -1,0 +1,185 @@
+"""Headless chromium against a real ``streamlit run``: sign in and review from the keyboard only,
+and untrusted article text that tries to run script."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from workbench import LABELS
+from workbench.ingest import Document, ingest_documents
+from workbench.models import Article, Claim, Verdict
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "correct horse battery"
+CLAIM = "mark.wb-claim"
+
+
+def reviewable_claims(server) -> list[int]:
+    """Every claim in queue order (article, then position)."""
+    with server.database.session() as session:
+        return list(
+            session.scalars(
+                select(Claim.id)
+                .where(Claim.kind == "claim")
+                .order_by(Claim.article_id, Claim.position)
+            )
+        )
+
+
+def verdicts_of(server, name: str) -> list[tuple[int, str, str]]:
+    from workbench.models import Reviewer
+
+    with server.database.session() as session:
+        return [
+            (claim_id, label, note)
+            for claim_id, label, note in session.execute(
+                select(Verdict.claim_id, Verdict.label, Verdict.note)
+                .join(Reviewer, Reviewer.id == Verdict.reviewer_id)
+                .where(Reviewer.name == name)
+                .order_by(Verdict.id)
+            )
+        ]
+
+
+def settle(page) -> None:
+    """Wait until Streamlit has finished the run: nothing running or stale, and the queue fully drawn
+    (its last element, the key legend, or the end state is there)."""
+    page.wait_for_timeout(150)
+    page.wait_for_function(
+        '() => !document.querySelector(\'[data-testid="stStatusWidget"], [data-stale="true"]\')'
+        " && !!document.querySelector('.wb-keys, .wb-done')"
+    )
+
+
+def type_note(page, text: str) -> None:
+    """``N`` into the note field, type, ``Esc`` out of it: the keyboard way to add a note."""
+    settle(page)
+    page.keyboard.press("n")
+    page.wait_for_function(
+        "() => document.activeElement && document.activeElement.tagName === 'TEXTAREA'"
+    )
+    page.keyboard.type(text)
+    page.keyboard.press("Escape")
+
+
+def press_and_wait(page, key: str) -> None:
+    """Press a key and wait until another claim is on screen (the verdict was saved) and the run ended."""
+    settle(page)
+    before = page.locator(CLAIM).get_attribute("data-claim")
+    page.keyboard.press(key)
+    page.wait_for_function(
+        "([selector, before]) => {"
+        " const mark = document.querySelector(selector); return !mark || mark.dataset.claim !== before; }",
+        arg=[CLAIM, before],
+    )
+    settle(page)
+
+
+def test_sign_in_and_label_three_claims_with_the_keyboard(streamlit_server, page, sign_in):
+    server = streamlit_server
+    server.add_account("lena", PASSWORD, "lead")
+    server.add_account("rita", PASSWORD)
+    claims = reviewable_claims(server)
+    sign_in(page, server, "rita", PASSWORD)
+    page.locator(CLAIM).wait_for()
+
+    press_and_wait(page, "1")
+    press_and_wait(page, "2")
+    type_note(
+        page, "Quote is out of context; see the full statement 3"
+    )  # 3 inside the note stays text
+    press_and_wait(page, "3")
+
+    assert verdicts_of(server, "rita") == [
+        (claims[0], "supported", ""),
+        (claims[1], "disputed", ""),
+        (claims[2], "editorial_framing", "Quote is out of context; see the full statement 3"),
+    ]
+    page.get_by_text("Overall: 3 of").wait_for()
+    assert page.dialogs == [] and page.errors == []
+
+
+def test_undo_and_back_from_the_keyboard(streamlit_server, page, sign_in):
+    server = streamlit_server
+    server.add_account("lena", PASSWORD, "lead")
+    server.add_account("rita", PASSWORD)
+    claims = reviewable_claims(server)
+    sign_in(page, server, "rita", PASSWORD)
+    page.locator(CLAIM).wait_for()
+    press_and_wait(page, "1")
+    press_and_wait(page, "1")
+    press_and_wait(page, "u")  # undo: the second claim comes back
+    assert [claim for claim, _, _ in verdicts_of(server, "rita")] == [claims[0]]
+    press_and_wait(page, "b")  # back to the first verdict, to change it
+    page.get_by_text("Your verdict:").wait_for()
+    press_and_wait(page, "2")
+    assert verdicts_of(server, "rita") == [(claims[0], "disputed", "")]
+
+
+def test_a_new_reviewer_labels_every_seed_claim_without_the_mouse(streamlit_server, page, sign_in):
+    server = streamlit_server
+    server.add_account("lena", PASSWORD, "lead")
+    server.add_account("rita", PASSWORD)
+    claims = reviewable_claims(server)
+    sign_in(page, server, "rita", PASSWORD)
+    page.locator(CLAIM).wait_for()
+    for index in range(len(claims)):
+        press_and_wait(page, str(index % 3 + 1))
+    page.get_by_text("All caught up").wait_for()
+    saved = verdicts_of(server, "rita")
+    assert [claim for claim, _, _ in saved] == claims
+    assert [label for _, label, _ in saved] == [LABELS[index % 3] for index in range(len(claims))]
+
+
+INJECTION = (
+    "The mayor said <script>window.__pwned = 'script'; alert('script')</script> taxes fell. "
+    "Critics replied <img src=x onerror=\"window.__pwned = 'img'; alert('img')\"> that they rose. "
+    "Read [the report](javascript:window.__pwned='markdown-link') or "
+    "<a href=\"javascript:window.__pwned='html-link'\">this link</a> before voting."
+)
+
+
+def test_article_text_that_tries_to_run_script_stays_text(start_streamlit, page, sign_in):
+    server = start_streamlit(seeded=False)
+    server.add_account("lena", PASSWORD, "lead")
+    server.add_account("rita", PASSWORD)
+    report = ingest_documents(
+        server.database,
+        [
+            Document(
+                source="javascript:alert('source')",
+                text=INJECTION,
+                title="<img src=x onerror=alert('title')>Budget",
+            )
+        ],
+    )
+    assert report.added == 1
+    with server.database.session() as session:
+        assert session.scalar(select(func.count()).select_from(Article)) == 1
+    claims = reviewable_claims(server)
+    sign_in(page, server, "rita", PASSWORD)
+    page.locator(CLAIM).wait_for()
+    page.get_by_text("<img src=x onerror=alert('title')>Budget").wait_for()
+    page.screenshot(path=str(server.log_path.with_suffix(".png")))
+
+    for index in range(len(claims)):
+        assert (
+            "<script>" in page.locator(".wb-context").inner_text()
+            or "<img" in page.locator(".wb-context").inner_text()
+        )
+        type_note(page, "<img src=x onerror=\"alert('note')\"> [x](javascript:alert('note'))")
+        press_and_wait(page, "2")
+    page.get_by_text("All caught up").wait_for()
+
+    page.get_by_role("link", name="My verdicts").first.click()
+    page.get_by_text("of", exact=False).first.wait_for()
+    page.get_by_text("<img src=x onerror=\"alert('note')\">", exact=False).first.wait_for()
+
+    assert page.evaluate("window.__pwned") is None
+    assert page.dialogs == [] and page.errors == []
+    assert page.locator("a[href^='javascript:' i]").count() == 0
+    assert page.locator("script:not([src])", has_text="__pwned").count() == 0
+    assert page.locator("img[onerror]").count() == 0
+    assert len(verdicts_of(server, "rita")) == len(claims)
