@@ -78,6 +78,9 @@ class Database:
         self.url = normalise_url(url or database_url())
         self.engine = engine or make_engine(self.url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.read_sessions = sessionmaker(
+            self.engine.execution_options(read_only=True), expire_on_commit=False
+        )
 
     @property
     def dialect(self) -> str:
@@ -86,6 +89,10 @@ class Database:
     def session(self) -> Session:
         """A new session; the caller commits or rolls back (use as a context manager)."""
         return self.sessions()
+
+    def read_session(self) -> Session:
+        """A session for reading; on SQLite it reads a WAL snapshot and never blocks writers."""
+        return self.read_sessions()
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
