@@ -53,6 +53,12 @@ RESULTS = ROOT / "benchmarks" / "results"
 PASSWORD = "load test password"
 SENTENCES_PER_ARTICLE = 25
 CLAIM = "mark.wb-claim"
+IDLE = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+NEXT_CLAIM = (
+    "([selector, before]) => { const mark = document.querySelector(selector);"
+    " return !mark || mark.dataset.claim !== before; }"
+)
+PRESS_TIMEOUT_MS = 30_000
 
 
 @dataclass
@@ -182,6 +188,8 @@ def running_server(database_url: str, log: Path) -> Iterator[str]:
 async def reviewer_session(browser, url: str, name: str, ready: list[str], start: asyncio.Event,
                            stop_at: list[float], latencies: list[float], errors: list[str]) -> None:
     """Sign in, wait for the start signal, then label until the time is up."""
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
     context = await browser.new_context(viewport={"width": 1400, "height": 900})
     page = await context.new_page()
     page.set_default_timeout(60_000)
@@ -196,16 +204,17 @@ async def reviewer_session(browser, url: str, name: str, ready: list[str], start
         await start.wait()
         presses = 0
         while time.monotonic() < stop_at[0]:
+            await page.wait_for_function(IDLE)  # the last run has finished, as a reviewer would see
             before = await page.locator(CLAIM).get_attribute("data-claim")
             began = time.perf_counter()
             await page.keyboard.press(str(1 + presses % len(LABELS)))
-            await page.wait_for_function(
-                "([selector, before]) => { const mark = document.querySelector(selector);"
-                " return !mark || mark.dataset.claim !== before; }",
-                arg=[CLAIM, before],
-            )
-            latencies.append(time.perf_counter() - began)
             presses += 1
+            try:
+                await page.wait_for_function(NEXT_CLAIM, arg=[CLAIM, before], timeout=PRESS_TIMEOUT_MS)
+            except PlaywrightTimeout:
+                errors.append(f"{name}: no next claim {PRESS_TIMEOUT_MS // 1000} s after pressing a label")
+                continue
+            latencies.append(time.perf_counter() - began)
             if await page.locator(CLAIM).count() == 0:
                 break  # this reviewer has labelled everything
     except Exception as error:  # a benchmark reports failures, it does not stop at the first

@@ -12,14 +12,15 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, select, text
 
+from workbench import LABELS
 from workbench.auth import Actor, create_reviewer
 from workbench.db import Database, normalise_url
-from workbench import LABELS
 from workbench.models import Claim, Collection
 from workbench.verdicts import StaleClaim, save_verdict
 
@@ -206,7 +207,7 @@ def fill_workbench(database: Database, seeds_dir) -> dict[str, int]:
         ).all()
     ids = [claim.id for claim in claims]
     neighbours = next(
-        (a.id, b.id) for a, b in zip(claims, claims[1:]) if a.article_id == b.article_id and b.position == a.position + 1
+        (a.id, b.id) for a, b in pairwise(claims) if a.article_id == b.article_id and b.position == a.position + 1
     )
     for index, claim in enumerate(ids):
         for number, person in enumerate(people):

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import select
-
 from conftest import SEEDS, require
+from sqlalchemy import select
 from teamkit import LEAD_PASSWORD, claim_ids, fill_workbench, make_accounts, scratch_database
+
 from workbench import LABELS
 from workbench.auth import Actor, create_reviewer
 from workbench.backup import BackupError, backup_database, libpq_target, restore_database
@@ -179,9 +179,8 @@ def test_a_file_that_is_not_a_usable_backup_is_refused(db: Database, tmp_path: P
 def test_a_backup_of_the_other_kind_points_to_dump_and_load(filled: tuple[Database, Path], tmp_path: Path) -> None:
     source, backup = filled
     other = "postgres" if source.dialect == "sqlite" else "sqlite"
-    with scratch_database(other, tmp_path) as database:
-        with pytest.raises(BackupError, match="workbench dump"):
-            restore_database(database, backup)
+    with scratch_database(other, tmp_path) as database, pytest.raises(BackupError, match="workbench dump"):
+        restore_database(database, backup)
 
 
 @pytest.mark.postgres

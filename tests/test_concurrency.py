@@ -22,7 +22,6 @@ from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import select, text
-
 from teamkit import (
     LeadEdit,
     Outcome,
@@ -36,6 +35,7 @@ from teamkit import (
     run_writers_in_threads,
     run_writes,
 )
+
 from workbench import LABELS
 from workbench.articles import merge_units, set_unit_kind, split_unit
 from workbench.auth import FREE_FAILED_LOGINS, Actor, AuthError, create_reviewer, sign_in
@@ -347,9 +347,8 @@ def test_stale_version_is_refused_without_a_race(db: Database) -> None:
     lead, (reviewer,) = make_accounts(db, 1)
     with db.transaction() as session:
         split_unit(session, lead, claim, session.get(Claim, claim).text.index(" says") + 1, expected_version=1)
-    with pytest.raises(StaleClaim, match="edited this claim"):
-        with db.transaction() as session:
-            save_verdict(session, reviewer, claim, "supported", expected_version=1)
+    with pytest.raises(StaleClaim, match="edited this claim"), db.transaction() as session:
+        save_verdict(session, reviewer, claim, "supported", expected_version=1)
     assert verdict_rows(db) == []
 
 

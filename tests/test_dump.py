@@ -14,10 +14,16 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import select
-
 from conftest import SEEDS
-from teamkit import LEAD_PASSWORD, REVIEWER_PASSWORD, fill_workbench, make_accounts, scratch_database
+from sqlalchemy import select
+from teamkit import (
+    LEAD_PASSWORD,
+    REVIEWER_PASSWORD,
+    fill_workbench,
+    make_accounts,
+    scratch_database,
+)
+
 from workbench.auth import Actor, create_reviewer, sign_in
 from workbench.cli import main as cli
 from workbench.db import Database

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from streamlit.testing.v1 import AppTest
 from sqlalchemy import event, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
-
+from streamlit.testing.v1 import AppTest
 from teamkit import claim_ids, make_accounts
+
 from workbench.auth import Actor
 from workbench.cli import main as cli
 from workbench.db import Database, make_engine

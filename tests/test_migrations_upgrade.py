@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, select, text
-
 from teamkit import scratch_database
+
 from workbench.db import Database, alembic_config
 from workbench.models import Article, Claim, FinalVerdict, Reviewer, Verdict, VerdictHistory
 
@@ -30,9 +31,9 @@ def revision_chain() -> list[str]:
 
 
 REVISIONS = revision_chain()
-UPGRADES = [(older, newer) for older, newer in zip(REVISIONS, REVISIONS[1:])] + [(REVISIONS[-1], REVISIONS[-1])]
+UPGRADES = list(pairwise(REVISIONS)) + [(REVISIONS[-1], REVISIONS[-1])]
 
-WHEN = datetime(2024, 5, 6, 7, 8, 9, 123456, tzinfo=timezone.utc)
+WHEN = datetime(2024, 5, 6, 7, 8, 9, 123456, tzinfo=UTC)
 NOTES = ["", "Plain note.", "Ünïcödé — “quotes”, emoji 🧪, newline\nand tab\t.", "=SUM(A1:A2)", "<script>x</script>"]
 EVIDENCE = ['[]', '["https://example.org/a"]', '["https://example.org/a", "http://example.com/b?c=d&e=f"]']
 LABELS = ["supported", "disputed", "editorial_framing"]
@@ -48,7 +49,7 @@ def stamp(dialect: str) -> object:
 def fill_0001(connection, dialect: str) -> None:
     """Rows for revision 0001's schema, written with plain SQL (no models)."""
     at = stamp(dialect)
-    run = lambda sql, rows: connection.execute(text(sql), rows)  # noqa: E731
+    run = lambda sql, rows: connection.execute(text(sql), rows)
     run("INSERT INTO collection (id, name, reviewers_per_claim, created_at) VALUES (:id, :name, :per, :at)",
         [{"id": 1, "name": "Old collection", "per": 2, "at": at}])
     run("INSERT INTO reviewer (id, name, role, password_hash, active, failed_logins, locked_until, created_at) "

@@ -14,15 +14,16 @@ import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import argon2
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
+from teamkit import claim_ids, make_accounts
 
 import workbench
-from teamkit import claim_ids, make_accounts
 from workbench import auth
 from workbench.adjudication import (
     accept_unanimous,
@@ -35,7 +36,15 @@ from workbench.adjudication import (
 from workbench.agreement_data import analyse
 from workbench.articles import import_documents, merge_units, set_unit_kind, split_unit
 from workbench.assignment import assign, set_active, set_reviewers_per_claim, unassign
-from workbench.auth import Actor, AuthError, PermissionDenied, create_reviewer, lockout_for, set_password, sign_in
+from workbench.auth import (
+    Actor,
+    AuthError,
+    PermissionDenied,
+    create_reviewer,
+    lockout_for,
+    set_password,
+    sign_in,
+)
 from workbench.cli import main as cli
 from workbench.db import Database
 from workbench.dump import dump_records
@@ -125,9 +134,8 @@ def test_every_lead_only_function_is_tried_here() -> None:
 @pytest.mark.parametrize("name", sorted(LEAD_ONLY))
 def test_a_reviewer_is_refused_every_lead_action_and_nothing_changes(db: Database, world: World, name: str) -> None:
     before = rows(db)
-    with pytest.raises(PermissionDenied):
-        with db.transaction() as session:
-            LEAD_ONLY[name](db, session, world.reviewer, world)
+    with pytest.raises(PermissionDenied), db.transaction() as session:
+        LEAD_ONLY[name](db, session, world.reviewer, world)
     assert rows(db) == before
     try:  # the same call as a lead gets past the role check (it may still refuse for other reasons)
         with db.transaction() as session:
@@ -156,9 +164,8 @@ def test_a_verdict_is_written_under_the_actor_and_nobody_else(db: Database, worl
 @pytest.mark.parametrize("who", ["reviewer", "lead"])
 def test_nobody_withdraws_another_reviewers_verdict(db: Database, world: World, who: str) -> None:
     before = rows(db)
-    with pytest.raises(PermissionDenied):
-        with db.transaction() as session:
-            delete_verdict(session, getattr(world, who), world.claims[0], reviewer_id=world.other.id)
+    with pytest.raises(PermissionDenied), db.transaction() as session:
+        delete_verdict(session, getattr(world, who), world.claims[0], reviewer_id=world.other.id)
     assert rows(db) == before
 
 
@@ -173,18 +180,16 @@ def test_nobody_withdraws_another_reviewers_verdict(db: Database, world: World, 
 )
 def test_the_queue_refuses_an_actor_that_does_not_match_the_account(db: Database, world: World, forged) -> None:
     before = rows(db)
-    with pytest.raises(PermissionDenied):
-        with db.transaction() as session:
-            submit_verdict(session, forged(world), world.claims[4], "disputed", "forged")
+    with pytest.raises(PermissionDenied), db.transaction() as session:
+        submit_verdict(session, forged(world), world.claims[4], "disputed", "forged")
     assert rows(db) == before
 
 
 def test_a_deactivated_reviewer_cannot_save_from_the_queue(db: Database, world: World) -> None:
     with db.transaction() as session:
         set_active(session, world.reviewer.id, False, actor=world.lead)
-    with pytest.raises(PermissionDenied):
-        with db.transaction() as session:
-            submit_verdict(session, world.reviewer, world.claims[4], "disputed")
+    with pytest.raises(PermissionDenied), db.transaction() as session:
+        submit_verdict(session, world.reviewer, world.claims[4], "disputed")
 
 
 # --- passwords and sign-in -------------------------------------------------------------------------
@@ -223,10 +228,10 @@ def test_every_sign_in_attempt_costs_one_hash_check(db: Database, monkeypatch: p
 def test_repeated_wrong_passwords_slow_sign_in_down(db: Database) -> None:
     with db.transaction() as session:
         create_reviewer(session, "Target", PASSWORD, "lead", actor=None)
-    delays = [lockout_for(failures).total_seconds() for failures in range(0, 20)]
+    delays = [lockout_for(failures).total_seconds() for failures in range(20)]
     assert delays[: auth.FREE_FAILED_LOGINS] == [0] * auth.FREE_FAILED_LOGINS
     growing = delays[auth.FREE_FAILED_LOGINS :]
-    assert all(later >= earlier for earlier, later in zip(growing, growing[1:]))
+    assert all(later >= earlier for earlier, later in pairwise(growing))
     assert growing[1] == 2 * growing[0] and growing[-1] == auth.MAX_LOCKOUT.total_seconds()
 
     for _ in range(auth.FREE_FAILED_LOGINS):
@@ -304,9 +309,8 @@ def test_evidence_must_be_a_web_link(link: str) -> None:
 def test_a_verdict_with_a_bad_link_changes_nothing(db: Database, world: World) -> None:
     before = rows(db)
     for link in BAD_LINKS:
-        with pytest.raises(VerdictError):
-            with db.transaction() as session:
-                save_verdict(session, world.reviewer, world.claims[6], "supported", "", ["https://ok.example", link])
+        with pytest.raises(VerdictError), db.transaction() as session:
+            save_verdict(session, world.reviewer, world.claims[6], "supported", "", ["https://ok.example", link])
     assert rows(db) == before
 
 

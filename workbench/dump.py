@@ -23,7 +23,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -109,38 +109,38 @@ def encode_value(value: Any) -> Any:
     """A column value as JSON: times in UTC ISO 8601 (naive ones are UTC, as SQLite stores them)."""
     if isinstance(value, datetime):
         if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc).isoformat()
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC).isoformat()
     if isinstance(value, date):
         return value.isoformat()
     return value
 
 
 def decode_value(column: Column, value: Any, dialect: str) -> Any:
-    """A dumped value back to what the target column takes; a wrong shape raises ``ValueError``."""
+    """A dumped value back to what the target column takes; a wrong one raises ``ValueError``/``TypeError``."""
     if value is None:
         return None
     if is_json(column):
         if not isinstance(value, str):
-            raise ValueError("expected the JSON text as a string")
+            raise TypeError("expected the JSON text as a string")
         document = json.loads(value)
         return JSON.NULL if document is None else document
     if isinstance(column.type, DateTime):
         moment = datetime.fromisoformat(value)
         if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=timezone.utc)
-        moment = moment.astimezone(timezone.utc)
+            moment = moment.replace(tzinfo=UTC)
+        moment = moment.astimezone(UTC)
         return moment.replace(tzinfo=None) if dialect == "sqlite" else moment
     if isinstance(column.type, Date):
         return date.fromisoformat(value)
     if isinstance(column.type, Boolean):
         if not isinstance(value, bool):
-            raise ValueError("expected true or false")
+            raise TypeError("expected true or false")
     elif isinstance(column.type, Integer):
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError("expected a whole number")
+            raise TypeError("expected a whole number")
     elif isinstance(column.type, String) and not isinstance(value, str):
-        raise ValueError("expected a string")
+        raise TypeError("expected a string")
     return value
 
 
@@ -389,7 +389,7 @@ def parse_line(line: str, where: str, number: int) -> dict[str, Any]:
 def decode_row(table: Table, row: dict[str, Any], dialect: str, where: str, number: int) -> dict[str, Any]:
     unknown = set(row) - set(table.columns.keys())
     if unknown:
-        raise DumpError(f"{where}, line {number}: {table.name} has no column {sorted(unknown)[0]!r}.")
+        raise DumpError(f"{where}, line {number}: {table.name} has no column {min(unknown)!r}.")
     decoded = {}
     for column in table.columns:
         try:
