@@ -71,18 +71,6 @@ def guideline_history(session: Session, limit: int = 50) -> list[GuidelineVersio
     return [_version(guideline, author) for guideline, author in rows]
 
 
-def guidelines_version(session: Session, version: int) -> GuidelineVersion | None:
-    """A given version (0: the built-in default), or ``None`` if it does not exist."""
-    if version == 0:
-        return GuidelineVersion(0, dict(DEFAULT_DEFINITIONS), None, None)
-    row = session.execute(
-        select(Guideline, Reviewer.name)
-        .outerjoin(Reviewer, Reviewer.id == Guideline.author_id)
-        .where(Guideline.version == version)
-    ).first()
-    return _version(*row) if row else None
-
-
 def validate_definitions(definitions: dict[str, str]) -> dict[str, str]:
     unknown = set(definitions) - set(LABELS)
     if unknown:

@@ -148,7 +148,9 @@ def on_skip(context: ClaimContext) -> None:
 
 
 def on_back() -> None:
-    actor: Actor = st.session_state["actor"]
+    actor: Actor | None = st.session_state.get("actor")
+    if actor is None:
+        return  # signed out meanwhile: the page shows the sign-in form
     with common.database().session() as read:
         verdict = previous_verdict(read, actor, st.session_state.get(REVISIT))
     if verdict is None:
