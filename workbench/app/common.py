@@ -50,8 +50,12 @@ def database() -> Database:
 
 @contextmanager
 def rerun_session() -> Iterator[Session]:
-    """Open the one Session this rerun uses; pages get it from :func:`session`."""
-    with database().session() as session:
+    """Open the one Session this rerun uses; pages get it from :func:`session`.
+
+    It is for reading: on SQLite it holds no write lock, so a slow page never delays a reviewer's
+    save. Writes go through :func:`run_action`, in a transaction of their own.
+    """
+    with database().read_session() as session:
         token = _rerun_session.set(session)
         try:
             yield session
