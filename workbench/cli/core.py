@@ -144,6 +144,7 @@ def serve(ctx: click.Context, host: str, port: int, seeds: Path, no_seeds: bool)
         sys.executable, "-m", "streamlit", "run", str(APP_ENTRY),
         "--server.address", host, "--server.port", str(port),
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        "--client.toolbarMode", "viewer", "--runner.magicEnabled", "false",
     ]
     environment = {**os.environ, "WORKBENCH_DATABASE_URL": url}
     try:

@@ -60,10 +60,10 @@ SCOPE_COLLECTION = "queue_collection"
 SCOPE_ARTICLE = "queue_article"
 
 
+# One note field and one links field for every claim: they keep focus and what is typed across
+# reruns, and only the callbacks change them (emptied after a save, filled when going back).
 NOTE = "queue_note_text"
 EVIDENCE = "queue_evidence_text"
-"""One note field and one links field for every claim: they keep focus and what is typed across
-reruns, and only the callbacks change them (emptied after a save, filled when going back)."""
 
 
 def fill_fields(note: str = "", evidence: tuple[str, ...] | list[str] = ()) -> None:

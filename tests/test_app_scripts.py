@@ -1,0 +1,37 @@
+"""The app's scripts: nothing Streamlit would draw by accident."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+APP = Path(__file__).resolve().parent.parent / "workbench" / "app"
+SCRIPTS = [APP / "main.py", *sorted((APP / "pages").glob("*.py"))]
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda path: path.name)
+def test_no_bare_strings_for_streamlit_magic_to_draw(script: Path) -> None:
+    """Streamlit's "magic" writes any bare literal in a page script onto the page."""
+    body = ast.parse(script.read_text(encoding="utf-8")).body
+    stray = [
+        node.lineno
+        for node in body[1:]
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+    ]
+    assert stray == [], f"{script.name}: bare literal on line(s) {stray} would appear on the page"
+
+
+def test_the_core_never_imports_streamlit() -> None:
+    core = [path for path in (APP.parent).rglob("*.py") if APP not in path.parents]
+    offenders = [
+        path.name
+        for path in core
+        if any(
+            (isinstance(node, ast.Import) and any(a.name.split(".")[0] == "streamlit" for a in node.names))
+            or (isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "streamlit")
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        )
+    ]
+    assert offenders == []
