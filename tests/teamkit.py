@@ -57,7 +57,7 @@ def scratch_database(kind: str, folder: Path) -> Iterator[Database]:
         yield database
         database.dispose()
         return
-    from conftest import POSTGRES_ADMIN_URL, postgres_reachable, require
+    from tests.conftest import POSTGRES_ADMIN_URL, postgres_reachable, require
 
     problem = postgres_reachable()
     require(problem is None, problem or "")

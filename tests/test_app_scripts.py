@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 APP = Path(__file__).resolve().parent.parent / "workbench" / "app"
-SCRIPTS = [APP / "main.py", *sorted((APP / "pages").glob("*.py"))]
+SCRIPTS = [APP / "main.py", *sorted((APP / "views").glob("*.py"))]
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda path: path.name)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import SEEDS, require
+from tests.conftest import SEEDS, require
 from sqlalchemy import select
 from teamkit import LEAD_PASSWORD, claim_ids, fill_workbench, make_accounts, scratch_database
 

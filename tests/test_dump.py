@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import SEEDS
+from tests.conftest import SEEDS
 from sqlalchemy import select
 from teamkit import (
     LEAD_PASSWORD,

@@ -12,7 +12,7 @@ from workbench.auth import Actor, create_reviewer
 from workbench.db import Database
 from workbench.guidelines import DEFAULT_DEFINITIONS, current_guidelines
 
-PAGE = Path(__file__).resolve().parent.parent / "workbench" / "app" / "pages" / "guidelines.py"
+PAGE = Path(__file__).resolve().parent.parent / "workbench" / "app" / "views" / "guidelines.py"
 
 
 @pytest.fixture

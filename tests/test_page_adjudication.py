@@ -50,7 +50,7 @@ def open_adjudication(actor: Actor, claim_id: int | None = None, script: Path = 
     if claim_id is not None:
         app.query_params["claim"] = str(claim_id)
     if script.name == "main.py":
-        app.switch_page("pages/adjudication.py")
+        app.switch_page("views/adjudication.py")
     app.run()
     assert not app.exception, app.exception
     return app
@@ -199,6 +199,6 @@ def test_untrusted_text_is_escaped(newsroom: Newsroom):
 
 
 def test_reviewers_are_turned_away(newsroom: Newsroom):
-    app = open_adjudication(newsroom.reviewers["ann"], script=APP / "pages" / "adjudication.py")
+    app = open_adjudication(newsroom.reviewers["ann"], script=APP / "views" / "adjudication.py")
     assert [error.value for error in app.error] == ["Only a lead can adjudicate."]
     assert not queue_keys(app)

@@ -50,7 +50,7 @@ def signed_in(actor: Actor, script: Path = APP / "main.py") -> AppTest:
 
 
 def open_agreement(actor: Actor) -> AppTest:
-    app = signed_in(actor).switch_page("pages/agreement.py").run()
+    app = signed_in(actor).switch_page("views/agreement.py").run()
     assert not app.exception, app.exception
     return app
 
@@ -102,7 +102,7 @@ def test_disputed_claims_link_into_adjudication(newsroom: Newsroom):
     assert all(link.proto.page == "adjudication" for link in links)
     adjudication = signed_in(newsroom.lead)
     adjudication.query_params["claim"] = str(newsroom.claims[5])
-    adjudication.switch_page("pages/adjudication.py").run()
+    adjudication.switch_page("views/adjudication.py").run()
     assert not adjudication.exception
     assert any("<mark>Its stadium holds 40,000 fans.</mark>" in block.value for block in adjudication.markdown)
 
@@ -150,7 +150,7 @@ def test_empty_database(app_database: Database):
 
 
 def test_reviewers_are_turned_away(newsroom: Newsroom):
-    app = signed_in(newsroom.reviewers["ann"], APP / "pages" / "agreement.py").run()
+    app = signed_in(newsroom.reviewers["ann"], APP / "views" / "agreement.py").run()
     assert not app.exception
     assert [error.value for error in app.error] == ["Only a lead can see agreement between reviewers."]
     assert not app.metric

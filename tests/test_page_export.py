@@ -19,7 +19,7 @@ from test_export_helpers import Newsroom, decide, export_text, give, newsroom
 from workbench.db import Database
 from workbench.models import Verdict, VerdictHistory
 
-PAGE = Path(__file__).resolve().parent.parent / "workbench" / "app" / "pages" / "export.py"
+PAGE = Path(__file__).resolve().parent.parent / "workbench" / "app" / "views" / "export.py"
 
 
 @pytest.fixture

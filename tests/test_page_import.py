@@ -39,7 +39,7 @@ def run_page(actor: Actor) -> AppTest:
     at.session_state["actor"] = actor
     at.session_state["last_seen"] = time.time()
     at.run()
-    return at.switch_page("pages/import_articles.py").run()
+    return at.switch_page("views/import_articles.py").run()
 
 
 def counts(db: Database) -> tuple[int, int]:

@@ -15,7 +15,7 @@ from workbench.ingest import Document, ingest_documents
 from workbench.models import Claim, Verdict, VerdictHistory
 from workbench.review import submit_verdict
 
-PAGE = Path(__file__).resolve().parent.parent / "workbench" / "app" / "pages" / "my_verdicts.py"
+PAGE = Path(__file__).resolve().parent.parent / "workbench" / "app" / "views" / "my_verdicts.py"
 LABELLED = ["supported", "disputed", "supported", "editorial_framing"]
 
 

@@ -18,7 +18,7 @@ from workbench.ingest import Document, ingest_documents
 from workbench.models import Article, Claim, Verdict, VerdictHistory
 from workbench.review import submit_verdict
 
-PAGE = Path(__file__).resolve().parent.parent / "workbench" / "app" / "pages" / "queue.py"
+PAGE = Path(__file__).resolve().parent.parent / "workbench" / "app" / "views" / "queue.py"
 FIRST = "Alpha is one. Beta is two.\n\nGamma is three."
 SECOND = "Delta is four. Epsilon is five."
 

@@ -13,7 +13,7 @@ from workbench.auth import create_reviewer
 from workbench.db import Database
 from workbench.models import Reviewer, utcnow
 
-PAGE = Path(__file__).resolve().parent.parent / "workbench" / "app" / "pages" / "signin.py"
+PAGE = Path(__file__).resolve().parent.parent / "workbench" / "app" / "views" / "signin.py"
 PASSWORD = "correct horse battery"
 
 

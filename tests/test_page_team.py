@@ -15,7 +15,7 @@ from workbench.db import Database
 from workbench.ingest import Document, ingest_documents
 from workbench.models import Assignment, Collection, Reviewer
 
-PAGE = Path(__file__).resolve().parent.parent / "workbench" / "app" / "pages" / "team.py"
+PAGE = Path(__file__).resolve().parent.parent / "workbench" / "app" / "views" / "team.py"
 PASSWORD = "correct horse battery"
 
 

@@ -89,26 +89,18 @@ def test_a_reviewer_has_no_lead_page_in_the_navigation(db: Database, people: dic
     reviewer = open_app(people["ana"])
     for name in LEAD_PAGES:
         with pytest.raises(ValueError, match="Could not find a navigation page"):
-            reviewer.switch_page(str(APP / "pages" / f"{name}.py"))
+            reviewer.switch_page(str(APP / "views" / f"{name}.py"))
     lead = open_app(people["lena"])
     for name, title in LEAD_PAGES.items():
-        lead.switch_page(str(APP / "pages" / f"{name}.py")).run()
+        lead.switch_page(str(APP / "views" / f"{name}.py")).run()
         assert not lead.exception, (name, [e.value for e in lead.exception])
         assert any(title in shown for shown in titles(lead)), (name, titles(lead))
 
 
-PAGES_FOLDER_DEFECT = (
-    "workbench/app/pages/ sits next to main.py, so Streamlit falls back to its v1 'pages/' multipage mode "
-    "(every page listed and runnable by URL, main.py skipped) until main.py has called st.navigation; "
-    "fixed by renaming the folder (e.g. workbench/app/views/)"
-)
-
-
-@pytest.mark.xfail(reason=PAGES_FOLDER_DEFECT, strict=True)
 @pytest.mark.parametrize("name", sorted(LEAD_PAGES))
 def test_a_lead_page_url_shows_a_reviewer_nothing_of_it(db: Database, people: dict[str, Actor], name: str) -> None:
     lead = open_app(people["lena"])
-    lead.switch_page(str(APP / "pages" / f"{name}.py"))
+    lead.switch_page(str(APP / "views" / f"{name}.py"))
     requested = lead._page_hash  # what a browser asking for /<name> sends
     reviewer = AppTest.from_file(str(APP / "main.py"), default_timeout=60)
     reviewer.session_state["actor"] = people["ana"]
@@ -122,7 +114,7 @@ def test_a_lead_page_url_shows_a_reviewer_nothing_of_it(db: Database, people: di
 
 @pytest.mark.parametrize("name", sorted(LEAD_PAGES))
 def test_each_lead_page_refuses_a_reviewer_by_itself(db: Database, people: dict[str, Actor], name: str) -> None:
-    page = AppTest.from_file(str(APP / "pages" / f"{name}.py"), default_timeout=60)
+    page = AppTest.from_file(str(APP / "views" / f"{name}.py"), default_timeout=60)
     page.session_state["actor"] = people["ana"]
     page.session_state["last_seen"] = time.time()
     page.run()
@@ -159,7 +151,7 @@ def test_a_session_whose_account_no_longer_matches_is_signed_out(
     assert "Sign in" in shown_text(app)
     for name in LEAD_PAGES:
         with pytest.raises(ValueError):
-            app.switch_page(str(APP / "pages" / f"{name}.py"))
+            app.switch_page(str(APP / "views" / f"{name}.py"))
 
 
 @pytest.mark.parametrize("who", ["lena", "ana"])

@@ -21,7 +21,8 @@ from workbench.errors import WorkbenchError
 from workbench.models import Reviewer
 from workbench.review import require_active
 
-PAGES_DIR = Path(__file__).parent / "pages"
+PAGES_DIR = Path(__file__).parent / "views"
+"""Page scripts; not named ``pages``, which would switch Streamlit to its old multipage mode."""
 SESSION_IDLE_SECONDS = 8 * 60 * 60
 """A signed-in browser session ends after this long without activity."""
 

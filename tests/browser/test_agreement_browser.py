@@ -3,16 +3,14 @@ adjudication, a final verdict and a bulk acceptance, as a lead would do them."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from test_adjudication import UNANIMOUS, Newsroom
 
-from tests.browser.conftest import CHROMIUM_ARGS, VIEWPORT, StreamlitServer, launch, sign_in_with_keyboard
-from tests.conftest import require
+from tests.browser.conftest import StreamlitServer, launch, sign_in_with_keyboard
+from tests.test_adjudication import UNANIMOUS, Newsroom
 from workbench.auth import set_password
 from workbench.db import Database
 from workbench.models import FinalVerdict
@@ -36,22 +34,6 @@ def server(tmp_path: Path) -> Iterator[tuple[StreamlitServer, Newsroom]]:
     database.dispose()
     yield running, newsroom
     running.stop()
-
-
-@pytest.fixture
-def page():
-    executable = shutil.which("chromium")
-    require(executable is not None, "Debian chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        tab = browser.new_context(viewport=VIEWPORT).new_page()
-        tab.set_default_timeout(30_000)
-        tab.errors = []
-        tab.on("pageerror", lambda error: tab.errors.append(str(error)))
-        yield tab
-        browser.close()
 
 
 def finals(newsroom: Newsroom) -> dict[int, str]:

@@ -22,7 +22,7 @@ from workbench.app import common
 from workbench.articles import visible_collections
 from workbench.auth import Actor
 
-ADJUDICATION_PAGE = "pages/adjudication.py"
+ADJUDICATION_PAGE = "views/adjudication.py"
 DISPUTED_PER_PAGE = 20
 ALL = None
 
