@@ -11,7 +11,9 @@ import pytest
 from workbench.cli import main
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-MENTIONS = sorted(set(re.findall(r"(?<![\w/.-])workbench ((?:[a-z][a-z-]+)(?: [a-z][a-z-]+)?)", README)))
+CODE = "\n".join(re.findall(r"```.*?\n(.*?)```", README, re.S) + re.findall(r"`([^`\n]+)`", README))
+COMMAND = re.compile(r"(?:^|`|/bin/|&& |; |\$ )workbench ((?:[a-z][a-z-]+)(?: [a-z|][a-z|-]+)?)", re.M)
+MENTIONS = sorted(set(COMMAND.findall(CODE)))
 
 
 def resolve(words: list[str]) -> click.Command | None:
