@@ -207,7 +207,7 @@ class VerdictHistory(Base):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("reviewer.id"))
     """Who made the change (the reviewer, a lead, or ``None`` for an import without a signed-in user)."""
     action: Mapped[str] = mapped_column(String(20))
-    """``create``, ``update``, ``delete`` (undo) or ``import``."""
+    """``create``, ``update``, ``delete`` (undo), ``import``, or ``edit`` (withdrawn by a lead's merge or split)."""
     old_label: Mapped[str | None] = mapped_column(String(32))
     new_label: Mapped[str | None] = mapped_column(String(32))
     old_note: Mapped[str | None] = mapped_column(Text)
