@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import csv
 import io
 import json
@@ -740,7 +742,7 @@ def run_cli(database: Database, *args: str, cwd: Path | None = None):
     url = database.engine.url.render_as_string(hide_password=False)
     if cwd is None:
         return runner.invoke(cli, ["--database", url, *args], catch_exceptions=False)
-    with runner.isolated_filesystem(temp_dir=cwd):
+    with contextlib.chdir(cwd):
         return runner.invoke(cli, ["--database", url, *args], catch_exceptions=False)
 
 
@@ -764,7 +766,8 @@ def test_cli_export_defaults_to_the_exports_folder(db: Database, tmp_path: Path)
     decide(db, room.lead, room.claims["bridge"][0], "supported")
     runner = CliRunner()
     url = db.engine.url.render_as_string(hide_password=False)
-    with runner.isolated_filesystem(temp_dir=tmp_path) as folder:
+    folder = tmp_path
+    with contextlib.chdir(folder):
         result = runner.invoke(
             cli,
             [
@@ -807,7 +810,8 @@ def test_cli_export_errors_are_clean(
     newsroom(db)
     runner = CliRunner()
     url = db.engine.url.render_as_string(hide_password=False)
-    with runner.isolated_filesystem(temp_dir=tmp_path) as folder:
+    folder = tmp_path
+    with contextlib.chdir(folder):
         result = runner.invoke(cli, ["--database", url, "export", *args])
         assert not list(Path(folder).rglob("*.csv"))
     assert result.exit_code != 0
