@@ -2,7 +2,7 @@
 
 For reviewers who worked offline or in another copy of the database. Every row is checked
 before anything is written; any problem refuses the whole file and lists the problems with
-their line numbers. Each changed verdict goes through :func:`workbench.verdicts.write_verdict`
+their line numbers. Each changed verdict goes through :func:`workbench.verdicts.write_verdicts`
 with the action ``import``, so it lands in the verdict history, and re-importing the same file
 changes nothing.
 """
@@ -31,7 +31,7 @@ from workbench.db import Database
 from workbench.errors import WorkbenchError
 from workbench.export import unguard_formula
 from workbench.models import Claim, Reviewer, Verdict
-from workbench.verdicts import VerdictError, validate_evidence, validate_note, write_verdict
+from workbench.verdicts import VerdictError, validate_evidence, validate_note, write_verdicts
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("claim_id", "reviewer", "verdict")
 OPTIONAL_COLUMNS: tuple[str, ...] = ("note", "evidence", "claim_text")
@@ -509,19 +509,18 @@ def import_verdicts(
             reviewer_ids[name.lower()] = create_reviewer(
                 session, name, None, "reviewer", actor=actor
             ).id
-        for write in sorted(
-            plan.writes, key=lambda w: (w.claim_id, reviewer_ids[w.reviewer.lower()])
-        ):
-            write_verdict(
-                session,
-                write.claim_id,
-                reviewer_ids[write.reviewer.lower()],
-                write.label,
-                write.note,
-                write.evidence,
-                actor_id=actor.id if actor else None,
-                action="import",
-            )
+        write_verdicts(
+            session,
+            sorted(
+                (
+                    (w.claim_id, reviewer_ids[w.reviewer.lower()], w.label, w.note, w.evidence)
+                    for w in plan.writes
+                ),
+                key=lambda write: write[:2],
+            ),
+            actor_id=actor.id if actor else None,
+            action="import",
+        )
     plan.report.dry_run = False
     return plan.report
 

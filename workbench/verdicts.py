@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -154,6 +155,64 @@ def write_verdict(
     return VerdictChange(claim_id, reviewer_id, action or "update")
 
 
+def write_verdicts(
+    session: Session,
+    writes: Iterable[tuple[int, int, str, str, list[str]]],
+    *,
+    actor_id: int | None,
+    action: str,
+    chunk: int = 2_000,
+) -> list[VerdictChange]:
+    """Many validated, permitted writes of ``(claim_id, reviewer_id, label, note, evidence)``.
+
+    Same outcome and history as :func:`write_verdict` row by row, in a few statements per
+    chunk; a concurrent insert of the same (claim, reviewer) fails the caller's whole
+    transaction instead of being merged.
+    """
+    changes: list[VerdictChange] = []
+    version = current_guideline_version(session)
+    pending = list(writes)
+    for start in range(0, len(pending), chunk):
+        batch = pending[start : start + chunk]
+        existing = {
+            (verdict.claim_id, verdict.reviewer_id): verdict
+            for verdict in session.scalars(
+                select(Verdict)
+                .where(Verdict.claim_id.in_({claim_id for claim_id, *_ in batch}))
+                .with_for_update()
+                .execution_options(populate_existing=True)
+            )
+        }
+        now = utcnow()
+        inserts, history = [], []
+        for claim_id, reviewer_id, label, note, evidence in batch:
+            new = (label, note, evidence)
+            verdict = existing.get((claim_id, reviewer_id))
+            old = None if verdict is None else (verdict.label, verdict.note, list(verdict.evidence or []))
+            if old == new:
+                changes.append(VerdictChange(claim_id, reviewer_id, None))
+                continue
+            if verdict is None:
+                inserts.append(
+                    {
+                        "claim_id": claim_id, "reviewer_id": reviewer_id, "label": label,
+                        "note": note, "evidence": evidence, "guideline_version": version,
+                        "created_at": now, "updated_at": now,
+                    }
+                )
+            else:
+                verdict.label, verdict.note, verdict.evidence = new
+                verdict.guideline_version, verdict.updated_at = version, now
+            history.append(_history_row(claim_id, reviewer_id, actor_id, action, old, new, now))
+            changes.append(VerdictChange(claim_id, reviewer_id, action))
+        session.flush()
+        if inserts:
+            session.execute(insert(Verdict), inserts)
+        if history:
+            session.execute(insert(VerdictHistory), history)
+    return changes
+
+
 def delete_verdict(session: Session, actor: Actor, claim_id: int, reviewer_id: int | None = None) -> bool:
     """Withdraw a verdict (undo). Only its own reviewer may; the history keeps what it was."""
     reviewer_id = actor.id if reviewer_id is None else reviewer_id
@@ -178,6 +237,25 @@ def _locked_verdict(session: Session, claim_id: int, reviewer_id: int) -> Verdic
     )
 
 
+def _history_row(
+    claim_id: int,
+    reviewer_id: int,
+    actor_id: int | None,
+    action: str,
+    old: tuple[str, str, list[str]] | None,
+    new: tuple[str, str, list[str]] | None,
+    changed_at: datetime,
+) -> dict:
+    old_label, old_note, old_evidence = old or (None, None, None)
+    new_label, new_note, new_evidence = new or (None, None, None)
+    return {
+        "claim_id": claim_id, "reviewer_id": reviewer_id, "actor_id": actor_id, "action": action,
+        "old_label": old_label, "new_label": new_label, "old_note": old_note,
+        "new_note": new_note, "old_evidence": old_evidence, "new_evidence": new_evidence,
+        "changed_at": changed_at,
+    }
+
+
 def _record(
     session: Session,
     claim_id: int,
@@ -187,22 +265,8 @@ def _record(
     old: tuple[str, str, list[str]] | None,
     new: tuple[str, str, list[str]] | None,
 ) -> None:
-    old_label, old_note, old_evidence = old or (None, None, None)
-    new_label, new_note, new_evidence = new or (None, None, None)
-    session.add(
-        VerdictHistory(
-            claim_id=claim_id,
-            reviewer_id=reviewer_id,
-            actor_id=actor_id,
-            action=action,
-            old_label=old_label,
-            new_label=new_label,
-            old_note=old_note,
-            new_note=new_note,
-            old_evidence=old_evidence,
-            new_evidence=new_evidence,
-        )
-    )
+    row = _history_row(claim_id, reviewer_id, actor_id, action, old, new, utcnow())
+    session.add(VerdictHistory(**row))
     session.flush()
 
 
