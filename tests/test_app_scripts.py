@@ -35,3 +35,14 @@ def test_the_core_never_imports_streamlit() -> None:
         )
     ]
     assert offenders == []
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("42", 42), (None, None), ("", None), ("²", None), ("-1", None), ("4.2", None),
+     ("99999999999999999999999", None), ("2147483648", None), ("2147483647", 2147483647)],
+)
+def test_query_parameter_ids(value: str | None, expected: int | None) -> None:
+    from workbench.app.common import id_from
+
+    assert id_from(value) == expected

@@ -23,7 +23,6 @@ from workbench.articles import (
     pasted_document,
     preview_documents,
     read_uploads,
-    safe_link,
     snippet,
     unit_status,
 )
@@ -32,6 +31,7 @@ from workbench.auth import Actor, PermissionDenied, create_reviewer
 from workbench.db import Database
 from workbench.extract import load_pipeline
 from workbench.ingest import Document, InputError, ingest_documents
+from workbench.links import web_link
 from workbench.models import Article, Claim, Collection, FinalVerdict
 from workbench.verdicts import save_verdict
 
@@ -333,10 +333,12 @@ def test_header_never_links_a_javascript_url():
         ("https://exa mple.org", None),
         ("", None),
         (None, None),
+        ("http://[oops", None),
+        ("https://example.org/" + "x" * 2000, None),
     ],
 )
-def test_safe_link(url, expected):
-    assert safe_link(url) == expected
+def test_web_link(url, expected):
+    assert web_link(url) == expected
 
 
 def test_markdown_escape_and_snippet():

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from tests.conftest import SEEDS, require
 from sqlalchemy import select
 from teamkit import LEAD_PASSWORD, claim_ids, fill_workbench, make_accounts, scratch_database
 
+from tests.conftest import SEEDS, require
 from workbench import LABELS
 from workbench.auth import Actor, create_reviewer
 from workbench.backup import BackupError, backup_database, libpq_target, restore_database

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from tests.conftest import SEEDS
 from sqlalchemy import select
 from teamkit import (
     LEAD_PASSWORD,
@@ -24,6 +23,7 @@ from teamkit import (
     scratch_database,
 )
 
+from tests.conftest import SEEDS
 from workbench.auth import Actor, create_reviewer, sign_in
 from workbench.cli import main as cli
 from workbench.db import Database

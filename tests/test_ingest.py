@@ -11,7 +11,14 @@ from sqlalchemy import func, select
 
 from workbench import ingest as ingest_module
 from workbench.db import Database
-from workbench.ingest import Document, InputError, ingest_documents, ingest_paths, read_path, read_upload
+from workbench.ingest import (
+    Document,
+    InputError,
+    ingest_documents,
+    ingest_paths,
+    read_path,
+    read_upload,
+)
 from workbench.models import Article, Claim, Collection
 
 
@@ -120,6 +127,8 @@ def test_utf16_with_bom_is_decoded() -> None:
         ("ragged.csv", b"text\nok\nok,extra\n", "ragged.csv:3: more cells than header columns"),
         ("bad_date.csv", b"text,date\nok,yesterday\n", "bad_date.csv:2: date 'yesterday' is not an ISO date"),
         ("header_only.csv", b"text\n", "header_only.csv: no rows below the header"),
+        ("bad_url.csv", b"text,url\nok,http://[oops\n", "bad_url.csv:2: the URL must be an http:// or https:// link"),
+        ("script_url.jsonl", b'{"text": "ok", "url": "javascript:alert(1)"}\n', "script_url.jsonl:1: the URL must be"),
         ("bad.jsonl", b'{"text": "ok"}\n{"text": \n', "bad.jsonl:2: not valid JSON"),
         ("list.jsonl", b'["text"]\n', "list.jsonl:1: each line must be a JSON object"),
         ("notext.jsonl", b'{"title": "x"}\n', "notext.jsonl:1: no text field"),

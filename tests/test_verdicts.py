@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from workbench.db import Database
 from workbench.ingest import Document, ingest_documents
 from workbench.models import Claim, Reviewer, Verdict, VerdictHistory
-from workbench.verdicts import write_verdict, write_verdicts
+from workbench.verdicts import VerdictError, validate_evidence, write_verdict, write_verdicts
 
 ROUNDS = [
     [("supported", "", []), ("disputed", "why", ["https://a.example"]), ("supported", "", [])],
@@ -56,3 +57,9 @@ def test_bulk_writes_match_single_writes(db: Database) -> None:
     assert reports[1][1] == [None, None, "import"]
     assert state(db, one.id) == state(db, many.id)
     assert len(state(db, many.id)[1]) == 6
+
+
+@pytest.mark.parametrize("url", ["http://[oops", "javascript:alert(1)", "ftp://example.org/x", "https://"])
+def test_evidence_that_is_not_a_web_link_is_a_clean_error(url: str) -> None:
+    with pytest.raises(VerdictError, match="http:// or https:// link"):
+        validate_evidence([url])

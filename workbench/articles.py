@@ -19,7 +19,6 @@ import html
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from urllib.parse import urlsplit
 
 from sqlalchemy import ColumnElement, Select, case, delete, func, select, update
 from sqlalchemy.orm import Session
@@ -38,8 +37,10 @@ from workbench.ingest import (
     check_article_text,
     content_hash,
     ingest_documents,
+    parse_url,
     read_upload,
 )
+from workbench.links import MAX_URL_CHARS, host_of, web_link
 from workbench.models import (
     CLAIM_KINDS,
     Article,
@@ -565,19 +566,6 @@ ARTICLE_CSS = """
 """
 
 
-def safe_link(url: str | None) -> str | None:
-    """``url`` if it is an absolute http(s) link that may be shown as a link, else ``None``."""
-    if not url:
-        return None
-    url = url.strip()
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
-    if any(ch.isspace() or ord(ch) < 32 for ch in url):
-        return None
-    return url
-
-
 def unit_tooltip(unit: UnitView, lead_view: bool) -> str:
     """What hovering a unit tells: number, kind, status and (for leads) the labels given."""
     parts = [f"#{unit.position + 1}", KIND_TITLES.get(unit.kind, unit.kind)]
@@ -645,11 +633,11 @@ def header_html(view: ArticleView) -> str:
     facts.append(f"collection {html.escape(view.collection)}")
     if view.published:
         facts.append(view.published.isoformat())
-    link = safe_link(view.url)
+    link = web_link(view.url)
     if link:
         facts.append(
             f'<a href="{html.escape(link, quote=True)}" target="_blank" rel="noopener noreferrer nofollow">'
-            f"{html.escape(urlsplit(link).netloc)}</a>"
+            f"{html.escape(host_of(link))}</a>"
         )
     elif view.url:
         facts.append(f"URL (not a web link): {html.escape(view.url)}")
@@ -673,7 +661,7 @@ def markdown_escape(text: str) -> str:
 def source_label(source: str) -> str:
     """A short name for where an article came from: a URL's host, or a path's file name."""
     if "://" in source:
-        return urlsplit(source).netloc or source
+        return host_of(source)
     return source.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or source
 
 
@@ -952,12 +940,14 @@ def pasted_document(
     """A Document from text pasted into the import page, checked like a file would be."""
     check_article_text(PASTED_SOURCE, text)
     url = url.strip()
-    if url and safe_link(url) is None:
-        raise InputError(f"{PASTED_SOURCE}: the URL must be an http:// or https:// link, not {url[:80]!r}.")
-    if len(url) > 2000:
-        raise InputError(f"{PASTED_SOURCE}: the URL is longer than 2,000 characters.")
+    if len(url) > MAX_URL_CHARS:
+        raise InputError(f"{PASTED_SOURCE}: the URL is longer than {MAX_URL_CHARS:,} characters.")
     return Document(
-        source=PASTED_SOURCE, text=text, title=title.strip()[:1000] or None, url=url or None, published=published
+        source=PASTED_SOURCE,
+        text=text,
+        title=title.strip()[:1000] or None,
+        url=parse_url(PASTED_SOURCE, url),
+        published=published,
     )
 
 

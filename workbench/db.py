@@ -33,6 +33,10 @@ def normalise_url(url: str) -> str:
     return url
 
 
+def python_lower(value):
+    return value.lower() if isinstance(value, str) else value
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite gets WAL, foreign keys, a busy timeout and BEGIN IMMEDIATE."""
     url = normalise_url(url)
@@ -53,6 +57,8 @@ def make_engine(url: str) -> Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        # SQLite's own lower() folds only A-Z; use Python's, so "Émile" matches "émile".
+        dbapi_connection.create_function("lower", 1, python_lower, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _begin_immediate(connection) -> None:

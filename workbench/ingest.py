@@ -19,6 +19,7 @@ from workbench.config import MAX_ARTICLE_CHARS
 from workbench.db import Database
 from workbench.errors import WorkbenchError
 from workbench.extract import Extraction, extract_many, load_pipeline, normalise_text
+from workbench.links import web_link
 from workbench.models import Article, Claim, Collection
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".csv", ".jsonl")
@@ -158,6 +159,16 @@ def parse_date(source: str, value: str | None) -> date | None:
         raise InputError(f"{source}: date {value!r} is not an ISO date (YYYY-MM-DD).") from None
 
 
+def parse_url(source: str, value: str | None) -> str | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    link = web_link(value)
+    if link is None:
+        raise InputError(f"{source}: the URL must be an http:// or https:// link, not {value[:80]!r}.")
+    return link
+
+
 def pick_column(columns: Iterable[str], candidates: tuple[str, ...]) -> str | None:
     by_lower = {column.strip().lower(): column for column in columns if column}
     return next((by_lower[name] for name in candidates if name in by_lower), None)
@@ -179,7 +190,7 @@ def record_document(source: str, record: dict, text_key: str | None) -> Document
         source=source,
         text=text,
         title=(optional.get(title_key) or "").strip() or None,
-        url=(optional.get(url_key) or "").strip() or None,
+        url=parse_url(source, optional.get(url_key)),
         published=parse_date(source, optional.get(date_key)),
     )
 
@@ -268,7 +279,7 @@ def html_document(name: str, html: str) -> Document:
         except ValueError:
             published = None
     return Document(
-        source=name, text=text, title=result.title or None, url=result.url or None, published=published
+        source=name, text=text, title=result.title or None, url=web_link(result.url), published=published
     )
 
 
@@ -318,6 +329,17 @@ def article_title(document: Document, extraction: Extraction) -> str:
     return (first[:97] + "…") if len(first) > 100 else first
 
 
+def already_imported(session: Session, collection: str, hashes: list[str]) -> set[str]:
+    """Which of ``hashes`` the named collection already holds."""
+    return set(
+        session.scalars(
+            select(Article.content_hash)
+            .join(Collection, Collection.id == Article.collection_id)
+            .where(Collection.name == collection.strip(), Article.content_hash.in_(set(hashes)))
+        )
+    )
+
+
 def ingest_documents(
     database: Database,
     documents: list[Document],
@@ -328,25 +350,26 @@ def ingest_documents(
     report = IngestReport()
     normalised = [normalise_text(document.text) for document in documents]
     hashes = [content_hash(text) for text in normalised]
+    with database.read_session() as session:
+        known = already_imported(session, collection, hashes)
+    fresh = []
+    for document, text, digest in zip(documents, normalised, hashes):
+        if digest in known:
+            report.duplicates += 1
+            report.messages.append(f"{document.source}: already imported; skipped.")
+        else:
+            known.add(digest)
+            fresh.append((document, text, digest))
+    # Split before taking the write lock, so reviewers can save while a big import runs.
+    extractions = list(extract_many((text for _, text, _ in fresh), nlp or load_pipeline()))
     with database.transaction() as session:
         target = get_or_create_collection(session, collection)
-        known = set(
-            session.scalars(
-                select(Article.content_hash).where(
-                    Article.collection_id == target.id, Article.content_hash.in_(set(hashes))
-                )
-            )
-        )
-        fresh = []
-        for document, text, digest in zip(documents, normalised, hashes):
-            if digest in known:
+        raced = already_imported(session, collection, [digest for _, _, digest in fresh])
+        for (document, text, digest), extraction in zip(fresh, extractions):
+            if digest in raced:
                 report.duplicates += 1
                 report.messages.append(f"{document.source}: already imported; skipped.")
-            else:
-                known.add(digest)
-                fresh.append((document, text, digest))
-        extractions = extract_many((text for _, text, _ in fresh), nlp or load_pipeline())
-        for (document, text, digest), extraction in zip(fresh, extractions):
+                continue
             article = Article(
                 collection_id=target.id,
                 title=article_title(document, extraction),

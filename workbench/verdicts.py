@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -14,11 +13,11 @@ from sqlalchemy.orm import Session
 from workbench import LABELS
 from workbench.auth import Actor, PermissionDenied
 from workbench.errors import WorkbenchError
+from workbench.links import web_link
 from workbench.models import Claim, Guideline, Verdict, VerdictHistory, utcnow
 
 MAX_NOTE_CHARS = 10_000
 MAX_EVIDENCE_LINKS = 20
-MAX_URL_CHARS = 2_000
 
 
 class VerdictError(WorkbenchError):
@@ -61,13 +60,11 @@ def validate_evidence(urls: Iterable[str] | str | None) -> list[str]:
     for url in (u.strip() for u in urls):
         if not url:
             continue
-        parts = urlsplit(url)
-        if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        link = web_link(url)
+        if link is None:
             raise VerdictError(f"Evidence must be an http:// or https:// link, not {url[:80]!r}.")
-        if len(url) > MAX_URL_CHARS or any(ch.isspace() or ord(ch) < 32 for ch in url):
-            raise VerdictError(f"Evidence link is malformed: {url[:80]!r}.")
-        if url not in cleaned:
-            cleaned.append(url)
+        if link not in cleaned:
+            cleaned.append(link)
     if len(cleaned) > MAX_EVIDENCE_LINKS:
         raise VerdictError(f"At most {MAX_EVIDENCE_LINKS} evidence links per verdict.")
     return cleaned

@@ -18,6 +18,7 @@ from workbench.auth import Actor
 from workbench.config import database_url
 from workbench.db import Database, open_database
 from workbench.errors import WorkbenchError
+from workbench.links import web_link
 from workbench.models import Reviewer
 from workbench.review import require_active
 
@@ -81,14 +82,22 @@ def sign_out() -> None:
     st.session_state.clear()
 
 
-def current_actor() -> Actor | None:
-    """The signed-in person, or ``None``; expired or deactivated sessions are signed out."""
+def unexpired_actor() -> Actor | None:
+    """The actor in this browser session, unless it has been idle too long (then signed out)."""
     actor: Actor | None = st.session_state.get("actor")
     if actor is None:
         return None
     if time.time() - st.session_state.get("last_seen", 0) > SESSION_IDLE_SECONDS:
         sign_out()
         st.session_state["signed_out_reason"] = "Your session expired. Please sign in again."
+        return None
+    return actor
+
+
+def current_actor() -> Actor | None:
+    """The signed-in person, or ``None``; expired or deactivated sessions are signed out."""
+    actor = unexpired_actor()
+    if actor is None:
         return None
     reviewer = session().get(Reviewer, actor.id)
     if reviewer is None or not reviewer.active or reviewer.role != actor.role:
@@ -145,12 +154,20 @@ def escape_html(text: str) -> str:
 
 def safe_link(url: str | None, label: str) -> str:
     """An ``<a>`` for an http(s) URL (escaped, opening in a new tab); other schemes become plain text."""
-    if url and url.lower().startswith(("http://", "https://")):
+    link = web_link(url)
+    if link:
         return (
-            f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer nofollow">'
+            f'<a href="{html.escape(link, quote=True)}" target="_blank" rel="noopener noreferrer nofollow">'
             f"{escape_html(label)}</a>"
         )
     return escape_html(label)
+
+
+def id_from(value: str | None) -> int | None:
+    """A database id from a query parameter, or ``None`` for anything that is not one."""
+    if value and value.isascii() and value.isdigit() and len(value) <= 10 and int(value) < 2**31:
+        return int(value)
+    return None
 
 
 def flash(message: str, kind: str = "success") -> None:
@@ -175,7 +192,7 @@ def run_action(action: Callable[[Session, Actor], T]) -> T | None:
     Callbacks run before ``main.py``, so no rerun Session is open holding locks. A user's mistake
     (any ``WorkbenchError``) rolls everything back, becomes an error message and returns ``None``.
     """
-    actor: Actor | None = st.session_state.get("actor")
+    actor = unexpired_actor()
     if actor is None:
         flash("You are signed out. Sign in again.", "error")
         return None

@@ -8,6 +8,7 @@ import click
 
 from workbench.db import Database, open_database
 
+
 def database_from(ctx: click.Context, *, upgrade: bool = True) -> Database:
     """The database named by ``--database`` / ``WORKBENCH_DATABASE_URL``, migrated unless told not to."""
     root = ctx.find_root()

@@ -242,7 +242,7 @@ with common.page_session() as page_session:
     linked = st.query_params.get("claim")
     if linked and linked != st.session_state.get(LINKED):
         st.session_state[LINKED] = linked
-        st.session_state[CLAIM] = int(linked) if linked.isdigit() else None
+        st.session_state[CLAIM] = common.id_from(linked)
     filters = draw_filters(page_session, me)
     counts = draw_counts(page_session, me, filters)
     pages = max(1, -(-counts.matching(filters) // DEFAULT_PAGE_SIZE))

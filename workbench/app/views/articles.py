@@ -58,8 +58,7 @@ def open_article(article_id: int | None) -> None:
 
 
 def requested_article() -> int | None:
-    value = st.query_params.get(ARTICLE_PARAM)
-    return int(value) if value and value.isdigit() else None
+    return common.id_from(st.query_params.get(ARTICLE_PARAM))
 
 
 # --- the list --------------------------------------------------------------------------------------

@@ -213,11 +213,15 @@ def draw_export(session: Session, database: Database) -> None:
 
 def on_import(data: bytes, create_reviewers: bool, formula_guard: bool) -> None:
     """Write the checked file (checked again inside the transaction) as the signed-in lead."""
+    actor = common.unexpired_actor()
+    if actor is None:  # never None into the core: that would mean "the command line"
+        common.flash("You are signed out. Sign in again.", "error")
+        return
     try:
         report = import_verdicts(
             common.database(),
             data,
-            actor=st.session_state.get("actor"),
+            actor=actor,
             create_reviewers=create_reviewers,
             formula_guard=formula_guard,
             max_bytes=MAX_UPLOAD_BYTES,

@@ -17,12 +17,12 @@ from workbench.articles import (
     preview_documents,
     preview_html,
     read_uploads,
-    safe_link,
     visible_collections,
 )
 from workbench.auth import Actor
 from workbench.errors import WorkbenchError
 from workbench.ingest import DEFAULT_COLLECTION, SUPPORTED_SUFFIXES, Document, IngestReport
+from workbench.links import web_link
 
 PREVIEW = "import_preview"  # what the last Preview produced, so reruns do not split again
 REPORT = "import_report"  # what the last import did
@@ -112,7 +112,7 @@ def make_preview(session, documents: list[Document], errors: list[str], collecti
 
 def on_import() -> None:
     preview = st.session_state.get(PREVIEW)
-    actor = st.session_state.get("actor")
+    actor = common.unexpired_actor()
     if not preview or actor is None:
         return
     try:
@@ -137,7 +137,7 @@ def document_facts(preview: DocumentPreview) -> str:
     facts = [common.escape_html(preview.source), f"{preview.claims} claims", f"{len(preview.units)} units"]
     if preview.published:
         facts.append(preview.published.isoformat())
-    link = safe_link(preview.url)
+    link = web_link(preview.url)
     if link:
         facts.append(common.safe_link(link, link))
     elif preview.url:

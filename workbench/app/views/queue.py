@@ -148,10 +148,10 @@ def on_skip(context: ClaimContext) -> None:
 
 
 def on_back() -> None:
-    actor: Actor | None = st.session_state.get("actor")
+    actor = common.unexpired_actor()
     if actor is None:
         return  # signed out meanwhile: the page shows the sign-in form
-    with common.database().session() as read:
+    with common.database().read_session() as read:
         verdict = previous_verdict(read, actor, st.session_state.get(REVISIT))
     if verdict is None:
         common.flash("There is no earlier verdict to go back to.", "info")
