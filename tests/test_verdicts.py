@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from workbench.db import Database
 from workbench.ingest import Document, ingest_documents
@@ -63,3 +64,18 @@ def test_bulk_writes_match_single_writes(db: Database) -> None:
 def test_evidence_that_is_not_a_web_link_is_a_clean_error(url: str) -> None:
     with pytest.raises(VerdictError, match="http:// or https:// link"):
         validate_evidence([url])
+
+
+def test_bulk_write_racing_an_insert_fails_whole(db: Database) -> None:
+    """A verdict inserted by someone else after the bulk read makes the whole write fail, never merge."""
+    ingest_documents(db, [Document("a", "One claim here. Another claim there.")])
+    with db.transaction() as session:
+        session.add(Reviewer(name="r"))
+    with db.session() as session:
+        reviewer_id = session.scalar(select(Reviewer.id))
+        first, second = session.scalars(select(Claim.id).order_by(Claim.position)).all()
+    with pytest.raises(IntegrityError), db.transaction() as session:
+        write_verdict(session, second, reviewer_id, "supported", "", [], actor_id=None)
+        write_verdicts(session, [(first, reviewer_id, "supported", "", [])] * 2, actor_id=None, action="import")
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Verdict)) == 0

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from workbench import LABELS
@@ -489,38 +490,44 @@ def import_verdicts(
     """
     if actor is not None:
         require_lead(actor, "import verdicts")
-    with database.transaction() as session:
-        if actor is not None:
-            _require_active_lead(session, actor)
-        plan = plan_file(
-            session,
-            data,
-            create_reviewers=create_reviewers,
-            formula_guard=formula_guard,
-            max_bytes=max_bytes,
-        )
-        if dry_run:
-            return plan.report
-        reviewer_ids = {
-            name.lower(): reviewer_id
-            for reviewer_id, name in session.execute(select(Reviewer.id, Reviewer.name))
-        }
-        for name in plan.report.reviewers_created:
-            reviewer_ids[name.lower()] = create_reviewer(
-                session, name, None, "reviewer", actor=actor
-            ).id
-        write_verdicts(
-            session,
-            sorted(
-                (
-                    (w.claim_id, reviewer_ids[w.reviewer.lower()], w.label, w.note, w.evidence)
-                    for w in plan.writes
+    try:
+        with database.transaction() as session:
+            if actor is not None:
+                _require_active_lead(session, actor)
+            plan = plan_file(
+                session,
+                data,
+                create_reviewers=create_reviewers,
+                formula_guard=formula_guard,
+                max_bytes=max_bytes,
+            )
+            if dry_run:
+                return plan.report
+            reviewer_ids = {
+                name.lower(): reviewer_id
+                for reviewer_id, name in session.execute(select(Reviewer.id, Reviewer.name))
+            }
+            for name in plan.report.reviewers_created:
+                reviewer_ids[name.lower()] = create_reviewer(
+                    session, name, None, "reviewer", actor=actor
+                ).id
+            write_verdicts(
+                session,
+                sorted(
+                    (
+                        (w.claim_id, reviewer_ids[w.reviewer.lower()], w.label, w.note, w.evidence)
+                        for w in plan.writes
+                    ),
+                    key=lambda write: write[:2],
                 ),
-                key=lambda write: write[:2],
-            ),
-            actor_id=actor.id if actor else None,
-            action="import",
-        )
+                actor_id=actor.id if actor else None,
+                action="import",
+            )
+    except IntegrityError:
+        raise WorkbenchError(
+            "Someone saved a verdict on one of these claims while the import ran, so nothing was "
+            "imported. Run the import again."
+        ) from None
     plan.report.dry_run = False
     return plan.report
 
