@@ -79,6 +79,17 @@ def test_set_assigned_reviewers_replaces_the_set(db, team):
         assert reviewable_collection_ids(session, team["ana"].id) == [story]
 
 
+def test_saving_the_active_assignees_keeps_a_deactivated_one(db, team):
+    story = make_collection(db, "story")
+    with db.transaction() as session:
+        set_assigned_reviewers(session, story, [team["ana"].id], actor=team["lena"])
+        session.get(Reviewer, team["ana"].id).active = False
+    with db.transaction() as session:
+        set_assigned_reviewers(session, story, [], actor=team["lena"])  # the form lists only active ones
+        assert assigned_reviewer_ids(session, story) == [team["ana"].id]
+        assert reviewable_collection_ids(session, team["ben"].id) != [story]
+
+
 @pytest.mark.parametrize(
     "call",
     [

@@ -183,11 +183,17 @@ def unassign(
 def set_assigned_reviewers(
     session: Session, collection_id: int, reviewer_ids: Iterable[int], *, actor: Actor | None
 ) -> None:
-    """Make the collection's assigned reviewers exactly ``reviewer_ids`` (empty: open to everyone)."""
+    """Make the collection's active assigned reviewers exactly ``reviewer_ids`` (empty and no
+    deactivated assignee: open to everyone). Deactivated assignees stay assigned, so saving a form
+    that lists only active reviewers never opens a collection by accident; ``unassign`` removes them.
+    """
     wanted = set(reviewer_ids)
     current = set(assigned_reviewer_ids(session, collection_id))
+    inactive = set(
+        session.scalars(select(Reviewer.id).where(Reviewer.id.in_(current), Reviewer.active.is_(False)))
+    )
     assign(session, collection_id, sorted(wanted - current), actor=actor)
-    unassign(session, collection_id, current - wanted, actor=actor)
+    unassign(session, collection_id, current - wanted - inactive, actor=actor)
 
 
 def set_reviewers_per_claim(
