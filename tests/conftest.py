@@ -112,3 +112,19 @@ def db(request: pytest.FixtureRequest) -> Database:
 @pytest.fixture
 def seeds_dir() -> Path:
     return SEEDS
+
+
+@pytest.fixture
+def app_database(db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
+    """``db``, with the Streamlit app pointed at it and its caches empty before and after."""
+    import streamlit as st
+
+    from workbench.app import common
+
+    monkeypatch.setenv("WORKBENCH_DATABASE_URL", db.url)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield db
+    common.get_database(db.url).dispose()
+    st.cache_data.clear()
+    st.cache_resource.clear()

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from sqlalchemy import select, update
 from streamlit.testing.v1 import AppTest
 from test_adjudication import DISPUTED, UNANIMOUS, Newsroom
 
 from workbench import LABELS
 from workbench.adjudication import DEFAULT_PAGE_SIZE, record_final_verdict
-from workbench.app import common
 from workbench.auth import Actor, create_reviewer
 from workbench.db import Database
 from workbench.ingest import Document, ingest_documents
@@ -24,18 +21,6 @@ from workbench.verdicts import save_verdict
 APP = Path(__file__).resolve().parent.parent / "workbench" / "app"
 TIMEOUT = 60
 S, D, E = LABELS
-
-
-@pytest.fixture
-def app_database(db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
-    """Point the app at the test database, with empty streamlit caches before and after."""
-    monkeypatch.setenv("WORKBENCH_DATABASE_URL", db.url)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield db
-    common.get_database(db.url).dispose()
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 @pytest.fixture

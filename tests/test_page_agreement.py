@@ -4,37 +4,22 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from sqlalchemy import select, update
 from streamlit.testing.v1 import AppTest
 from test_adjudication import Newsroom
 
 from workbench.agreement import interpret_alpha
 from workbench.agreement_data import analyse
-from workbench.app import common
 from workbench.auth import Actor, create_reviewer
 from workbench.db import Database
 from workbench.models import Article, Claim
 
 APP = Path(__file__).resolve().parent.parent / "workbench" / "app"
 TIMEOUT = 60
-
-
-@pytest.fixture
-def app_database(db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
-    """Point the app at the test database, with empty streamlit caches before and after."""
-    monkeypatch.setenv("WORKBENCH_DATABASE_URL", db.url)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield db
-    common.get_database(db.url).dispose()
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 @pytest.fixture
