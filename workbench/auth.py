@@ -22,6 +22,10 @@ MIN_PASSWORD_LENGTH = 8
 FREE_FAILED_LOGINS = 3
 """Wrong passwords allowed before sign-in for that account is slowed down."""
 MAX_LOCKOUT = timedelta(minutes=15)
+SIGN_IN_FAILED = (
+    "Unknown name or wrong password. After several wrong passwords, signing in with that name "
+    "pauses for a while (up to 15 minutes), even with the right password."
+)
 NAME_PATTERN = re.compile(r"^[\w][\w .@'-]{0,99}$")
 
 
@@ -134,24 +138,22 @@ def sign_in(database: Database, name: str, password: str) -> Actor:
             .with_for_update()
         )
         now = utcnow()
-        if reviewer is None or not reviewer.active or reviewer.password_hash is None:
+        locked = reviewer is not None and reviewer.locked_until is not None and reviewer.locked_until > now
+        if reviewer is None or not reviewer.active or reviewer.password_hash is None or locked:
+            # The same work and the same answer whether the name is unknown or paused, so
+            # neither timing nor wording tells a guesser which names exist.
             _verify(dummy_hash(), password)
-            failure = "Unknown name or wrong password."
-        elif reviewer.locked_until is not None and reviewer.locked_until > now:
-            wait = int((reviewer.locked_until - now).total_seconds()) + 1
-            failure = f"Too many wrong passwords. Try again in {wait} seconds."
         elif not _verify(reviewer.password_hash, password):
             reviewer.failed_logins += 1
             delay = lockout_for(reviewer.failed_logins)
             reviewer.locked_until = now + delay if delay else None
-            failure = "Unknown name or wrong password."
         else:
             reviewer.failed_logins = 0
             reviewer.locked_until = None
             if PASSWORD_HASHER.check_needs_rehash(reviewer.password_hash):
                 reviewer.password_hash = PASSWORD_HASHER.hash(password)
             return Actor.of(reviewer)
-    raise AuthError(failure)
+    raise AuthError(SIGN_IN_FAILED)
 
 
 def _verify(password_hash: str, password: str) -> bool:
