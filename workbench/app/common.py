@@ -139,6 +139,15 @@ def page_session() -> Iterator[Session]:
         database_unavailable(error)
 
 
+def lead_or_stop(action: str) -> Actor:
+    """The signed-in lead; anyone else sees "Only a lead can …" and the page stops there."""
+    actor = current_actor()
+    if actor is None or not actor.is_lead:
+        st.error(f"Only a lead can {action}.", icon=":material/lock:")
+        st.stop()
+    return actor
+
+
 def load_style() -> None:
     """Apply the workbench style sheet (style tags only, so it takes no space on the page)."""
     st.html(STYLE_SHEET)

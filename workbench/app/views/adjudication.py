@@ -234,10 +234,7 @@ def draw_case(case: ClaimCase, next_claim_id: int | None) -> None:
 
 common.load_style()
 with common.page_session() as page_session:
-    me = common.current_actor()
-    if me is None or not me.is_lead:
-        st.error("Only a lead can adjudicate.", icon=":material/lock:")
-        st.stop()
+    me = common.lead_or_stop("adjudicate")
     st.title("Adjudication", anchor=False)
     linked = st.query_params.get("claim")
     if linked and linked != st.session_state.get(LINKED):

@@ -297,10 +297,7 @@ def draw_disputed(session, analysis: AgreementAnalysis) -> None:
 
 common.load_style()
 with common.page_session() as page_session:
-    me = common.current_actor()
-    if me is None or not me.is_lead:
-        st.error("Only a lead can see agreement between reviewers.", icon=":material/lock:")
-        st.stop()
+    me = common.lead_or_stop("see agreement between reviewers")
     st.title("Agreement", anchor=False)
     filters, resamples = draw_filters(page_session, me)
     analysis = cached_analysis(

@@ -310,12 +310,7 @@ def draw_import(session: Session) -> None:
 
 common.load_style()
 with common.page_session() as page_session:
-    me = common.current_actor()
-    if me is None:
-        st.stop()
-    if not me.is_lead:
-        st.error("Only a lead can export or import verdicts.", icon=":material/lock:")
-        st.stop()
+    me = common.lead_or_stop("export or import verdicts")
     st.title("Export", anchor=False)
     common.show_flash()
     export_tab, import_tab = st.tabs(["Download", "Import verdicts"])

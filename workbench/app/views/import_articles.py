@@ -203,12 +203,7 @@ def draw_report() -> None:
 
 common.load_style()
 with common.page_session() as page_session:
-    me = common.current_actor()
-    if me is None:
-        st.stop()
-    if not me.is_lead:
-        st.error("Only a lead can import articles.", icon=":material/lock:")
-        st.stop()
+    me = common.lead_or_stop("import articles")
     st.title("Import articles", anchor=False)
     st.caption(
         "Paste one article or upload files (" + ", ".join(SUPPORTED_SUFFIXES) + "). Check how each splits into "

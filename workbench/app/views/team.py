@@ -210,10 +210,7 @@ def draw_assignments(session, reviewers: list[Reviewer]) -> None:
 
 common.load_style()
 with common.page_session() as page_session:
-    me = common.current_actor()
-    if me is None or not me.is_lead:
-        st.error("Only a lead can manage reviewers.", icon=":material/lock:")
-        st.stop()
+    me = common.lead_or_stop("manage reviewers")
     st.title("Reviewers & assignment", anchor=False)
     common.show_flash()
     everyone = list_reviewers(page_session)
