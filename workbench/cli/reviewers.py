@@ -106,10 +106,7 @@ def set_account_password(ctx: click.Context, name: str, password_stdin: bool) ->
 @click.pass_context
 def deactivate(ctx: click.Context, name: str) -> None:
     """Stop an account from signing in; its verdicts are kept."""
-    with database_from(ctx).transaction() as session:
-        reviewer = set_active(session, reviewer_named(session, name).id, False, actor=None)
-        shown = reviewer.name
-    click.echo(f"{shown} deactivated.")
+    switch_account(ctx, name, active=False)
 
 
 @reviewers.command("activate")
@@ -117,10 +114,13 @@ def deactivate(ctx: click.Context, name: str) -> None:
 @click.pass_context
 def activate(ctx: click.Context, name: str) -> None:
     """Let a deactivated account sign in again."""
+    switch_account(ctx, name, active=True)
+
+
+def switch_account(ctx: click.Context, name: str, *, active: bool) -> None:
     with database_from(ctx).transaction() as session:
-        reviewer = set_active(session, reviewer_named(session, name).id, True, actor=None)
-        shown = reviewer.name
-    click.echo(f"{shown} activated.")
+        shown = set_active(session, reviewer_named(session, name).id, active, actor=None).name
+    click.echo(f"{shown} {'activated' if active else 'deactivated'}.")
 
 
 @click.command("assign")
