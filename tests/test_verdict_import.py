@@ -26,6 +26,7 @@ from workbench.verdict_import import (
     check_verdict_file,
     import_verdicts,
     import_verdicts_file,
+    where_texts_differ,
 )
 
 HEADER = "claim_id,reviewer,verdict,note\r\n"
@@ -508,3 +509,30 @@ def test_export_columns_are_what_import_reads() -> None:
     assert {"claim_id", "reviewer", "verdict", "note", "evidence", "claim_text"} <= set(
         LONG_COLUMNS
     )
+
+
+@pytest.mark.parametrize(
+    ("file_text", "stored_text", "shown"),
+    [
+        (
+            "The bridge opened in 1932 and carries forty thousand cars on every day of the week.",
+            "The bridge opened in 1932 and carries forty thousand cars on every day of the week!",
+            "from character 83: file '…very day of the week.', now '…very day of the week!'",
+        ),
+        ("Tax rose.", "Taxes rose.", "from character 4: file 'Tax rose.', now 'Taxes rose.'"),
+        ("A" * 100, "B" + "A" * 99, "from character 1: file '" + "A" * 21 + "…', now 'B" + "A" * 20 + "…'"),
+        ("x" * 200 + "A" * 100, "x" * 200 + "B" * 100, "from character 201: file '…" + "x" * 20 + "A" * 40 + "…', now '…" + "x" * 20 + "B" * 40 + "…'"),
+    ],
+)
+def test_an_edited_claim_text_is_shown_where_it_differs(file_text: str, stored_text: str, shown: str) -> None:
+    assert where_texts_differ(file_text, stored_text) == shown
+
+
+def test_the_refusal_of_an_edited_claim_shows_the_change_at_its_end(db: Database) -> None:
+    room = newsroom(db)
+    claim = room.claims["bridge"][1]
+    with db.session() as session:
+        text = session.get(Claim, claim).text
+    data = to_csv([{"claim_id": str(claim), "reviewer": "alice", "verdict": "supported", "claim_text": text[:-1] + "!"}])
+    with pytest.raises(VerdictImportError, match=r"file '…es 40,000 cars a day!', now '…es 40,000 cars a day\.'"):
+        import_verdicts(db, data, actor=None)

@@ -5,6 +5,13 @@ before anything is written; any problem refuses the whole file and lists the pro
 their line numbers. Each changed verdict goes through :func:`workbench.verdicts.write_verdicts`
 with the action ``import``, so it lands in the verdict history, and re-importing the same file
 changes nothing.
+
+The file is parsed and checked with no lock held (on SQLite, a read snapshot; reviewers keep
+saving). The write then runs in one short transaction that locks every claim and verdict it
+touches and re-checks them against what the plan read: if a reviewer saved, changed or withdrew
+one of those verdicts meanwhile, or a lead edited one of those claims, the whole import is
+refused and the lines are listed, so a person's verdict is never replaced by a plan made on an
+older read.
 """
 
 from __future__ import annotations
@@ -32,7 +39,14 @@ from workbench.db import Database
 from workbench.errors import WorkbenchError
 from workbench.export import unguard_formula
 from workbench.models import Claim, Reviewer, Verdict
-from workbench.verdicts import VerdictError, validate_evidence, validate_note, write_verdicts
+from workbench.verdicts import (
+    ConcurrentVerdictChange,
+    VerdictError,
+    VerdictState,
+    validate_evidence,
+    validate_note,
+    write_verdicts,
+)
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("claim_id", "reviewer", "verdict")
 OPTIONAL_COLUMNS: tuple[str, ...] = ("note", "evidence", "claim_text")
@@ -312,13 +326,21 @@ def _read_row(
 
 @dataclass(frozen=True)
 class PlannedWrite:
+    line: int
     claim_id: int
+    claim_version: int
+    """The claim's version when planned; the write refuses a claim a lead edited since."""
     reviewer: str
     """The reviewer's name as stored (or to be created)."""
     label: str
     note: str
     evidence: list[str]
-    creates: bool
+    expected: VerdictState | None
+    """The verdict this write replaces as planned (``None``: there was none)."""
+
+    @property
+    def creates(self) -> bool:
+        return self.expected is None
 
 
 def _batches(values: Sequence[int]) -> Iterator[Sequence[int]]:
@@ -331,12 +353,12 @@ def plan_import(
 ) -> tuple[list[PlannedWrite], list[str], int]:
     """Check rows against the database; returns the writes needed, reviewers to add, rows unchanged."""
     claim_ids = sorted({row.claim_id for row in rows})
-    claims: dict[int, tuple[str, str]] = {}
+    claims: dict[int, tuple[str, str, int]] = {}
     for batch in _batches(claim_ids):
-        for claim_id, kind, text in session.execute(
-            select(Claim.id, Claim.kind, Claim.text).where(Claim.id.in_(batch))
+        for claim_id, kind, text, version in session.execute(
+            select(Claim.id, Claim.kind, Claim.text, Claim.version).where(Claim.id.in_(batch))
         ):
-            claims[claim_id] = (kind, text)
+            claims[claim_id] = (kind, text, version)
 
     reviewers = {
         name.lower(): (reviewer_id, name)
@@ -344,14 +366,15 @@ def plan_import(
     }
     new_reviewers = _new_reviewers(rows, reviewers, create_reviewers, problems)
 
-    existing: dict[tuple[int, int], tuple[str, str, list[str]]] = {}
+    existing: dict[tuple[int, int], VerdictState] = {}
     for batch in _batches(claim_ids):
-        for claim_id, reviewer_id, label, note, evidence in session.execute(
+        for claim_id, reviewer_id, label, note, evidence, updated_at in session.execute(
             select(
-                Verdict.claim_id, Verdict.reviewer_id, Verdict.label, Verdict.note, Verdict.evidence
+                Verdict.claim_id, Verdict.reviewer_id, Verdict.label, Verdict.note, Verdict.evidence,
+                Verdict.updated_at,
             ).where(Verdict.claim_id.in_(batch))
         ):
-            existing[(claim_id, reviewer_id)] = (label, note, list(evidence or []))
+            existing[(claim_id, reviewer_id)] = VerdictState(label, note, tuple(evidence or ()), updated_at)
 
     writes: list[PlannedWrite] = []
     unchanged = 0
@@ -360,7 +383,7 @@ def plan_import(
         if claim is None:
             problems.add(row.line, f"unknown claim id {row.claim_id}.")
             continue
-        kind, text = claim
+        kind, text, version = claim
         if kind != "claim":
             problems.add(
                 row.line, f"claim {row.claim_id} is now a {kind} unit, not a reviewable claim."
@@ -370,7 +393,7 @@ def plan_import(
             problems.add(
                 row.line,
                 f"the text of claim {row.claim_id} was edited since the export "
-                f"(file: {_snippet(row.claim_text)}; now: {_snippet(text)}). Check the verdict, then "
+                f"({where_texts_differ(row.claim_text, text)}). Check the verdict, then "
                 "remove the claim_text column to import anyway.",
             )
             continue
@@ -378,14 +401,14 @@ def plan_import(
         if known is None and row.reviewer.lower() not in new_reviewers:
             continue  # reported once per reviewer by _new_reviewers
         old = existing.get((row.claim_id, known[0])) if known else None
-        note = row.note if row.note is not None else (old[1] if old else "")
-        evidence = row.evidence if row.evidence is not None else (old[2] if old else [])
-        if old == (row.label, note, evidence):
+        note = row.note if row.note is not None else (old.note if old else "")
+        evidence = row.evidence if row.evidence is not None else (list(old.evidence) if old else [])
+        if old is not None and (old.label, old.note, list(old.evidence)) == (row.label, note, evidence):
             unchanged += 1
             continue
         name = known[1] if known else new_reviewers[row.reviewer.lower()]
         writes.append(
-            PlannedWrite(row.claim_id, name, row.label, note, evidence, creates=old is None)
+            PlannedWrite(row.line, row.claim_id, version, name, row.label, note, evidence, expected=old)
         )
     return writes, list(new_reviewers.values()), unchanged
 
@@ -420,8 +443,28 @@ def _new_reviewers(
     return created
 
 
-def _snippet(text: str, limit: int = 60) -> str:
-    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+def where_texts_differ(file_text: str, stored_text: str, context: int = 20, limit: int = 60) -> str:
+    """Both texts around their first difference, so an edit anywhere (even at the end) shows.
+
+    E.g. ``from character 58: file '…in 1932.', now '…in 1933.'``.
+    """
+    start = 0
+    while start < min(len(file_text), len(stored_text)) and file_text[start] == stored_text[start]:
+        start += 1
+    tail = 0
+    while (
+        tail < min(len(file_text), len(stored_text)) - start
+        and file_text[-1 - tail] == stored_text[-1 - tail]
+    ):
+        tail += 1
+
+    def around(text: str) -> str:
+        begin = max(0, start - context)
+        end = min(len(text), max(len(text) - tail + context, begin + 1), begin + limit)
+        shown = ("…" if begin else "") + text[begin:end] + ("…" if end < len(text) else "")
+        return repr(shown)
+
+    return f"from character {start + 1}: file {around(file_text)}, now {around(stored_text)}"
 
 
 # --- importing ----------------------------------------------------------------------------------
@@ -485,51 +528,90 @@ def import_verdicts(
     """Check a ``long`` verdict CSV whole, then write it in one transaction (``dry_run``: only check).
 
     ``actor`` is the signed-in lead, or ``None`` for the command line. Raises
-    :class:`VerdictImportError` listing every problem by line when anything is wrong; then
-    nothing is written.
+    :class:`VerdictImportError` listing every problem by line when anything is wrong, including
+    verdicts saved or claims edited while the import ran; then nothing is written.
     """
     if actor is not None:
         require_lead(actor, "import verdicts")
+    with database.read_session() as session:
+        if actor is not None:
+            _require_active_lead(session, actor)
+        plan = plan_file(
+            session,
+            data,
+            create_reviewers=create_reviewers,
+            formula_guard=formula_guard,
+            max_bytes=max_bytes,
+        )
+    if dry_run:
+        return plan.report
     try:
         with database.transaction() as session:
             if actor is not None:
                 _require_active_lead(session, actor)
-            plan = plan_file(
-                session,
-                data,
-                create_reviewers=create_reviewers,
-                formula_guard=formula_guard,
-                max_bytes=max_bytes,
-            )
-            if dry_run:
-                return plan.report
-            reviewer_ids = {
-                name.lower(): reviewer_id
-                for reviewer_id, name in session.execute(select(Reviewer.id, Reviewer.name))
-            }
-            for name in plan.report.reviewers_created:
-                reviewer_ids[name.lower()] = create_reviewer(
-                    session, name, None, "reviewer", actor=actor
-                ).id
-            write_verdicts(
-                session,
-                sorted(
-                    (
-                        (w.claim_id, reviewer_ids[w.reviewer.lower()], w.label, w.note, w.evidence)
-                        for w in plan.writes
-                    ),
-                    key=lambda write: write[:2],
-                ),
-                actor_id=actor.id if actor else None,
-                action="import",
-            )
+            write_plan(session, plan, actor)
     except IntegrityError:
         raise WorkbenchError(
-            "Someone saved a verdict on one of these claims while the import ran, so nothing was "
+            "Someone added a reviewer of the same name while the import ran, so nothing was "
             "imported. Run the import again."
         ) from None
     plan.report.dry_run = False
     return plan.report
+
+
+def write_plan(session: Session, plan: ImportPlan, actor: Actor | None) -> None:
+    """Write a checked plan, after locking and re-checking everything it planned on."""
+    _recheck_claims(session, plan.writes)
+    reviewer_ids = {
+        name.lower(): reviewer_id
+        for reviewer_id, name in session.execute(select(Reviewer.id, Reviewer.name))
+    }
+    for name in plan.report.reviewers_created:
+        reviewer_ids[name.lower()] = create_reviewer(session, name, None, "reviewer", actor=actor).id
+    keyed = {(w.claim_id, reviewer_ids[w.reviewer.lower()]): w for w in plan.writes}
+    try:
+        write_verdicts(
+            session,
+            sorted(
+                ((claim_id, reviewer_id, w.label, w.note, w.evidence) for (claim_id, reviewer_id), w in keyed.items()),
+                key=lambda write: write[:2],
+            ),
+            actor_id=actor.id if actor else None,
+            action="import",
+            expected={key: w.expected for key, w in keyed.items()},
+        )
+    except ConcurrentVerdictChange as change:
+        raise VerdictImportError(
+            [
+                Problem(
+                    keyed[key].line,
+                    f"{keyed[key].reviewer} saved, changed or withdrew the verdict on claim "
+                    f"{key[0]} while the import ran. Run the import again to see it.",
+                )
+                for key in change.keys
+            ]
+        ) from None
+
+
+def _recheck_claims(session: Session, writes: Sequence[PlannedWrite]) -> None:
+    """Share-lock the claims written to (a lead's edit waits) and refuse any edited since planning."""
+    planned = {w.claim_id: (w.claim_version, w.line) for w in writes}
+    current: dict[int, tuple[str, int]] = {}
+    for batch in _batches(sorted(planned)):
+        for claim_id, kind, version in session.execute(
+            select(Claim.id, Claim.kind, Claim.version)
+            .where(Claim.id.in_(batch))
+            .order_by(Claim.id)
+            .with_for_update(read=True)
+        ):
+            current[claim_id] = (kind, version)
+    problems = [
+        Problem(line, f"a lead edited claim {claim_id} while the import ran. Run the import again.")
+        for claim_id, (version, line) in planned.items()
+        if current.get(claim_id) != ("claim", version)
+    ]
+    if problems:
+        raise VerdictImportError(sorted(problems, key=lambda problem: problem.line or 0))
 
 
 def _require_active_lead(session: Session, actor: Actor) -> None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -152,21 +153,56 @@ def write_verdict(
     return VerdictChange(claim_id, reviewer_id, action or "update")
 
 
+VerdictKey = tuple[int, int]
+"""``(claim_id, reviewer_id)``."""
+
+
+@dataclass(frozen=True)
+class VerdictState:
+    """A verdict as a bulk write read it: the write goes ahead only while it is still exactly so."""
+
+    label: str
+    note: str
+    evidence: tuple[str, ...]
+    updated_at: datetime
+    """Changes on every save, so a change and a change back still count as a change."""
+
+    @classmethod
+    def of(cls, verdict: Verdict) -> VerdictState:
+        return cls(verdict.label, verdict.note, tuple(verdict.evidence or ()), verdict.updated_at)
+
+
+class ConcurrentVerdictChange(VerdictError):
+    """Verdicts a bulk write planned on were saved, changed or withdrawn meanwhile; nothing was written."""
+
+    def __init__(self, keys: list[VerdictKey]) -> None:
+        self.keys = keys
+        super().__init__(
+            f"{len(keys):,} verdict{'s were' if len(keys) != 1 else ' was'} saved or changed by a reviewer "
+            "while this ran, so nothing was written. Run it again to see the current verdicts."
+        )
+
+
 def write_verdicts(
     session: Session,
     writes: Iterable[tuple[int, int, str, str, list[str]]],
     *,
     actor_id: int | None,
     action: str,
+    expected: Mapping[VerdictKey, VerdictState | None] | None = None,
     chunk: int = 2_000,
 ) -> list[VerdictChange]:
     """Many validated, permitted writes of ``(claim_id, reviewer_id, label, note, evidence)``.
 
     Same outcome and history as :func:`write_verdict` row by row, in a few statements per
-    chunk; a concurrent insert of the same (claim, reviewer) fails the caller's whole
-    transaction instead of being merged.
+    chunk. ``expected``: what the caller read for each write (``None``: no verdict); each verdict
+    is locked and compared with it, and if any was saved, changed or withdrawn since,
+    :class:`ConcurrentVerdictChange` names them all and the caller's transaction must roll back.
+    Without ``expected``, a concurrent insert of the same (claim, reviewer) fails the caller's
+    whole transaction instead of being merged.
     """
     changes: list[VerdictChange] = []
+    conflicts: list[VerdictKey] = []
     version = current_guideline_version(session)
     pending = list(writes)
     for start in range(0, len(pending), chunk):
@@ -176,6 +212,7 @@ def write_verdicts(
             for verdict in session.scalars(
                 select(Verdict)
                 .where(Verdict.claim_id.in_({claim_id for claim_id, *_ in batch}))
+                .order_by(Verdict.id)
                 .with_for_update()
                 .execution_options(populate_existing=True)
             )
@@ -185,6 +222,9 @@ def write_verdicts(
         for claim_id, reviewer_id, label, note, evidence in batch:
             new = (label, note, evidence)
             verdict = existing.get((claim_id, reviewer_id))
+            if expected is not None and _changed_since(verdict, expected.get((claim_id, reviewer_id))):
+                conflicts.append((claim_id, reviewer_id))
+                continue
             old = None if verdict is None else (verdict.label, verdict.note, list(verdict.evidence or []))
             if old == new:
                 changes.append(VerdictChange(claim_id, reviewer_id, None))
@@ -203,11 +243,37 @@ def write_verdicts(
             history.append(_history_row(claim_id, reviewer_id, actor_id, action, old, new, now))
             changes.append(VerdictChange(claim_id, reviewer_id, action))
         session.flush()
-        if inserts:
+        if inserts and expected is None:
             session.execute(insert(Verdict), inserts)
-        if history:
+        elif inserts:
+            conflicts.extend(_insert_unless_present(session, inserts))
+        if history and not conflicts:
             session.execute(insert(VerdictHistory), history)
+    if conflicts:
+        raise ConcurrentVerdictChange(sorted(conflicts))
     return changes
+
+
+def _changed_since(verdict: Verdict | None, expected: VerdictState | None) -> bool:
+    return (None if verdict is None else VerdictState.of(verdict)) != expected
+
+
+def _insert_unless_present(session: Session, rows: list[dict]) -> list[VerdictKey]:
+    """Insert verdicts, skipping any a concurrent save created first; returns the skipped keys.
+
+    A row inserted by a transaction that has not yet committed is waited for (PostgreSQL).
+    """
+    dialect = session.get_bind().dialect.name
+    upsert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    inserted = set(
+        session.execute(
+            upsert(Verdict.__table__)
+            .on_conflict_do_nothing(index_elements=["claim_id", "reviewer_id"])
+            .returning(Verdict.claim_id, Verdict.reviewer_id),
+            rows,
+        ).all()
+    )
+    return [(row["claim_id"], row["reviewer_id"]) for row in rows if (row["claim_id"], row["reviewer_id"]) not in inserted]
 
 
 def delete_verdict(session: Session, actor: Actor, claim_id: int, reviewer_id: int | None = None) -> bool:

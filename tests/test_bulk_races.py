@@ -1,0 +1,152 @@
+"""Bulk writes never silently replace what a person saved after the bulk write planned.
+
+Each test runs a person's write at the one moment that matters: after the bulk operation has
+read what it will overwrite and before it writes. The person's write runs in another thread on
+its own connection and is committed before the bulk write goes on (on SQLite, where the bulk
+write may already hold the write lock, it is let through as soon as the lock is free). Every
+test runs on SQLite and on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import select
+from test_export_helpers import Newsroom, give, newsroom
+
+from workbench import verdict_import
+from workbench.articles import split_unit
+from workbench.db import Database
+from workbench.models import Reviewer, Verdict
+from workbench.verdict_import import VerdictImportError, import_verdicts
+
+HEADER = "claim_id,reviewer,verdict,note\r\n"
+PERSON_FIRST_SECONDS = 10
+"""How long the bulk write waits for the person's write before going on (never reached on success)."""
+
+
+def concurrently(action: Callable[[], None]) -> threading.Thread:
+    """Start ``action`` in another thread and give it the chance to commit first."""
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            action()
+        except BaseException as error:  # reported by finish()
+            errors.append(error)
+
+    thread = threading.Thread(target=run)
+    thread.errors = errors  # type: ignore[attr-defined]
+    thread.start()
+    thread.join(PERSON_FIRST_SECONDS)
+    return thread
+
+
+def finish(thread: threading.Thread | None) -> None:
+    assert thread is not None, "the concurrent write never ran"
+    thread.join()
+    assert not thread.errors, thread.errors  # type: ignore[attr-defined]
+
+
+def verdicts_of(database: Database, name: str) -> dict[int, tuple[str, str]]:
+    with database.read_session() as session:
+        rows = session.execute(
+            select(Verdict.claim_id, Verdict.label, Verdict.note)
+            .join(Reviewer, Reviewer.id == Verdict.reviewer_id)
+            .where(Reviewer.name == name)
+        )
+        return {claim_id: (label, note) for claim_id, label, note in rows}
+
+
+def refusal(call: Callable[[], object]) -> str:
+    """The message ``call`` was refused with ("" if it went through)."""
+    try:
+        call()
+    except VerdictImportError as error:
+        return str(error)
+    return ""
+
+
+def race_import(monkeypatch: pytest.MonkeyPatch, action: Callable[[], None]) -> list[threading.Thread]:
+    """Make ``action`` happen between the import's planning read and its write."""
+    started: list[threading.Thread] = []
+    plan_file = verdict_import.plan_file
+
+    def plan_then_race(*args, **kwargs):
+        plan = plan_file(*args, **kwargs)
+        if not started:
+            started.append(concurrently(action))
+        return plan
+
+    monkeypatch.setattr(verdict_import, "plan_file", plan_then_race)
+    return started
+
+
+# --- import-verdicts ------------------------------------------------------------------------------
+
+
+def test_a_verdict_saved_during_an_import_is_never_overwritten(db: Database, monkeypatch) -> None:
+    room = newsroom(db)
+    first, second = room.claims["bridge"][:2]
+    data = f"{HEADER}{first},alice,supported,from the file\r\n{second},alice,supported,file\r\n".encode()
+    started = race_import(
+        monkeypatch, lambda: give(db, room.reviewers["alice"], first, "disputed", "saved by alice")
+    )
+    message = refusal(lambda: import_verdicts(db, data, actor=None))
+    finish(started[0] if started else None)
+    assert verdicts_of(db, "alice") == {first: ("disputed", "saved by alice")}
+    assert re.search(r"line 2: alice .* claim \d+ while the import ran", message), message
+
+
+def test_a_verdict_changed_during_an_import_is_never_overwritten(db: Database, monkeypatch) -> None:
+    room = newsroom(db)
+    claim = room.claims["match"][0]
+    give(db, room.reviewers["bob"], claim, "supported", "before")
+    data = f"{HEADER}{claim},bob,editorial_framing,from the file\r\n".encode()
+    started = race_import(monkeypatch, lambda: give(db, room.reviewers["bob"], claim, "disputed", "changed"))
+    message = refusal(lambda: import_verdicts(db, data, actor=None))
+    finish(started[0] if started else None)
+    assert verdicts_of(db, "bob") == {claim: ("disputed", "changed")}
+    assert "while the import ran" in message
+
+
+def test_a_note_kept_from_the_database_is_rechecked(db: Database, monkeypatch) -> None:
+    """A file without a note column keeps the stored note: the one read, not an older one."""
+    room = newsroom(db)
+    claim = room.claims["budget"][0]
+    give(db, room.reviewers["carol"], claim, "supported", "first note")
+    data = f"claim_id,reviewer,verdict\r\n{claim},carol,disputed\r\n".encode()
+    started = race_import(monkeypatch, lambda: give(db, room.reviewers["carol"], claim, "supported", "second note"))
+    message = refusal(lambda: import_verdicts(db, data, actor=None))
+    finish(started[0] if started else None)
+    assert verdicts_of(db, "carol") == {claim: ("supported", "second note")}
+    assert "while the import ran" in message
+
+
+def test_a_clean_import_after_the_refusal_goes_through(db: Database) -> None:
+    room = newsroom(db)
+    claim = room.claims["bridge"][0]
+    give(db, room.reviewers["alice"], claim, "disputed", "saved by alice")
+    data = f"{HEADER}{claim},alice,supported,from the file\r\n".encode()
+    report = import_verdicts(db, data, actor=None)
+    assert (report.created, report.updated) == (0, 1)
+    assert verdicts_of(db, "alice") == {claim: ("supported", "from the file")}
+
+
+def test_a_claim_a_lead_edits_during_an_import_gets_no_verdict(db: Database, monkeypatch) -> None:
+    room = newsroom(db)
+    claim = room.claims["bridge"][0]
+    data = f"{HEADER}{claim},alice,supported,from the file\r\n".encode()
+
+    def lead_splits() -> None:
+        with db.transaction() as session:
+            split_unit(session, room.lead, claim, 4)
+
+    started = race_import(monkeypatch, lead_splits)
+    message = refusal(lambda: import_verdicts(db, data, actor=None))
+    finish(started[0] if started else None)
+    assert verdicts_of(db, "alice") == {}
+    assert f"line 2: a lead edited claim {claim} while the import ran" in message
