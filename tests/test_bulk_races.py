@@ -14,13 +14,14 @@ import threading
 from collections.abc import Callable
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 from test_export_helpers import Newsroom, give, newsroom
 
 from workbench import verdict_import
+from workbench.adjudication import AdjudicationError, accept_unanimous, claim_case
 from workbench.articles import split_unit
 from workbench.db import Database
-from workbench.models import Reviewer, Verdict
+from workbench.models import FinalVerdict, Reviewer, Verdict
 from workbench.verdict_import import VerdictImportError, import_verdicts
 
 HEADER = "claim_id,reviewer,verdict,note\r\n"
@@ -28,8 +29,8 @@ PERSON_FIRST_SECONDS = 10
 """How long the bulk write waits for the person's write before going on (never reached on success)."""
 
 
-def concurrently(action: Callable[[], None]) -> threading.Thread:
-    """Start ``action`` in another thread and give it the chance to commit first."""
+def concurrently(action: Callable[[], None], wait: float = PERSON_FIRST_SECONDS) -> threading.Thread:
+    """Start ``action`` in another thread and give it ``wait`` seconds to commit first."""
     errors: list[BaseException] = []
 
     def run() -> None:
@@ -41,7 +42,7 @@ def concurrently(action: Callable[[], None]) -> threading.Thread:
     thread = threading.Thread(target=run)
     thread.errors = errors  # type: ignore[attr-defined]
     thread.start()
-    thread.join(PERSON_FIRST_SECONDS)
+    thread.join(wait)
     return thread
 
 
@@ -150,3 +151,51 @@ def test_a_claim_a_lead_edits_during_an_import_gets_no_verdict(db: Database, mon
     finish(started[0] if started else None)
     assert verdicts_of(db, "alice") == {}
     assert f"line 2: a lead edited claim {claim} while the import ran" in message
+
+
+# --- accept-unanimous -----------------------------------------------------------------------------
+
+
+def race_statement(database: Database, starts_with: str, action: Callable[[], None]) -> list[threading.Thread]:
+    """Run ``action`` just before the first statement starting with ``starts_with`` is sent.
+
+    On SQLite the bulk write already holds the write lock there, so ``action`` waits for it
+    (briefly, then it is let through after the commit): SQLite serialises the two.
+    """
+    started: list[threading.Thread] = []
+    wait = PERSON_FIRST_SECONDS if database.dialect == "postgresql" else 1
+
+    def before(connection, cursor, statement, parameters, context, executemany) -> None:
+        if statement.lstrip().startswith(starts_with) and not started:
+            started.append(concurrently(action, wait))
+
+    event.listen(database.engine, "before_cursor_execute", before)
+    return started
+
+
+def test_accepting_listed_unanimous_claims_honours_a_verdict_changed_meanwhile(db: Database) -> None:
+    room = newsroom(db)
+    agreed, changing = room.claims["bridge"][:2]
+    for claim in (agreed, changing):
+        give(db, room.reviewers["alice"], claim, "supported")
+        give(db, room.reviewers["bob"], claim, "supported")
+    started = race_statement(
+        db, "INSERT INTO final_verdict", lambda: give(db, room.reviewers["bob"], changing, "disputed", "second look")
+    )
+    try:
+        with db.transaction() as session:
+            accept_unanimous(session, room.lead, claim_ids=[agreed, changing])
+        refused = ""
+    except AdjudicationError as error:
+        refused = str(error)
+    finish(started[0] if started else None)
+    assert verdicts_of(db, "bob")[changing] == ("disputed", "second look")
+    with db.read_session() as session:
+        finals = set(session.scalars(select(FinalVerdict.claim_id)))
+        if refused:  # PostgreSQL: the change landed first and the acceptance saw it
+            assert f"changed the verdicts on {changing} while you accepted them" in refused
+            assert finals == set()
+        else:  # SQLite: the acceptance held the write lock; the change came after and is flagged
+            assert db.dialect == "sqlite"
+            assert finals == {agreed, changing}
+            assert claim_case(session, room.lead, changing).changed_since_decision

@@ -413,6 +413,8 @@ def accept_unanimous(
 
     With ``claim_ids``, every listed claim must be unanimous (or nothing changes); those already
     decided are left as they are. Everything lands in one statement per table, so all or nothing.
+    Unanimity is computed again by the writing statement itself, so a verdict changed after the
+    check is honoured: the claim is not accepted, and with ``claim_ids`` nothing is.
     """
     require_lead(actor, "accept unanimous verdicts")
     summary = (
@@ -455,6 +457,8 @@ def accept_unanimous(
         .returning(FinalVerdict.claim_id, FinalVerdict.label, FinalVerdict.rationale)
     )
     accepted = session.execute(statement).all()
+    if claim_ids is not None:
+        _refuse_claims_that_changed(session, wanted)
     if accepted:
         session.execute(
             FinalVerdictHistory.__table__.insert(),
@@ -465,6 +469,18 @@ def accept_unanimous(
             ],
         )
     return len(accepted)
+
+
+def _refuse_claims_that_changed(session: Session, wanted: list[int]) -> None:
+    """Every listed claim has a final verdict now, or a reviewer changed its verdicts meanwhile."""
+    decided = set(session.scalars(select(FinalVerdict.claim_id).where(FinalVerdict.claim_id.in_(wanted))))
+    changed = [claim_id for claim_id in wanted if claim_id not in decided]
+    if changed:
+        shown = ", ".join(map(str, changed[:10])) + (" …" if len(changed) > 10 else "")
+        raise AdjudicationError(
+            f"A reviewer changed the verdicts on {shown} while you accepted them, so they are no "
+            "longer unanimous. Nothing was accepted: check them again."
+        )
 
 
 def _checked_rationale(rationale: str | None) -> str:
