@@ -27,8 +27,9 @@ from tests.conftest import SEEDS
 from workbench.auth import Actor, create_reviewer, sign_in
 from workbench.cli import main as cli
 from workbench.db import Database
+from workbench import dump
 from workbench.dump import DumpError, data_tables, dump_database, load_dump, row_counts
-from workbench.models import Claim
+from workbench.models import Claim, Collection
 from workbench.verdicts import save_verdict
 
 KINDS = ["sqlite", pytest.param("postgres", id="postgresql", marks=pytest.mark.postgres)]
@@ -227,3 +228,23 @@ def test_command_line_dump_and_load(filled: tuple[Database, dict[str, int]], tar
     assert "already holds data" in again.output and "Traceback" not in again.output
     missing = runner.invoke(cli, ["--database", target.url, "load", str(tmp_path / "missing.jsonl")])
     assert missing.exit_code == 1 and "no such file" in missing.output
+
+
+def test_rows_written_while_a_load_starts_are_never_mixed_in_or_dropped(
+    db: Database, target: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone writes to the target after the load found it empty: the load is refused, their row stays."""
+    make_accounts(db, 2)
+    path = tmp_path / "accounts.jsonl"
+    dump_database(db, path)
+    load_rows = dump.load_rows
+
+    def someone_writes_first(database: Database, *args) -> None:
+        with database.transaction() as session:
+            session.add(Collection(name="Written meanwhile"))
+        load_rows(database, *args)
+
+    monkeypatch.setattr(dump, "load_rows", someone_writes_first)
+    with pytest.raises(DumpError, match="already holds data"):
+        load_dump(target, path)
+    assert {table: count for table, count in counts(target).items() if count} == {"collection": 1}

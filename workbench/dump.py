@@ -275,13 +275,7 @@ def prepare_target(database: Database, revision: str) -> bool:
         current = revision_of(connection)
         tables = data_tables(connection)
         counts = row_counts(connection, tables)
-    filled = {table: count for table, count in counts.items() if count}
-    if filled:
-        described = ", ".join(f"{table}: {count} rows" for table, count in filled.items())
-        raise DumpError(
-            f"The database already holds data ({described}). A dump loads only into an empty "
-            "database: create a new one (or point --database at one) and load again."
-        )
+    refuse_filled(counts)
     if current is None and tables:
         raise DumpError(
             "The database has tables but no workbench schema revision; load into a new, empty database."
@@ -295,6 +289,34 @@ def prepare_target(database: Database, revision: str) -> bool:
             "Load into a database without any tables (it is then built at the dump's revision)."
         )
     return False
+
+
+def refuse_filled(counts: dict[str, int]) -> None:
+    filled = {table: count for table, count in counts.items() if count}
+    if filled:
+        described = ", ".join(f"{table}: {count} rows" for table, count in filled.items())
+        raise DumpError(
+            f"The database already holds data ({described}). A dump loads only into an empty "
+            "database: create a new one (or point --database at one) and load again."
+        )
+
+
+def lock_empty_tables(connection: Connection, tables: list[Table], dialect: str) -> None:
+    """Keep every other writer out until the load commits, then check the tables are still empty.
+
+    SQLite's ``BEGIN IMMEDIATE`` already holds the write lock; PostgreSQL gets ``EXCLUSIVE`` table
+    locks (reads go on). Without this, rows written after :func:`prepare_target` looked would be
+    mixed into the load, or dropped with the schema when the load fails.
+    """
+    if dialect == "postgresql" and tables:
+        names = ", ".join(connection.dialect.identifier_preparer.quote(table.name) for table in tables)
+        connection.exec_driver_sql(f"LOCK TABLE {names} IN EXCLUSIVE MODE")
+    refuse_filled(row_counts(connection, tables))
+
+
+def is_empty(database: Database) -> bool:
+    with database.engine.connect() as connection:
+        return not any(row_counts(connection, data_tables(connection)).values())
 
 
 def load_dump(database: Database, path: Path | str) -> DumpReport:
@@ -328,8 +350,8 @@ def read_into(database: Database, stream: IO[str], where: str) -> DumpReport:
     try:
         load_rows(database, stream, where, report)
     except BaseException:
-        if built:
-            database.downgrade("base")  # leave it as it was: without a schema
+        if built and is_empty(database):
+            database.downgrade("base")  # leave it as it was: without a schema (unless someone wrote)
         raise
     return report
 
@@ -338,6 +360,7 @@ def load_rows(database: Database, stream: IO[str], where: str, report: DumpRepor
     """Insert every row after the header in one transaction, checking order and the end line."""
     with database.engine.begin() as connection:
         tables = {table.name: table for table in data_tables(connection)}
+        lock_empty_tables(connection, list(tables.values()), database.dialect)
         order = list(tables)
         expected_end: dict[str, int] | None = None
         batch: list[dict[str, Any]] = []
