@@ -19,9 +19,10 @@ from test_export_helpers import Newsroom, give, newsroom
 
 from workbench import verdict_import
 from workbench.adjudication import AdjudicationError, accept_unanimous, claim_case
-from workbench.articles import split_unit
+from workbench.articles import EditError, merge_units, split_unit
 from workbench.db import Database
-from workbench.models import FinalVerdict, Reviewer, Verdict
+from workbench.models import Claim, FinalVerdict, Reviewer, Verdict
+from workbench.verdicts import StaleClaim, save_verdict
 from workbench.verdict_import import VerdictImportError, import_verdicts
 
 HEADER = "claim_id,reviewer,verdict,note\r\n"
@@ -156,8 +157,8 @@ def test_a_claim_a_lead_edits_during_an_import_gets_no_verdict(db: Database, mon
 # --- accept-unanimous -----------------------------------------------------------------------------
 
 
-def race_statement(database: Database, starts_with: str, action: Callable[[], None]) -> list[threading.Thread]:
-    """Run ``action`` just before the first statement starting with ``starts_with`` is sent.
+def race_statement(database: Database, matches: Callable[[str], bool], action: Callable[[], None]) -> list[threading.Thread]:
+    """Run ``action`` just before the first statement that ``matches`` is sent.
 
     On SQLite the bulk write already holds the write lock there, so ``action`` waits for it
     (briefly, then it is let through after the commit): SQLite serialises the two.
@@ -166,7 +167,7 @@ def race_statement(database: Database, starts_with: str, action: Callable[[], No
     wait = PERSON_FIRST_SECONDS if database.dialect == "postgresql" else 1
 
     def before(connection, cursor, statement, parameters, context, executemany) -> None:
-        if statement.lstrip().startswith(starts_with) and not started:
+        if matches(statement) and not started:
             started.append(concurrently(action, wait))
 
     event.listen(database.engine, "before_cursor_execute", before)
@@ -180,7 +181,7 @@ def test_accepting_listed_unanimous_claims_honours_a_verdict_changed_meanwhile(d
         give(db, room.reviewers["alice"], claim, "supported")
         give(db, room.reviewers["bob"], claim, "supported")
     started = race_statement(
-        db, "INSERT INTO final_verdict", lambda: give(db, room.reviewers["bob"], changing, "disputed", "second look")
+        db, lambda sql: sql.startswith("INSERT INTO final_verdict"), lambda: give(db, room.reviewers["bob"], changing, "disputed", "second look")
     )
     try:
         with db.transaction() as session:
@@ -199,3 +200,42 @@ def test_accepting_listed_unanimous_claims_honours_a_verdict_changed_meanwhile(d
             assert db.dialect == "sqlite"
             assert finals == {agreed, changing}
             assert claim_case(session, room.lead, changing).changed_since_decision
+
+
+# --- extraction fixes -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("edit", ["merge", "split"])
+def test_a_verdict_saved_as_a_lead_edits_is_never_withdrawn_unannounced(db: Database, edit: str) -> None:
+    """The lead agreed to withdraw no verdicts; alice saves one just before the edit locks the units."""
+    room = newsroom(db)
+    first, second = room.claims["bridge"][:2]
+    with db.read_session() as session:
+        version = session.get(Claim, first).version
+    outcome: list[str] = []
+
+    def alice_saves() -> None:
+        try:
+            with db.transaction() as session:
+                save_verdict(session, room.reviewers["alice"], first, "disputed", "mine", expected_version=version)
+            outcome.append("saved")
+        except StaleClaim:
+            outcome.append("stale")
+
+    started = race_statement(db, lambda sql: "FROM claim" in sql and "claim.id IN" in sql, alice_saves)
+    try:
+        with db.transaction() as session:
+            if edit == "merge":
+                merge_units(session, room.lead, first, second, withdrawals=0)
+            else:
+                split_unit(session, room.lead, first, 4, withdrawals=0)
+        refused = ""
+    except EditError as error:
+        refused = str(error)
+    finish(started[0] if started else None)
+    if outcome == ["saved"]:  # the save came first: the edit must not withdraw it unannounced
+        assert "Verdicts changed meanwhile" in refused
+        assert verdicts_of(db, "alice") == {first: ("disputed", "mine")}
+    else:  # the edit came first (SQLite's write lock): the save on the old text is refused
+        assert outcome == ["stale"] and not refused
+        assert verdicts_of(db, "alice") == {}
