@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from workbench import LABELS
 from workbench.auth import Actor, require_lead
+from workbench.db import unstorable_reason
 from workbench.errors import WorkbenchError
 from workbench.models import (
     Article,
@@ -487,6 +488,9 @@ def _checked_rationale(rationale: str | None) -> str:
     rationale = (rationale or "").strip()
     if len(rationale) > MAX_RATIONALE_CHARS:
         raise AdjudicationError(f"A rationale may have at most {MAX_RATIONALE_CHARS:,} characters.")
+    reason = unstorable_reason(rationale)
+    if reason:
+        raise AdjudicationError(f"The rationale {reason}: remove it and try again.")
     return rationale
 
 

@@ -1,4 +1,13 @@
-"""Engines, sessions and migrations: the ``Database`` object every other module uses."""
+"""Engines, sessions and migrations: the ``Database`` object every other module uses.
+
+Text rule, the same on both databases: text holding a NUL character or a lone UTF-16 surrogate
+is refused with :class:`UnstorableText` before it reaches the database (PostgreSQL cannot store
+either, SQLite would store the first and fail on the second), on every write path. Database
+errors never show the values bound to a statement (``hide_parameters``, and
+:func:`database_error_message` for messages), since those hold other people's notes.
+Checking the bound values is one pass over each statement's text values (C-speed ``in`` and,
+for non-ASCII text, one UTF-8 encode).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +21,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
 
 from workbench.config import database_url
@@ -24,6 +33,53 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 class DatabaseError(WorkbenchError):
     """The database cannot be used (unreachable, wrong URL, too new a schema)."""
+
+
+class UnstorableText(WorkbenchError):
+    """Text that cannot be stored: it holds a NUL character or a lone surrogate; nothing was saved."""
+
+
+def unstorable_reason(text: str) -> str | None:
+    """Why ``text`` cannot be stored, or ``None`` when it can."""
+    if "\x00" in text:
+        return "holds a NUL character (\\x00)"
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as error:
+            return f"holds a lone surrogate (U+{ord(text[error.start]):04X}), which is not a character"
+    return None
+
+
+def check_storable(what: str, text: str | None) -> str | None:
+    """``text`` unchanged, or :class:`UnstorableText` naming ``what`` (e.g. "The note")."""
+    reason = unstorable_reason(text) if text else None
+    if reason:
+        raise UnstorableText(f"{what} {reason}: remove it and try again. Nothing was saved.")
+    return text
+
+
+def _check_bound_text(values) -> None:
+    """Refuse unstorable text anywhere in a statement's bound values (one row or many)."""
+    if isinstance(values, str):
+        check_storable("A text", values)
+    elif isinstance(values, dict):
+        for value in values.values():
+            _check_bound_text(value)
+    elif isinstance(values, (list, tuple)):
+        for value in values:
+            _check_bound_text(value)
+
+
+def database_error_message(error: Exception) -> str:
+    """A database error for people: the driver's reason, never the statement or its bound values.
+
+    Only the first line: PostgreSQL's DETAIL line can quote the refused row ("Failing row contains …").
+    """
+    if isinstance(error, (DBAPIError, StatementError)) and error.orig is not None:
+        error = error.orig
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else error.__class__.__name__
 
 
 def normalise_url(url: str) -> str:
@@ -42,10 +98,13 @@ def make_engine(url: str) -> Engine:
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True)
+        event.listen(engine, "before_cursor_execute", _refuse_unstorable_text)
+        return engine
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, hide_parameters=True)
+    event.listen(engine, "before_cursor_execute", _refuse_unstorable_text)
 
     @event.listens_for(engine, "connect")
     def _configure_sqlite(dbapi_connection, _record) -> None:
@@ -68,6 +127,10 @@ def make_engine(url: str) -> Engine:
         connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
+
+
+def _refuse_unstorable_text(connection, cursor, statement, parameters, context, executemany) -> None:
+    _check_bound_text(parameters)
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from workbench import LABELS
 from workbench.auth import Actor, require_lead
+from workbench.db import unstorable_reason
 from workbench.errors import WorkbenchError
 from workbench.models import Guideline, Reviewer
 
@@ -84,6 +85,9 @@ def validate_definitions(definitions: dict[str, str]) -> dict[str, str]:
             raise GuidelineError(
                 f"The definition of {label!r} has more than {MAX_DEFINITION_CHARS:,} characters."
             )
+        reason = unstorable_reason(definition)
+        if reason:
+            raise GuidelineError(f"The definition of {label!r} {reason}: remove it and save again.")
         cleaned[label] = definition
     return cleaned
 

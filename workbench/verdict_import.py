@@ -35,7 +35,7 @@ from workbench.auth import (
     require_lead,
     validate_name,
 )
-from workbench.db import Database
+from workbench.db import Database, unstorable_reason
 from workbench.errors import WorkbenchError
 from workbench.export import unguard_formula
 from workbench.models import Claim, Reviewer, Verdict
@@ -299,6 +299,10 @@ def _read_row(
     reviewer = (cell("reviewer") or "").strip()
     if not reviewer:
         problems.add(line, "reviewer is empty.")
+    for name in ("reviewer", "claim_text"):
+        reason = unstorable_reason(cell(name) or "")
+        if reason:
+            problems.add(line, f"{name} {reason}.")
     label = (cell("verdict") or "").strip()
     if label not in LABELS:
         problems.add(

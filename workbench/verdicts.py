@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from workbench import LABELS
 from workbench.auth import Actor, PermissionDenied
+from workbench.db import unstorable_reason
 from workbench.errors import WorkbenchError
 from workbench.links import web_link
 from workbench.models import Claim, Guideline, Verdict, VerdictHistory, utcnow
@@ -48,6 +49,9 @@ def validate_note(note: str | None) -> str:
     note = (note or "").strip()
     if len(note) > MAX_NOTE_CHARS:
         raise VerdictError(f"A note may have at most {MAX_NOTE_CHARS:,} characters.")
+    reason = unstorable_reason(note)
+    if reason:
+        raise VerdictError(f"The note {reason}: remove it and save again.")
     return note
 
 
@@ -62,7 +66,7 @@ def validate_evidence(urls: Iterable[str] | str | None) -> list[str]:
         if not url:
             continue
         link = web_link(url)
-        if link is None:
+        if link is None or unstorable_reason(link):
             raise VerdictError(f"Evidence must be an http:// or https:// link, not {url[:80]!r}.")
         if link not in cleaned:
             cleaned.append(link)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 
 import click
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from workbench import __version__
 from workbench.errors import WorkbenchError
@@ -51,7 +51,15 @@ class WorkbenchGroup(click.Group):
         except WorkbenchError as error:
             raise click.ClickException(str(error)) from error
         except OperationalError as error:
-            raise click.ClickException(f"The database could not be used: {error.orig or error}") from error
+            from workbench.db import database_error_message
+
+            raise click.ClickException(f"The database could not be used: {database_error_message(error)}") from error
+        except DBAPIError as error:  # never a traceback: it would print the values bound to the statement
+            from workbench.db import database_error_message
+
+            raise click.ClickException(
+                f"The database refused the change, so nothing was saved: {database_error_message(error)}"
+            ) from error
 
 
 @click.group(cls=WorkbenchGroup, context_settings={"help_option_names": ["-h", "--help"]})
