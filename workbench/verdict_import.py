@@ -42,7 +42,7 @@ from workbench.models import Claim, Reviewer, Verdict
 from workbench.verdicts import (
     ConcurrentVerdictChange,
     VerdictError,
-    VerdictState,
+    SeenVerdict,
     validate_evidence,
     validate_note,
     write_verdicts,
@@ -339,7 +339,7 @@ class PlannedWrite:
     label: str
     note: str
     evidence: list[str]
-    expected: VerdictState | None
+    expected: SeenVerdict | None
     """The verdict this write replaces as planned (``None``: there was none)."""
 
     @property
@@ -370,7 +370,7 @@ def plan_import(
     }
     new_reviewers = _new_reviewers(rows, reviewers, create_reviewers, problems)
 
-    existing: dict[tuple[int, int], VerdictState] = {}
+    existing: dict[tuple[int, int], SeenVerdict] = {}
     for batch in _batches(claim_ids):
         for claim_id, reviewer_id, label, note, evidence, updated_at in session.execute(
             select(
@@ -378,7 +378,7 @@ def plan_import(
                 Verdict.updated_at,
             ).where(Verdict.claim_id.in_(batch))
         ):
-            existing[(claim_id, reviewer_id)] = VerdictState(label, note, tuple(evidence or ()), updated_at)
+            existing[(claim_id, reviewer_id)] = SeenVerdict(label, note, tuple(evidence or ()), updated_at)
 
     writes: list[PlannedWrite] = []
     unchanged = 0

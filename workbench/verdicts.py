@@ -162,7 +162,7 @@ VerdictKey = tuple[int, int]
 
 
 @dataclass(frozen=True)
-class VerdictState:
+class SeenVerdict:
     """A verdict as a bulk write read it: the write goes ahead only while it is still exactly so."""
 
     label: str
@@ -172,7 +172,7 @@ class VerdictState:
     """Changes on every save, so a change and a change back still count as a change."""
 
     @classmethod
-    def of(cls, verdict: Verdict) -> VerdictState:
+    def of(cls, verdict: Verdict) -> SeenVerdict:
         return cls(verdict.label, verdict.note, tuple(verdict.evidence or ()), verdict.updated_at)
 
 
@@ -193,7 +193,7 @@ def write_verdicts(
     *,
     actor_id: int | None,
     action: str,
-    expected: Mapping[VerdictKey, VerdictState | None] | None = None,
+    expected: Mapping[VerdictKey, SeenVerdict | None] | None = None,
     chunk: int = 2_000,
 ) -> list[VerdictChange]:
     """Many validated, permitted writes of ``(claim_id, reviewer_id, label, note, evidence)``.
@@ -258,8 +258,8 @@ def write_verdicts(
     return changes
 
 
-def _changed_since(verdict: Verdict | None, expected: VerdictState | None) -> bool:
-    return (None if verdict is None else VerdictState.of(verdict)) != expected
+def _changed_since(verdict: Verdict | None, expected: SeenVerdict | None) -> bool:
+    return (None if verdict is None else SeenVerdict.of(verdict)) != expected
 
 
 def _insert_unless_present(session: Session, rows: list[dict]) -> list[VerdictKey]:
