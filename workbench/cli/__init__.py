@@ -17,7 +17,7 @@ from workbench.errors import WorkbenchError
 COMMAND_MODULES: dict[str, tuple[str, str]] = {
     "serve": ("core", "serve"),
     "ingest": ("core", "ingest"),
-    "split": ("core", "split"),
+    "split": ("split", "split"),
     "db": ("core", "db"),
     "reviewers": ("reviewers", "reviewers"),
     "assign": ("reviewers", "assign_collection"),
