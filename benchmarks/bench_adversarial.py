@@ -6,7 +6,8 @@ Each case is a file of about ``--size`` characters (the article limit is 1,000,0
 with ``read_upload`` exactly as ``workbench ingest`` and the Import page read it, then split
 with ``extract``. Every step must be linear in the input: each case should take a few
 seconds at most. Each case runs in a fresh process and is stopped after ``--timeout``
-seconds; a stopped case is reported as such.
+seconds; a stopped case is reported as such. A reference loop is timed first, so that
+figures taken on a loaded machine can be scaled.
 """
 
 from __future__ import annotations
@@ -101,6 +102,10 @@ def main() -> None:
     parser.add_argument("--only", help="run only the cases whose name contains this")
     args = parser.parse_args()
     context = multiprocessing.get_context("spawn")
+    started = time.perf_counter()
+    sum(range(10_000_000))
+    print(f"reference: sum(range(10**7)) took {time.perf_counter() - started:.2f} s here "
+          "(about 0.15 s on an idle core); scale the figures below by it")
     print(f"{'case':<34}{'bytes':>10}{'read s':>9}{'total s':>9}  result")
     for name, (file_name, data) in cases(args.size).items():
         if args.only and args.only not in name:

@@ -60,7 +60,8 @@ PREFIX_ABBREVIATIONS = frozenset({
     "brig", "atty", "messrs", "mme", "mlle", "fr", "v", "vs", "cf", "viz", "e.g", "i.e",
     "approx", "ca", "est", "p", "pp", "para", "fig", "figs", "eq", "vol", "vols", "ch", "sec",
     "art", "n°", "nr", "nos", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
-    "oct", "nov", "dec", "mon", "tue", "tues", "thu", "thur", "thurs", "fri"
+    "oct", "nov", "dec", "mon", "tue", "tues", "thu", "thur", "thurs", "fri",
+    "th", "thos", "wm", "geo", "chas", "jas", "jno", "benj", "saml", "robt", "edw", "richd"
 })
 # fmt: on
 """Abbreviations that always lead into more of the same sentence (``Mr.``, ``v.``, ``Jan.``)."""
@@ -105,6 +106,7 @@ EXCLAMATION_NAMES = frozenset({"Yahoo", "OK", "Jeopardy"})
 """Names spelled with a final ``!`` (``As OK! previously reported``)."""
 
 _OPENERS = "\"'“‘«([{"
+_OPENING_QUOTES = "\"“‘«"
 _CLOSERS = "\"'”’»)]}"
 
 _TERMINAL = re.compile(
@@ -285,8 +287,8 @@ def _start_after(
             return None
         attached = term_start > 0 and not text[term_start - 1].isspace()
         return term_start + 2 if attached else following_at  # "word. . . . Next": after "word."
-    if len(term) == 3:
-        return None  # "..." goes on
+    if len(term) == 3:  # "..." goes on, unless a new quotation opens after it
+        return following_at if following[0] in _OPENING_QUOTES and following[1:2].isupper() else None
     if len(term) > 3:
         return following_at  # "...." is an ellipsis and a full stop
     word = _word_before(text, term_start)
@@ -432,17 +434,30 @@ _EMBED = re.compile(
     re.IGNORECASE,
 )
 """The attribution line of an embedded tweet, or an Instagram embed."""
-_SALUTATION = re.compile(r"(?:my )?dear [^,.!?:;]{1,60}[,:]", re.IGNORECASE)
-"""A letter's salutation line: ``Dear Sir,``, ``My dear Abigail,``."""
-_VALEDICTION = re.compile(
-    r"(?:yours(?: very)?(?: truly| sincerely| faithfully| respectfully| ever)?|(?:very )?sincerely(?: yours)?"
-    r"|(?:best|kind|warm|warmest|with best) (?:regards|wishes)|regards|respectfully(?: yours)?"
-    r"|(?:i (?:am|remain),? )?(?:sir,? )?your (?:most )?(?:obedient|humble|affectionate|loving|faithful)"
-    r"(?: and (?:obedient|humble|affectionate|loving|faithful))? (?:servant|friend|son|daughter|wife|husband)"
-    r"|(?:with )?love|ever yours|affectionately(?: yours)?|cordially)[,.!]?",
+_SALUTATION = re.compile(
+    r"(?:(?:my )?dear|respected|hono(?:u)?red|esteemed) [^,!?:;\n]{1,60}[,:]|(?:sir|madam|gentlemen)[,:]",
     re.IGNORECASE,
 )
-"""A letter's closing line (``Yours truly,``); the signature below it goes with it."""
+"""A letter's salutation line: ``Dear Sir,``, ``My dear Abigail,``, ``Respected Sir,``."""
+# fmt: off
+CLOSING_WORDS = frozenset({
+    "yours", "very", "truly", "sincerely", "faithfully", "respectfully", "cordially", "affectionately",
+    "ever", "and", "your", "obedient", "humble", "servant", "most", "best", "kind", "warm", "warmest",
+    "regards", "wishes", "with", "love", "sir", "madam", "i", "am", "remain", "friend", "faithful",
+    "affectionate", "loving", "all", "my", "the", "son", "daughter", "wife", "husband",
+})
+CLOSING_KEYWORDS = frozenset({
+    "yours", "sincerely", "faithfully", "respectfully", "cordially", "affectionately", "regards",
+    "wishes", "servant", "love",
+})
+# fmt: on
+"""A letter's closing line (``Yours truly,``) is made of these words, one of the keywords among them."""
+CLOSING_MAX_WORDS = 8
+_LOWER_WORD = re.compile(r"[a-z]+")
+_SIGNATURE = re.compile(r"(?:[A-Z][a-z]{0,3}\.\s?){1,3}[A-Z][\w’'-]+")
+"""A signature: initials or a short first name, then a surname (``A. Lincoln``, ``Th. Jefferson``)."""
+_SPEAKER = re.compile(r"(?:[A-Z][\w.’'-]*\s){0,2}[A-Z][\w.’'-]*:\s")
+"""A speaker's label opening an interview line: ``Q: ``, ``Dr. Okafor: ``."""
 _CAPTION_LABEL = re.compile(
     r"(?:figure|fig\.|table|plate|chart|map|exhibit|illustration)\s+\d{1,4}(?:[.\-–]\d{1,4}){0,3}[a-z]?[.:]?",
     re.IGNORECASE,
@@ -517,6 +532,14 @@ def _is_metadata_line(text: str) -> bool:
     return bool(_DATE.search(rest)) and not _DATE_NOISE.sub("", _DATE.sub("", rest))
 
 
+def _is_closing_line(block: Block) -> bool:
+    """A letter's closing line: ``Yours truly,``, ``I am, Sir, your obedient servant,``."""
+    if block.words > CLOSING_MAX_WORDS:
+        return False
+    words = set(_LOWER_WORD.findall(block.text.lower()))
+    return bool(words & CLOSING_KEYWORDS) and words <= CLOSING_WORDS
+
+
 def _is_date_line(text: str) -> bool:
     """A line that is only a date, perhaps after a place (``Braintree, March 31, 1776``)."""
     if len(text) > DATE_LINE_MAX_CHARS:
@@ -537,7 +560,7 @@ def _pattern_kind(block: Block) -> str | None:
         return METADATA
     if _CAPTION_LABEL.fullmatch(text):
         return HEADING
-    if _SALUTATION.fullmatch(text) or _VALEDICTION.fullmatch(text):
+    if _SALUTATION.fullmatch(text) or _is_closing_line(block):
         return BOILERPLATE
     if (
         not _LETTER.search(text)
@@ -585,21 +608,25 @@ def _looks_like_navigation(block: Block) -> bool:
 
 
 def _looks_like_heading(block: Block) -> bool:
-    """A section heading: one short sentence without a full stop (a question is fine)."""
+    """A section heading: one short sentence without a full stop (a question is fine), not a
+    speaker's line in an interview (``Interviewer: Is it reversible?``)."""
     first = block.text[:1]
     return (
         len(block.sentences) == 1
+        and not _SPEAKER.match(block.text)
         and block.words <= HEADING_MAX_WORDS
         and (first.isupper() or first.isdigit())
         and block.last_character not in ".!:;,…"
     )
 
 
-def _is_footer_chrome(block: Block, previous: Block | None) -> bool:
-    """Chrome that closes a page: prompts, bylines, share counters, an author's name and bio."""
+def _is_footer_chrome(block: Block, previous: Block | None, last: bool = False) -> bool:
+    """Chrome that closes a page: prompts, bylines, share counters, an author's name and bio,
+    a letter's signature (a name alone on the last line)."""
     text = block.text
     return bool(
         _pattern_kind(block) == BOILERPLATE
+        or (last and previous is not None and _SIGNATURE.fullmatch(text))
         or (block.words <= NEWSLETTER_MAX_WORDS and _NEWSLETTER.match(text))
         or (
             _AUTHOR_BIO.match(text)
@@ -620,7 +647,7 @@ def _footer_start(blocks: list[Block]) -> int:
     start = len(blocks)
     for index in range(len(blocks) - 1, -1, -1):
         block = blocks[index]
-        if _is_footer_chrome(block, blocks[index - 1] if index else None):
+        if _is_footer_chrome(block, blocks[index - 1] if index else None, index == len(blocks) - 1):
             start = index
         elif block.words > FOOTER_LINE_MAX_WORDS or block.last_character in ".!?:;,":
             break
