@@ -32,6 +32,7 @@ from spacy.tokens import Doc, Span
 
 SENTENCES_COMPONENT = "workbench_sentences"
 UNITS_COMPONENT = "workbench_units"
+TOKENIZER = "workbench.whitespace_tokenizer.v1"
 UNITS_KEY = "units"
 """Key of the span group holding an article's units."""
 _TEXT_KEY = ("workbench", "text")
@@ -786,10 +787,15 @@ class WhitespaceTokenizer:
         return Doc(self.vocab, words=words, spaces=spaces)
 
 
+@spacy.registry.tokenizers(TOKENIZER)
+def create_whitespace_tokenizer() -> Callable[[Language], WhitespaceTokenizer]:
+    """The registered factory of ``WhitespaceTokenizer`` (spaCy's English one is never built)."""
+    return lambda nlp: WhitespaceTokenizer(nlp.vocab)
+
+
 def build_pipeline() -> Language:
     """A blank English pipeline: the whitespace tokenizer, the sentence and unit components."""
-    nlp = spacy.blank("en")
-    nlp.tokenizer = WhitespaceTokenizer(nlp.vocab)
+    nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER}}})
     nlp.add_pipe(SENTENCES_COMPONENT)
     nlp.add_pipe(UNITS_COMPONENT)
     return nlp

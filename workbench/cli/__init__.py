@@ -7,9 +7,9 @@ so ``workbench export`` does not pay for loading spaCy or the statistics librari
 from __future__ import annotations
 
 import importlib
+import sys
 
 import click
-from sqlalchemy.exc import OperationalError
 
 from workbench import __version__
 from workbench.errors import WorkbenchError
@@ -50,7 +50,11 @@ class WorkbenchGroup(click.Group):
             return super().invoke(ctx)
         except WorkbenchError as error:
             raise click.ClickException(str(error)) from error
-        except OperationalError as error:
+        except Exception as error:
+            # SQLAlchemy is imported only by commands that use the database (not by split).
+            database_errors = sys.modules.get("sqlalchemy.exc")
+            if database_errors is None or not isinstance(error, database_errors.OperationalError):
+                raise
             raise click.ClickException(f"The database could not be used: {error.orig or error}") from error
 
 
