@@ -1,6 +1,6 @@
 """Time claim extraction against pySBD and spaCy's sentencizer, and score the golden rules.
 
-    python benchmarks/bench_extract.py [--articles 2000] [--seed 7]
+    python benchmarks/bench_extract.py [--articles 2000] [--seed 7] [--whole-process-only]
 
 The corpus is synthesised from the seed articles: names and numbers varied, paragraphs
 shuffled and golden-rule texts mixed in, so the tokenizer cache does not make it trivial.
@@ -8,6 +8,11 @@ Each segmenter runs in a fresh process on the same texts; its peak memory is tha
 process's maximum RSS (before and after the timed run). Sentences/s counts each tool's
 own segments. Rates and the speed ratio use the process's CPU time, which other work on
 a shared machine disturbs far less than wall time (both are printed).
+
+Whole process: each tool also runs as a fresh ``python`` process that imports it, builds it
+and splits the whole corpus (what a user waits for), and once more on one tiny file; for
+the workbench that is ``workbench split FILE``, the command itself. Wall and CPU seconds
+of the child process are printed side by side.
 """
 
 from __future__ import annotations
@@ -19,6 +24,9 @@ import platform
 import random
 import re
 import resource
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -134,10 +142,51 @@ def measure(name: str, corpus: list[str]) -> dict:
     return result
 
 
+def split_corpus_file(name: str, corpus_path: str) -> None:
+    """In a child process: build segmenter ``name`` and split every text of a JSON list file."""
+    texts = json.loads(Path(corpus_path).read_text(encoding="utf-8"))
+    print(sum(len(segments) for segments in SEGMENTERS[name]()(texts)))
+
+
+def timed_process(command: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds of a child process running ``command``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def whole_process(corpus: list[str]) -> None:
+    """Each tool as a fresh process over the corpus, and over one tiny file."""
+    with tempfile.TemporaryDirectory() as folder:
+        corpus_path = Path(folder) / "corpus.json"
+        corpus_path.write_text(json.dumps(corpus), encoding="utf-8")
+        tiny_corpus = Path(folder) / "tiny.json"
+        tiny_corpus.write_text(json.dumps(["The council met on Monday. It agreed."]), encoding="utf-8")
+        tiny_file = Path(folder) / "tiny.txt"
+        tiny_file.write_text("The council met on Monday. It agreed.", encoding="utf-8")
+        me = [sys.executable, str(Path(__file__).resolve()), "--child"]
+        print(f"\n{'whole process':<24}{'corpus wall s':>14}{'CPU s':>8}{'tiny wall s':>13}{'CPU s':>8}")
+        for name in SEGMENTERS:
+            wall, cpu = timed_process([*me, name, str(corpus_path)])
+            if name.startswith("workbench"):
+                name = "workbench split"
+                tiny_wall, tiny_cpu = timed_process([sys.executable, "-m", "workbench", "split", str(tiny_file)])
+            else:
+                tiny_wall, tiny_cpu = timed_process([*me, name, str(tiny_corpus)])
+            print(f"{name:<24}{wall:>14.2f}{cpu:>8.2f}{tiny_wall:>13.2f}{tiny_cpu:>8.2f}")
+
+
 def main() -> None:
+    if len(sys.argv) == 4 and sys.argv[1] == "--child":
+        split_corpus_file(sys.argv[2], sys.argv[3])
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--whole-process-only", action="store_true", help="skip the in-process timing")
     args = parser.parse_args()
 
     corpus = build_corpus(args.articles, args.seed)
@@ -148,6 +197,9 @@ def main() -> None:
         f"{len(corpus)} articles, {megabytes:.1f} MB; Python {platform.python_version()}, "
         f"{multiprocessing.cpu_count()} CPUs"
     )
+    if args.whole_process_only:
+        whole_process(corpus)
+        return
     print(
         f"{'segmenter':<24}{'wall s':>8}{'CPU s':>8}{'articles/s':>12}{'sentences':>11}"
         f"{'sentences/s':>13}{'vs pySBD':>10}{'RSS MB':>15}{'golden 48':>11}{'golden 52':>11}"
@@ -164,6 +216,7 @@ def main() -> None:
         )
     print("RSS MB: the process's max RSS after warm-up → at the end of the timed run.")
     print(f"golden 48: pySBD's selection of the rules; golden 52: all {len(rules)} English rules.")
+    whole_process(corpus)
 
 
 if __name__ == "__main__":

@@ -296,7 +296,10 @@ def test_inline_lists_split_only_when_numbered_consecutively_from_a_line_start(
         ),
         ("Did Balenciaga Go Too Far?\nIt filed suit.", "Did Balenciaga Go Too Far?"),
         ("The brand filed suit on Monday.\nIt declined to comment.", None),
-        ("Balenciaga filed a lawsuit against the production company on Monday\nIt did.", None),
+        (  # a sentence-case first line without a full stop reads as a headline (issue 14)
+            "Balenciaga files a lawsuit against the production company\nIt did.",
+            "Balenciaga files a lawsuit against the production company",
+        ),
         ("Hello World. My name is Jonas.", None),
         ("The brand apologised.\n\nBalenciaga Sues Its Producers\n\nIt filed suit.", None),
     ],

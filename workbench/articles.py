@@ -1011,7 +1011,7 @@ def preview_documents(
         )
     previews = []
     for document, text in zip(shown, texts):
-        extraction = extract(text, nlp)
+        extraction = extract(text, nlp, document.headlines)
         previews.append(
             DocumentPreview(
                 source=document.source,

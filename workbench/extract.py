@@ -70,22 +70,29 @@ def load_pipeline() -> Language:
     return build_pipeline()
 
 
-def extract(text: str, nlp: Language | None = None) -> Extraction:
+def extract(text: str, nlp: Language | None = None, headlines: Iterable[str] = ()) -> Extraction:
     """Normalise ``text`` and split it into units.
 
     ``nlp`` defaults to ``load_pipeline()``; another pipeline needs the workbench components.
+    ``headlines`` are lines known to be the headline (a web page's ``<h1>`` and ``<title>``):
+    a line of the text that equals one is set aside, never a claim.
     Texts longer than ``nlp.max_length`` (1,000,000 characters) raise spaCy's ValueError.
     """
     pipeline = nlp or load_pipeline()
-    return _extraction(pipeline(make_doc(pipeline, normalise_text(text))))
+    return _extraction(pipeline(make_doc(pipeline, normalise_text(text), headlines)))
 
 
 def extract_many(
-    texts: Iterable[str], nlp: Language | None = None, batch_size: int = 256
+    texts: Iterable[str | tuple[str, Iterable[str]]], nlp: Language | None = None, batch_size: int = 256
 ) -> Iterator[Extraction]:
-    """``extract`` for many texts at once, streaming them through ``nlp.pipe``."""
+    """``extract`` for many texts (or ``(text, headlines)`` pairs) at once, through ``nlp.pipe``."""
     pipeline = nlp or load_pipeline()
-    docs = (make_doc(pipeline, normalise_text(text)) for text in texts)
+    docs = (
+        make_doc(pipeline, normalise_text(item), ())
+        if isinstance(item, str)
+        else make_doc(pipeline, normalise_text(item[0]), item[1])
+        for item in texts
+    )
     for doc in pipeline.pipe(docs, batch_size=batch_size):
         yield _extraction(doc)
 

@@ -7,9 +7,9 @@ so ``workbench export`` does not pay for loading spaCy or the statistics librari
 from __future__ import annotations
 
 import importlib
+import sys
 
 import click
-from sqlalchemy.exc import DBAPIError, OperationalError
 
 from workbench import __version__
 from workbench.errors import WorkbenchError
@@ -17,7 +17,7 @@ from workbench.errors import WorkbenchError
 COMMAND_MODULES: dict[str, tuple[str, str]] = {
     "serve": ("core", "serve"),
     "ingest": ("core", "ingest"),
-    "split": ("core", "split"),
+    "split": ("split", "split"),
     "db": ("core", "db"),
     "reviewers": ("reviewers", "reviewers"),
     "assign": ("reviewers", "assign_collection"),
@@ -50,13 +50,18 @@ class WorkbenchGroup(click.Group):
             return super().invoke(ctx)
         except WorkbenchError as error:
             raise click.ClickException(str(error)) from error
-        except OperationalError as error:
+        except Exception as error:
+            # SQLAlchemy is imported only by commands that use the database (not by split).
+            database_errors = sys.modules.get("sqlalchemy.exc")
+            if database_errors is None or not isinstance(error, database_errors.DBAPIError):
+                raise
             from workbench.db import database_error_message
 
-            raise click.ClickException(f"The database could not be used: {database_error_message(error)}") from error
-        except DBAPIError as error:  # never a traceback: it would print the values bound to the statement
-            from workbench.db import database_error_message
-
+            if isinstance(error, database_errors.OperationalError):
+                raise click.ClickException(
+                    f"The database could not be used: {database_error_message(error)}"
+                ) from error
+            # never a traceback: it would print the values bound to the statement
             raise click.ClickException(
                 f"The database refused the change, so nothing was saved: {database_error_message(error)}"
             ) from error

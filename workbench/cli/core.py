@@ -1,8 +1,7 @@
-"""Core commands: serve, db, ingest, split."""
+"""Core commands: serve, db, ingest."""
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -47,40 +46,6 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], collection: str) -> None
     click.echo(report.summary())
     if report.failed:
         ctx.exit(1)
-
-
-@click.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "output_format", type=click.Choice(["jsonl", "table"]), default="table", show_default=True)
-def split(paths: tuple[Path, ...], output_format: str) -> None:
-    """Preview how files split into claims, without touching the database."""
-    from workbench.extract import extract_many, load_pipeline
-    from workbench.ingest import expand_paths, read_path
-
-    documents = [document for path in expand_paths(paths) for document in read_path(path)]
-    if not documents:
-        raise click.ClickException("No supported files found in " + ", ".join(map(str, paths)) + ".")
-    extractions = extract_many((document.text for document in documents), load_pipeline())
-    for document, extraction in zip(documents, extractions):
-        if output_format == "table":
-            click.secho(f"{document.source}", bold=True)
-            if extraction.published:
-                click.echo(f"  published {extraction.published.isoformat()}")
-        for index, unit in enumerate(extraction.units):
-            if output_format == "jsonl":
-                record = {
-                    "source": document.source,
-                    "index": index,
-                    "text": unit.text,
-                    "start": unit.start,
-                    "end": unit.end,
-                    "kind": unit.kind,
-                }
-                click.echo(json.dumps(record, ensure_ascii=False))
-            else:
-                text = unit.text.replace("\n", " ")
-                text = text if len(text) <= 100 else text[:99] + "…"
-                click.echo(f"{index:>4} {unit.start:>6}-{unit.end:<6} {unit.kind:<11} {text}")
 
 
 @click.group()

@@ -1,0 +1,130 @@
+"""Time reading and splitting adversarial inputs up to the size limits (issue 15: input that hangs).
+
+    python benchmarks/bench_adversarial.py [--size 1000000] [--timeout 120]
+
+Each case is a file of about ``--size`` characters (the article limit is 1,000,000), read
+with ``read_upload`` exactly as ``workbench ingest`` and the Import page read it, then split
+with ``extract``. Every step must be linear in the input: each case should take a few
+seconds at most. Each case runs in a fresh process and is stopped after ``--timeout``
+seconds; a stopped case is reported as such. A reference loop is timed first, so that
+figures taken on a loaded machine can be scaled.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import time
+
+
+def cases(size: int) -> dict[str, tuple[str, bytes]]:
+    """Case name → (file name, contents), each about ``size`` characters of text."""
+
+    def repeat(unit: str) -> str:
+        return unit * (size // len(unit))
+
+    text_cases = {
+        "dots": repeat("."),
+        "exclamation marks": repeat("!"),
+        "question marks": repeat("?"),
+        "double quotes": repeat('"'),
+        "'! ' pairs": repeat("! "),
+        "'. ' pairs": repeat(". "),
+        "spaced ellipsis '. '": repeat(" ."),
+        "'A. ' initials": repeat("A. "),
+        "'Mr. ' abbreviations": repeat("Mr. "),
+        "'at 5 a.m. It' times": repeat("at 5 a.m. It "),
+        "'x: 1. A ' list openers": repeat("x: 1. A "),
+        "numbered items '1. A 2. B'": "x: " + " ".join(f"{i % 999 + 1}. A" for i in range(size // 7)),
+        "'. [1] ' citations": repeat("a. [1] "),
+        "'[1,1,1' open citation": "a. " + repeat("[1,"),
+        "one long word": repeat("a"),
+        "spaces": "a" + repeat(" ") + "b",
+        "line breaks": "a" + repeat("\n") + "b",
+        "'a\\n' lines": repeat("a\n"),
+        "'A a.\\n' short lines": repeat("A a.\n"),
+        "byline with spaces": "By John Smith, and" + repeat(" ") + "x.y",
+        "'#' run in a heading": "# " + repeat("#") + "x\nBody.",
+        "two-word title, many lines": "Aa " + repeat("b") + "\n" + repeat("c.\n")[: size // 2],
+        "'(@' embeds": repeat("- a (@b) "),
+        "'Dear ' lines": repeat("Dear a\n"),
+    }
+    markdown_cases = {
+        "'*a ' emphasis": repeat("*a "),
+        "'**a ' emphasis": repeat("**a "),
+        "'_a ' emphasis": repeat("_a "),
+        "'[a](' links": repeat("[a]("),
+        "'[' brackets": repeat("["),
+        "'](' pairs": repeat("]("),
+        "'[a](b(' nested": repeat("[a](b("),
+        "'![a](' images": repeat("![a]("),
+        "'<script>' unclosed": repeat("<script>"),
+        "'<a ' tags": repeat("<a "),
+        "'<!--' comments": repeat("<!--"),
+        "'`' backticks": repeat("`a "),
+    }
+    structured = {
+        "JSONL nested 100,000 deep": ("deep.jsonl", ("[" * 100_000 + "]" * 100_000).encode()),
+        "JSONL one long line": ("long.jsonl", json.dumps({"text": repeat("A a. ")}).encode()),
+        "CSV one huge cell": ("huge.csv", ('text\n"' + repeat("A a. ") + '"\n').encode()),
+        "CSV unterminated quote": ("open.csv", ('text\n"' + repeat("a ")).encode()),
+        "HTML nested divs": ("deep.html", (repeat("<div>")[: size // 2] + "A a.").encode()),
+        "HTML '<' run": ("lt.html", ("<html><body><p>" + repeat("<") + "</p></body></html>").encode()),
+    }
+    return {
+        **{name: ("case.txt", text.encode()) for name, text in text_cases.items()},
+        **{name: ("case.md", text.encode()) for name, text in markdown_cases.items()},
+        **structured,
+    }
+
+
+def run_case(file_name: str, data: bytes, results) -> None:
+    from workbench.extract import extract, load_pipeline
+    from workbench.reading import InputError, read_upload
+
+    load_pipeline()
+    started = time.perf_counter()
+    try:
+        documents = read_upload(file_name, data)
+    except InputError as error:
+        results.put(("refused", time.perf_counter() - started, 0, str(error).splitlines()[-1][:60]))
+        return
+    read_seconds = time.perf_counter() - started
+    units = sum(len(extract(document.text).units) for document in documents)
+    results.put(("split", read_seconds, time.perf_counter() - started, units))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=1_000_000)
+    parser.add_argument("--timeout", type=float, default=120)
+    parser.add_argument("--only", help="run only the cases whose name contains this")
+    args = parser.parse_args()
+    context = multiprocessing.get_context("spawn")
+    started = time.perf_counter()
+    sum(range(10_000_000))
+    print(f"reference: sum(range(10**7)) took {time.perf_counter() - started:.2f} s here "
+          "(about 0.15 s on an idle core); scale the figures below by it")
+    print(f"{'case':<34}{'bytes':>10}{'read s':>9}{'total s':>9}  result")
+    for name, (file_name, data) in cases(args.size).items():
+        if args.only and args.only not in name:
+            continue
+        results = context.Queue()
+        process = context.Process(target=run_case, args=(file_name, data, results))
+        process.start()
+        process.join(args.timeout)
+        if process.is_alive():
+            process.kill()
+            process.join()
+            print(f"{name:<34}{len(data):>10}{'':>9}{'>' + str(int(args.timeout)):>9}  STOPPED")
+            continue
+        outcome, read_seconds, total, detail = results.get()
+        if outcome == "refused":
+            print(f"{name:<34}{len(data):>10}{read_seconds:>9.2f}{read_seconds:>9.2f}  refused: {detail}")
+        else:
+            print(f"{name:<34}{len(data):>10}{read_seconds:>9.2f}{total:>9.2f}  {detail} units")
+
+
+if __name__ == "__main__":
+    main()
