@@ -1,6 +1,6 @@
 """Browser fixtures: a real ``streamlit run`` of the workbench, and headless Debian chromium.
 
-``streamlit_server`` starts ``streamlit run workbench/app/main.py`` on a free loopback port
+``streamlit_server`` starts ``streamlit run workbench/app/server.py`` on a free loopback port
 against a fresh SQLite file with the seed articles ingested, waits for its health check, yields
 a :class:`StreamlitServer` (URL, database URL, an open :class:`Database` to set up and check
 data) and stops it. ``start_streamlit`` is the factory behind it, for a server without seeds.
@@ -32,7 +32,7 @@ from workbench.auth import create_reviewer
 from workbench.db import Database
 from workbench.ingest import ingest_paths
 
-APP = ROOT / "workbench" / "app" / "main.py"
+APP = ROOT / "workbench" / "app" / "server.py"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
