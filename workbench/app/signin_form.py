@@ -26,7 +26,8 @@ def on_sign_in() -> None:
         common.flash("Enter your name and password.", "error")
         return
     try:
-        actor = sign_in(common.database(), name, password, address=st.context.ip_address)
+        address = st.context.ip_address
+        actor = sign_in(common.database(), name, password, address=address if isinstance(address, str) else None)
         common.start_signed_in(actor)
     except WorkbenchError as error:
         common.flash(str(error), "error")
