@@ -188,3 +188,25 @@ def test_assign_mistakes_change_nothing(story, args, code, message):
     assert result.exit_code == code
     assert message in result.output and "Traceback" not in result.output
     assert assignment_state(story) == ([], None)
+
+
+def test_end_sessions_and_deactivate_sign_an_account_out_everywhere(db):
+    from workbench.sessions import session_for_token, start_session, trade_handoff
+
+    add(db, "lena", "lead")
+    add(db, "ana")
+    ana = sign_in(db, "ana", PASSWORD)
+    tokens = [trade_handoff(db, start_session(db, ana).handoff_code) for _ in range(2)]
+    with db.session() as session:
+        assert all(session_for_token(session, token).actor == ana for token in tokens)
+    result = run(db, "reviewers", "end-sessions", "ANA")
+    assert result.output == "Ended 2 sessions of ana.\n"
+    with db.session() as session:
+        assert not any(session_for_token(session, token) for token in tokens)
+    token = trade_handoff(db, start_session(db, ana).handoff_code)
+    assert run(db, "reviewers", "deactivate", "ana").exit_code == 0
+    with db.session() as session:
+        assert session_for_token(session, token) is None
+    assert run(db, "reviewers", "activate", "ana").exit_code == 0
+    with db.session() as session:
+        assert session_for_token(session, token) is None, "reactivating does not revive old sessions"
