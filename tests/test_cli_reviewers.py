@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from workbench.auth import AuthError, sign_in
+from workbench.auth import AuthError, sign_in, throttle_keys, throttled_for
 from workbench.cli import main
 from workbench.db import Database
 from workbench.ingest import Document, ingest_documents
@@ -89,18 +89,23 @@ def test_mistakes_are_clean_errors_that_change_nothing(db, args, stdin, message)
     } == before
 
 
+def throttled(db, name: str) -> bool:
+    with db.session() as session:
+        return bool(throttled_for(session, throttle_keys(name, None)))
+
+
 def test_set_password_replaces_the_old_one_and_lifts_a_lock(db):
     add(db, "lena", "lead")
     add(db, "ana")
     for _ in range(4):
         with pytest.raises(AuthError):
             sign_in(db, "ana", "wrong password")
-    assert reviewers(db)["ana"].locked_until is not None
+    assert throttled(db, "ana")
     result = run(
         db, "reviewers", "set-password", "Ana", "--password-stdin", stdin="a brand new secret\n"
     )
     assert result.output == "Password of ana changed.\n"
-    assert reviewers(db)["ana"].locked_until is None
+    assert not throttled(db, "ana")
     assert sign_in(db, "ana", "a brand new secret").name == "ana"
     with pytest.raises(AuthError):
         sign_in(db, "ana", PASSWORD)
@@ -183,3 +188,25 @@ def test_assign_mistakes_change_nothing(story, args, code, message):
     assert result.exit_code == code
     assert message in result.output and "Traceback" not in result.output
     assert assignment_state(story) == ([], None)
+
+
+def test_end_sessions_and_deactivate_sign_an_account_out_everywhere(db):
+    from workbench.sessions import session_for_token, start_session, trade_handoff
+
+    add(db, "lena", "lead")
+    add(db, "ana")
+    ana = sign_in(db, "ana", PASSWORD)
+    tokens = [trade_handoff(db, start_session(db, ana).handoff_code) for _ in range(2)]
+    with db.session() as session:
+        assert all(session_for_token(session, token).actor == ana for token in tokens)
+    result = run(db, "reviewers", "end-sessions", "ANA")
+    assert result.output == "Ended 2 sessions of ana.\n"
+    with db.session() as session:
+        assert not any(session_for_token(session, token) for token in tokens)
+    token = trade_handoff(db, start_session(db, ana).handoff_code)
+    assert run(db, "reviewers", "deactivate", "ana").exit_code == 0
+    with db.session() as session:
+        assert session_for_token(session, token) is None
+    assert run(db, "reviewers", "activate", "ana").exit_code == 0
+    with db.session() as session:
+        assert session_for_token(session, token) is None, "reactivating does not revive old sessions"

@@ -22,6 +22,7 @@ from sqlalchemy.exc import OperationalError
 from streamlit.testing.v1 import AppTest
 from teamkit import claim_ids, make_accounts
 
+from tests.test_page_queue import label_button
 from workbench.auth import Actor
 from workbench.cli import main as cli
 from workbench.db import Database, make_engine
@@ -236,7 +237,7 @@ def test_the_queue_keeps_an_unsaved_verdict_through_an_outage(
     note_field.input("Checked against the council minutes.")
 
     proxy.cut()
-    app.button(key="label_supported").click().run()
+    label_button(app, "supported").click().run()
     assert not app.exception, "a clear message, not a traceback"
     assert any("nothing was saved" in error.value for error in app.error)
     assert verdicts_and_history(postgres_db, claim) == ([], [])
@@ -248,7 +249,7 @@ def test_the_queue_keeps_an_unsaved_verdict_through_an_outage(
     assert not app.exception
     note_field = next(field for field in app.text_area if field.label == "Note")
     assert note_field.value == "Checked against the council minutes.", "the typed note survived the outage"
-    app.button(key="label_supported").click().run()
+    label_button(app, "supported").click().run()
     assert not app.exception
     assert verdicts_and_history(postgres_db, claim) == (
         [("supported", "Checked against the council minutes.")],

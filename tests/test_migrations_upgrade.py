@@ -84,7 +84,22 @@ def fill_0001(connection, dialect: str) -> None:
         "new_rationale, changed_at) VALUES (1, 1, 1, NULL, 'disputed', NULL, 'Lead decided.', :at)", [{"at": at}])
 
 
-FILLS: dict[str, Callable] = {"0001": fill_0001}
+def fill_0002(connection, dialect: str) -> None:
+    """Revision 0002 adds sign-in sessions and the sign-in throttle."""
+    fill_0001(connection, dialect)
+    at = stamp(dialect)
+    connection.execute(
+        text("INSERT INTO sign_in_session (id, reviewer_id, token_hash, handoff_hash, created_at, last_seen_at, "
+             "expires_at, ended_at) VALUES (1, 2, :token, NULL, :at, :at, :at, NULL)"),
+        [{"token": "a" * 64, "at": at}],
+    )
+    connection.execute(
+        text("INSERT INTO sign_in_throttle (key_hash, failures, locked_until, updated_at) VALUES (:key, 4, :at, :at)"),
+        [{"key": "b" * 64, "at": at}],
+    )
+
+
+FILLS: dict[str, Callable] = {"0001": fill_0001, "0002": fill_0002}
 
 
 def expected_verdicts() -> list[tuple]:

@@ -14,13 +14,14 @@ import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from itertools import pairwise
 from pathlib import Path
 
 import argon2
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import select
+from sqlalchemy import select, text, update
 from teamkit import claim_ids, make_accounts
 
 import workbench
@@ -40,6 +41,7 @@ from workbench.auth import (
     Actor,
     AuthError,
     PermissionDenied,
+    SignInThrottled,
     create_reviewer,
     lockout_for,
     set_password,
@@ -52,8 +54,9 @@ from workbench.errors import WorkbenchError
 from workbench.export import ExportOptions, write_export
 from workbench.guidelines import save_guidelines
 from workbench.ingest import MAX_FILE_BYTES, Document, InputError, ingest_documents, read_upload
-from workbench.models import Collection, Reviewer, Verdict, VerdictHistory
+from workbench.models import Collection, Reviewer, SignInThrottle, Verdict, VerdictHistory, utcnow
 from workbench.review import submit_verdict
+from workbench.sessions import end_all_sessions
 from workbench.verdict_import import import_verdicts
 from workbench.verdicts import VerdictError, delete_verdict, save_verdict, validate_evidence
 
@@ -105,6 +108,7 @@ LEAD_ONLY: dict[str, LeadOnly] = {
     "set_password": lambda db, s, a, w: set_password(s, w.other.id, PASSWORD, actor=a),
     "save_guidelines": lambda db, s, a, w: save_guidelines(s, a, GUIDELINES),
     "import_verdicts": lambda db, s, a, w: import_verdicts(db, b"claim_id,reviewer,label\n", actor=a),
+    "end_all_sessions": lambda db, s, a, w: end_all_sessions(s, w.other.id, actor=a),
 }
 
 
@@ -225,7 +229,7 @@ def test_every_sign_in_attempt_costs_one_hash_check(db: Database, monkeypatch: p
         assert len(checks) == 1, f"{name}: {len(checks)} hash checks"
 
 
-def test_repeated_wrong_passwords_slow_sign_in_down(db: Database) -> None:
+def test_repeated_failures_slow_sign_in_down_alike_for_real_and_made_up_names(db: Database) -> None:
     with db.transaction() as session:
         create_reviewer(session, "Target", PASSWORD, "lead", actor=None)
     delays = [lockout_for(failures).total_seconds() for failures in range(20)]
@@ -234,22 +238,65 @@ def test_repeated_wrong_passwords_slow_sign_in_down(db: Database) -> None:
     assert all(later >= earlier for earlier, later in pairwise(growing))
     assert growing[1] == 2 * growing[0] and growing[-1] == auth.MAX_LOCKOUT.total_seconds()
 
-    for _ in range(auth.FREE_FAILED_LOGINS):
-        with pytest.raises(AuthError, match="wrong password"):
-            sign_in(db, "Target", "guess guess")
-    with pytest.raises(AuthError) as paused:
-        sign_in(db, "Target", PASSWORD)  # even the right password waits out the lock
-    with pytest.raises(AuthError) as unknown:
-        sign_in(db, "Nobody At All", PASSWORD)
-    assert str(paused.value) == str(unknown.value) == auth.SIGN_IN_FAILED  # names are not revealed
-    with db.transaction() as session:
-        target = session.scalar(select(Reviewer).where(Reviewer.name == "Target"))
-        assert target.failed_logins == auth.FREE_FAILED_LOGINS
-        target.locked_until = target.locked_until.replace(year=2000)  # the wait is over
+    for name in ("Target", "Nobody At All"):
+        for _ in range(auth.FREE_FAILED_LOGINS):
+            with pytest.raises(AuthError, match="wrong password"):
+                sign_in(db, name, "guess guess")
+    with db.session() as session:
+        throttles = {row.key_hash: row for row in session.scalars(select(SignInThrottle))}
+    assert [row.failures for row in throttles.values()] == [auth.FREE_FAILED_LOGINS] * 2
+    assert all(row.locked_until is not None for row in throttles.values())
+    with db.transaction() as session:  # a known wait, however slow the test machine
+        session.execute(update(SignInThrottle).values(locked_until=utcnow() + timedelta(seconds=60)))
+    with pytest.raises(SignInThrottled) as paused:
+        sign_in(db, "Target", PASSWORD)  # even the right password waits out the pause
+    with pytest.raises(SignInThrottled) as unknown:
+        sign_in(db, "nobody at all", PASSWORD)
+    assert str(paused.value).rsplit("Try again", 1)[0] == str(unknown.value).rsplit("Try again", 1)[0]
+    assert 50 <= paused.value.retry_after_seconds <= 60 and "Try again in" in str(paused.value)
+    with db.transaction() as session:  # the wait is over
+        session.execute(update(SignInThrottle).values(locked_until=utcnow() - timedelta(seconds=1)))
     assert sign_in(db, "Target", PASSWORD).name == "Target"
     with db.session() as session:
-        target = session.scalar(select(Reviewer).where(Reviewer.name == "Target"))
-        assert (target.failed_logins, target.locked_until) == (0, None)
+        assert not auth.throttled_for(session, auth.throttle_keys("Target", None))
+        assert session.scalar(select(SignInThrottle.failures).where(
+            SignInThrottle.key_hash.in_(auth.throttle_keys("Target", None)))) is None, "success forgets"
+
+
+def test_many_failures_from_one_address_pause_that_address_only(db: Database) -> None:
+    with db.transaction() as session:
+        create_reviewer(session, "Target", PASSWORD, "lead", actor=None)
+    for n in range(auth.FREE_FAILED_LOGINS_PER_ADDRESS):
+        with pytest.raises(AuthError, match="wrong password"):
+            sign_in(db, f"made up {n}", "guess guess", address="203.0.113.9")
+    with pytest.raises(SignInThrottled):
+        sign_in(db, "Target", PASSWORD, address="203.0.113.9")
+    assert sign_in(db, "Target", PASSWORD, address="198.51.100.7").name == "Target"
+
+
+def test_no_database_lock_is_held_while_a_password_is_checked(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A save by someone else goes through while a sign-in is inside its Argon2 check."""
+    with db.transaction() as session:
+        create_reviewer(session, "Target", PASSWORD, "lead", actor=None)
+    real_verify = auth._verify
+    writes: list[str] = []
+
+    def verify_while_someone_writes(stored: str, given: str) -> bool:
+        with db.transaction() as other:
+            if other.get_bind().dialect.name == "postgresql":
+                other.execute(text("SET LOCAL lock_timeout = '3s'"))
+            else:
+                other.connection().exec_driver_sql("PRAGMA busy_timeout = 3000")
+            other.execute(update(Reviewer).where(Reviewer.name == "Target").values(role="lead"))
+            other.execute(update(SignInThrottle).values(failures=SignInThrottle.failures))
+        writes.append(given)
+        return real_verify(stored, given)
+
+    monkeypatch.setattr(auth, "_verify", verify_while_someone_writes)
+    with pytest.raises(AuthError):
+        sign_in(db, "Target", "wrong password")
+    assert sign_in(db, "Target", PASSWORD).name == "Target"
+    assert writes == ["wrong password", PASSWORD]
 
 
 # --- secrets stay out of output -----------------------------------------------------------------------

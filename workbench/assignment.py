@@ -26,6 +26,7 @@ from workbench.auth import (
 from workbench.db import Database
 from workbench.errors import WorkbenchError
 from workbench.models import Article, Assignment, Claim, Collection, Reviewer, Verdict
+from workbench.sessions import end_all_sessions
 
 MAX_REVIEWERS_PER_CLAIM = 50
 
@@ -86,6 +87,8 @@ def set_active(
         if reviewer.role == "lead" and reviewer.active and active_lead_count(session) <= 1:
             raise AuthError("This is the last active lead; make another lead first.")
     reviewer.active = active
+    if not active:
+        end_all_sessions(session, reviewer_id, actor=actor)
     session.flush()
     return reviewer
 

@@ -258,3 +258,38 @@ class Guideline(Base):
     definitions: Mapped[dict[str, str]] = mapped_column(JSON)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("reviewer.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- sign-in sessions ---
+
+
+class SignInSession(Base):
+    """A signed-in browser: the cookie's token is kept only as a SHA-256 hash.
+
+    A row starts with a one-time ``handoff_hash`` (the page hands the code to the browser, which
+    trades it for the cookie); ``token_hash`` is set by that trade.
+    """
+
+    __tablename__ = "sign_in_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reviewer_id: Mapped[int] = mapped_column(
+        ForeignKey("reviewer.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    handoff_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+    ended_at: Mapped[datetime | None] = mapped_column()
+
+
+class SignInThrottle(Base):
+    """Failed sign-ins counted per attempted name and per client address (keys are hashed)."""
+
+    __tablename__ = "sign_in_throttle"
+
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

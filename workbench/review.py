@@ -599,3 +599,8 @@ def collections_in_scope(session: Session, actor: Actor) -> list[tuple[int, str,
     return [
         (collection_id, name, collection_id not in assigned_to_me) for collection_id, name in rows
     ]
+
+
+def has_collections(session: Session) -> bool:
+    """Whether any collection exists (one indexed row read)."""
+    return session.scalar(select(Collection.id).limit(1)) is not None

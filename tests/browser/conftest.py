@@ -1,6 +1,6 @@
 """Browser fixtures: a real ``streamlit run`` of the workbench, and headless Debian chromium.
 
-``streamlit_server`` starts ``streamlit run workbench/app/main.py`` on a free loopback port
+``streamlit_server`` starts ``streamlit run workbench/app/server.py`` on a free loopback port
 against a fresh SQLite file with the seed articles ingested, waits for its health check, yields
 a :class:`StreamlitServer` (URL, database URL, an open :class:`Database` to set up and check
 data) and stops it. ``start_streamlit`` is the factory behind it, for a server without seeds.
@@ -32,7 +32,7 @@ from workbench.auth import create_reviewer
 from workbench.db import Database
 from workbench.ingest import ingest_paths
 
-APP = ROOT / "workbench" / "app" / "main.py"
+APP = ROOT / "workbench" / "app" / "server.py"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -226,3 +226,37 @@ def sign_in_with_keyboard(page, server: StreamlitServer, name: str, password: st
 @pytest.fixture
 def sign_in() -> Callable[..., None]:
     return sign_in_with_keyboard
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", id="postgresql", marks=pytest.mark.postgres)])
+def shared_app_database(request: pytest.FixtureRequest, tmp_path: Path, seeded_template: Path) -> Iterator[str]:
+    """The URL of a seeded database an app (or two) can serve: a SQLite copy, or PostgreSQL emptied."""
+    if request.param == "sqlite":
+        path = tmp_path / "shared.db"
+        shutil.copyfile(seeded_template, path)
+        yield f"sqlite:///{path}"
+        return
+    from tests.conftest import truncate_all
+
+    url = request.getfixturevalue("postgres_url")
+    database = Database(url)
+    truncate_all(database)
+    report = ingest_paths(database, [SEEDS])
+    database.dispose()
+    assert report.added > 0 and not report.failed, report.messages
+    yield url
+
+
+@pytest.fixture
+def serve_database(tmp_path: Path) -> Iterator[Callable[[str], StreamlitServer]]:
+    """Factory: ``serve_database(url)`` → another app process serving that database."""
+    servers: list[StreamlitServer] = []
+
+    def start(url: str) -> StreamlitServer:
+        server = launch(url, tmp_path / f"served-{len(servers)}.log")
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()

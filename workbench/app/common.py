@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import html
+import json
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import urlencode
 
 import streamlit as st
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from workbench import sessions
 from workbench.auth import Actor
 from workbench.config import database_url
 from workbench.db import Database, open_database
@@ -73,17 +76,75 @@ def session() -> Session:
     return current
 
 
-def sign_in_as(actor: Actor) -> None:
+SIGN_IN_SESSION = "sign_in_session"  # id of the database session this tab is signed in with
+HANDOFF = "sign_in_handoff"  # (one-time code, time): the browser trades it for the session cookie
+FORGET_COOKIE = "forget_session_cookie"  # after signing out: the browser drops its cookie
+
+
+def sign_in_as(actor: Actor, session_id: int | None = None) -> None:
     st.session_state["actor"] = actor
     st.session_state["last_seen"] = time.time()
+    if session_id is not None:
+        st.session_state[SIGN_IN_SESSION] = session_id
+
+
+def start_signed_in(actor: Actor) -> None:
+    """Signed in just now: record a database session and have the browser fetch its cookie."""
+    new = sessions.start_session(database(), actor)
+    sign_in_as(actor, new.id)
+    st.session_state[HANDOFF] = (new.handoff_code, time.time())
 
 
 def sign_out() -> None:
+    """End this tab's sign-in session everywhere and forget everything this tab kept."""
+    session_id = st.session_state.get(SIGN_IN_SESSION)
+    if session_id is not None:
+        try:
+            sessions.end_session(database(), session_id)
+        except OperationalError:
+            pass  # the database is away; the browser still drops its cookie below
     st.session_state.clear()
+    st.session_state[FORGET_COOKIE] = True
+
+
+def signed_out(reason: str) -> None:
+    """This tab's sign-in ended elsewhere (expired, ended by a lead, account changed)."""
+    st.session_state.clear()
+    st.session_state[FORGET_COOKIE] = True
+    st.session_state["signed_out_reason"] = reason
+
+
+def sync_cookie() -> None:
+    """Hand the browser its session cookie after signing in, or have it drop the cookie after
+    signing out. The cookie is HttpOnly: only the server routes in ``server.py`` set or clear it."""
+    handoff = st.session_state.get(HANDOFF)
+    if handoff is not None:
+        code, issued = handoff
+        if time.time() - issued > sessions.HANDOFF_LIFETIME.total_seconds():
+            del st.session_state[HANDOFF]
+        else:
+            browser_post(SESSION_ROUTE, {"code": code})
+    if st.session_state.pop(FORGET_COOKIE, False):
+        browser_post(SESSION_END_ROUTE, {})
+
+
+SESSION_ROUTE = "/_workbench/session"
+SESSION_END_ROUTE = "/_workbench/session/end"
+
+
+def browser_post(path: str, form: dict[str, str]) -> None:
+    """Have the browser POST a form to one of the workbench's own routes (same origin, credentials)."""
+    body = json.dumps(urlencode(form))
+    st.html(
+        f"<script>fetch({json.dumps(path)}, {{method: 'POST', credentials: 'same-origin', "
+        f"headers: {{'Content-Type': 'application/x-www-form-urlencoded', 'X-Workbench': '1'}}, "
+        f"body: {body}}});</script>",
+        unsafe_allow_javascript=True,
+    )
 
 
 def unexpired_actor() -> Actor | None:
-    """The actor in this browser session, unless it has been idle too long (then signed out)."""
+    """The actor in this browser tab, unless it has been idle too long (then signed out)."""
     actor: Actor | None = st.session_state.get("actor")
     if actor is None:
         return None
@@ -95,17 +156,42 @@ def unexpired_actor() -> Actor | None:
 
 
 def current_actor() -> Actor | None:
-    """The signed-in person, or ``None``; expired or deactivated sessions are signed out."""
+    """The signed-in person, or ``None``.
+
+    A tab signed in with a database session rechecks it on every run (ended by sign-out elsewhere,
+    by a lead, by deactivation, or expired: signed out). A tab that is not signed in yet is signed
+    in by a live session cookie: reloads, new tabs and deep links keep the sign-in.
+    """
     actor = unexpired_actor()
     if actor is None:
-        return None
-    reviewer = session().get(Reviewer, actor.id)
-    if reviewer is None or not reviewer.active or reviewer.role != actor.role:
-        sign_out()
-        st.session_state["signed_out_reason"] = "Your account was changed. Please sign in again."
-        return None
+        return actor_from_cookie()
+    session_id = st.session_state.get(SIGN_IN_SESSION)
+    if session_id is not None:
+        active = sessions.session_by_id(session(), session_id)
+        if active is None or active.actor != actor:
+            signed_out("Your session ended (signed out, ended by a lead, or expired). Please sign in again.")
+            return None
+        sessions.touch(database(), active)
+    else:
+        reviewer = session().get(Reviewer, actor.id)
+        if reviewer is None or not reviewer.active or reviewer.role != actor.role:
+            signed_out("Your account was changed. Please sign in again.")
+            return None
     st.session_state["last_seen"] = time.time()
     return actor
+
+
+def actor_from_cookie() -> Actor | None:
+    """Sign this tab in with the browser's session cookie, if it names a live session."""
+    token = st.context.cookies.get(sessions.COOKIE_NAME)
+    if not token:
+        return None
+    active = sessions.session_for_token(session(), token)
+    if active is None:
+        return None
+    sign_in_as(active.actor, active.id)
+    sessions.touch(database(), active)
+    return active.actor
 
 
 def database_unavailable(error: OperationalError) -> None:

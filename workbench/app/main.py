@@ -1,51 +1,76 @@
-"""Streamlit entry point: ``streamlit run workbench/app/main.py`` (or ``workbench serve``)."""
+"""Streamlit entry point: ``streamlit run workbench/app/server.py`` (or ``workbench serve``).
+
+Every page is registered for everyone, so a deep link (``/articles?article=3``) always finds its
+page: signed out, the sign-in form answers in its place and the page opens right after signing
+in; a page the role may not see answers "not available to your role".
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 from sqlalchemy.exc import OperationalError
 
-from workbench.app import common
+from workbench.app import common, signin_form
 
 st.set_page_config(page_title="Workbench", page_icon="🔎", layout="wide")
 
+REVIEW_PAGES = [
+    ("queue", "Review queue", ":material/task_alt:"),
+    ("my_verdicts", "My verdicts", ":material/history:"),
+    ("articles", "Articles", ":material/article:"),
+    ("guidelines", "Guidelines", ":material/menu_book:"),
+]
+LEAD_PAGES = [
+    ("import_articles", "Import", ":material/upload_file:"),
+    ("team", "Reviewers & assignment", ":material/group:"),
+    ("agreement", "Agreement", ":material/insights:"),
+    ("adjudication", "Adjudication", ":material/gavel:"),
+    ("export", "Export", ":material/download:"),
+]
+LEAD_PAGE_PATHS = frozenset(name for name, _, _ in LEAD_PAGES)
 
-def page(name: str, title: str, icon: str, *, default: bool = False) -> st.Page:
-    return st.Page(common.PAGES_DIR / f"{name}.py", title=title, icon=icon, url_path=name, default=default)
+
+def page(name: str, title: str, icon: str, *, default: bool = False, visible: bool = True) -> st.Page:
+    return st.Page(
+        common.PAGES_DIR / f"{name}.py",
+        title=title,
+        icon=icon,
+        url_path=name,
+        default=default,
+        visibility="visible" if visible else "hidden",
+    )
 
 
-def navigation_for(actor) -> dict[str, list[st.Page]] | list[st.Page]:
-    if actor is None:
-        return [page("signin", "Sign in", ":material/login:", default=True)]
-    sections = {
-        "Review": [
-            page("queue", "Review queue", ":material/task_alt:", default=True),
-            page("my_verdicts", "My verdicts", ":material/history:"),
-            page("articles", "Articles", ":material/article:"),
-            page("guidelines", "Guidelines", ":material/menu_book:"),
-        ]
+def navigation_for(actor) -> dict[str, list[st.Page]]:
+    """Every page, shown in the menu only to those who may open it."""
+    signed_in = actor is not None
+    lead = signed_in and actor.is_lead
+    return {
+        "": [page("home", "Workbench", ":material/home:", default=True, visible=False)],
+        "Review": [page(name, title, icon, visible=signed_in) for name, title, icon in REVIEW_PAGES],
+        "Lead": [page(name, title, icon, visible=lead) for name, title, icon in LEAD_PAGES],
     }
-    if actor.is_lead:
-        sections["Lead"] = [
-            page("import_articles", "Import", ":material/upload_file:"),
-            page("team", "Reviewers & assignment", ":material/group:"),
-            page("agreement", "Agreement", ":material/insights:"),
-            page("adjudication", "Adjudication", ":material/gavel:"),
-            page("export", "Export", ":material/download:"),
-        ]
-    return sections
 
 
 try:
     with common.rerun_session():
         actor = common.current_actor()
         navigation = st.navigation(navigation_for(actor))
+        common.sync_cookie()
+        if actor is None:  # the page asked for opens once signed in (the address is kept)
+            asked_for = navigation.title if navigation.url_path not in ("", "home") else None
+            signin_form.draw_sign_in_page(then=asked_for)
+            st.stop()
         if actor is not None:
             with st.sidebar:
                 st.caption(f"Signed in as **{actor.name}** ({actor.role})")
                 if st.button("Sign out", icon=":material/logout:", key="sign_out"):
                     common.sign_out()
                     st.rerun()
+            if navigation.url_path in LEAD_PAGE_PATHS and not actor.is_lead:
+                st.error("This page is not available to your role.", icon=":material/lock:")
+                st.page_link(common.PAGES_DIR / "queue.py", label="Go to the review queue", icon=":material/task_alt:")
+                st.stop()
         navigation.run()
 except OperationalError as error:
     common.database_unavailable(error)

@@ -15,7 +15,7 @@ from workbench.cli.common import database_from, is_terminal
 from workbench.db import Database
 from workbench.models import Article
 
-APP_ENTRY = Path(__file__).resolve().parent.parent / "app" / "main.py"
+APP_ENTRY = Path(__file__).resolve().parent.parent / "app" / "server.py"
 SEED_COLLECTION = "Seed articles"
 
 

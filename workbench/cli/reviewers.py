@@ -21,6 +21,7 @@ from workbench.assignment import (
 from workbench.auth import create_reviewer, list_reviewers, set_password
 from workbench.cli.common import database_from
 from workbench.models import ROLES
+from workbench.sessions import end_all_sessions
 
 
 def read_password(from_stdin: bool, prompt: str = "Password") -> str:
@@ -115,6 +116,18 @@ def deactivate(ctx: click.Context, name: str) -> None:
 def activate(ctx: click.Context, name: str) -> None:
     """Let a deactivated account sign in again."""
     switch_account(ctx, name, active=True)
+
+
+@reviewers.command("end-sessions")
+@click.argument("name")
+@click.pass_context
+def end_sessions(ctx: click.Context, name: str) -> None:
+    """Sign an account out everywhere: every browser must sign in again."""
+    with database_from(ctx).transaction() as session:
+        reviewer = reviewer_named(session, name)
+        ended = end_all_sessions(session, reviewer.id, actor=None)
+        shown = reviewer.name
+    click.echo(f"Ended {ended} session{'' if ended == 1 else 's'} of {shown}.")
 
 
 def switch_account(ctx: click.Context, name: str, *, active: bool) -> None:

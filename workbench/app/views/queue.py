@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import streamlit as st
 
 from workbench import LABEL_TITLES, LABELS
@@ -18,6 +20,7 @@ from workbench.review import (
     claim_context,
     claim_needs_reviewer,
     collections_in_scope,
+    has_collections,
     next_claim_id,
     others_verdicts,
     overall_progress,
@@ -36,14 +39,56 @@ KEYBOARD_SCRIPT = """
   const doc = document;
   if (doc.body.dataset.wbQueueKeys) return;
   doc.body.dataset.wbQueueKeys = "1";
-  doc.addEventListener("keydown", (event) => {
+  // Keys that write a verdict (or move on) apply only to the claim on screen: while the card is
+  // re-running (stale) or a press on the drawn card is still on its way, they are dropped here,
+  // with a visible sign. The server drops any that slip through (see on_label).
+  const WRITING_KEYS = new Set(["1", "2", "3", "s"]);
+  let pending = null;  // {render, at}: a press sent for the card drawn as `render`
+  const sign = (text) => {
+    let box = doc.getElementById("wb-key-sign");
+    if (!box) {
+      box = doc.createElement("div");
+      box.id = "wb-key-sign";
+      box.setAttribute("role", "status");
+      box.style.cssText = "position:fixed;left:50%;bottom:1.2rem;transform:translateX(-50%);z-index:1000;" +
+        "background:#1f2937;color:#fff;padding:.45rem .9rem;border-radius:6px;font-size:.9rem;pointer-events:none";
+      doc.body.appendChild(box);
+    }
+    box.textContent = text;
+    box.style.display = "block";
+    clearTimeout(box.wbTimer);
+    box.wbTimer = setTimeout(() => { box.style.display = "none"; }, 1800);
+  };
+  const scrollClaimIntoView = () => {
+    const mark = doc.querySelector("mark.wb-claim");
+    const box = mark && mark.closest(".wb-context");
+    if (!box || box.dataset.wbScrolled === mark.dataset.render) return;
+    box.dataset.wbScrolled = mark.dataset.render;
+    box.scrollTop = Math.max(0, mark.offsetTop - box.offsetTop - box.clientHeight / 3);
+  };
+  new MutationObserver(scrollClaimIntoView).observe(doc.body, { childList: true, subtree: true });
+  window.addEventListener("keydown", (event) => {
     const target = event.target;
     const typing = target && (target.tagName === "TEXTAREA" || target.tagName === "INPUT" || target.isContentEditable);
     if (typing && event.key === "Escape") { target.blur(); return; }
     if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
-    const focus = { n: ".st-key-queue_note textarea", e: ".st-key-queue_evidence textarea" }[event.key.toLowerCase()];
+    const key = event.key.toLowerCase();
+    const focus = { n: ".st-key-queue_note textarea", e: ".st-key-queue_evidence textarea" }[key];
     const field = focus && doc.querySelector(focus);
-    if (field) { event.preventDefault(); field.focus(); }
+    if (field) { event.preventDefault(); field.focus(); return; }
+    if (!WRITING_KEYS.has(key) || event.repeat) return;
+    const mark = doc.querySelector("mark.wb-claim");
+    if (!mark) return;
+    const card = mark.closest('[data-testid="stElementContainer"]');
+    const stale = card && card.getAttribute("data-stale") === "true";
+    const waiting = pending && pending.render === mark.dataset.render && Date.now() - pending.at < 3000;
+    if (stale || waiting) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      sign("Key ignored: the next claim is still loading. Nothing was saved for it.");
+      return;
+    }
+    pending = { render: mark.dataset.render, at: Date.now() };
   }, true);
 })();
 </script>
@@ -56,6 +101,7 @@ REVISIT = "queue_revisit"  # verdict id when showing an earlier verdict (back)
 SKIPPED = "queue_skipped"  # claim ids skipped in this session
 UNDO = "queue_undo"  # SavedVerdict stack of this session
 OVERALL = "queue_overall"  # (scope, Progress): counted on full runs, kept current by the callbacks
+RENDER = "queue_render"  # counts the card's drawings: the browser tells one drawing from the next
 SCOPE_COLLECTION = "queue_collection"
 SCOPE_ARTICLE = "queue_article"
 
@@ -115,7 +161,25 @@ def cached_overall(session, actor: Actor, queue: QueueScope) -> Progress:
 # --- callbacks (they run before the page draws, so the next claim shows at once) ---------------------
 
 
+def shown(claim_id: int) -> bool:
+    """Whether a press carrying ``claim_id`` was made on the claim this page shows now.
+
+    Buttons are keyed by their claim, so a press made on a card the browser still showed while the
+    server had moved on carries the old claim's id; such a press is dropped, with a visible sign.
+    """
+    if st.session_state.get(CURRENT) == claim_id:
+        return True
+    common.flash(
+        "A key press arrived after its claim had left the screen, so it was ignored: "
+        "nothing was saved for a claim you had not seen.",
+        "info",
+    )
+    return False
+
+
 def on_label(label: str, context: ClaimContext) -> None:
+    if not shown(context.claim_id):
+        return
     note = st.session_state.get(NOTE, "")
     evidence = st.session_state.get(EVIDENCE, "")
 
@@ -141,6 +205,8 @@ def on_label(label: str, context: ClaimContext) -> None:
 
 
 def on_skip(context: ClaimContext) -> None:
+    if not shown(context.claim_id):
+        return
     st.session_state.setdefault(SKIPPED, []).append(context.claim_id)
     st.session_state[CURSOR] = context.cursor
     st.session_state[CURRENT] = None
@@ -223,7 +289,11 @@ def choose_claim(session, actor: Actor, queue: QueueScope) -> int | None:
     return current
 
 
-def draw_context(context: ClaimContext) -> None:
+# The article text scrolls inside this height (the claim kept in view), so the controls stay on screen.
+CONTEXT_MAX_HEIGHT = "min(42vh, 22rem)"
+
+
+def draw_context(context: ClaimContext, render: int) -> None:
     e = common.escape_html
     meta = [f'<span class="wb-chip">{e(context.collection_name)}</span>']
     if context.source:
@@ -233,14 +303,15 @@ def draw_context(context: ClaimContext) -> None:
     parts = [
         f'<div class="wb-article-title">{e(context.title or "Untitled article")}</div>',
         f'<div class="wb-meta">{"".join(meta)}</div>',
-        '<div class="wb-context">',
+        f'<div class="wb-context" style="max-height:{CONTEXT_MAX_HEIGHT};overflow-y:auto">',
     ]
     if context.previous_unit:
         parts.append(f'<div class="wb-neighbour">{e(context.previous_unit)}</div>')
     before = ("… " if context.paragraph_truncated_before else "") + context.paragraph_before
     after = context.paragraph_after + (" …" if context.paragraph_truncated_after else "")
     parts.append(
-        f'<div class="wb-paragraph">{e(before)} <mark class="wb-claim" data-claim="{context.claim_id}">{e(context.claim_text)}</mark> {e(after)}</div>'
+        f'<div class="wb-paragraph">{e(before)} <mark class="wb-claim" data-claim="{context.claim_id}" '
+        f'data-render="{render}">{e(context.claim_text)}</mark> {e(after)}</div>'
     )
     if context.next_unit:
         parts.append(f'<div class="wb-neighbour">{e(context.next_unit)}</div>')
@@ -302,7 +373,7 @@ def draw_verdict_panel(session, actor: Actor, context: ClaimContext, existing) -
     for label in LABELS:
         st.button(
             LABEL_TITLES[label],
-            key=f"label_{label}",
+            key=f"label_{label}_{context.claim_id}",
             shortcut=SHORTCUTS[label],
             on_click=on_label,
             args=(label, context),
@@ -316,7 +387,11 @@ def draw_verdict_panel(session, actor: Actor, context: ClaimContext, existing) -
             st.button("Queue", key="queue_return_button", shortcut="Q", on_click=on_leave_revisit)
         else:
             st.button(
-                "Skip", key="queue_skip_button", shortcut="S", on_click=on_skip, args=(context,)
+                "Skip",
+                key=f"queue_skip_button_{context.claim_id}",
+                shortcut="S",
+                on_click=on_skip,
+                args=(context,),
             )
         st.button(
             "Undo",
@@ -338,9 +413,34 @@ def draw_progress(session, actor: Actor, queue: QueueScope, context: ClaimContex
         st.progress(article.fraction, text=f"This article: {article.done} of {article.total}")
 
 
+def draw_nothing_to_review(actor: Actor) -> None:
+    """An empty queue that was never full: the next step, not a congratulation."""
+    with st.container(border=True):
+        if actor.is_lead:
+            st.markdown(
+                "**Nothing to review here yet.** Import articles, or open a collection to yourself "
+                "in Reviewers & assignment."
+            )
+            with st.container(horizontal=True):
+                st.page_link(
+                    common.PAGES_DIR / "import_articles.py", label="Import", icon=":material/upload_file:"
+                )
+                st.page_link(
+                    common.PAGES_DIR / "team.py", label="Reviewers & assignment", icon=":material/group:"
+                )
+        else:
+            st.markdown(
+                "**Nothing to review here yet.** When a lead assigns you a collection with claims, "
+                "they appear here."
+            )
+
+
 def draw_done(session, actor: Actor, queue: QueueScope) -> None:
     skipped = st.session_state.get(SKIPPED, [])
     overall = cached_overall(session, actor, queue)
+    if overall.total == 0 and not skipped:
+        draw_nothing_to_review(actor)
+        return
     with st.container(border=True):
         st.html(
             '<div class="wb-done"><div class="wb-done-icon">✓</div><h2>All caught up</h2>'
@@ -367,6 +467,50 @@ def draw_done(session, actor: Actor, queue: QueueScope) -> None:
             )
 
 
+def show_status() -> None:
+    """Queued messages in a line above the card: a save is confirmed there, covering nothing."""
+    messages = st.session_state.pop("flash", [])
+    with st.container(key="queue_status"):
+        if not messages:
+            st.html('<div class="wb-small">&nbsp;</div>')
+        for kind, message in messages:
+            if kind == "success":
+                st.html(
+                    f'<div class="wb-small" role="status">✓ {html.escape(message)}</div>'
+                )
+            elif kind == "error":
+                st.error(message, icon=":material/error:")
+            else:
+                st.info(message, icon=":material/info:")
+
+
+def draw_claim_card(session, actor: Actor, queue: QueueScope, context: ClaimContext) -> None:
+    """The claim card: the claim in its article, note and links, others' verdicts, the label panel.
+
+    Panels that belong to one claim (matches, triage, control claims) are added here.
+    """
+    render = st.session_state[RENDER] = st.session_state.get(RENDER, 0) + 1
+    revisiting = st.session_state.get(REVISIT) is not None
+    existing = own_verdict(session, actor, context.claim_id) if revisiting else None
+    left, right = st.columns([1.9, 1], gap="large")
+    with left:
+        if revisiting:
+            st.caption(
+                ":material/history: Going back over your earlier verdicts. **Q** returns to the queue."
+            )
+        draw_context(context, render)
+        draw_fields()
+        draw_others(session, actor, context)
+    with right:
+        draw_progress(session, actor, queue, context)
+        draw_verdict_panel(session, actor, context, existing)
+        st.html(
+            '<div class="wb-keys"><kbd>1</kbd> <kbd>2</kbd> <kbd>3</kbd> label · <kbd>N</kbd> note · '
+            "<kbd>E</kbd> evidence · <kbd>Esc</kbd> leave a field · <kbd>S</kbd> skip · <kbd>B</kbd> back · "
+            "<kbd>U</kbd> undo</div>"
+        )
+
+
 @st.fragment
 def workspace() -> None:
     """Everything that changes per claim; reruns alone, so saving never redraws the whole page."""
@@ -375,7 +519,7 @@ def workspace() -> None:
         if actor is None:
             st.rerun()
         queue = scope()
-        common.show_flash()
+        show_status()
         claim_id = choose_claim(session, actor, queue)
         context = claim_context(session, claim_id) if claim_id is not None else None
         if claim_id is not None and context is None:  # removed by a lead's edit just now
@@ -384,25 +528,32 @@ def workspace() -> None:
         if context is None:
             draw_done(session, actor, queue)
             return
-        revisiting = st.session_state.get(REVISIT) is not None
-        existing = own_verdict(session, actor, context.claim_id) if revisiting else None
-        left, right = st.columns([1.9, 1], gap="large")
-        with left:
-            if revisiting:
-                st.caption(
-                    ":material/history: Going back over your earlier verdicts. **Q** returns to the queue."
-                )
-            draw_context(context)
-            draw_fields()
-            draw_others(session, actor, context)
-        with right:
-            draw_progress(session, actor, queue, context)
-            draw_verdict_panel(session, actor, context, existing)
-            st.html(
-                '<div class="wb-keys"><kbd>1</kbd> <kbd>2</kbd> <kbd>3</kbd> label · <kbd>N</kbd> note · '
-                "<kbd>E</kbd> evidence · <kbd>Esc</kbd> leave a field · <kbd>S</kbd> skip · <kbd>B</kbd> back · "
-                "<kbd>U</kbd> undo</div>"
-            )
+        draw_claim_card(session, actor, queue, context)
+
+
+def draw_no_collection(session, actor: Actor) -> None:
+    """Nothing to review: say why, and point to the step that changes it."""
+    if not actor.is_lead:
+        st.warning(
+            "No collection is open to you yet. A lead assigns collections to reviewers; ask one.",
+            icon=":material/info:",
+        )
+        return
+    if has_collections(session):
+        st.info(
+            "Every collection is assigned to other reviewers. Assign yourself in "
+            "**Reviewers & assignment** to review here.",
+            icon=":material/info:",
+        )
+        st.page_link(common.PAGES_DIR / "team.py", label="Reviewers & assignment", icon=":material/group:")
+    else:
+        st.info(
+            "No articles yet. Import some to start: they are split into claims to review.",
+            icon=":material/info:",
+        )
+        st.page_link(
+            common.PAGES_DIR / "import_articles.py", label="Import articles", icon=":material/upload_file:"
+        )
 
 
 def draw_header(session, actor: Actor) -> None:
@@ -435,9 +586,7 @@ def draw_header(session, actor: Actor) -> None:
         on_change=restart_queue,
     )
     if not collections:
-        st.warning(
-            "No collection is open to you. Ask a lead to assign you one.", icon=":material/info:"
-        )
+        draw_no_collection(session, actor)
     elif all(is_open for _, _, is_open in collections):
         st.caption(
             "No collection is assigned to you, so you see every collection nobody is assigned to."

@@ -1,4 +1,5 @@
-"""Sign in; on a fresh database, create the first lead account instead."""
+"""The sign-in form (on a fresh database: create the first lead), drawn by the Sign in page and in
+place of any page opened while signed out."""
 
 from __future__ import annotations
 
@@ -25,11 +26,11 @@ def on_sign_in() -> None:
         common.flash("Enter your name and password.", "error")
         return
     try:
-        actor = sign_in(common.database(), name, password)
+        address = st.context.ip_address
+        actor = sign_in(common.database(), name, password, address=address if isinstance(address, str) else None)
+        common.start_signed_in(actor)
     except WorkbenchError as error:
         common.flash(str(error), "error")
-        return
-    common.sign_in_as(actor)
 
 
 def on_create_first_lead() -> None:
@@ -42,10 +43,9 @@ def on_create_first_lead() -> None:
         return
     try:
         actor = create_first_lead(common.database(), name, password)
+        common.start_signed_in(actor)
     except WorkbenchError as error:
         common.flash(str(error), "error")
-        return
-    common.sign_in_as(actor)
 
 
 def draw_first_lead_form() -> None:
@@ -81,20 +81,24 @@ def draw_sign_in_form() -> None:
     st.caption("No account? Ask a lead to add you.")
 
 
-common.load_style()
-with common.page_session() as page_session:
-    _, middle, _ = st.columns([1, 1.1, 1])
-    with middle:
-        st.html(
-            '<div class="wb-brand"><div class="wb-mark">✓</div><h1>Workbench</h1>'
-            "<p>Fact-checking, one claim at a time.</p></div>"
-        )
-        with st.container(border=True):
-            reason = st.session_state.pop("signed_out_reason", None)
-            if reason:
-                st.info(reason, icon=":material/info:")
-            common.show_flash()
-            if has_accounts(page_session):
-                draw_sign_in_form()
-            else:
-                draw_first_lead_form()
+def draw_sign_in_page(then: str | None = None) -> None:
+    """The sign-in card; ``then`` names the page the visitor asked for, which opens after signing in."""
+    common.load_style()
+    with common.page_session() as page_session:
+        _, middle, _ = st.columns([1, 1.1, 1])
+        with middle:
+            st.html(
+                '<div class="wb-brand"><div class="wb-mark">✓</div><h1>Workbench</h1>'
+                "<p>Fact-checking, one claim at a time.</p></div>"
+            )
+            with st.container(border=True):
+                reason = st.session_state.pop("signed_out_reason", None)
+                if reason:
+                    st.info(reason, icon=":material/info:")
+                if then:
+                    st.caption(f"Sign in to open **{then}**.")
+                common.show_flash()
+                if has_accounts(page_session):
+                    draw_sign_in_form()
+                else:
+                    draw_first_lead_form()

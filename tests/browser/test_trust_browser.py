@@ -1,0 +1,153 @@
+"""Trust in the browser, on SQLite and PostgreSQL: a key press labels only a claim that was drawn,
+and a sign-in lasts through reloads, new tabs, deep links, a second app process and a restart."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from workbench.models import Article, Claim, Reviewer, SignInSession, Verdict
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "correct horse battery"
+RECORD_DRAWN_CLAIMS = """
+window.__drawnClaims = new Set();
+new MutationObserver(() => {
+  for (const mark of document.querySelectorAll("mark.wb-claim")) window.__drawnClaims.add(Number(mark.dataset.claim));
+}).observe(document, { childList: true, subtree: true, attributes: true });
+"""
+
+
+def sign_in_here(page, name: str) -> None:
+    """Fill the sign-in form on whatever page shows it, and wait until signed in."""
+    page.get_by_label("Name", exact=True).fill(name)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text(f"Signed in as {name}").wait_for()
+
+
+def settled(page) -> None:
+    page.wait_for_timeout(150)
+    page.wait_for_function(
+        '() => !document.querySelector(\'[data-testid="stStatusWidget"], [data-stale="true"]\')'
+    )
+
+
+def wait_for_cookie(context) -> None:
+    """The page trades its one-time code for the HttpOnly session cookie right after signing in."""
+    for _ in range(100):
+        if any(cookie["name"] == "workbench_session" for cookie in context.cookies()):
+            return
+        context.pages[0].wait_for_timeout(100)
+    raise AssertionError("the session cookie never arrived")
+
+
+def test_keys_pressed_15_ms_apart_label_only_claims_that_were_drawn(
+    page, shared_app_database, serve_database
+):
+    server = serve_database(shared_app_database)
+    server.add_account("lena", PASSWORD, "lead")
+    server.add_account("ana", PASSWORD)
+    page.add_init_script(RECORD_DRAWN_CLAIMS)
+    page.goto(server.url + "/queue")
+    sign_in_here(page, "ana")
+    page.locator("mark.wb-claim").wait_for()
+    settled(page)
+    for burst in range(6):
+        for key in ("1", "2", "3", "1"):
+            page.keyboard.press(key)
+            page.wait_for_timeout(15)
+        page.wait_for_timeout(400)
+    settled(page)
+    drawn = set(page.evaluate("[...window.__drawnClaims]"))
+    with server.database.session() as session:
+        labelled = list(
+            session.scalars(
+                select(Verdict.claim_id).join(Reviewer).where(Reviewer.name == "ana")
+            )
+        )
+    assert labelled, "the key presses saved nothing at all"
+    assert len(labelled) == len(set(labelled))
+    assert set(labelled) <= drawn, f"verdicts on claims never drawn: {set(labelled) - drawn}"
+    assert not page.errors
+
+
+def test_a_sign_in_lasts_through_reload_new_tab_deep_link_second_process_and_restart(
+    browser, shared_app_database, serve_database
+):
+    first = serve_database(shared_app_database)
+    first.add_account("lena", PASSWORD, "lead")
+    first.add_account("ana", PASSWORD)
+    with first.database.session() as session:
+        article = session.scalar(select(Article.id).order_by(Article.id.desc()))
+        claim = session.scalar(select(Claim.id).where(Claim.kind == "claim").order_by(Claim.id))
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+
+    # A deep link asked for while signed out opens once signed in, with its query.
+    page.goto(f"{first.url}/articles?article={article}")
+    page.get_by_text("Sign in to open Articles").wait_for()
+    sign_in_here(page, "ana")
+    assert page.url.endswith(f"/articles?article={article}")
+    wait_for_cookie(context)
+    cookie = next(c for c in context.cookies() if c["name"] == "workbench_session")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+    with first.database.session() as session:
+        stored = session.scalars(select(SignInSession.token_hash)).all()
+    assert cookie["value"] not in stored and len(stored) == 1, "only the token's hash is stored"
+
+    page.reload()
+    page.get_by_text("Signed in as ana").wait_for()
+    assert page.url.endswith(f"/articles?article={article}")
+
+    tab = context.new_page()
+    tab.goto(f"{first.url}/my_verdicts")
+    tab.get_by_text("Signed in as ana").wait_for()
+    tab.goto(f"{first.url}/adjudication?claim={claim}")
+    tab.get_by_text("This page is not available to your role.").wait_for()
+    assert not tab.get_by_text("Page not found").count()
+
+    second = serve_database(shared_app_database)  # another process on the same database
+    tab.goto(f"{second.url}/queue")
+    tab.get_by_text("Signed in as ana").wait_for()
+    first.stop()
+    restarted = serve_database(shared_app_database)
+    tab.goto(f"{restarted.url}/guidelines")
+    tab.get_by_text("Signed in as ana").wait_for()
+
+    # Signing out ends the session everywhere: the other tab's next load asks to sign in.
+    tab.get_by_role("button", name="Sign out").click()
+    tab.get_by_role("button", name="Sign in").wait_for()
+    page.goto(f"{second.url}/queue")
+    page.get_by_role("button", name="Sign in").wait_for()
+    with second.database.session() as session:
+        assert session.scalar(select(SignInSession.ended_at)) is not None
+    context.close()
+
+
+def test_a_lead_deep_link_opens_after_signing_in_and_ending_sessions_signs_out(
+    browser, shared_app_database, serve_database
+):
+    from workbench.sessions import end_all_sessions
+
+    server = serve_database(shared_app_database)
+    server.add_account("lena", PASSWORD, "lead")
+    server.add_account("ana", PASSWORD)
+    with server.database.session() as session:
+        claim = session.scalar(select(Claim.id).where(Claim.kind == "claim").order_by(Claim.id))
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(f"{server.url}/adjudication?claim={claim}")
+    sign_in_here(page, "lena")
+    assert page.url.endswith(f"/adjudication?claim={claim}")
+    page.get_by_role("heading", name="Adjudication").wait_for()
+    wait_for_cookie(context)
+    with server.database.transaction() as session:
+        lena = session.scalar(select(Reviewer.id).where(Reviewer.name == "lena"))
+        assert end_all_sessions(session, lena, actor=None) == 1
+    page.reload()
+    page.get_by_role("button", name="Sign in").wait_for()
+    context.close()
