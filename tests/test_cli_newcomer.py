@@ -200,3 +200,13 @@ def test_real_pipe_gives_no_getpass_warning(sqlite_db) -> None:
     assert "GetPassWarning" not in result.stderr and "Aborted" not in result.stderr
     assert "--password-stdin" in result.stderr
 
+
+
+def test_load_creates_a_new_sqlite_file(sqlite_db, tmp_path: Path) -> None:
+    """load (like restore) fills an empty database, so it may create the file."""
+    dumped = run("--database", sqlite_db.url, "dump", str(tmp_path / "all.jsonl"))
+    assert dumped.exit_code == 0, dumped.output
+    target = tmp_path / "fresh" / "new.db"
+    loaded = run("--database", f"sqlite:///{target}", "load", str(tmp_path / "all.jsonl"))
+    assert loaded.exit_code == 0, loaded.output
+    assert target.exists()
