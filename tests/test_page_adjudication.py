@@ -96,7 +96,7 @@ def test_overriding_needs_a_rationale(newsroom: Newsroom):
     app.radio(key=f"adjudication_label_{claim}").set_value(E)
     app.button(key=f"adjudication_record_{claim}").click().run()
     assert [error.value for error in app.error] == [
-        "Give a rationale: 'editorial_framing' is not the reviewers' majority verdict (1 supported, 2 disputed)."
+        "Give a rationale: Editorial framing goes against the reviewers' majority, Disputed (1 Supported, 2 Disputed)."
     ]
     assert newsroom.finals() == {}
     assert on_screen(app) == claim
