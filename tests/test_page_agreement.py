@@ -69,6 +69,9 @@ def test_pair_matrix_confusion_heatmap_and_tables(newsroom: Newsroom):
     pair_spec, confusion_spec = (json.loads(chart.proto.spec) for chart in charts)
     assert pair_spec["layer"][0]["mark"]["type"] == "rect"
     assert confusion_spec["layer"][0]["mark"]["type"] == "rect"
+    assert confusion_spec["height"] == {"step": 56}, "rows tall enough to read, whatever the page width"
+    y_axis = confusion_spec["layer"][0]["encoding"]["y"]["axis"]
+    assert y_axis["labelOverlap"] is False, "no row label (e.g. Disputed) is dropped"
     pairs = app.dataframe[0].value
     assert list(pairs["reviewer_a"]) == ["ann", "ann", "bob"] and list(pairs["n"]) == [6, 5, 4]
     by_label = app.dataframe[2].value
