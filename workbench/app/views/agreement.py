@@ -19,6 +19,7 @@ from workbench.agreement_data import (
     ratings_fingerprint,
 )
 from workbench.app import common
+from workbench.app.next_step import show_next_step
 from workbench.articles import visible_collections
 from workbench.auth import Actor
 
@@ -317,7 +318,7 @@ with common.page_session() as page_session:
     )
     report = analysis.report
     if not report.n_ratings:
-        st.info("There are no verdicts in this scope yet.", icon=":material/info:")
+        show_next_step(page_session, "There are no verdicts in this scope yet.")
         st.stop()
     draw_headline(report)
     pairs_tab, confusion_tab = st.tabs(["Reviewer pairs", "Label confusion"])

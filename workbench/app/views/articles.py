@@ -8,6 +8,7 @@ import streamlit as st
 
 from workbench import LABEL_TITLES
 from workbench.app import common
+from workbench.app.next_step import show_next_step
 from workbench.articles import (
     ARTICLE_STATUSES,
     KIND_TITLES,
@@ -117,8 +118,10 @@ def draw_list(session, actor: Actor) -> None:
     filters = draw_filters(session, actor)
     listing = list_articles(session, actor, filters, page=st.session_state.get(PAGE, 1))
     if not listing.total:
-        if filters == ArticleFilters():
-            st.info("No articles yet." + (" Import some on the Import page." if actor.is_lead else ""),
+        if filters == ArticleFilters() and actor.is_lead:
+            show_next_step(session, "No articles yet.")
+        elif filters == ArticleFilters():
+            st.info("No article is open to you yet: a lead imports articles and assigns you a collection.",
                     icon=":material/info:")
         else:
             st.info("No article matches these filters.", icon=":material/filter_alt_off:")
