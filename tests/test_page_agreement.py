@@ -134,7 +134,11 @@ def test_empty_database(app_database: Database):
     with app_database.transaction() as session:
         lead = Actor.of(create_reviewer(session, "Lena", None, actor=None))
     app = open_agreement(lead)
-    assert [info.value for info in app.info] == ["There are no verdicts in this scope yet."]
+    assert [info.value for info in app.info] == [
+        "There are no verdicts in this scope yet. Start by importing articles: paste one or upload files, "
+        "then check how they split into claims."
+    ]
+    assert [link.proto.label for link in app.get("page_link")] == ["Import articles"]
 
 
 def test_reviewers_are_turned_away(newsroom: Newsroom):
