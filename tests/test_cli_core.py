@@ -129,11 +129,13 @@ def test_split_bad_file_fails_cleanly(tmp_path: Path) -> None:
 
 def test_db_upgrade_and_current(database_url: str) -> None:
     before = run("db", "current", url=database_url)
-    assert "current: empty" in before.stdout
+    assert before.exit_code == 1 and "No database at" in before.stderr
+    Path(database_url.removeprefix("sqlite:///")).touch()
+    assert "current: empty" in run("db", "current", url=database_url).stdout
     assert run("db", "upgrade", url=database_url).exit_code == 0
     after = run("db", "current", url=database_url)
-    current, latest = (line.split()[-1] for line in after.stdout.splitlines())
-    assert current == latest != "empty"
+    database, current, latest = (line.split()[-1] for line in after.stdout.splitlines())
+    assert current == latest != "empty" and database == database_url
 
 
 def test_unreachable_database_is_a_clean_error() -> None:

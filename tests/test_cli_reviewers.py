@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from workbench.auth import AuthError, sign_in, throttle_keys, throttled_for
 from workbench.cli import main
+from workbench.cli import reviewers as reviewers_cli
 from workbench.db import Database
 from workbench.ingest import Document, ingest_documents
 from workbench.models import Assignment, Collection, Reviewer
@@ -55,7 +56,8 @@ def test_first_account_is_always_a_lead(db):
     assert add(db, "ana", "reviewer").output == "Added lead ana.\n"
 
 
-def test_password_prompt_asks_twice_and_never_echoes(db):
+def test_password_prompt_asks_twice_and_never_echoes(db, monkeypatch):
+    monkeypatch.setattr(reviewers_cli, "stdin_is_terminal", lambda: True)
     result = run(db, "reviewers", "add", "lena", stdin=f"{PASSWORD}\n{PASSWORD}\n")
     assert result.exit_code == 0, result.output
     assert PASSWORD not in result.output

@@ -45,6 +45,14 @@ def on_screen(app: AppTest) -> int | None:
     return app.session_state["adjudication_claim"]
 
 
+def chosen(app: AppTest, claim: int) -> str | None:
+    return app.session_state[f"adjudication_label_{claim}"]
+
+
+def choose(app: AppTest, label: str) -> None:
+    app.button(key=f"adjudication_choose_{label}").click().run()
+
+
 def queue_keys(app: AppTest) -> list[str]:
     return [button.key for button in app.button if button.key and button.key.startswith("adjudication_pick_")]
 
@@ -66,7 +74,8 @@ def test_a_linked_claim_opens_with_every_verdict(newsroom: Newsroom):
     assert any(block.startswith("**ann** · Supported") for block in blocks)
     assert any('href="https://example.org/bob"' in block for block in blocks)
     assert [text.value for text in app.text][:3] == ["ann's note", "bob's note", "cy's note"]
-    assert app.radio(key=f"adjudication_label_{claim}").value == D  # the majority is preselected
+    assert chosen(app, claim) == D  # the majority is preselected
+    assert app.button(key=f"adjudication_choose_{D}").proto.type == "primary"
 
 
 def test_record_the_majority_then_move_on(newsroom: Newsroom):
@@ -83,7 +92,7 @@ def test_record_the_majority_then_move_on(newsroom: Newsroom):
 def test_after_the_last_claim_the_queue_starts_over(newsroom: Newsroom):
     claim = newsroom.claims[5]
     app = open_adjudication(newsroom.lead, claim)
-    app.radio(key=f"adjudication_label_{claim}").set_value(S)
+    choose(app, S)
     app.text_area(key=f"adjudication_rationale_{claim}").input("Ann is right.")
     app.button(key=f"adjudication_record_{claim}").click().run()
     assert newsroom.finals() == {claim: (S, "Ann is right.")}
@@ -93,10 +102,10 @@ def test_after_the_last_claim_the_queue_starts_over(newsroom: Newsroom):
 def test_overriding_needs_a_rationale(newsroom: Newsroom):
     claim = newsroom.claims[1]
     app = open_adjudication(newsroom.lead, claim)
-    app.radio(key=f"adjudication_label_{claim}").set_value(E)
+    choose(app, E)
     app.button(key=f"adjudication_record_{claim}").click().run()
     assert [error.value for error in app.error] == [
-        "Give a rationale: 'editorial_framing' is not the reviewers' majority verdict (1 supported, 2 disputed)."
+        "Give a rationale: Editorial framing goes against the reviewers' majority, Disputed (1 Supported, 2 Disputed)."
     ]
     assert newsroom.finals() == {}
     assert on_screen(app) == claim
@@ -108,7 +117,7 @@ def test_overriding_needs_a_rationale(newsroom: Newsroom):
 def test_a_tie_preselects_nothing_and_asks_for_a_label(newsroom: Newsroom):
     claim = newsroom.claims[5]
     app = open_adjudication(newsroom.lead, claim)
-    assert app.radio(key=f"adjudication_label_{claim}").value is None
+    assert chosen(app, claim) is None
     app.button(key=f"adjudication_record_{claim}").click().run()
     assert [error.value for error in app.error] == ["Pick the final label first."]
     assert newsroom.finals() == {}
@@ -187,3 +196,40 @@ def test_reviewers_are_turned_away(newsroom: Newsroom):
     app = open_adjudication(newsroom.reviewers["ann"], script=APP / "views" / "adjudication.py")
     assert [error.value for error in app.error] == ["Only a lead can adjudicate."]
     assert not queue_keys(app)
+
+
+def test_each_case_in_the_list_shows_its_vote_split(newsroom: Newsroom):
+    app = open_adjudication(newsroom.lead)
+    splits = [html.proto.body for html in app.get("html") if 'class="wb-votes"' in html.proto.body]
+    assert len(splits) == len(DISPUTED) + 1  # one per case in the list, one for the case on screen
+    assert splits[0] == (
+        '<div class="wb-votes"><span class="wb-vote wb-vote-supported">1 Supported</span>'
+        '<span class="wb-vote wb-vote-disputed">2 Disputed</span></div>'
+    )
+
+
+def test_keyboard_shortcuts_choose_record_and_move(newsroom: Newsroom):
+    app = open_adjudication(newsroom.lead, newsroom.claims[2])
+    shortcuts = {button.key: button.proto.shortcut.upper() for button in app.button if button.proto.shortcut}
+    assert shortcuts == {
+        "adjudication_choose_supported": "1",
+        "adjudication_choose_disputed": "2",
+        "adjudication_choose_editorial_framing": "3",
+        f"adjudication_record_{newsroom.claims[2]}": "F",
+        "adjudication_previous": "K",
+        "adjudication_next": "J",
+    }
+    app.button(key="adjudication_next").click().run()
+    assert on_screen(app) == newsroom.claims[5]
+    app.button(key="adjudication_previous").click().run()
+    app.button(key="adjudication_previous").click().run()
+    assert on_screen(app) == newsroom.claims[1]
+    assert app.button(key="adjudication_previous").disabled
+
+
+def test_an_empty_workbench_points_to_import(app_database: Database):
+    with app_database.transaction() as session:
+        lead = Actor.of(create_reviewer(session, "Lena", None, actor=None))
+    app = open_adjudication(lead)
+    assert "Start by importing articles" in app.info[0].value
+    assert [link.proto.label for link in app.get("page_link")] == ["Import articles"]

@@ -69,6 +69,9 @@ def test_pair_matrix_confusion_heatmap_and_tables(newsroom: Newsroom):
     pair_spec, confusion_spec = (json.loads(chart.proto.spec) for chart in charts)
     assert pair_spec["layer"][0]["mark"]["type"] == "rect"
     assert confusion_spec["layer"][0]["mark"]["type"] == "rect"
+    assert confusion_spec["height"] == {"step": 56}, "rows tall enough to read, whatever the page width"
+    y_axis = confusion_spec["layer"][0]["encoding"]["y"]["axis"]
+    assert y_axis["labelOverlap"] is False, "no row label (e.g. Disputed) is dropped"
     pairs = app.dataframe[0].value
     assert list(pairs["reviewer_a"]) == ["ann", "ann", "bob"] and list(pairs["n"]) == [6, 5, 4]
     by_label = app.dataframe[2].value
@@ -131,7 +134,11 @@ def test_empty_database(app_database: Database):
     with app_database.transaction() as session:
         lead = Actor.of(create_reviewer(session, "Lena", None, actor=None))
     app = open_agreement(lead)
-    assert [info.value for info in app.info] == ["There are no verdicts in this scope yet."]
+    assert [info.value for info in app.info] == [
+        "There are no verdicts in this scope yet. Start by importing articles: paste one or upload files, "
+        "then check how they split into claims."
+    ]
+    assert [link.proto.label for link in app.get("page_link")] == ["Import articles"]
 
 
 def test_reviewers_are_turned_away(newsroom: Newsroom):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 
+import pandas as pd
 import pytest
 import streamlit as st
 from sqlalchemy import func, select
@@ -86,10 +87,34 @@ def test_list_shows_progress_and_filters_by_search(world):
     budget = table[table["Title"] == "Budget 2024"].iloc[0]
     assert (budget["Claims"], budget["Verdicts"], budget["Status"]) == (3, 1, "In progress")
     assert "Yours" not in table.columns
+    assert pd.isna(budget["Published"]), "a missing date is left empty, never 'None'"
     at.text_input(key="articles_search").input("BUDGET").run()
     assert list(at.dataframe[0].value["Title"]) == ["Budget 2024"]
     at.text_input(key="articles_search").input("nothing matches").run()
     assert not at.dataframe and "No article matches" in at.info[0].value
+
+
+def test_progress_has_one_definition_for_a_collection_without_assignment(world):
+    """Nobody is assigned, so each claim needs a verdict from every active reviewer (Ann and Bo).
+    Ann labelling the whole article is half the work: never "done 1 of 1" next to "0%"."""
+    with world["db"].transaction() as session:
+        bo = Actor.of(create_reviewer(session, "Bo", None, "reviewer", actor=None))
+    budget_claims = claims_of(world["db"], world["budget"])
+    for claim in budget_claims:
+        give(world["db"], world["ann"], claim.id, "supported")
+    row = lambda table: table[table["Title"] == "Budget 2024"].iloc[0]  # noqa: E731
+    budget = row(run_page(world["lead"]).dataframe[0].value)
+    assert "Reviewers done" not in budget.index
+    assert (budget["Status"], budget["Claims done"], budget["Per claim"]) == ("In progress", 0, 2)
+    assert budget["Complete"] == pytest.approx(0.5)
+    give(world["db"], bo, budget_claims[0].id, "disputed")
+    budget = row(run_page(world["lead"]).dataframe[0].value)
+    assert (budget["Status"], budget["Claims done"]) == ("In progress", 1)
+    assert budget["Complete"] == pytest.approx(4 / 6)
+    for claim in budget_claims[1:]:
+        give(world["db"], bo, claim.id, "supported")
+    budget = row(run_page(world["lead"]).dataframe[0].value)
+    assert (budget["Status"], budget["Claims done"], budget["Complete"]) == ("Done", 3, 1.0)
 
 
 def test_list_filters_by_status(world):

@@ -114,7 +114,7 @@ def test_bad_pasted_input_is_refused(people, text, url, message):
 
 def test_uploads_import_the_good_files_and_report_the_bad(people):
     at = run_page(people["lead"])
-    at.file_uploader(key="import_uploads").set_value(
+    at.file_uploader(key="import_uploads_0").set_value(
         [
             ("good.txt", b"A fine claim here. Another one there.", "text/plain"),
             ("rows.csv", b"title,text\nOne,First row claim.\nTwo,Second row claim.\n", "text/csv"),
@@ -131,11 +131,15 @@ def test_uploads_import_the_good_files_and_report_the_bad(people):
     at.button(key="import_commit").click().run()
     assert "3 articles added" in at.success[0].value and "2 failed" in at.success[0].value
     assert counts(people["db"])[0] == 3
+    uploader = at.file_uploader(key="import_uploads_1")
+    assert not uploader.value, "the committed files are gone from the uploader"
+    assert at.button(key="import_preview_files").disabled
+    assert "import_commit" not in [button.key for button in at.button]
 
 
 def test_only_bad_files_offer_nothing_to_import(people):
     at = run_page(people["lead"])
-    at.file_uploader(key="import_uploads").set_value([("empty.txt", b"  \n", "text/plain")]).run()
+    at.file_uploader(key="import_uploads_0").set_value([("empty.txt", b"  \n", "text/plain")]).run()
     at.button(key="import_preview_files").click().run()
     assert errors_of(at) == ["empty.txt: the file is empty."]
     assert "Nothing to import" in at.info[0].value
@@ -154,7 +158,7 @@ def test_a_duplicate_is_flagged_and_cannot_be_imported_twice(people):
 
 def test_import_into_a_new_collection(people):
     at = run_page(people["lead"])
-    at.selectbox(key="import_collection").set_value("＋ New collection…").run()
+    at.selectbox(key="import_collection").set_value("New collection…").run()
     at.text_input(key="import_new_collection").input("election-2024").run()
     at = paste(at)
     at.button(key="import_commit").click().run()

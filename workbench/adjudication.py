@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from workbench import LABELS
+from workbench import LABEL_TITLES, LABELS
 from workbench.auth import Actor, require_lead
 from workbench.db import unstorable_reason
 from workbench.errors import WorkbenchError
@@ -361,9 +361,12 @@ def record_final_verdict(
     counts = _label_counts(session, [claim_id])[claim_id]
     majority = majority_label(counts)
     if label != majority and not rationale:
-        split = ", ".join(f"{count} {name}" for name, count in counts.items() if count) or "no verdicts yet"
+        split = ", ".join(f"{count} {LABEL_TITLES[name]}" for name, count in counts.items() if count)
         raise AdjudicationError(
-            f"Give a rationale: {label!r} is not the reviewers' majority verdict ({split})."
+            f"Give a rationale: {LABEL_TITLES[label]} goes against the reviewers' majority, "
+            f"{LABEL_TITLES[majority]} ({split})."
+            if majority
+            else f"Give a rationale: the reviewers have no majority ({split or 'no verdicts yet'})."
         )
     now = utcnow()
     decision = _locked_final(session, claim_id)

@@ -30,7 +30,7 @@ import pandas as pd
 from scipy import sparse
 from statsmodels.stats.inter_rater import fleiss_kappa
 
-from workbench import LABELS
+from workbench import LABEL_TITLES, LABELS
 from workbench.errors import WorkbenchError
 
 CLAIM_COLUMN, REVIEWER_COLUMN, VERDICT_COLUMN, ARTICLE_COLUMN = "claim_id", "reviewer", "verdict", "article_id"
@@ -519,7 +519,7 @@ def cohen_pairs(table: RatingTable) -> list[PairKappa]:
         note = None
         if np.isnan(kappa[i]):
             label = table.labels[int(np.argmax(tables[i].sum(axis=1)))]
-            note = f"both gave {label!r} on all {int(n[i])} shared claims: kappa is undefined"
+            note = f"both gave {LABEL_TITLES.get(label, label)} on all {int(n[i])} shared claims: kappa is undefined"
         pairs.append(
             PairKappa(table.raters[a], table.raters[b], int(n[i]), _finite(observed[i]), _finite(kappa[i]), note)
         )

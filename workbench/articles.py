@@ -144,6 +144,14 @@ class ArticleRow:
     needed: int
     """Verdicts each claim needs."""
     status: str
+    verdicts_toward_need: int = 0
+    """Verdicts that count toward what the claims need (at most ``needed`` per claim)."""
+
+    @property
+    def progress(self) -> float:
+        """Share of the verdicts the article needs that are given: 0 when not started, 1 when done."""
+        wanted = self.claims * self.needed
+        return min(1.0, self.verdicts_toward_need / wanted) if wanted else 0.0
 
 
 @dataclass(frozen=True)
@@ -270,6 +278,9 @@ def _progress_query(actor: Actor, article_ids: list[int]) -> Select:
             func.sum(per_claim.c.verdicts).label("verdicts"),
             func.sum(per_claim.c.mine).label("mine"),
             func.sum(case((per_claim.c.verdicts >= needed.c.needed, 1), else_=0)).label("claims_done"),
+            func.sum(
+                case((per_claim.c.verdicts >= needed.c.needed, needed.c.needed), else_=per_claim.c.verdicts)
+            ).label("toward_need"),
         )
         .join(Article, Article.id == per_claim.c.article_id)
         .join(needed, needed.c.collection_id == Article.collection_id)
@@ -305,6 +316,7 @@ def _progress_query(actor: Actor, article_ids: list[int]) -> Select:
             func.coalesce(per_article.c.claims, 0).label("claims"),
             func.coalesce(per_article.c.verdicts, 0).label("verdicts"),
             func.coalesce(per_article.c.claims_done, 0).label("claims_done"),
+            func.coalesce(per_article.c.toward_need, 0).label("toward_need"),
             func.coalesce(reviewer_stats.c.reviewers, 0).label("reviewers"),
             func.coalesce(reviewer_stats.c.done, 0).label("reviewers_done"),
             func.coalesce(per_article.c.mine, 0).label("mine"),
@@ -367,6 +379,7 @@ def list_articles(
                 reviewers_done=int(row.reviewers_done),
                 mine=int(row.mine),
                 needed=int(row.needed),
+                verdicts_toward_need=int(row.toward_need),
                 status=row.status,
             )
             for row in (found[article_id] for article_id in page_ids)
@@ -555,7 +568,7 @@ ARTICLE_CSS = """
 .wb-kind-heading { font-weight: 600; }
 .wb-kind-metadata, .wb-kind-boilerplate, .wb-kind-embed { color: #57606a; font-size: 0.9rem; }
 .wb-kind-boilerplate { font-style: italic; }
-.wb-selected { outline: 2px solid #cf222e; outline-offset: 1px; }
+.wb-selected { outline: 2px solid #1c5d99; outline-offset: 1px; }
 .wb-tag { font-size: 0.7rem; text-transform: uppercase; letter-spacing: 0.04em; color: #57606a; margin-left: 0.3rem; }
 .wb-legend { display: flex; flex-wrap: wrap; gap: 0.35rem 0.9rem; font-size: 0.8rem; margin: 0.2rem 0 0.8rem 0; color: #24292f; }
 .wb-legend span.wb-swatch { display: inline-block; width: 0.9rem; height: 0.9rem; border-radius: 3px;

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from workbench import LABELS
+from workbench import LABEL_TITLES, LABELS
 from workbench.auth import Actor, require_lead
 from workbench.db import unstorable_reason
 from workbench.errors import WorkbenchError
@@ -80,10 +80,10 @@ def validate_definitions(definitions: dict[str, str]) -> dict[str, str]:
     for label in LABELS:
         definition = (definitions.get(label) or "").strip()
         if not definition:
-            raise GuidelineError(f"The definition of {label!r} cannot be empty.")
+            raise GuidelineError(f"The definition of {LABEL_TITLES[label]} cannot be empty.")
         if len(definition) > MAX_DEFINITION_CHARS:
             raise GuidelineError(
-                f"The definition of {label!r} has more than {MAX_DEFINITION_CHARS:,} characters."
+                f"The definition of {LABEL_TITLES[label]} has more than {MAX_DEFINITION_CHARS:,} characters."
             )
         reason = unstorable_reason(definition)
         if reason:

@@ -59,15 +59,15 @@ def validate_evidence(urls: Iterable[str] | str | None) -> list[str]:
     """Evidence links: absolute http(s) URLs, one per item (or per line/space in a string)."""
     if urls is None:
         return []
-    if isinstance(urls, str):
-        urls = urls.split()
+    lines = urls.splitlines() if isinstance(urls, str) else list(urls)
     cleaned: list[str] = []
-    for url in (u.strip() for u in urls):
-        if not url:
-            continue
+    for line, url in ((line, url) for line in lines for url in line.split()):
         link = web_link(url)
         if link is None or unstorable_reason(link):
-            raise VerdictError(f"Evidence must be an http:// or https:// link, not {url[:80]!r}.")
+            raise VerdictError(
+                f"Evidence must be an http:// or https:// link, one per line; "
+                f"this line is not: “{line.strip()[:80]}”."
+            )
         if link not in cleaned:
             cleaned.append(link)
     if len(cleaned) > MAX_EVIDENCE_LINKS:

@@ -34,7 +34,7 @@ def restore(ctx: click.Context, path: Path, replace: bool) -> None:
 
     A database that already holds data is refused unless --replace is given.
     """
-    database = database_from(ctx, upgrade=False)
+    database = database_from(ctx, upgrade=False, create=True)
     click.echo(restore_database(database, path, replace=replace).summary())
 
 
@@ -60,7 +60,7 @@ def load(ctx: click.Context, path: Path) -> None:
 
     A database without tables is built at the dump's schema revision, filled, then upgraded.
     """
-    database = database_from(ctx, upgrade=False)
+    database = database_from(ctx, upgrade=False, create=True)
     click.echo(f"Loaded {load_dump(database, path).summary()}.")
 
 

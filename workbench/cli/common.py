@@ -3,18 +3,55 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
+from sqlalchemy.engine import make_url
 
-from workbench.db import Database, open_database
+from workbench.config import database_url
+from workbench.db import Database, normalise_url, open_database
 
 
-def database_from(ctx: click.Context, *, upgrade: bool = True) -> Database:
-    """The database named by ``--database`` / ``WORKBENCH_DATABASE_URL``, migrated unless told not to."""
+def configured_url(ctx: click.Context) -> str:
+    """The URL given by ``--database`` / ``WORKBENCH_DATABASE_URL``, or the default SQLite file."""
     root = ctx.find_root()
-    database = open_database(root.obj["database_url"] if root.obj else None, upgrade=upgrade)
+    return (root.obj or {}).get("database_url") or database_url()
+
+
+def missing_sqlite_file(url: str) -> Path | None:
+    """The absolute path of a SQLite database file that does not exist yet, else None."""
+    parsed = make_url(normalise_url(url))
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    path = Path(parsed.database).resolve()
+    return None if path.exists() else path
+
+
+def database_from(ctx: click.Context, *, upgrade: bool = True, create: bool = False) -> Database:
+    """The database named by ``--database`` / ``WORKBENCH_DATABASE_URL``, migrated unless told not to.
+
+    A SQLite file that does not exist is created only when ``create`` is true (serve, ingest,
+    db upgrade, restore, load); every other command refuses, so running one in the wrong
+    folder never leaves an empty database behind.
+    """
+    url = configured_url(ctx)
+    if not create and (missing := missing_sqlite_file(url)):
+        raise click.ClickException(
+            f"No database at {missing}; nothing was created. Run this in the folder that holds "
+            "data/workbench.db, or name the database with --database URL or WORKBENCH_DATABASE_URL "
+            "(`workbench db upgrade` creates a new one)."
+        )
+    database = open_database(url, upgrade=upgrade)
     ctx.call_on_close(database.dispose)
     return database
+
+
+def describe(database: Database) -> str:
+    """The database's URL for people: absolute file path for SQLite, no password."""
+    url = database.engine.url
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return f"sqlite:///{Path(url.database).resolve()}"
+    return url.render_as_string(hide_password=True)
 
 
 def is_terminal(stream=None) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -11,12 +12,19 @@ import click
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from workbench.cli.common import database_from, is_terminal
+from workbench.cli.common import database_from, describe, is_terminal
 from workbench.db import Database
 from workbench.models import Article
 
 APP_ENTRY = Path(__file__).resolve().parent.parent / "app" / "server.py"
 SEED_COLLECTION = "Seed articles"
+MAX_UPLOAD_MB = 50
+"""Streamlit's upload limit, the app's own (Import and Export pages): larger uploads are refused
+before they are read into memory."""
+STOP_GRACE_SECONDS = 10
+SELECTION_COLOUR = "#1c5d99"
+"""The theme's primary colour (selection, focus): a calm blue, so nothing chosen looks like an error;
+the same as ``--wb-select`` in ``app/style.css``."""
 
 
 @click.command()
@@ -34,7 +42,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], collection: str) -> None
     files = list(expand_paths(paths))
     if not files:
         raise click.ClickException("No supported files found in " + ", ".join(map(str, paths)) + ".")
-    database = database_from(ctx)
+    database = database_from(ctx, create=True)
     nlp = load_pipeline()
     if is_terminal() and len(files) > 1:
         with click.progressbar(length=len(files), label="Importing", file=sys.stderr) as bar:
@@ -57,7 +65,8 @@ def db() -> None:
 @click.pass_context
 def upgrade(ctx: click.Context) -> None:
     """Create the schema or migrate it to the latest revision."""
-    database = database_from(ctx)
+    database = database_from(ctx, create=True)
+    click.echo(f"Database {describe(database)}")
     click.echo(f"Database at revision {database.current_revision()} (latest).")
 
 
@@ -66,6 +75,7 @@ def upgrade(ctx: click.Context) -> None:
 def current(ctx: click.Context) -> None:
     """Show the schema revision of the database and the latest one."""
     database = database_from(ctx, upgrade=False)
+    click.echo(f"database: {describe(database)}")
     click.echo(f"current: {database.current_revision() or 'empty'}\nlatest:  {database.head_revision()}")
 
 
@@ -90,6 +100,49 @@ def absolute_url(url: str) -> str:
     return url
 
 
+def streamlit_command(host: str, port: int) -> list[str]:
+    """The ``streamlit run`` command line for the app, with the app's own upload limit."""
+    return [
+        sys.executable, "-m", "streamlit", "run", str(APP_ENTRY),
+        "--server.address", host, "--server.port", str(port),
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        "--client.toolbarMode", "viewer", "--runner.magicEnabled", "false",
+        "--server.maxUploadSize", str(MAX_UPLOAD_MB), "--theme.primaryColor", SELECTION_COLOUR,
+    ]
+
+
+def run_until_stopped(command: list[str], environment: dict[str, str]) -> int:
+    """Run ``command`` as a child; SIGTERM, SIGINT or SIGHUP to us stops the child too.
+
+    The signal is passed on, the child gets ``STOP_GRACE_SECONDS`` to exit, then is killed.
+    Returns the child's exit status (128 + signal number when we were stopped by a signal).
+    """
+    child = subprocess.Popen(command, env=environment)
+    received: list[int] = []
+
+    def pass_on(signal_number: int, _frame) -> None:
+        received.append(signal_number)
+        if child.poll() is None:
+            child.send_signal(signal_number)
+
+    handled = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+    previous = {number: signal.signal(number, pass_on) for number in handled}
+    try:
+        while True:
+            try:
+                status = child.wait(timeout=STOP_GRACE_SECONDS if received else None)
+                break
+            except subprocess.TimeoutExpired:
+                child.kill()
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    return 128 + received[0] if received else status
+
+
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8501, show_default=True, type=int)
@@ -98,23 +151,15 @@ def absolute_url(url: str) -> str:
 @click.option("--no-seeds", is_flag=True, help="Do not import the demo articles.")
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, seeds: Path, no_seeds: bool) -> None:
-    """Migrate the database, load the seed articles on first start, and run the app."""
-    database = database_from(ctx)
+    """Migrate the database, load the seed articles on first start, and run the app.
+
+    Stopping serve (Ctrl-C, SIGTERM) stops the app with it and frees the port.
+    """
+    database = database_from(ctx, create=True)
     if not no_seeds and (message := load_seeds_if_empty(database, seeds)):
         click.echo(message)
     url = absolute_url(database.engine.url.render_as_string(hide_password=False))
+    click.echo(f"Workbench at http://{host}:{port} (database: {describe(database)})")
     database.dispose()
-    click.echo(f"Workbench at http://{host}:{port} (database: {make_url(url).render_as_string()})")
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(APP_ENTRY),
-        "--server.address", host, "--server.port", str(port),
-        "--server.headless", "true", "--browser.gatherUsageStats", "false",
-        "--client.toolbarMode", "viewer", "--runner.magicEnabled", "false",
-    ]
     environment = {**os.environ, "WORKBENCH_DATABASE_URL": url}
-    try:
-        ctx.exit(subprocess.call(command, env=environment))
-    except KeyboardInterrupt:
-        ctx.exit(130)
-
-
+    ctx.exit(run_until_stopped(streamlit_command(host, port), environment))

@@ -31,7 +31,17 @@ def read_password(from_stdin: bool, prompt: str = "Password") -> str:
         if not password:
             raise click.ClickException("No password on stdin.")
         return password
+    if not stdin_is_terminal():
+        raise click.ClickException(
+            "No terminal to type the password in. Give it on standard input with "
+            f"--password-stdin, e.g. printf '%s\\n' \"$PASSWORD\" | "
+            f"{click.get_current_context().command_path} NAME --password-stdin"
+        )
     return click.prompt(prompt, hide_input=True, confirmation_prompt=True)
+
+
+def stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()
 
 
 def parse_per_claim(value: str | None) -> int | None:

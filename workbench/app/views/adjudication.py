@@ -23,11 +23,35 @@ from workbench.adjudication import (
 )
 from workbench.agreement_data import article_choices
 from workbench.app import common
+from workbench.app.next_step import show_next_step
 from workbench.articles import visible_collections
+from workbench.setup_state import setup_state
 
 CLAIM = "adjudication_claim"  # the claim on screen
 LINKED = "adjudication_linked"  # the ?claim= value already followed
 SNIPPET_CHARS = 110
+SHORTCUTS = {label: str(number) for number, label in enumerate(LABELS, start=1)}
+KEYBOARD_SCRIPT = """
+<script>
+(() => {
+  const doc = document;
+  if (doc.body.dataset.wbAdjudicationKeys) return;
+  doc.body.dataset.wbAdjudicationKeys = "1";
+  doc.addEventListener("keydown", (event) => {
+    const target = event.target;
+    const typing = target && (target.tagName === "TEXTAREA" || target.tagName === "INPUT" || target.isContentEditable);
+    if (typing && event.key === "Escape") { target.blur(); return; }
+    if (typing || event.ctrlKey || event.metaKey || event.altKey || event.key.toLowerCase() !== "w") return;
+    const field = doc.querySelector(".st-key-adjudication_case textarea");
+    if (field) { event.preventDefault(); field.focus(); }
+  }, true);
+})();
+</script>
+"""
+KEYS_HELP = (
+    '<div class="wb-keys"><kbd>1</kbd> <kbd>2</kbd> <kbd>3</kbd> choose the label · <kbd>W</kbd> write the '
+    "rationale · <kbd>Esc</kbd> leave it · <kbd>F</kbd> record the final verdict · <kbd>J</kbd> next case · <kbd>K</kbd> previous</div>"
+)
 
 
 def snippet(text: str) -> str:
@@ -37,6 +61,21 @@ def snippet(text: str) -> str:
 
 def split_text(counts: dict[str, int]) -> str:
     return " · ".join(f"{count} {LABEL_TITLES.get(label, label)}" for label, count in counts.items() if count)
+
+
+def split_html(counts: dict[str, int], final_label: str | None) -> str:
+    """The vote split as small chips in each label's colour (and the final verdict, if any)."""
+    chips = "".join(
+        f'<span class="wb-vote wb-vote-{label}">{count} {LABEL_TITLES[label]}</span>'
+        for label, count in counts.items()
+        if count and label in LABEL_TITLES
+    )
+    final = f'<span class="wb-vote-final">final: {LABEL_TITLES[final_label]}</span>' if final_label else ""
+    return f'<div class="wb-votes">{chips}{final}</div>'
+
+
+def label_key(claim_id: int) -> str:
+    return f"adjudication_label_{claim_id}"
 
 
 # --- callbacks -----------------------------------------------------------------------------------
@@ -51,8 +90,12 @@ def show_claim(claim_id: int | None) -> None:
         st.session_state[LINKED] = str(claim_id)
 
 
+def on_choose(claim_id: int, label: str) -> None:
+    st.session_state[label_key(claim_id)] = label
+
+
 def on_record(claim_id: int, next_claim_id: int | None) -> None:
-    label = st.session_state.get(f"adjudication_label_{claim_id}")
+    label = st.session_state.get(label_key(claim_id))
     rationale = st.session_state.get(f"adjudication_rationale_{claim_id}", "")
     if label is None:
         common.flash("Pick the final label first.", "error")
@@ -127,28 +170,37 @@ def draw_counts(session, me, filters: QueueFilter) -> QueueCounts:
     return counts
 
 
-def draw_queue(items: list[QueueItem], total: int, page: int) -> None:
+def draw_queue(session, items: list[QueueItem], total: int, page: int) -> None:
     st.caption(f"{total:,} claim{'s' if total != 1 else ''} · page {page}")
-    if not items:
+    if not items and not setup_state(session).has_verdicts:
+        show_next_step(session, "Nothing to adjudicate yet.")
+    elif not items:
         st.success("Nothing left to adjudicate here.", icon=":material/task_alt:")
     current = st.session_state.get(CLAIM)
-    for item in items:
-        final = f" → {LABEL_TITLES[item.final_label]}" if item.final_label else ""
-        st.button(
-            common.escape_html(snippet(item.text)),
-            key=f"adjudication_pick_{item.claim_id}",
-            help=f"Claim {item.claim_id}: {split_text(item.label_counts)}{final}",
-            type="primary" if item.claim_id == current else "secondary",
-            width="stretch",
-            on_click=show_claim,
-            args=(item.claim_id,),
-        )
+    with st.container(key="adjudication_queue"):
+        for item in items:
+            st.button(
+                common.escape_html(snippet(item.text)),
+                key=f"adjudication_pick_{item.claim_id}",
+                help=f"Claim {item.claim_id}",
+                type="primary" if item.claim_id == current else "secondary",
+                width="stretch",
+                on_click=show_claim,
+                args=(item.claim_id,),
+            )
+            st.html(split_html(item.label_counts, item.final_label))
 
 
-def draw_case(case: ClaimCase, next_claim_id: int | None) -> None:
+def draw_case(case: ClaimCase, previous_claim_id: int | None, next_claim_id: int | None) -> None:
+    """The claim and its vote split, the decision right under it, then the claim in its article
+    and what each reviewer said (the panel stays in view while the list scrolls)."""
     st.markdown(f"**{common.escape_html(case.article_title)}** · claim {case.claim_id}")
+    st.markdown(f'<div class="wb-context"><mark>{common.escape_html(case.text)}</mark></div>', unsafe_allow_html=True)
+    st.html(split_html(case.label_counts, None))
+    draw_decision(case, previous_claim_id, next_claim_id)
     before = ("…" if len(case.context_before) >= CONTEXT_CHARS else "") + case.context_before
     after = case.context_after + ("…" if len(case.context_after) >= CONTEXT_CHARS else "")
+    st.markdown("**In its article**")
     st.markdown(
         f'<div class="wb-context">{common.escape_html(before)}<mark>{common.escape_html(case.text)}</mark>'
         f"{common.escape_html(after)}</div>",
@@ -167,49 +219,6 @@ def draw_case(case: ClaimCase, next_claim_id: int | None) -> None:
                 st.markdown(
                     " · ".join(common.safe_link(link, link) for link in verdict.evidence), unsafe_allow_html=True
                 )
-
-    st.subheader("Final verdict", anchor=False)
-    common.show_flash()
-    if case.final is not None:
-        st.markdown(
-            f"Now **{LABEL_TITLES[case.final.label]}**, decided by {common.escape_html(case.final.decided_by)} "
-            f"on {case.final.updated_at:%Y-%m-%d %H:%M} UTC."
-        )
-        if case.final.rationale:
-            st.text(case.final.rationale)
-        if case.changed_since_decision:
-            st.warning("A reviewer changed a verdict after this decision.", icon=":material/update:")
-    default = case.final.label if case.final else case.majority
-    st.radio(
-        "Label",
-        LABELS,
-        index=LABELS.index(default) if default in LABELS else None,
-        format_func=lambda label: LABEL_TITLES[label],
-        horizontal=True,
-        key=f"adjudication_label_{case.claim_id}",
-    )
-    majority = LABEL_TITLES[case.majority] if case.majority else None
-    st.text_area(
-        "Rationale",
-        value=case.final.rationale if case.final else "",
-        key=f"adjudication_rationale_{case.claim_id}",
-        help=f"Required unless you follow the reviewers' majority ({majority})." if majority
-        else "Required: the reviewers have no majority.",
-    )
-    record, clear = st.columns(2)
-    record.button(
-        "Record final verdict",
-        type="primary",
-        icon=":material/gavel:",
-        key=f"adjudication_record_{case.claim_id}",
-        on_click=on_record,
-        args=(case.claim_id, next_claim_id),
-        width="stretch",
-    )
-    if case.final is not None:
-        with clear.popover("Clear final verdict", icon=":material/undo:", width="stretch"):
-            st.text_input("Why (kept in the history)", key=f"adjudication_clear_reason_{case.claim_id}")
-            st.button("Clear it", key=f"adjudication_clear_{case.claim_id}", on_click=on_clear, args=(case.claim_id,))
     if case.history:
         with st.expander(f"History ({len(case.history)})"):
             st.dataframe(
@@ -229,10 +238,68 @@ def draw_case(case: ClaimCase, next_claim_id: int | None) -> None:
             )
 
 
+def draw_decision(case: ClaimCase, previous_claim_id: int | None, next_claim_id: int | None) -> None:
+    st.subheader("Final verdict", anchor=False)
+    common.show_flash()
+    if case.final is not None:
+        st.markdown(
+            f"Now **{LABEL_TITLES[case.final.label]}**, decided by {common.escape_html(case.final.decided_by)} "
+            f"on {case.final.updated_at:%Y-%m-%d %H:%M} UTC."
+        )
+        if case.final.rationale:
+            st.text(case.final.rationale)
+        if case.changed_since_decision:
+            st.warning("A reviewer changed a verdict after this decision.", icon=":material/update:")
+    key = label_key(case.claim_id)
+    if key not in st.session_state:
+        st.session_state[key] = case.final.label if case.final else case.majority
+    chosen = st.session_state[key]
+    for column, label in zip(st.columns(len(LABELS)), LABELS):
+        column.button(
+            LABEL_TITLES[label],
+            key=f"adjudication_choose_{label}",
+            type="primary" if chosen == label else "secondary",
+            shortcut=SHORTCUTS[label],
+            on_click=on_choose,
+            args=(case.claim_id, label),
+            width="stretch",
+        )
+    majority = LABEL_TITLES[case.majority] if case.majority else None
+    st.text_area(
+        "Rationale",
+        value=case.final.rationale if case.final else "",
+        key=f"adjudication_rationale_{case.claim_id}",
+        height=90,
+        help=f"Required unless you follow the reviewers' majority ({majority})." if majority
+        else "Required: the reviewers have no majority.",
+    )
+    record, back, forward = st.columns([4, 2, 2])
+    record.button(
+        "Record final verdict",
+        type="primary",
+        icon=":material/gavel:",
+        key=f"adjudication_record_{case.claim_id}",
+        shortcut="F",
+        on_click=on_record,
+        args=(case.claim_id, next_claim_id),
+        width="stretch",
+    )
+    back.button("Previous", key="adjudication_previous", shortcut="K", disabled=previous_claim_id is None,
+                on_click=show_claim, args=(previous_claim_id,), width="stretch")
+    forward.button("Next", key="adjudication_next", shortcut="J", disabled=next_claim_id is None,
+                   on_click=show_claim, args=(next_claim_id,), width="stretch")
+    if case.final is not None:
+        with st.popover("Clear final verdict", icon=":material/undo:"):
+            st.text_input("Why (kept in the history)", key=f"adjudication_clear_reason_{case.claim_id}")
+            st.button("Clear it", key=f"adjudication_clear_{case.claim_id}", on_click=on_clear, args=(case.claim_id,))
+    st.html(KEYS_HELP)
+
+
 # --- the page ------------------------------------------------------------------------------------
 
 
 common.load_style()
+st.html(KEYBOARD_SCRIPT, unsafe_allow_javascript=True)
 with common.page_session() as page_session:
     me = common.lead_or_stop("adjudicate")
     st.title("Adjudication", anchor=False)
@@ -249,8 +316,8 @@ with common.page_session() as page_session:
         queue = adjudication_queue(page_session, me, filters, offset=(page - 1) * DEFAULT_PAGE_SIZE)
         if st.session_state.get(CLAIM) is None and queue.items:
             st.session_state[CLAIM] = queue.items[0].claim_id
-        draw_queue(queue.items, queue.total, page)
-    with case_column:
+        draw_queue(page_session, queue.items, queue.total, page)
+    with case_column, st.container(key="adjudication_case"):
         claim_id = st.session_state.get(CLAIM)
         if claim_id is None:
             common.show_flash()
@@ -259,8 +326,13 @@ with common.page_session() as page_session:
             ids = [item.claim_id for item in queue.items]
             after = ids[ids.index(claim_id) + 1 :] if claim_id in ids else []
             others = after + [other for other in ids if other != claim_id and other not in after]
+            earlier = ids[: ids.index(claim_id)] if claim_id in ids else []
             try:
-                draw_case(claim_case(page_session, me, claim_id), others[0] if others else None)
+                draw_case(
+                    claim_case(page_session, me, claim_id),
+                    earlier[-1] if earlier else None,
+                    others[0] if others else None,
+                )
             except AdjudicationError as error:
                 common.show_flash()
                 st.warning(str(error), icon=":material/warning:")

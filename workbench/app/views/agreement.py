@@ -19,11 +19,13 @@ from workbench.agreement_data import (
     ratings_fingerprint,
 )
 from workbench.app import common
+from workbench.app.next_step import show_next_step
 from workbench.articles import visible_collections
 from workbench.auth import Actor
 
 ADJUDICATION_PAGE = "views/adjudication.py"
 DISPUTED_PER_PAGE = 20
+CONFUSION_ROW_PX = 56
 ALL = None
 
 
@@ -185,14 +187,17 @@ def draw_confusion(report: AgreementReport) -> None:
     order = list(matrix.index)
     cells = matrix.rename_axis("one").reset_index().melt("one", var_name="other", value_name="pairs")
     base = alt.Chart(cells).encode(
-        x=alt.X("other:N", title="…and the other said", sort=order),
-        y=alt.Y("one:N", title="One reviewer said…", sort=order),
+        x=alt.X("other:N", title="…and the other said", sort=order, axis=alt.Axis(labelAngle=0, orient="top")),
+        y=alt.Y("one:N", title="One reviewer said…", sort=order, axis=alt.Axis(labelLimit=200, labelOverlap=False)),
         tooltip=[alt.Tooltip("one:N", title="One said"), alt.Tooltip("other:N", title="Other said"),
                  alt.Tooltip("pairs:Q", title="Pairs of verdicts", format=",")],
     )
     heat = base.mark_rect().encode(color=alt.Color("pairs:Q", title="Pairs", scale=alt.Scale(scheme="oranges")))
-    text = base.mark_text(fontSize=12).encode(text=alt.Text("pairs:Q", format=","))
-    st.altair_chart((heat + text).properties(height=60 * len(order) + 40), width="stretch")
+    text = base.mark_text(fontSize=14).encode(
+        text=alt.Text("pairs:Q", format=","),
+        color=alt.condition(alt.datum.pairs > cells["pairs"].max() / 2, alt.value("white"), alt.value("#1f2933")),
+    )
+    st.altair_chart((heat + text).properties(height=alt.Step(CONFUSION_ROW_PX)), width="stretch")
     st.caption("Pairs of verdicts by two reviewers on the same claim; off the diagonal, the labels they confuse.")
     table = report.confusion_pairs()
     table["label_a"] = table["label_a"].map(label_title)
@@ -313,7 +318,7 @@ with common.page_session() as page_session:
     )
     report = analysis.report
     if not report.n_ratings:
-        st.info("There are no verdicts in this scope yet.", icon=":material/info:")
+        show_next_step(page_session, "There are no verdicts in this scope yet.")
         st.stop()
     draw_headline(report)
     pairs_tab, confusion_tab = st.tabs(["Reviewer pairs", "Label confusion"])

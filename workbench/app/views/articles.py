@@ -8,6 +8,7 @@ import streamlit as st
 
 from workbench import LABEL_TITLES
 from workbench.app import common
+from workbench.app.next_step import show_next_step
 from workbench.articles import (
     ARTICLE_STATUSES,
     KIND_TITLES,
@@ -91,17 +92,20 @@ def draw_filters(session, actor: Actor) -> ArticleFilters:
 
 
 def listing_frame(listing, lead: bool) -> pd.DataFrame:
+    """The list as a table. Progress has one definition: the share of the verdicts the claims need
+    (see ``ArticleRow.progress``), so Status, Complete and Claims done always tell the same story."""
     rows = listing.rows
     frame = pd.DataFrame(
         {
             "Title": [row.title or "(untitled)" for row in rows],
             "Status": [ARTICLE_STATUSES[row.status] for row in rows],
-            "Complete": [row.claims_done / row.claims if row.claims else 0.0 for row in rows],
+            "Complete": [row.progress for row in rows],
             "Claims": [row.claims for row in rows],
+            "Claims done": [row.claims_done for row in rows],
             "Verdicts": [row.verdicts for row in rows],
-            "Reviewers done": [f"{row.reviewers_done} of {row.reviewers}" if row.reviewers else "–" for row in rows],
+            "Per claim": [row.needed for row in rows],
             "Yours": [f"{row.mine} of {row.claims}" for row in rows],
-            "Published": [row.published for row in rows],
+            "Published": pd.to_datetime(pd.Series([row.published for row in rows], dtype="object")),
             "Collection": [row.collection for row in rows],
             "Source": [source_label(row.source) for row in rows],
         }
@@ -114,8 +118,10 @@ def draw_list(session, actor: Actor) -> None:
     filters = draw_filters(session, actor)
     listing = list_articles(session, actor, filters, page=st.session_state.get(PAGE, 1))
     if not listing.total:
-        if filters == ArticleFilters():
-            st.info("No articles yet." + (" Import some on the Import page." if actor.is_lead else ""),
+        if filters == ArticleFilters() and actor.is_lead:
+            show_next_step(session, "No articles yet.")
+        elif filters == ArticleFilters():
+            st.info("No article is open to you yet: a lead imports articles and assigns you a collection.",
                     icon=":material/info:")
         else:
             st.info("No article matches these filters.", icon=":material/filter_alt_off:")
@@ -137,10 +143,15 @@ def draw_list(session, actor: Actor) -> None:
             "Collection": st.column_config.TextColumn(width="small"),
             "Published": st.column_config.DateColumn(format="YYYY-MM-DD"),
             "Complete": st.column_config.ProgressColumn(
-                help="Claims with every verdict they need", min_value=0.0, max_value=1.0, format="percent",
-                color="green", width="small",
+                help="Verdicts given of the verdicts the claims need", min_value=0.0, max_value=1.0,
+                format="percent", color="green", width="small",
             ),
-            "Reviewers done": st.column_config.TextColumn(help="Reviewers with a verdict on every claim, of all who started"),
+            "Claims done": st.column_config.TextColumn(help="Claims with every verdict they need"),
+            "Per claim": st.column_config.NumberColumn(
+                help="Verdicts each claim needs: the collection's setting, at most the reviewers who can "
+                "see it (its assigned reviewers, or every active reviewer when nobody is assigned)",
+                width="small",
+            ),
             "Yours": st.column_config.TextColumn(help="Your verdicts out of the claims"),
         },
     )

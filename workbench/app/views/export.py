@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from workbench import LABEL_TITLES, LABELS
 from workbench.app import common
+from workbench.app.next_step import show_next_step
 from workbench.articles import markdown_escape
 from workbench.config import EXPORTS_DIR
 from workbench.db import Database
@@ -36,6 +37,7 @@ from workbench.export import (
     export_to_path,
     since_date,
 )
+from workbench.setup_state import setup_state
 from workbench.verdict_import import (
     MAX_UPLOAD_BYTES,
     VerdictImportError,
@@ -184,6 +186,9 @@ def draw_claimreview(database: Database, filters: ExportFilters) -> None:
 
 
 def draw_export(session: Session, database: Database) -> None:
+    if not setup_state(session).has_verdicts:
+        show_next_step(session, "Nothing to export yet.")
+        return
     filters = draw_filters(session)
     format_column, guard_column = st.columns(2)
     export_format = format_column.radio(

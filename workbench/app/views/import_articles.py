@@ -29,7 +29,8 @@ REPORT = "import_report"  # what the last import did
 COLLECTION = "import_collection"
 NEW_COLLECTION = "import_new_collection"
 UPLOADS = "import_uploads"
-NEW = "＋ New collection…"
+UPLOADER_ROUND = "import_uploader_round"  # bumped after an import, so the uploader starts empty
+NEW = "New collection…"  # plain text: a full-width plus is missing from some fonts
 
 
 # --- inputs ---------------------------------------------------------------------------------------------
@@ -58,7 +59,7 @@ def paste_signature() -> str:
 
 
 def upload_signature(files) -> str:
-    return signature("upload", tuple((f.file_id, f.name, f.size) for f in files or ()))
+    return "upload:" + signature("upload", tuple((f.file_id, f.name, f.size) for f in files or ()))
 
 
 def draw_paste(session, collection: str) -> None:
@@ -80,10 +81,14 @@ def draw_paste(session, collection: str) -> None:
         make_preview(session, [document], [], collection, paste_signature())
 
 
+def uploader_key() -> str:
+    return f"{UPLOADS}_{st.session_state.get(UPLOADER_ROUND, 0)}"
+
+
 def draw_upload(session, collection: str) -> None:
     files = st.file_uploader(
         "Files", type=[suffix.lstrip(".") for suffix in SUPPORTED_SUFFIXES], accept_multiple_files=True,
-        key=UPLOADS, help="Text, Markdown, HTML, CSV (a text column) or JSON Lines (a text field); UTF-8.",
+        key=uploader_key(), help="Text, Markdown, HTML, CSV (a text column) or JSON Lines (a text field); UTF-8.",
     )
     if st.button("Preview", icon=":material/visibility:", key="import_preview_files", type="primary",
                  disabled=not files):
@@ -125,10 +130,12 @@ def on_import() -> None:
     report.messages = [*preview["errors"], *report.messages]
     st.session_state[REPORT] = (preview["collection"], report)
     st.session_state.pop(PREVIEW)
+    if preview["signature"].startswith("upload:"):
+        st.session_state[UPLOADER_ROUND] = st.session_state.get(UPLOADER_ROUND, 0) + 1
 
 
 def preview_is_current(preview: dict, collection: str) -> bool:
-    files = st.session_state.get(UPLOADS)
+    files = st.session_state.get(uploader_key())
     current = {paste_signature(), upload_signature(files)}
     return preview["signature"] in current and preview["collection"] == collection
 

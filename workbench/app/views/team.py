@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from workbench.app import common
+from workbench.app.next_step import page_link
 from workbench.assignment import (
     CollectionOverview,
     assignments_by_reviewer,
@@ -154,7 +155,8 @@ def draw_reviewers(session, me: Actor, reviewers: list[Reviewer]) -> None:
 def draw_assignments(session, reviewers: list[Reviewer]) -> None:
     collections = collection_overview(session)
     if not collections:
-        st.info("No collections yet. Import articles first.", icon=":material/info:")
+        st.info("No collections yet: a collection is made when you import articles into it.", icon=":material/info:")
+        page_link("import")
         return
     active = {r.id: r.name for r in reviewers if r.active}
     ids_by_name = {r.name: r.id for r in reviewers}
