@@ -23,8 +23,9 @@ Performance contract: everything is vectorised over a sparse claims × (reviewer
 one EM iteration is two sparse products. 1,000,000 verdicts (200,000 claims × 5 reviewers)
 take well under a second to aggregate (``benchmarks/bench_aggregate.py``).
 
-No database code here: ratings come as a :class:`~workbench.agreement.RatingTable`, loaded by
-:func:`workbench.agreement_data.load_rating_table` or read from a CSV.
+The statistics work on a :class:`~workbench.agreement.RatingTable` (from a CSV or the database);
+:func:`aggregate_verdicts` loads one with :func:`workbench.agreement_data.load_rating_table`,
+the fast integer-column reader of the agreement measures (leads only).
 """
 
 from __future__ import annotations
@@ -37,11 +38,15 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from sqlalchemy.orm import Session
+
 from workbench.agreement import RatingTable
+from workbench.agreement_data import RatingFilter, load_rating_table
+from workbench.auth import Actor, require_lead
 from workbench.errors import WorkbenchError
 
 METHODS: tuple[str, ...] = ("dawid-skene", "majority")
-DEFAULT_SMOOTHING = 0.01
+DEFAULT_SMOOTHING = 0.5
 """Pseudo-count added to every confusion cell and every label prevalence."""
 DEFAULT_TOLERANCE = 1e-7
 """EM stops when the log-likelihood per verdict changes by less than this."""
@@ -218,6 +223,14 @@ def aggregate(
         )
         return _majority(ratings, smoothing, notes)
     return _dawid_skene(ratings, smoothing, tolerance, max_iterations, notes)
+
+
+def aggregate_verdicts(
+    session: Session, actor: Actor, filters: RatingFilter = RatingFilter(), method: str = "dawid-skene"
+) -> Aggregation:
+    """Aggregate the current verdicts in scope (leads only)."""
+    require_lead(actor, "see reviewer reliability")
+    return aggregate(load_rating_table(session, filters), method)
 
 
 @dataclass(frozen=True)
