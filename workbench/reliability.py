@@ -210,7 +210,7 @@ def aggregate(
     if ratings.n_ratings == 0:
         notes.append("No verdicts to aggregate.")
         return _empty(method, ratings, notes)
-    if len(np.unique(ratings.values)) == 1:
+    if ratings.labels_used() == 1:
         notes.append(
             f"Every verdict is {ratings.labels[int(ratings.values[0])]!r}: reliability beyond chance is undefined."
         )
@@ -264,14 +264,18 @@ class _Ratings:
             (np.ones(len(items)), (items, raters * k + values)), shape=(n_items, n_raters * k)
         )
         matrix.sum_duplicates()
-        pairs = np.unique(items * max(n_raters, 1) + raters)
-        raters_per_item = np.bincount(pairs // max(n_raters, 1), minlength=n_items)
+        pairs = sparse.csr_matrix((np.ones(len(items)), (items, raters)), shape=(n_items, max(n_raters, 1)))
+        pairs.sum_duplicates()
+        raters_per_item = np.diff(pairs.indptr)
         return cls(items, raters, values, np.asarray(claim_ids), tuple(reviewer_names), tuple(labels),
                    matrix, raters_per_item[items] >= 2)
 
     @property
     def n_ratings(self) -> int:
         return len(self.items)
+
+    def labels_used(self) -> int:
+        return int((np.bincount(self.values, minlength=len(self.labels)) > 0).sum())
 
     @property
     def shape(self) -> tuple[int, int, int]:
@@ -294,19 +298,22 @@ class _Ratings:
 def _dawid_skene(ratings: _Ratings, smoothing: float, tolerance: float, max_iterations: int,
                  notes: list[str]) -> Aggregation:
     n_items, n_raters, k = ratings.shape
-    matrix = ratings.matrix
-    transposed = matrix.T.tocsr()
     identifiable = ratings.per_rater(ratings.shared) > 0
-    votes = ratings.vote_counts()
+    # Claims with the same verdicts from the same reviewers have the same posterior: EM runs on
+    # the distinct patterns, each weighted by how many claims share it (a few hundred for a team
+    # of five, however many claims), and the result is spread back to the claims at the end.
+    pattern_of, first, weight = _patterns(ratings.matrix)
+    matrix = ratings.matrix[first]
+    transposed = matrix.T.tocsr()
+    votes = ratings.vote_counts()[first]
     posteriors = votes / votes.sum(axis=1, keepdims=True)
     previous = -math.inf
     converged = False
     iterations = 0
     log_likelihood = -math.inf
     for iterations in range(1, max_iterations + 1):
-        counts = _confusion_counts(transposed, posteriors, n_raters, k)
+        counts, prevalence = _m_step(transposed, posteriors, weight, n_raters, k, smoothing)
         confusion = _confusion(counts, smoothing, identifiable)
-        prevalence = (posteriors.sum(axis=0) + smoothing) / (n_items + k * smoothing)
         with np.errstate(divide="ignore"):  # only without smoothing: a zero rate rules a class out
             log_weights = np.log(confusion).transpose(0, 2, 1).reshape(n_raters * k, k)
             joint = matrix @ log_weights + np.log(prevalence)
@@ -314,22 +321,22 @@ def _dawid_skene(ratings: _Ratings, smoothing: float, tolerance: float, max_iter
         posteriors = np.exp(joint - peak)
         totals = posteriors.sum(axis=1, keepdims=True)
         posteriors /= totals
-        log_likelihood = float((np.log(totals) + peak).sum())
+        log_likelihood = float(weight @ (np.log(totals) + peak).ravel())
         if abs(log_likelihood - previous) <= tolerance * ratings.n_ratings:
             converged = True
             break
         previous = log_likelihood
     if not converged:
         notes.append(f"EM stopped at the cap of {max_iterations} iterations before converging.")
-    counts = _confusion_counts(transposed, posteriors, n_raters, k)
+    counts, prevalence = _m_step(transposed, posteriors, weight, n_raters, k, smoothing)
     confusion = _confusion(counts, smoothing, identifiable)
-    prevalence = (posteriors.sum(axis=0) + smoothing) / (n_items + k * smoothing)
+    label_codes = posteriors.argmax(axis=1)
     return Aggregation(
         method="dawid-skene",
         labels=ratings.labels,
         claim_ids=ratings.claim_ids,
-        posteriors=posteriors,
-        label_codes=posteriors.argmax(axis=1),
+        posteriors=posteriors[pattern_of],
+        label_codes=label_codes[pattern_of],
         prevalence=prevalence,
         reviewers=_reviewers(ratings, confusion, counts, identifiable),
         iterations=iterations,
@@ -339,10 +346,27 @@ def _dawid_skene(ratings: _Ratings, smoothing: float, tolerance: float, max_iter
     )
 
 
-def _confusion_counts(transposed: sparse.csr_matrix, posteriors: np.ndarray, n_raters: int, k: int) -> np.ndarray:
-    """Reviewers × true × given: expected number of verdicts, under the current posteriors."""
-    given_by_true = np.asarray(transposed @ posteriors).reshape(n_raters, k, k)
-    return given_by_true.transpose(0, 2, 1)
+def _patterns(matrix: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(pattern of each claim, first claim of each pattern, claims per pattern).
+
+    A claim's pattern is its row of verdict counts; rows are told apart by a fixed random
+    projection, which gives equal rows equal keys (same entries in the same order) and
+    different rows different keys except with negligible probability.
+    """
+    projection = np.random.default_rng(20_240_501).uniform(1.0, 2.0, matrix.shape[1])
+    pattern_of, keys = pd.factorize(matrix @ projection)
+    first = np.empty(len(keys), dtype=np.int64)
+    first[pattern_of[::-1]] = np.arange(len(pattern_of) - 1, -1, -1)
+    return pattern_of, first, np.bincount(pattern_of, minlength=len(keys)).astype(float)
+
+
+def _m_step(transposed: sparse.csr_matrix, posteriors: np.ndarray, weight: np.ndarray, n_raters: int, k: int,
+            smoothing: float) -> tuple[np.ndarray, np.ndarray]:
+    """Expected confusion counts (reviewers × true × given) and smoothed prevalence."""
+    weighted = posteriors * weight[:, None]
+    counts = np.asarray(transposed @ weighted).reshape(n_raters, k, k).transpose(0, 2, 1)
+    prevalence = (weighted.sum(axis=0) + smoothing) / (weight.sum() + k * smoothing)
+    return counts, prevalence
 
 
 def _confusion(counts: np.ndarray, smoothing: float, identifiable: np.ndarray) -> np.ndarray:
@@ -373,8 +397,8 @@ def _majority(ratings: _Ratings, smoothing: float, notes: list[str]) -> Aggregat
     truth = np.zeros_like(shares)
     truth[np.arange(n_items), label_codes] = 1.0
     shared = ratings.shared
-    counts = np.zeros((n_raters, k, k))
-    np.add.at(counts, (ratings.raters[shared], label_codes[ratings.items[shared]], ratings.values[shared]), 1.0)
+    cells = (ratings.raters[shared] * k + label_codes[ratings.items[shared]]) * k + ratings.values[shared]
+    counts = np.bincount(cells, minlength=n_raters * k * k).reshape(n_raters, k, k).astype(float)
     identifiable = ratings.per_rater(shared) > 0
     confusion = _confusion(counts, smoothing, identifiable)
     ties = int(((shares == shares.max(axis=1, keepdims=True)).sum(axis=1) > 1).sum())
@@ -399,7 +423,7 @@ def _reviewers(ratings: _Ratings, confusion: np.ndarray, counts: np.ndarray,
                identifiable: np.ndarray) -> tuple[ReviewerReliability, ...]:
     given = ratings.per_rater()
     shared = ratings.per_rater(ratings.shared)
-    single_label = len(np.unique(ratings.values)) < 2
+    single_label = ratings.labels_used() < 2
     result = []
     for rater, name in enumerate(ratings.reviewer_names):
         note = None
