@@ -38,12 +38,14 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workbench.agreement import RatingTable
 from workbench.agreement_data import RatingFilter, load_rating_table
 from workbench.auth import Actor, require_lead
 from workbench.errors import WorkbenchError
+from workbench.models import Article, Claim, Reviewer, VerdictHistory
 
 METHODS: tuple[str, ...] = ("dawid-skene", "majority")
 DEFAULT_SMOOTHING = 0.5
@@ -51,6 +53,8 @@ DEFAULT_SMOOTHING = 0.5
 DEFAULT_TOLERANCE = 1e-7
 """EM stops when the log-likelihood per verdict changes by less than this."""
 DEFAULT_MAX_ITERATIONS = 500
+PACE_BREAK_SECONDS = 15 * 60
+"""A gap longer than this between two first verdicts is a break, not time spent on a claim."""
 
 
 class ReliabilityError(WorkbenchError):
@@ -477,3 +481,60 @@ def _empty(method: str, ratings: _Ratings, notes: list[str]) -> Aggregation:
         reviewers=(),
         notes=tuple(notes),
     )
+
+
+# --- label use and pace ---------------------------------------------------------------------------
+
+
+def label_distribution(table: RatingTable) -> pd.DataFrame:
+    """Share of each label per reviewer and for the whole team (``reviewer`` = ``None``), long form."""
+    k = len(table.labels)
+    usage = np.bincount(table.rater_codes * k + table.value_codes, minlength=len(table.raters) * k)
+    usage = usage.reshape(len(table.raters), k).astype(float)
+    rows = [(name, label, count) for name, counts in zip(table.raters, usage) for label, count in zip(table.labels, counts)]
+    rows += [(None, label, count) for label, count in zip(table.labels, usage.sum(axis=0))]
+    frame = pd.DataFrame(rows, columns=["reviewer", "label", "verdicts"])
+    totals = frame.groupby("reviewer", dropna=False)["verdicts"].transform("sum")
+    frame["share"] = np.where(totals > 0, frame["verdicts"] / totals.where(totals > 0, 1), np.nan)
+    return frame
+
+
+def review_pace(session: Session, actor: Actor, filters: RatingFilter = RatingFilter(),
+                break_seconds: float = PACE_BREAK_SECONDS) -> pd.DataFrame:
+    """Seconds per claim for each reviewer and day, from the verdict history (leads only).
+
+    The time spent on a claim is the gap between a reviewer's first verdict on it and their
+    previous first verdict; gaps longer than ``break_seconds`` (breaks, a new session) and
+    each session's first claim are left out. Only verdicts reviewers gave themselves count
+    (not imports or a lead's edits). Columns: ``reviewer``, ``day``, ``claims`` (timed),
+    ``median_seconds``.
+    """
+    require_lead(actor, "see how fast reviewers work")
+    statement = (
+        select(Reviewer.name, VerdictHistory.changed_at)
+        .join(Reviewer, Reviewer.id == VerdictHistory.reviewer_id)
+        .join(Claim, Claim.id == VerdictHistory.claim_id)
+        .where(VerdictHistory.action == "create", VerdictHistory.actor_id == VerdictHistory.reviewer_id,
+               Claim.kind == "claim")
+        .order_by(VerdictHistory.reviewer_id, VerdictHistory.changed_at)
+    )
+    if filters.collection_id is not None:
+        statement = statement.join(Article, Article.id == Claim.article_id).where(
+            Article.collection_id == filters.collection_id)
+    if filters.article_id is not None:
+        statement = statement.where(Claim.article_id == filters.article_id)
+    events = pd.DataFrame(session.execute(statement).all(), columns=["reviewer", "changed_at"])
+    columns = ["reviewer", "day", "claims", "median_seconds"]
+    if events.empty:
+        return pd.DataFrame(columns=columns)
+    events["changed_at"] = pd.to_datetime(events["changed_at"], utc=True)
+    events["seconds"] = events.groupby("reviewer")["changed_at"].diff().dt.total_seconds()
+    timed = events[(events["seconds"] > 0) & (events["seconds"] <= break_seconds)].copy()
+    timed["day"] = timed["changed_at"].dt.date
+    if filters.since is not None:
+        timed = timed[timed["day"] >= filters.since]
+    if filters.until is not None:
+        timed = timed[timed["day"] <= filters.until]
+    pace = timed.groupby(["reviewer", "day"], as_index=False).agg(
+        claims=("seconds", "size"), median_seconds=("seconds", "median"))
+    return pace[columns]
