@@ -99,3 +99,37 @@ def test_agreement_page_shows_the_reliability_section(newsroom: Newsroom):
     for row in reliability.itertuples():
         assert row.reliability == pytest.approx(expected[row.reviewer], nan_ok=True) or expected[row.reviewer] is None
     assert any(tab.label == "Time per claim" for tab in app.tabs)
+
+
+def test_queue_by_doubt_holds_the_same_claims_least_certain_first(newsroom: Newsroom):
+    from workbench.adjudication import QueueFilter, adjudication_queue
+    from workbench.reliability import model_verdict, queue_by_doubt
+
+    with newsroom.db.session() as session:
+        for filters in (QueueFilter(), QueueFilter(include_unanimous=True),
+                        QueueFilter(collection_id=newsroom.collections["Politics"])):
+            plain = adjudication_queue(session, newsroom.lead, filters, limit=500)
+            doubt = queue_by_doubt(session, newsroom.lead, filters, limit=500)
+            assert doubt.total == plain.total
+            assert {item.claim_id for item in doubt.items} == {item.claim_id for item in plain.items}
+            by_id = {item.claim_id: item for item in plain.items}
+            for item in doubt.items:
+                assert item == by_id[item.claim_id]
+            confidences = [model_verdict(session, newsroom.lead, item.claim_id)[2] for item in doubt.items]
+            if filters.collection_id is not None:
+                assert confidences == sorted(confidences)
+        page = queue_by_doubt(session, newsroom.lead, QueueFilter(include_unanimous=True), offset=1, limit=2)
+        assert len(page.items) <= 2
+        with pytest.raises(PermissionDenied):
+            queue_by_doubt(session, newsroom.reviewers[next(iter(VERDICTS))])
+
+
+def test_adjudication_page_orders_by_doubt_and_shows_the_model(newsroom: Newsroom):
+    app = AppTest.from_file(str(APP / "main.py"), default_timeout=60)
+    app.session_state["actor"] = newsroom.lead
+    app.session_state["last_seen"] = time.time()
+    app = app.switch_page("views/adjudication.py").run()
+    assert not app.exception, app.exception
+    assert any("Model (Dawid–Skene" in caption.value for caption in app.caption)
+    app.toggle(key="adjudication_by_doubt").set_value(True).run()
+    assert not app.exception, app.exception

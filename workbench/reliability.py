@@ -41,11 +41,20 @@ from scipy import sparse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from workbench import LABELS
+from workbench.adjudication import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    MIN_VERDICTS_FOR_UNANIMOUS,
+    QueueFilter,
+    QueueItem,
+    QueuePage,
+)
 from workbench.agreement import RatingTable
 from workbench.agreement_data import RatingFilter, load_rating_table
 from workbench.auth import Actor, require_lead
 from workbench.errors import WorkbenchError
-from workbench.models import Article, Claim, Reviewer, VerdictHistory
+from workbench.models import Article, Claim, FinalVerdict, Reviewer, VerdictHistory
 
 METHODS: tuple[str, ...] = ("dawid-skene", "majority")
 DEFAULT_SMOOTHING = 0.5
@@ -538,3 +547,61 @@ def review_pace(session: Session, actor: Actor, filters: RatingFilter = RatingFi
     pace = timed.groupby(["reviewer", "day"], as_index=False).agg(
         claims=("seconds", "size"), median_seconds=("seconds", "median"))
     return pace[columns]
+
+
+# --- adjudication by doubt ------------------------------------------------------------------------
+
+
+def queue_by_doubt(session: Session, actor: Actor, filters: QueueFilter = QueueFilter(), *, offset: int = 0,
+                   limit: int = DEFAULT_PAGE_SIZE) -> QueuePage:
+    """The adjudication queue (same claims as :func:`~workbench.adjudication.adjudication_queue`),
+    ordered by doubt: lowest Dawid–Skene posterior of the most likely verdict first.
+
+    The model is fitted on every verdict in the collection or article in scope.
+    """
+    require_lead(actor, "adjudicate")
+    offset, limit = max(0, offset), min(max(1, limit), MAX_PAGE_SIZE)
+    table = load_rating_table(session, RatingFilter(filters.collection_id, filters.article_id))
+    model = aggregate(table)
+    counts = table.counts
+    keep = counts.sum(axis=1) >= MIN_VERDICTS_FOR_UNANIMOUS
+    if not filters.include_unanimous:
+        keep &= (counts > 0).sum(axis=1) > 1
+    claim_ids = np.asarray(table.unit_ids, dtype=np.int64)
+    if not filters.include_decided and keep.any():
+        decided = np.fromiter(session.scalars(select(FinalVerdict.claim_id)), dtype=np.int64)
+        keep &= ~np.isin(claim_ids, decided)
+    order = np.lexsort((claim_ids[keep], model.confidence[keep]))
+    page = [int(claim_id) for claim_id in claim_ids[keep][order][offset : offset + limit]]
+    rows = {
+        row[0]: row
+        for row in session.execute(
+            select(Claim.id, Claim.article_id, Article.title, Claim.position, Claim.text, FinalVerdict.label)
+            .join(Article, Article.id == Claim.article_id)
+            .outerjoin(FinalVerdict, FinalVerdict.claim_id == Claim.id)
+            .where(Claim.id.in_(page))
+        )
+    } if page else {}
+    position = {claim_id: index for index, claim_id in enumerate(claim_ids)}
+    items = []
+    for claim_id in page:
+        _, article_id, title, unit_position, text, final = rows[claim_id]
+        split = dict(zip(table.labels, (int(count) for count in counts[position[claim_id]])))
+        items.append(QueueItem(claim_id, article_id, title or f"Article {article_id}", unit_position, text,
+                               {label: split.get(label, 0) for label in LABELS}, final))
+    return QueuePage(items, int(keep.sum()), offset, limit)
+
+
+def model_verdict(session: Session, actor: Actor, claim_id: int) -> tuple[Aggregation, str, float] | None:
+    """The model's most likely verdict on a claim and its probability, fitted on the claim's collection.
+
+    ``None`` when the claim has no verdicts (or does not exist).
+    """
+    require_lead(actor, "adjudicate")
+    collection_id = session.scalar(
+        select(Article.collection_id).join(Claim, Claim.article_id == Article.id).where(Claim.id == claim_id))
+    if collection_id is None:
+        return None
+    model = aggregate(load_rating_table(session, RatingFilter(collection_id)))
+    found = model.label_of(claim_id)
+    return None if found is None else (model, *found)

@@ -10,9 +10,10 @@ import pandas as pd
 import streamlit as st
 
 from workbench import LABEL_TITLES
-from workbench.agreement_data import RatingFilter, load_rating_table
+from workbench.agreement_data import RatingFilter, load_rating_table, ratings_fingerprint
+from workbench.app import common
 from workbench.auth import Actor, require_lead
-from workbench.reliability import Aggregation, aggregate, label_distribution, review_pace
+from workbench.reliability import Aggregation, aggregate, label_distribution, model_verdict, review_pace
 
 TEAM = "Team"
 
@@ -136,3 +137,25 @@ def draw_pace(pace: pd.DataFrame) -> None:
     )
     st.altair_chart(chart, width="stretch")
     st.caption("Time between a reviewer's consecutive first verdicts; gaps over 15 minutes count as breaks.")
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def cached_model_verdict(_session, actor: Actor, url: str, claim_id: int, fingerprint: tuple
+                         ) -> tuple[str, float, int] | None:
+    found = model_verdict(_session, actor, claim_id)
+    if found is None:
+        return None
+    model, label, confidence = found
+    return label, confidence, len(model.claim_ids)
+
+
+def draw_model_verdict(session, actor: Actor, claim_id: int) -> None:
+    """On an open adjudication case: the model's most likely verdict and how sure it is."""
+    found = cached_model_verdict(session, actor, common.database().url, claim_id, ratings_fingerprint(session))
+    if found is None:
+        return
+    label, confidence, n_claims = found
+    st.caption(
+        f"Model (Dawid–Skene over {n_claims:,} claims of this collection): most likely **{_title(label)}**, "
+        f"probability {confidence:.1%}."
+    )
