@@ -30,7 +30,9 @@ the fast integer-column reader of the agreement measures (leads only).
 
 from __future__ import annotations
 
+import heapq
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,7 +40,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from workbench import LABELS
@@ -605,3 +607,34 @@ def model_verdict(session: Session, actor: Actor, claim_id: int) -> tuple[Aggreg
     model = aggregate(load_rating_table(session, RatingFilter(collection_id)))
     found = model.label_of(claim_id)
     return None if found is None else (model, *found)
+
+
+# --- export: final verdicts filled with the model -------------------------------------------------
+
+ADJUDICATED, MODEL = "adjudicated", "model"
+"""Values of the ``verdict_source`` export column."""
+
+
+def final_rows_filled_with_model(connection, final_rows: Iterator[tuple], unadjudicated: Select) -> Iterator[tuple]:
+    """The ``final`` export rows plus, in the same order, a row for each claim in scope that has
+    verdicts but no final verdict, carrying the model's most likely verdict.
+
+    ``final_rows`` are ordered by article, position and claim; ``unadjudicated`` selects the claim
+    columns of the other claims in the same order. The model is fitted on every current verdict.
+    Each row ends with ``verdict_source`` (``adjudicated`` or ``model``) and ``model_confidence``
+    (the model's probability for its verdict; empty on adjudicated rows).
+    """
+    with Session(bind=connection) as session:
+        model = aggregate(load_rating_table(session))
+    rows = (
+        (*claim, *_model_fill(model, claim[0]))
+        for claim in connection.execute(unadjudicated, execution_options={"yield_per": 5_000})
+    )
+    adjudicated = ((*row, ADJUDICATED, None) for row in final_rows)
+    yield from heapq.merge(adjudicated, rows, key=lambda row: (row[2], row[6], row[0]))
+
+
+def _model_fill(model: Aggregation, claim_id: int) -> tuple:
+    found = model.label_of(claim_id)
+    label, confidence = found if found else (None, None)
+    return label, "", None, None, None, MODEL, confidence
