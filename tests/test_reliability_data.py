@@ -90,6 +90,9 @@ def test_agreement_page_shows_the_reliability_section(newsroom: Newsroom):
     app = app.switch_page("views/agreement.py").run()
     assert not app.exception, app.exception
     assert "Reviewer reliability" in [header.value for header in app.subheader]
+    assert not any("reliability" in frame.value.columns for frame in app.dataframe)  # only when asked
+    app.toggle(key="agreement_reliability").set_value(True).run()
+    assert not app.exception, app.exception
     tables = [frame.value for frame in app.dataframe]
     reliability = next(table for table in tables if "reliability" in table.columns)
     assert set(reliability["reviewer"]) == set(VERDICTS)

@@ -34,6 +34,9 @@ def _title(label: str) -> str:
 def draw_reliability(session, actor: Actor, url: str, filters: RatingFilter, fingerprint: tuple) -> None:
     """The whole section: reliability table, confusion heatmaps, label shares, time per claim."""
     st.subheader("Reviewer reliability", anchor=False)
+    if not st.toggle("Estimate each reviewer's reliability", key="agreement_reliability",
+                     help="Fits the Dawid–Skene model to every verdict in scope (about a second per million verdicts)."):
+        return
     model, shares = cached_reliability(session, actor, url, filters, fingerprint)
     st.caption(
         "Dawid–Skene: each reviewer's confusion matrix and every claim's most likely verdict, estimated "

@@ -24,6 +24,7 @@ COMMAND_MODULES: dict[str, tuple[str, str]] = {
     "agreement": ("agreement", "agreement"),
     "adjudicate": ("agreement", "adjudicate"),
     "aggregate": ("aggregate", "aggregate"),
+    "controls": ("aggregate", "controls"),
     "export": ("export", "export"),
     "import-verdicts": ("export", "import_verdicts_command"),
     "backup": ("backup", "backup"),

@@ -9,11 +9,24 @@ from pathlib import Path
 
 import click
 import pandas as pd
+from sqlalchemy import func, select
 
 from workbench.agreement_data import RatingFilter, load_rating_table, read_ratings_csv
 from workbench.assignment import collection_named
 from workbench.cli.common import database_from
-from workbench.reliability import METHODS, Aggregation, aggregate as aggregate_table
+from workbench.cli.agreement import _lead as lead_named
+from workbench.cli.agreement import lead_option
+from workbench.models import ControlClaim
+from workbench.reliability import (
+    DEFAULT_CONTROL_THRESHOLD,
+    METHODS,
+    Aggregation,
+    control_scores,
+    mark_control,
+    set_control_rate,
+    unmark_control,
+)
+from workbench.reliability import aggregate as aggregate_table
 
 SHOWN_CLAIMS = 20
 """The table lists this many of the least certain claims (csv and json list every claim)."""
@@ -91,3 +104,70 @@ def _frame_text(frame: pd.DataFrame, index: bool = False) -> str:
         if pd.api.types.is_float_dtype(shown[column]):
             shown[column] = shown[column].map(lambda value: "-" if pd.isna(value) else f"{value:.3f}")
     return shown.fillna("").to_string(index=index)
+
+
+# --- control claims -----------------------------------------------------------------------------
+
+
+@click.group()
+def controls() -> None:
+    """Control claims: adjudicated claims mixed into queues to measure each reviewer's accuracy (leads only)."""
+
+
+@controls.command("mark")
+@lead_option
+@click.argument("claim_ids", type=int, nargs=-1, required=True)
+@click.pass_context
+def mark(ctx: click.Context, lead_name: str, claim_ids: tuple[int, ...]) -> None:
+    """Use adjudicated claims as controls (their final verdict is the answer)."""
+    with database_from(ctx).transaction() as session:
+        lead = lead_named(session, lead_name)
+        added = sum(mark_control(session, lead, claim_id) for claim_id in claim_ids)
+    click.echo(f"{added} claim(s) added as controls; {len(claim_ids) - added} already were.")
+
+
+@controls.command("unmark")
+@lead_option
+@click.argument("claim_ids", type=int, nargs=-1, required=True)
+@click.pass_context
+def unmark(ctx: click.Context, lead_name: str, claim_ids: tuple[int, ...]) -> None:
+    """Stop using claims as controls (verdicts on them stay)."""
+    with database_from(ctx).transaction() as session:
+        lead = lead_named(session, lead_name)
+        removed = sum(unmark_control(session, lead, claim_id) for claim_id in claim_ids)
+    click.echo(f"{removed} control claim(s) removed.")
+
+
+@controls.command("rate")
+@lead_option
+@click.argument("collection")
+@click.argument("rate", type=float)
+@click.option("--threshold", type=float, default=DEFAULT_CONTROL_THRESHOLD, show_default=True,
+              help="Flag reviewers whose accuracy on controls is below this.")
+@click.pass_context
+def rate(ctx: click.Context, lead_name: str, collection: str, rate: float, threshold: float) -> None:
+    """Show a control in about RATE of the steps of COLLECTION's queues (0 to 0.5; 0 turns controls off)."""
+    with database_from(ctx).transaction() as session:
+        set_control_rate(session, lead_named(session, lead_name), collection_named(session, collection).id,
+                         rate, threshold)
+    click.echo(f"{collection}: controls in {rate:.0%} of queue steps; flag accuracy below {threshold:.0%}.")
+
+
+@controls.command("report")
+@lead_option
+@click.option("--collection", metavar="NAME", help="Only controls of this collection.")
+@click.pass_context
+def report(ctx: click.Context, lead_name: str, collection: str | None) -> None:
+    """Each reviewer's accuracy on control claims, lowest first; those below the threshold flagged."""
+    with database_from(ctx).session() as session:
+        lead = lead_named(session, lead_name)
+        collection_id = collection_named(session, collection).id if collection else None
+        scores = control_scores(session, lead, collection_id)
+        n_controls = session.scalar(select(func.count()).select_from(ControlClaim))
+    click.echo(f"{n_controls} control claim(s).")
+    for score in scores:
+        flag = "  BELOW THRESHOLD" if score.below_threshold else ""
+        accuracy = "-" if score.accuracy is None else f"{score.accuracy:.1%}"
+        click.echo(f"{score.reviewer:20} {score.correct}/{score.answered} right ({accuracy}){flag}")
+    if not scores:
+        click.echo("Nobody has answered a control claim yet.")
