@@ -114,3 +114,25 @@ def test_cli(newsroom: Newsroom):
     listed = run("controls", "report", "--as", "Lena")
     assert listed.exit_code == 0 and "1 control claim" in listed.output
     assert run("controls", "unmark", str(newsroom.claims[0]), "--as", "Lena").exit_code == 0
+
+
+def test_agreement_page_flags_reviewers_below_the_threshold(app_database: Database):
+    import time
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    room = Newsroom(app_database)
+    with app_database.transaction() as session:
+        record_final_verdict(session, room.lead, room.claims[0], S)
+        mark_control(session, room.lead, room.claims[0])
+        set_control_rate(session, room.lead, room.collections["Politics"], 0.1, 0.9)
+        hal = Actor.of(create_reviewer(session, "hal", None, actor=None))
+        submit_verdict(session, hal, room.claims[0], D)
+    app = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "workbench" / "app" / "main.py"),
+                            default_timeout=60)
+    app.session_state["actor"] = room.lead
+    app.session_state["last_seen"] = time.time()
+    app = app.switch_page("views/agreement.py").run()
+    assert not app.exception, app.exception
+    assert any("hal" in warning.value for warning in app.warning)

@@ -13,7 +13,15 @@ from workbench import LABEL_TITLES
 from workbench.agreement_data import RatingFilter, load_rating_table, ratings_fingerprint
 from workbench.app import common
 from workbench.auth import Actor, require_lead
-from workbench.reliability import Aggregation, aggregate, label_distribution, model_verdict, review_pace
+from workbench.reliability import (
+    Aggregation,
+    ControlScore,
+    aggregate,
+    control_scores,
+    label_distribution,
+    model_verdict,
+    review_pace,
+)
 
 TEAM = "Team"
 
@@ -34,6 +42,7 @@ def _title(label: str) -> str:
 def draw_reliability(session, actor: Actor, url: str, filters: RatingFilter, fingerprint: tuple) -> None:
     """The whole section: reliability table, confusion heatmaps, label shares, time per claim."""
     st.subheader("Reviewer reliability", anchor=False)
+    draw_controls(control_scores(session, actor, filters.collection_id))
     if not st.toggle("Estimate each reviewer's reliability", key="agreement_reliability",
                      help="Fits the Dawid–Skene model to every verdict in scope (about a second per million verdicts)."):
         return
@@ -161,4 +170,29 @@ def draw_model_verdict(session, actor: Actor, claim_id: int) -> None:
     st.caption(
         f"Model (Dawid–Skene over {n_claims:,} claims of this collection): most likely **{_title(label)}**, "
         f"probability {confidence:.1%}."
+    )
+
+
+def draw_controls(scores: list[ControlScore]) -> None:
+    """Accuracy on control claims, lowest first, with who falls below their collection's threshold."""
+    if not scores:
+        st.caption("Control claims: nobody has answered one yet (a lead marks adjudicated claims as controls with "
+                   "`workbench controls mark` and sets a rate with `workbench controls rate`).")
+        return
+    below = [score.reviewer for score in scores if score.below_threshold]
+    if below:
+        st.warning(f"Below the accuracy threshold on control claims: {', '.join(below)}.", icon=":material/flag:")
+    st.dataframe(
+        pd.DataFrame([{"reviewer": score.reviewer, "answered": score.answered, "correct": score.correct,
+                       "accuracy": score.accuracy, "threshold": score.threshold,
+                       "below": score.below_threshold} for score in scores]),
+        hide_index=True,
+        column_config={
+            "reviewer": "Reviewer",
+            "answered": st.column_config.NumberColumn("Controls answered", format="%d"),
+            "correct": st.column_config.NumberColumn("Right", format="%d"),
+            "accuracy": st.column_config.NumberColumn("Accuracy on controls", format="percent"),
+            "threshold": st.column_config.NumberColumn("Threshold", format="percent"),
+            "below": st.column_config.CheckboxColumn("Below threshold"),
+        },
     )
