@@ -99,7 +99,18 @@ def fill_0002(connection, dialect: str) -> None:
     )
 
 
-FILLS: dict[str, Callable] = {"0001": fill_0001, "0002": fill_0002}
+
+
+def fill_0005(connection, dialect: str) -> None:
+    """Revision 0005 (control claims): 0001's rows plus a control claim and a collection's control rate."""
+    fill_0001(connection, dialect)
+    connection.execute(text("INSERT INTO control_claim (claim_id, added_by, created_at) VALUES (1, 1, :at)"),
+                       {"at": stamp(dialect)})
+    connection.execute(text("INSERT INTO control_setting (collection_id, rate, threshold, updated_at) "
+                            "VALUES (1, 0.1, 0.7, :at)"), {"at": stamp(dialect)})
+
+
+FILLS: dict[str, Callable] = {"0001": fill_0001, "0005": fill_0005}
 
 
 def expected_verdicts() -> list[tuple]:

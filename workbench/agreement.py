@@ -69,7 +69,7 @@ class Estimate:
     note: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"value": _rounded(self.value), "note": self.note}
+        return {"value": _finite(self.value), "note": self.note}
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ class FleissResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "value": _rounded(self.value),
+            "value": _finite(self.value),
             "n_claims": self.n_claims,
             "reviewers_per_claim": self.reviewers_per_claim,
             "n_claims_left_out": self.n_claims_left_out,
@@ -110,8 +110,8 @@ class AlphaResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "value": _rounded(self.value),
-            "ci95": [_rounded(bound) for bound in self.ci95] if self.ci95 else None,
+            "value": _finite(self.value),
+            "ci95": [_finite(bound) for bound in self.ci95] if self.ci95 else None,
             "n_resamples": self.n_resamples,
             "n_claims": self.n_claims,
             "n_claims_left_out": self.n_claims_left_out,
@@ -136,8 +136,8 @@ class PairKappa:
             "reviewer_a": self.reviewer_a,
             "reviewer_b": self.reviewer_b,
             "n": self.n,
-            "agreement": _rounded(self.agreement),
-            "kappa": _rounded(self.kappa),
+            "agreement": _finite(self.agreement),
+            "kappa": _finite(self.kappa),
             "note": self.note,
         }
 
@@ -195,7 +195,7 @@ class AgreementReport:
             "n_claims_compared": self.n_claims_compared,
             "n_claims_disputed": self.n_claims_disputed,
             "n_reviewers": self.n_reviewers,
-            "percent_agreement": _rounded(self.percent_agreement.value),
+            "percent_agreement": _finite(self.percent_agreement.value),
             "percent_agreement_note": self.percent_agreement.note,
             "definitions": {
                 "percent_agreement": PERCENT_AGREEMENT_DEFINITION,
@@ -705,9 +705,6 @@ def _single_label_note(which: str) -> str:
     return f"every verdict on {which} is the same label: agreement beyond chance is undefined"
 
 
-def _finite(value: float) -> float | None:
+def _finite(value: float | None) -> float | None:
+    """The value as a plain float at full precision; ``None`` when missing or not finite."""
     return None if value is None or not math.isfinite(value) else float(value)
-
-
-def _rounded(value: float | None, digits: int = 6) -> float | None:
-    return None if value is None or not math.isfinite(value) else round(float(value), digits)

@@ -67,6 +67,9 @@ FINAL_COLUMNS: tuple[str, ...] = (
     "updated_at",
 )
 
+MODEL_FILL_COLUMNS: tuple[str, ...] = ("verdict_source", "model_confidence")
+"""Added to ``final`` by ``fill_with_model``: where each verdict comes from, and the model's probability."""
+
 FORMULA_TRIGGERS = "=+-@\t\r"
 """A spreadsheet runs a cell starting with one of these as a formula."""
 FORMULA_GUARD = "'"
@@ -141,6 +144,8 @@ COLUMN_TYPES: dict[str, str] = {
     "rationale": "text",
     "decided_by": "text",
     "decided_at": "time (UTC)",
+    "verdict_source": "text",
+    "model_confidence": "number",
 }
 """The type of every fixed column, as documented; ``verdict:NAME`` columns are labels."""
 
@@ -163,6 +168,8 @@ def cell_encoder(kind: str, *, formula_guard: bool) -> CellEncoder:
         return lambda value: "" if value is None else value.isoformat()
     if kind == "boolean":
         return lambda value: "" if value is None else ("true" if value else "false")
+    if kind == "number":
+        return lambda value: "" if value is None else repr(float(value))
 
     def text(value: str | None) -> str:
         if not value:
@@ -244,6 +251,8 @@ class ExportOptions:
     formula_guard: bool = True
     """Neutralise spreadsheet formulas in CSV cells (see :func:`guard_formula`)."""
     claimreview: ClaimReviewSettings = ClaimReviewSettings()
+    fill_with_model: bool = False
+    """``final``: also claims without a final verdict, with the model's most likely verdict, flagged."""
 
     def checked(self) -> ExportOptions:
         """These options, or an :class:`ExportError` saying what does not fit together."""
@@ -255,6 +264,8 @@ class ExportOptions:
             raise ExportError(
                 "ClaimReview describes adjudicated verdicts: use it with --layout final."
             )
+        if self.fill_with_model and (self.layout != "final" or self.format == "claimreview"):
+            raise ExportError("Filling with the model's verdicts applies to --layout final in csv or jsonl.")
         if self.layout == "final" and self.filters.reviewers:
             raise ExportError(
                 "Final verdicts are a lead's, not a reviewer's: --reviewer applies to long and wide."
@@ -528,8 +539,20 @@ def wide_reviewers(connection: Connection, scope: Scope) -> list[tuple[int, str]
     )
 
 
-def final_query(scope: Scope) -> Select:
+def final_query(scope: Scope, *, adjudicated: bool = True) -> Select:
+    """``final`` rows; with ``adjudicated=False``, the same columns for claims without a final
+    verdict but with verdicts (final verdict fields empty), for filling with the model."""
     condition = scope.claims()
+    if not adjudicated:
+        return (
+            select(Claim.id, Collection.name, Article.id, Article.title, Article.url, Article.published,
+                   Claim.position, Claim.start_char, Claim.end_char, Claim.text)
+            .join(Article, Article.id == Claim.article_id)
+            .join(Collection, Collection.id == Article.collection_id)
+            .where(condition, ~exists().where(FinalVerdict.claim_id == Claim.id),
+                   exists().where(Verdict.claim_id == Claim.id))
+            .order_by(Article.id, Claim.position, Claim.id)
+        )
     if scope.since is not None:
         condition = and_(condition, FinalVerdict.updated_at >= scope.since)
     return (
@@ -611,6 +634,11 @@ def table(
     scope = resolve_scope(connection, options.filters)
     if options.layout == "long":
         return list(LONG_COLUMNS), _stream(connection, long_query(scope))
+    if options.layout == "final" and options.fill_with_model:
+        from workbench.reliability import final_rows_filled_with_model
+
+        return [*FINAL_COLUMNS, *MODEL_FILL_COLUMNS], final_rows_filled_with_model(
+            connection, _stream(connection, final_query(scope)), final_query(scope, adjudicated=False))
     if options.layout == "final":
         return list(FINAL_COLUMNS), _stream(connection, final_query(scope))
     reviewers = wide_reviewers(connection, scope)

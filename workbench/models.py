@@ -9,6 +9,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -293,3 +294,35 @@ class SignInThrottle(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column()
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- reliability: control claims ---
+
+
+class ControlClaim(Base):
+    """An adjudicated claim a lead uses as a control: mixed into queues, its final verdict the answer."""
+
+    __tablename__ = "control_claim"
+
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id", ondelete="CASCADE"), primary_key=True)
+    added_by: Mapped[int] = mapped_column(ForeignKey("reviewer.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    """Only verdicts given from this moment on count towards accuracy on controls."""
+
+
+class ControlSetting(Base):
+    """How often a collection's queues show control claims, and the accuracy a lead expects on them."""
+
+    __tablename__ = "control_setting"
+
+    collection_id: Mapped[int] = mapped_column(ForeignKey("collection.id", ondelete="CASCADE"), primary_key=True)
+    rate: Mapped[float] = mapped_column(Float)
+    """Share of queue steps that show a control claim (0 to 0.5)."""
+    threshold: Mapped[float] = mapped_column(Float)
+    """Reviewers whose accuracy on controls falls below this are flagged."""
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        CheckConstraint("rate >= 0 AND rate <= 0.5", name="rate_range"),
+        CheckConstraint("threshold >= 0 AND threshold <= 1", name="threshold_range"),
+    )

@@ -26,6 +26,7 @@ from workbench.models import (
     Verdict,
     VerdictHistory,
 )
+from workbench.reliability import with_control
 from workbench.verdicts import (
     VerdictError,
     delete_verdict,
@@ -166,7 +167,7 @@ def next_claim_id(
     found = _first_needing(session, actor, scope, collection_ids, after, exclude)
     if found is None and after is not None:
         found = _first_needing(session, actor, scope, collection_ids, None, exclude, until=after)
-    return found
+    return with_control(session, actor, collection_ids, found, exclude)  # control claims (issue 12)
 
 
 def _first_needing(

@@ -23,6 +23,8 @@ COMMAND_MODULES: dict[str, tuple[str, str]] = {
     "assign": ("reviewers", "assign_collection"),
     "agreement": ("agreement", "agreement"),
     "adjudicate": ("agreement", "adjudicate"),
+    "aggregate": ("aggregate", "aggregate"),
+    "controls": ("aggregate", "controls"),
     "export": ("export", "export"),
     "import-verdicts": ("export", "import_verdicts_command"),
     "backup": ("backup", "backup"),

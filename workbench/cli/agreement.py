@@ -129,7 +129,7 @@ def _plain(value: Any) -> Any:
         value = value.item()
         if isinstance(value, float) and not math.isfinite(value):
             return None
-    return round(value, 6) if isinstance(value, float) else value
+    return value
 
 
 def _number(value: float | None, digits: int = 3) -> str:

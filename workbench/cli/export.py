@@ -94,6 +94,12 @@ DEFAULT_RATING_MAP = ",".join(
     metavar="TEMPLATE",
     help="claimreview: URL of each published review, with {claim_id} and/or {article_id}.",
 )
+@click.option(
+    "--fill-with-model",
+    is_flag=True,
+    help="final: also claims not adjudicated, with the model's (Dawid–Skene) most likely verdict, "
+    "flagged in verdict_source.",
+)
 @click.pass_context
 def export(
     ctx: click.Context,
@@ -108,6 +114,7 @@ def export(
     rating_map: str | None,
     organisation: str,
     review_url: str | None,
+    fill_with_model: bool,
 ) -> None:
     """Export verdicts as CSV, JSON Lines or schema.org ClaimReview.
 
@@ -123,6 +130,7 @@ def export(
             since=parse_since(since) if since else None,
         ),
         formula_guard=not no_formula_guard,
+        fill_with_model=fill_with_model,
         claimreview=ClaimReviewSettings(
             organisation=organisation,
             ratings=parse_rating_map(rating_map) if rating_map else dict(DEFAULT_RATINGS),

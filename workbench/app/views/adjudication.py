@@ -24,6 +24,8 @@ from workbench.adjudication import (
 from workbench.agreement_data import article_choices
 from workbench.app import common
 from workbench.app.next_step import show_next_step
+from workbench.app.reliability_panel import draw_model_verdict
+from workbench.reliability import queue_by_doubt
 from workbench.articles import visible_collections
 from workbench.setup_state import setup_state
 
@@ -312,8 +314,11 @@ with common.page_session() as page_session:
     pages = max(1, -(-counts.matching(filters) // DEFAULT_PAGE_SIZE))
     queue_column, case_column = st.columns([2, 3], gap="large")
     with queue_column:
+        by_doubt = st.toggle("Least certain first", key="adjudication_by_doubt",
+                             help="Order by the model's confidence in its most likely verdict (Dawid–Skene).")
         page = st.pagination(pages, key="adjudication_page") if pages > 1 else 1
-        queue = adjudication_queue(page_session, me, filters, offset=(page - 1) * DEFAULT_PAGE_SIZE)
+        queue = (queue_by_doubt if by_doubt else adjudication_queue)(
+            page_session, me, filters, offset=(page - 1) * DEFAULT_PAGE_SIZE)
         if st.session_state.get(CLAIM) is None and queue.items:
             st.session_state[CLAIM] = queue.items[0].claim_id
         draw_queue(page_session, queue.items, queue.total, page)
@@ -333,6 +338,7 @@ with common.page_session() as page_session:
                     earlier[-1] if earlier else None,
                     others[0] if others else None,
                 )
+                draw_model_verdict(page_session, me, claim_id)
             except AdjudicationError as error:
                 common.show_flash()
                 st.warning(str(error), icon=":material/warning:")

@@ -20,6 +20,7 @@ from workbench.agreement_data import (
 )
 from workbench.app import common
 from workbench.app.next_step import show_next_step
+from workbench.app.reliability_panel import draw_reliability
 from workbench.articles import visible_collections
 from workbench.auth import Actor
 
@@ -327,4 +328,5 @@ with common.page_session() as page_session:
     with confusion_tab:
         draw_confusion(report)
     draw_breakdowns(analysis)
+    draw_reliability(page_session, me, common.database().url, filters, ratings_fingerprint(page_session))
     draw_disputed(page_session, analysis)

@@ -1,0 +1,198 @@
+"""The Agreement page's reliability section: who to trust, how each reviewer uses the labels, their pace.
+
+Drawn by :func:`draw_reliability`; everything it shows comes from :mod:`workbench.reliability`.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from workbench import LABEL_TITLES
+from workbench.agreement_data import RatingFilter, load_rating_table, ratings_fingerprint
+from workbench.app import common
+from workbench.auth import Actor, require_lead
+from workbench.reliability import (
+    Aggregation,
+    ControlScore,
+    aggregate,
+    control_scores,
+    label_distribution,
+    model_verdict,
+    review_pace,
+)
+
+TEAM = "Team"
+
+
+@st.cache_data(max_entries=8, show_spinner="Estimating reviewer reliability…")
+def cached_reliability(_session, actor: Actor, url: str, filters: RatingFilter, fingerprint: tuple
+                       ) -> tuple[Aggregation, pd.DataFrame]:
+    """Dawid–Skene and label shares for one scope (``_session`` is not part of the key; the fingerprint is)."""
+    require_lead(actor, "see reviewer reliability")
+    table = load_rating_table(_session, filters)
+    return aggregate(table), label_distribution(table)
+
+
+def _title(label: str) -> str:
+    return LABEL_TITLES.get(label, label)
+
+
+def draw_reliability(session, actor: Actor, url: str, filters: RatingFilter, fingerprint: tuple) -> None:
+    """The whole section: reliability table, confusion heatmaps, label shares, time per claim."""
+    st.subheader("Reviewer reliability", anchor=False)
+    draw_controls(control_scores(session, actor, filters.collection_id))
+    if not st.toggle("Estimate each reviewer's reliability", key="agreement_reliability",
+                     help="Fits the Dawid–Skene model to every verdict in scope (about a second per million verdicts)."):
+        return
+    model, shares = cached_reliability(session, actor, url, filters, fingerprint)
+    st.caption(
+        "Dawid–Skene: each reviewer's confusion matrix and every claim's most likely verdict, estimated "
+        "together from all verdicts. Reliability is the reviewer's kappa against the estimated truth "
+        "(1 perfect, 0 no better than chance)."
+    )
+    for note in model.notes:
+        st.caption(note)
+    reviewers = model.reviewers_frame().sort_values("reliability", na_position="last")
+    st.dataframe(
+        reviewers,
+        hide_index=True,
+        column_config={
+            "reviewer": "Reviewer",
+            "reliability": st.column_config.ProgressColumn("Reliability", format="%.3f", min_value=0.0, max_value=1.0),
+            "accuracy": st.column_config.NumberColumn("Estimated accuracy", format="percent"),
+            "n": st.column_config.NumberColumn("Verdicts", format="%d"),
+            "n_shared": st.column_config.NumberColumn("On shared claims", format="%d"),
+            "note": "Note",
+        },
+    )
+    confusion_tab, labels_tab, pace_tab = st.tabs(["Confusion per reviewer", "Label use", "Time per claim"])
+    with confusion_tab:
+        draw_confusions(model)
+    with labels_tab:
+        draw_label_use(shares)
+    with pace_tab:
+        draw_pace(review_pace(session, actor, filters))
+
+
+def draw_confusions(model: Aggregation) -> None:
+    if not model.reviewers:
+        st.info("No verdicts in this scope.")
+        return
+    order = [_title(label) for label in model.labels]
+    cells = pd.DataFrame(
+        [
+            (item.reviewer, _title(true), _title(given), float(item.confusion[row, column]))
+            for item in model.reviewers
+            for row, true in enumerate(model.labels)
+            for column, given in enumerate(model.labels)
+        ],
+        columns=["reviewer", "true", "given", "share"],
+    )
+    base = alt.Chart(cells).encode(
+        x=alt.X("given:N", title="Gave", sort=order),
+        y=alt.Y("true:N", title="Most likely true verdict", sort=order),
+        tooltip=["reviewer:N", alt.Tooltip("true:N", title="True"), alt.Tooltip("given:N", title="Gave"),
+                 alt.Tooltip("share:Q", title="Share of the row", format=".1%")],
+    )
+    heat = base.mark_rect().encode(color=alt.Color("share:Q", scale=alt.Scale(domain=[0, 1], scheme="blues"),
+                                                   title="Share"))
+    text = base.mark_text(fontSize=11).encode(text=alt.Text("share:Q", format=".0%"))
+    chart = (heat + text).properties(width=220, height=60 * len(order)).facet(
+        facet=alt.Facet("reviewer:N", title=None), columns=3)
+    st.altair_chart(chart)
+    st.caption("Each row sums to 100%: of the claims whose most likely verdict is the row's, the share the reviewer "
+               "gave each label. A strong diagonal is a careful reviewer; a heavy column is a label over-used.")
+
+
+def draw_label_use(shares: pd.DataFrame) -> None:
+    if shares.empty:
+        st.info("No verdicts in this scope.")
+        return
+    shown = shares.assign(reviewer=shares["reviewer"].fillna(TEAM), label=shares["label"].map(_title))
+    names = [TEAM, *sorted(name for name in shown["reviewer"].unique() if name != TEAM)]
+    chart = alt.Chart(shown).mark_bar().encode(
+        x=alt.X("share:Q", title="Share of verdicts", axis=alt.Axis(format="%"), stack="normalize"),
+        y=alt.Y("reviewer:N", title=None, sort=names),
+        color=alt.Color("label:N", title="Label"),
+        tooltip=["reviewer:N", "label:N", alt.Tooltip("share:Q", format=".1%"), alt.Tooltip("verdicts:Q", format=",")],
+    )
+    st.altair_chart(chart.properties(height=32 * len(names) + 40), width="stretch")
+    st.caption(f"Each reviewer's use of the labels against the whole team's ({TEAM}, top).")
+
+
+def draw_pace(pace: pd.DataFrame) -> None:
+    if pace.empty:
+        st.info("No timed verdicts yet: time per claim comes from verdicts reviewers gave in the app.")
+        return
+    summary = pace.assign(total=pace["median_seconds"] * pace["claims"]).groupby("reviewer", as_index=False).agg(
+        claims=("claims", "sum"), days=("day", "nunique"), total=("total", "sum"))
+    summary["typical_seconds"] = summary["total"] / summary["claims"]
+    st.dataframe(
+        summary.drop(columns="total"),
+        hide_index=True,
+        column_config={
+            "reviewer": "Reviewer",
+            "claims": st.column_config.NumberColumn("Timed claims", format="%d"),
+            "days": st.column_config.NumberColumn("Days", format="%d"),
+            "typical_seconds": st.column_config.NumberColumn("Seconds per claim (weighted daily medians)",
+                                                             format="%.1f"),
+        },
+    )
+    chart = alt.Chart(pace.assign(day=pd.to_datetime(pace["day"]))).mark_line(point=True).encode(
+        x=alt.X("day:T", title="Day"),
+        y=alt.Y("median_seconds:Q", title="Median seconds per claim"),
+        color=alt.Color("reviewer:N", title="Reviewer"),
+        tooltip=["reviewer:N", alt.Tooltip("day:T", format="%Y-%m-%d"), alt.Tooltip("claims:Q", title="Timed claims"),
+                 alt.Tooltip("median_seconds:Q", title="Median seconds", format=".1f")],
+    )
+    st.altair_chart(chart, width="stretch")
+    st.caption("Time between a reviewer's consecutive first verdicts; gaps over 15 minutes count as breaks.")
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def cached_model_verdict(_session, actor: Actor, url: str, claim_id: int, fingerprint: tuple
+                         ) -> tuple[str, float, int] | None:
+    found = model_verdict(_session, actor, claim_id)
+    if found is None:
+        return None
+    model, label, confidence = found
+    return label, confidence, len(model.claim_ids)
+
+
+def draw_model_verdict(session, actor: Actor, claim_id: int) -> None:
+    """On an open adjudication case: the model's most likely verdict and how sure it is."""
+    found = cached_model_verdict(session, actor, common.database().url, claim_id, ratings_fingerprint(session))
+    if found is None:
+        return
+    label, confidence, n_claims = found
+    st.caption(
+        f"Model (Dawid–Skene over {n_claims:,} claims of this collection): most likely **{_title(label)}**, "
+        f"probability {confidence:.1%}."
+    )
+
+
+def draw_controls(scores: list[ControlScore]) -> None:
+    """Accuracy on control claims, lowest first, with who falls below their collection's threshold."""
+    if not scores:
+        st.caption("Control claims: nobody has answered one yet (a lead marks adjudicated claims as controls with "
+                   "`workbench controls mark` and sets a rate with `workbench controls rate`).")
+        return
+    below = [score.reviewer for score in scores if score.below_threshold]
+    if below:
+        st.warning(f"Below the accuracy threshold on control claims: {', '.join(below)}.", icon=":material/flag:")
+    st.dataframe(
+        pd.DataFrame([{"reviewer": score.reviewer, "answered": score.answered, "correct": score.correct,
+                       "accuracy": score.accuracy, "threshold": score.threshold,
+                       "below": score.below_threshold} for score in scores]),
+        hide_index=True,
+        column_config={
+            "reviewer": "Reviewer",
+            "answered": st.column_config.NumberColumn("Controls answered", format="%d"),
+            "correct": st.column_config.NumberColumn("Right", format="%d"),
+            "accuracy": st.column_config.NumberColumn("Accuracy on controls", format="percent"),
+            "threshold": st.column_config.NumberColumn("Threshold", format="percent"),
+            "below": st.column_config.CheckboxColumn("Below threshold"),
+        },
+    )
