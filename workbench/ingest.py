@@ -20,6 +20,7 @@ from workbench.db import Database
 from workbench.errors import WorkbenchError
 from workbench.extract import Extraction, extract_many, load_pipeline, normalise_text
 from workbench.links import web_link
+from workbench.matching import match_articles
 from workbench.models import Article, Claim, Collection
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".csv", ".jsonl")
@@ -399,6 +400,7 @@ def ingest_documents(
             report.added += 1
             report.claims += sum(unit.kind == "claim" for unit in extraction.units)
             report.article_ids.append(article.id)
+    match_articles(database, report.article_ids)
     return report
 
 

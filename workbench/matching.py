@@ -29,7 +29,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
@@ -40,7 +40,7 @@ from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from workbench.errors import WorkbenchError
-from workbench.models import Article, Claim, ClaimMatch, Collection, MatchSettings, MatchTerm, utcnow
+from workbench.models import Article, Claim, ClaimMatch, Collection, MatchSettings, MatchTerm, Reviewer, utcnow
 
 LINK_THRESHOLD = 0.80
 """Default score at or above which two claims are linked (see the README for its precision)."""
@@ -602,7 +602,7 @@ def update_claims(session: Session, claim_ids: Iterable[int], across_collections
     candidates = _stored_candidates(session, claims, terms, across_collections)
     everyone = list(claims)
     position = {claim.id: index for index, claim in enumerate(everyone)}
-    pairs = set()
+    pairs = candidate_pairs(claims, across_collections)  # among the claims themselves
     for claim in claims:
         for other in candidates.get(claim.id, []):
             if other.id not in position:
@@ -665,3 +665,166 @@ def _stored_candidates(
         ]
         result[claim.id] = chosen[:CANDIDATES_PER_CLAIM]
     return result
+
+
+def match_articles(database, article_ids: Iterable[int]) -> int:
+    """Match the claims of newly ingested articles against every stored claim (one transaction)."""
+    article_ids = list(article_ids)
+    if not article_ids:
+        return 0
+    with database.transaction() as session:
+        claim_ids = session.scalars(
+            select(Claim.id).where(Claim.article_id.in_(article_ids), Claim.kind == "claim")
+        ).all()
+        return update_claims(session, claim_ids)
+
+
+# --- reading and deciding ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MatchRow:
+    """One stored match, with both claims' texts and articles."""
+
+    id: int
+    claim_a: int
+    claim_b: int
+    article_a: int
+    article_b: int
+    title_a: str
+    title_b: str
+    text_a: str
+    text_b: str
+    score: float
+    tier: str
+    """``linked`` or ``suggested``."""
+    reasons: tuple[str, ...]
+    """What differs; empty when nothing does."""
+    status: str
+    """``suggested`` (undecided), ``confirmed`` or ``rejected``."""
+    decided_by: str | None
+    decided_at: datetime | None
+
+    @property
+    def conflict(self) -> bool:
+        return any(not reason.startswith("short:") for reason in self.reasons)
+
+    def as_json(self) -> dict:
+        return {
+            "id": self.id, "claim_a": self.claim_a, "claim_b": self.claim_b,
+            "article_a": self.article_a, "article_b": self.article_b,
+            "title_a": self.title_a, "title_b": self.title_b,
+            "text_a": self.text_a, "text_b": self.text_b, "score": self.score, "tier": self.tier,
+            "reasons": list(self.reasons), "status": self.status, "decided_by": self.decided_by,
+            "decided_at": self.decided_at.isoformat().replace("+00:00", "Z") if self.decided_at else None,
+        }
+
+
+def _match_query():
+    claim_a, claim_b = aliased(Claim), aliased(Claim)
+    article_a, article_b = aliased(Article), aliased(Article)
+    query = (
+        select(
+            ClaimMatch.id, ClaimMatch.claim_a_id, ClaimMatch.claim_b_id, claim_a.article_id, claim_b.article_id,
+            article_a.title, article_b.title, claim_a.text, claim_b.text, ClaimMatch.score, ClaimMatch.tier,
+            ClaimMatch.reasons, ClaimMatch.status, Reviewer.name, ClaimMatch.decided_at,
+        )
+        .join(claim_a, claim_a.id == ClaimMatch.claim_a_id)
+        .join(claim_b, claim_b.id == ClaimMatch.claim_b_id)
+        .join(article_a, article_a.id == claim_a.article_id)
+        .join(article_b, article_b.id == claim_b.article_id)
+        .outerjoin(Reviewer, Reviewer.id == ClaimMatch.decided_by)
+    )
+    return query, article_a, article_b
+
+
+def _rows(session: Session, query) -> list[MatchRow]:
+    return [
+        MatchRow(*row[:11], tuple(row[11] or ()), *row[12:])
+        for row in session.execute(query)
+    ]
+
+
+def list_matches(
+    session: Session,
+    collection: str | None = None,
+    *,
+    all_collections: bool = False,
+    tier: str | None = None,
+    status: str | None = None,
+) -> list[MatchRow]:
+    """Stored matches, conflicts first then by score; within ``collection`` unless ``all_collections``."""
+    if tier is not None and tier not in TIERS:
+        raise MatchError(f"Unknown tier {tier!r}: use linked or suggested.")
+    query, article_a, article_b = _match_query()
+    if collection is not None:
+        collection_id = _collection_id(session, collection)
+        condition = article_a.collection_id == collection_id
+        if all_collections:
+            condition = or_(condition, article_b.collection_id == collection_id)
+        else:
+            condition = condition & (article_b.collection_id == collection_id)
+        query = query.where(condition)
+    elif not all_collections:
+        query = query.where(ClaimMatch.same_collection.is_(True))
+    if tier is not None:
+        query = query.where(ClaimMatch.tier == tier)
+    if status is not None:
+        query = query.where(ClaimMatch.status == status)
+    rows = _rows(session, query.order_by(ClaimMatch.score.desc(), ClaimMatch.id))
+    return sorted(rows, key=lambda row: (not row.conflict, -row.score, row.id))
+
+
+def matches_of_claim(session: Session, claim_id: int, *, include_rejected: bool = False) -> list[MatchRow]:
+    """The matches of one claim, best first, the claim itself always as ``claim_a`` side swapped in."""
+    query, _, _ = _match_query()
+    query = query.where(or_(ClaimMatch.claim_a_id == claim_id, ClaimMatch.claim_b_id == claim_id))
+    if not include_rejected:
+        query = query.where(ClaimMatch.status != "rejected")
+    rows = []
+    for row in _rows(session, query.order_by(ClaimMatch.score.desc())):
+        if row.claim_b == claim_id:
+            row = MatchRow(
+                row.id, row.claim_b, row.claim_a, row.article_b, row.article_a, row.title_b, row.title_a,
+                row.text_b, row.text_a, row.score, row.tier, row.reasons, row.status, row.decided_by,
+                row.decided_at,
+            )
+        rows.append(row)
+    return rows
+
+
+def decide_match(session: Session, actor, match_id: int, status: str) -> ClaimMatch:
+    """Confirm or reject a match (any signed-in reviewer; ``suggested`` undoes the decision)."""
+    if actor is None:
+        raise MatchError("Sign in to confirm or reject a match.")
+    if status not in STATUSES:
+        raise MatchError(f"Unknown status {status!r}: use confirmed, rejected or suggested.")
+    match = session.get(ClaimMatch, match_id, with_for_update=True)
+    if match is None:
+        raise MatchError(f"Match {match_id} no longer exists: the claims were changed. Reload.")
+    match.status = status
+    match.decided_by = None if status == "suggested" else actor.id
+    match.decided_at = None if status == "suggested" else utcnow()
+    match.updated_at = utcnow()
+    session.flush()
+    return match
+
+
+def linked_groups(rows: Iterable[MatchRow]) -> list[list[int]]:
+    """Claim ids joined by linked or confirmed (and not rejected) matches, as connected groups."""
+    parent: dict[int, int] = {}
+
+    def root(x: int) -> int:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for row in rows:
+        if row.status == "rejected" or not (row.tier == "linked" or row.status == "confirmed"):
+            continue
+        parent[root(row.claim_a)] = root(row.claim_b)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for claim_id in list(parent):
+        groups[root(claim_id)].append(claim_id)
+    return sorted((sorted(group) for group in groups.values() if len(group) > 1), key=lambda g: g[0])
