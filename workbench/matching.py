@@ -31,6 +31,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
@@ -52,8 +53,9 @@ MIN_LINK_WORDS = 8
 """Claims shorter than this many words are suggested at most, never linked."""
 CHAR_WEIGHT = 0.6
 """Share of the character n-gram cosine in the score; the rest is content-word overlap."""
-MAX_TERM_DF = 2000
-"""Words in more claims than this are too common to find candidates with."""
+MAX_TERM_DF = 1000
+"""Words in more claims than this (or than :data:`MAX_TERM_SHARE` of them) are too common to find candidates with."""
+MAX_TERM_SHARE = 0.01
 CANDIDATES_PER_CLAIM = 30
 """How many candidates per claim are scored."""
 CHUNK_ROWS = 2000
@@ -86,6 +88,7 @@ _LEADING_ATTRIBUTION = re.compile(
     rf"""^(?:according to [^,"]{{1,80}},\s*|[^"]{{0,80}}?\b{_SPEAKER}\s+{_SPEECH}\b[^"]{{0,60}}?[,:]\s*(?=["']))""",
     re.IGNORECASE,
 )
+_SPEECH_WORD = re.compile(rf"\b{_SPEECH}\b", re.IGNORECASE)
 _BRACKETED = re.compile(r"\((?:sic)\)|\[(?:sic|\.\.\.)\]", re.IGNORECASE)
 _DIGIT_GROUPS = re.compile(r"(?<=\d)[,\s](?=\d{3}\b)")
 _NON_WORD = re.compile(r"[^\w$%.]+|(?<!\d)\.|\.(?!\d)")
@@ -99,12 +102,15 @@ def tidy(text: str) -> str:
 
 def strip_attribution(text: str) -> str:
     """The quoted statement without ``"…," she said`` / ``According to X, …`` around it."""
+    if not _SPEECH_WORD.search(text):
+        return text
     stripped = _LEADING_ATTRIBUTION.sub("", text, count=1)
     if '"' in stripped or "'" in stripped or stripped != text:
         stripped = _TRAILING_ATTRIBUTION.sub("", stripped, count=1)
     return stripped if len(stripped.split()) >= 3 else text
 
 
+@lru_cache(maxsize=2**17)
 def normalise(text: str) -> str:
     """The comparable form of a claim: tidy, attribution and truncation marks removed, lower case."""
     text = strip_attribution(tidy(text)[:MAX_CHARS])
@@ -190,6 +196,7 @@ def _without_negations(tokens: list[str]) -> list[str]:
     return plain
 
 
+@lru_cache(maxsize=2**17)
 def features(text: str) -> Features:
     tidied = tidy(text)[:MAX_CHARS]
     norm = normalise(text)
@@ -336,17 +343,21 @@ def decide(score: float, a: Features, b: Features, norm_a: str, norm_b: str, thr
 
 
 def pair_scores(norm_a: Sequence[str], norm_b: Sequence[str]) -> np.ndarray:
-    """Scores of aligned pairs of normalised texts."""
+    """Scores of aligned pairs of normalised texts (each distinct text is vectorised once)."""
     if not norm_a:
         return np.zeros(0)
-    chars_a, chars_b = char_matrix(norm_a), char_matrix(norm_b)
-    words_a, words_b = word_matrix(norm_a), word_matrix(norm_b)
-    char_cos = np.asarray(chars_a.multiply(chars_b).sum(axis=1)).ravel()
+    index: dict[str, int] = {}
+    ia = np.array([index.setdefault(text, len(index)) for text in norm_a])
+    ib = np.array([index.setdefault(text, len(index)) for text in norm_b])
+    texts = list(index)
+    chars, word_vectors = char_matrix(texts), word_matrix(texts)
+    char_cos = np.asarray(chars[ia].multiply(chars[ib]).sum(axis=1)).ravel()
+    words_a, words_b = word_vectors[ia], word_vectors[ib]
     word_cos = np.asarray(words_a.multiply(words_b).sum(axis=1)).ravel()
     no_words = (words_a.getnnz(axis=1) == 0) | (words_b.getnnz(axis=1) == 0)
     word_cos = np.where(no_words, char_cos, word_cos)
     score = CHAR_WEIGHT * char_cos + (1 - CHAR_WEIGHT) * word_cos
-    identical = np.array([a == b and a != "" for a, b in zip(norm_a, norm_b)])
+    identical = (ia == ib) & np.array([text != "" for text in norm_a])
     return np.where(identical, 1.0, score)
 
 
@@ -396,28 +407,58 @@ def _top_candidates(products: sparse.csr_matrix, limit: int) -> Iterable[tuple[i
         yield row, columns
 
 
+def max_df(claims: int) -> int:
+    """The most claims a word may appear in and still be used to find candidates."""
+    return max(20, min(MAX_TERM_DF, int(claims * MAX_TERM_SHARE)))
+
+
 def candidate_pairs(claims: Sequence[ClaimText], across_collections: bool = False) -> set[tuple[int, int]]:
-    """Index pairs (i < j) worth scoring among ``claims``: other article, shared rarer words."""
+    """Index pairs (i < j) worth scoring among ``claims``: another article, and shared rarer words.
+
+    Claims with the same normalised text are grouped first: each is paired with at most
+    :data:`CANDIDATES_PER_CLAIM` copies in other articles (linear in the copies, never quadratic),
+    and the word search runs over the distinct texts only.
+    """
     if len(claims) < 2:
         return set()
-    normalised = [normalise(claim.text) for claim in claims]
-    matrix = _WORD_VECTORS.transform(normalised).tocsc()
+    articles = np.array([claim.article_id for claim in claims])
+    collections = np.array([claim.collection_id for claim in claims])
+
+    def allowed(i: int, j: int) -> bool:
+        return articles[i] != articles[j] and (across_collections or collections[i] == collections[j])
+
+    groups: dict[str, list[int]] = defaultdict(list)
+    for index, claim in enumerate(claims):
+        groups[normalise(claim.text)].append(index)
+    pairs: set[tuple[int, int]] = set()
+    for members in groups.values():
+        for position, i in enumerate(members):
+            found = 0
+            for step in range(1, len(members)):
+                j = members[(position + step) % len(members)]
+                if allowed(i, j):
+                    pairs.add((min(i, j), max(i, j)))
+                    found += 1
+                    if found == CANDIDATES_PER_CLAIM:
+                        break
+    texts = list(groups)
+    if len(texts) < 2:
+        return pairs
+    matrix = _WORD_VECTORS.transform(texts).tocsc()
     df = np.diff(matrix.indptr)
-    idf = np.where((df > 0) & (df <= MAX_TERM_DF), np.log((1 + len(claims)) / (1 + df)) + 1, 0).astype(np.float32)
+    idf = np.where((df > 0) & (df <= max_df(len(texts))), np.log((1 + len(texts)) / (1 + df)) + 1, 0).astype(np.float32)
     matrix = l2_normalise((matrix @ sparse.diags(idf)).tocsr(), copy=False)
     matrix.eliminate_zeros()
     transposed = matrix.T.tocsr()
-    articles = np.array([claim.article_id for claim in claims])
-    collections = np.array([claim.collection_id for claim in claims])
-    pairs: set[tuple[int, int]] = set()
-    for start in range(0, len(claims), CHUNK_ROWS):
+    members_of = [groups[text][:CANDIDATES_PER_CLAIM] for text in texts]
+    for start in range(0, len(texts), CHUNK_ROWS):
         products = (matrix[start:start + CHUNK_ROWS] @ transposed).tocsr()
         for row, columns in _top_candidates(products, CANDIDATES_PER_CLAIM):
-            i = start + row
-            columns = columns[articles[columns] != articles[i]]
-            if not across_collections:
-                columns = columns[collections[columns] == collections[i]]
-            pairs.update((min(i, j), max(i, j)) for j in columns.tolist())
+            for u in members_of[start + row]:
+                for column in columns.tolist():
+                    for v in members_of[column]:
+                        if u != v and allowed(u, v):
+                            pairs.add((min(u, v), max(u, v)))
     return pairs
 
 
@@ -473,8 +514,8 @@ def _score_pairs(session: Session, claims: Sequence[ClaimText], pairs: Iterable[
     feats = {i: features(claims[i].text) for i in used}
     settings = {}
     rows = []
-    for start in range(0, len(pairs), 20_000):
-        chunk = pairs[start:start + 20_000]
+    for start in range(0, len(pairs), 200_000):
+        chunk = pairs[start:start + 200_000]
         scores = pair_scores([normalised[i] for i, _ in chunk], [normalised[j] for _, j in chunk])
         for (i, j), score in zip(chunk, scores):
             a, b = claims[i], claims[j]
@@ -628,10 +669,10 @@ def _stored_candidates(
         df.update(session.execute(
             select(MatchTerm.term, func.count()).where(MatchTerm.term.in_(chunk)).group_by(MatchTerm.term)
         ).all())
-    useful = [term for term in all_terms if 0 < df.get(term, 0) <= MAX_TERM_DF]
+    total = max(session.scalar(select(func.count()).select_from(Claim).where(Claim.kind == "claim")) or 0, 1)
+    useful = [term for term in all_terms if 0 < df.get(term, 0) <= max_df(total)]
     if not useful:
         return {}
-    total = max(session.scalar(select(func.count(func.distinct(MatchTerm.claim_id)))) or 0, 1)
     postings: dict[int, list[int]] = defaultdict(list)
     for start in range(0, len(useful), 1000):
         for term, claim_id in session.execute(
