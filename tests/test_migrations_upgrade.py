@@ -113,6 +113,23 @@ def fill_0005(connection, dialect: str) -> None:
 FILLS: dict[str, Callable] = {"0001": fill_0001, "0005": fill_0005}
 
 
+def fill_0003(connection, dialect: str) -> None:
+    """Rows for revision 0003 (claim matches) on top of 0001's."""
+    fill_0001(connection, dialect)
+    at = stamp(dialect)
+    connection.execute(text(
+        "INSERT INTO claim_match (id, claim_a_id, claim_b_id, score, tier, reasons, same_collection, status, "
+        "decided_by, decided_at, created_at, updated_at) VALUES (1, 1, 2, 0.9, 'linked', '[]', true, "
+        "'confirmed', 1, :at, :at, :at)"), [{"at": at}])
+    connection.execute(text("INSERT INTO match_term (term, claim_id) VALUES (:term, 1)"), [{"term": 2**62 + 5}])
+    connection.execute(text(
+        "INSERT INTO match_settings (collection_id, link_threshold, suggest_threshold, updated_at) "
+        "VALUES (1, 0.9, 0.5, :at)"), [{"at": at}])
+
+
+FILLS: dict[str, Callable] = {"0001": fill_0001, "0003": fill_0003}
+
+
 def expected_verdicts() -> list[tuple]:
     return [
         (claim, reviewer, LABELS[(claim + reviewer) % 3], NOTES[n % len(NOTES)], json.loads(EVIDENCE[n % len(EVIDENCE)]), 1, WHEN)

@@ -41,6 +41,7 @@ from workbench.ingest import (
     read_upload,
 )
 from workbench.links import MAX_URL_CHARS, host_of, web_link
+from workbench.matching import update_claims
 from workbench.models import (
     CLAIM_KINDS,
     Article,
@@ -780,6 +781,7 @@ def set_unit_kind(
         unit.kind = kind
         unit.version += 1
         session.flush()
+        update_claims(session, [unit.id])
     return unit
 
 
@@ -844,6 +846,7 @@ def merge_units(
     first.kind = merged_kind
     first.version += 1
     session.flush()
+    update_claims(session, [first.id])
     return first
 
 
@@ -919,6 +922,7 @@ def split_unit(
     )
     session.add(second)
     session.flush()
+    update_claims(session, [unit.id, second.id])
     return unit, second
 
 

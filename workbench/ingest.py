@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from workbench.db import Database
 from workbench.extract import Extraction, extract_many, load_pipeline, normalise_text
+from workbench.matching import match_articles
 from workbench.models import Article, Claim, Collection
 from workbench.reading import (  # noqa: F401  (re-exported: the reading half of ingest)
     MAX_FILE_BYTES,
@@ -147,6 +148,7 @@ def ingest_documents(
             report.added += 1
             report.claims += sum(unit.kind == "claim" for unit in extraction.units)
             report.article_ids.append(article.id)
+    match_articles(database, report.article_ids)
     return report
 
 

@@ -6,6 +6,7 @@ from datetime import date, datetime, timezone
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     Date,
     DateTime,
@@ -326,3 +327,56 @@ class ControlSetting(Base):
         CheckConstraint("rate >= 0 AND rate <= 0.5", name="rate_range"),
         CheckConstraint("threshold >= 0 AND threshold <= 1", name="threshold_range"),
     )
+
+
+# --- match (same claim across articles) ---
+
+
+class ClaimMatch(Base):
+    """Two reviewable claims of different articles that say the same thing (``claim_a_id < claim_b_id``)."""
+
+    __tablename__ = "claim_match"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_a_id: Mapped[int] = mapped_column(ForeignKey("claim.id", ondelete="CASCADE"))
+    claim_b_id: Mapped[int] = mapped_column(ForeignKey("claim.id", ondelete="CASCADE"), index=True)
+    score: Mapped[float] = mapped_column(Float)
+    """Similarity 0–1 (see ``workbench.matching``)."""
+    tier: Mapped[str] = mapped_column(String(20))
+    """``linked`` (a verdict may be shared) or ``suggested`` (for a person to confirm or reject)."""
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    """What differs ("number: 2008 vs 2002"), or why a close pair was not linked."""
+    same_collection: Mapped[bool] = mapped_column(default=True)
+    status: Mapped[str] = mapped_column(String(20), default="suggested")
+    """``suggested`` (no person decided yet), ``confirmed`` or ``rejected``."""
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("reviewer.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("claim_a_id", "claim_b_id"),
+        CheckConstraint("claim_a_id < claim_b_id", name="ordered_pair"),
+        CheckConstraint("tier IN ('linked', 'suggested')", name="tier_known"),
+        CheckConstraint("status IN ('suggested', 'confirmed', 'rejected')", name="status_known"),
+    )
+
+
+class MatchTerm(Base):
+    """A content word (hashed) of a reviewable claim: the index candidate search reads."""
+
+    __tablename__ = "match_term"
+
+    term: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id", ondelete="CASCADE"), primary_key=True, index=True)
+
+
+class MatchSettings(Base):
+    """A collection's matching thresholds (defaults in ``workbench.matching`` when absent)."""
+
+    __tablename__ = "match_settings"
+
+    collection_id: Mapped[int] = mapped_column(ForeignKey("collection.id", ondelete="CASCADE"), primary_key=True)
+    link_threshold: Mapped[float] = mapped_column(Float)
+    suggest_threshold: Mapped[float] = mapped_column(Float)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

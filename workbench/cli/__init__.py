@@ -31,6 +31,8 @@ COMMAND_MODULES: dict[str, tuple[str, str]] = {
     "restore": ("backup", "restore"),
     "dump": ("backup", "dump"),
     "load": ("backup", "load"),
+    "matches": ("matches", "matches"),
+    "similarity": ("matches", "similarity"),
 }
 """Command name → (module in this package, attribute)."""
 

@@ -1,0 +1,106 @@
+"""Matching speed: rebuild all matches for 100,000 claims; match a new 50-claim article against them.
+
+Run by hand: ``python benchmarks/bench_matching.py [--claims 100000] [--url URL]``.
+Fills a fresh SQLite file (or an empty database given with ``--url``, e.g. a scratch PostgreSQL
+database) with synthetic news-style claims (Zipf-distributed words, 50 claims per article, about
+one claim in ten repeated with small edits in another article), then times a full rebuild
+(vectors, chunked sparse products, scoring, writing ``match_term`` and ``claim_match``) and the
+matching of a new 50-claim article, as ingest does it. Peak memory is the process's max RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+from sqlalchemy import insert
+
+from workbench.db import Database
+from workbench.matching import rebuild, update_claims
+from workbench.models import Article, Claim, Collection
+
+CLAIMS_PER_ARTICLE = 50
+
+
+def vocabulary(size: int, rng: np.random.Generator) -> list[str]:
+    """English stop words first (the most frequent words, as in news), then made-up words."""
+    letters = np.array(list("abcdefghijklmnopqrstuvwxyz"))
+    made_up = ["".join(rng.choice(letters, size=rng.integers(3, 10))) for _ in range(size)]
+    return sorted(ENGLISH_STOP_WORDS) + made_up
+
+
+def sentences(count: int, words: list[str], rng: np.random.Generator) -> list[str]:
+    ranks = np.minimum(rng.zipf(1.1, size=(count, 22)), len(words)) - 1
+    lengths = rng.integers(8, 22, size=count)
+    texts = [" ".join(words[r] for r in row[:n]).capitalize() + "." for row, n in zip(ranks, lengths)]
+    for index in range(0, count, 10):  # a near copy elsewhere
+        source = texts[(index * 7919) % count]
+        texts[index] = source.replace(".", ", officials said.")
+    return texts
+
+
+def fill(database: Database, claims: int, rng: np.random.Generator, words: list[str]) -> None:
+    texts = sentences(claims, words, rng)
+    with database.transaction() as session:
+        collection = Collection(name="bench")
+        session.add(collection)
+        session.flush()
+        articles = claims // CLAIMS_PER_ARTICLE
+        session.execute(insert(Article), [
+            {"id": a + 1, "collection_id": collection.id, "title": f"a{a}", "source": "", "text": "x",
+             "content_hash": f"{a:064d}"} for a in range(articles)
+        ])
+        session.execute(insert(Claim), [
+            {"article_id": i // CLAIMS_PER_ARTICLE + 1, "position": i % CLAIMS_PER_ARTICLE, "text": text,
+             "start_char": 0, "end_char": len(text), "kind": "claim", "paragraph": 0, "version": 1}
+            for i, text in enumerate(texts[:articles * CLAIMS_PER_ARTICLE])
+        ])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--claims", type=int, default=100_000)
+    parser.add_argument("--url", help="an EMPTY database (default: a fresh SQLite file)")
+    args = parser.parse_args()
+    rng = np.random.default_rng(7)
+    words = vocabulary(30_000, rng)
+    with tempfile.TemporaryDirectory() as folder:
+        database = Database(args.url or f"sqlite:///{Path(folder) / 'bench.db'}")
+        database.upgrade()
+        fill(database, args.claims, rng, words)
+        started = time.perf_counter()
+        report = rebuild(database, "bench")
+        took = time.perf_counter() - started
+        print(f"{database.dialect}: rebuild of {report.claims:,} claims: {took:.1f} s "
+              f"({report.candidates:,} pairs scored, {report.linked:,} linked, {report.suggested:,} suggested), "
+              f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+        timings = []
+        for run in range(3):
+            new = sentences(CLAIMS_PER_ARTICLE, words, rng)
+            with database.transaction() as session:
+                article = Article(collection_id=1, title=f"new{run}", source="", text="x", content_hash=f"n{run}")
+                session.add(article)
+                session.flush()
+                ids = []
+                for position, text in enumerate(new):
+                    claim = Claim(article_id=article.id, position=position, text=text, start_char=0,
+                                  end_char=len(text), kind="claim", paragraph=0, version=1)
+                    session.add(claim)
+                    session.flush()
+                    ids.append(claim.id)
+            started = time.perf_counter()
+            with database.transaction() as session:
+                found = update_claims(session, ids)
+            timings.append(time.perf_counter() - started)
+        print(f"{database.dialect}: new 50-claim article against {report.claims:,} claims: "
+              + ", ".join(f"{t:.2f} s" for t in timings) + f" (last found {found} matches)")
+        database.dispose()
+
+
+if __name__ == "__main__":
+    main()

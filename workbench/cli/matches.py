@@ -1,0 +1,98 @@
+"""Same claim across articles: ``workbench matches`` and ``workbench similarity``."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from workbench.cli.common import database_from
+from workbench.errors import WorkbenchError
+from workbench.matching import TIERS, Thresholds, compare_pairs, list_matches, rebuild, set_thresholds
+
+MAX_PAIR_LINES = 1_000_000
+
+
+@click.command()
+@click.option("--collection", metavar="NAME", help="Only matches within this collection.")
+@click.option("--all-collections", is_flag=True, help="Also matches across collections (checked before).")
+@click.option("--tier", type=click.Choice(TIERS), help="Only linked or only suggested matches.")
+@click.option("--format", "output_format", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+@click.option("--rebuild", "do_rebuild", is_flag=True, help="Recompute the matches first (decisions are kept).")
+@click.option("--link-threshold", type=float, help="With --collection: store this collection's link threshold.")
+@click.option("--suggest-threshold", type=float, help="With --collection: store this collection's suggest threshold.")
+@click.pass_context
+def matches(ctx, collection, all_collections, tier, output_format, do_rebuild, link_threshold, suggest_threshold):
+    """List the claims that say the same thing in different articles, conflicts first."""
+    database = database_from(ctx)
+    if link_threshold is not None or suggest_threshold is not None:
+        if collection is None or link_threshold is None or suggest_threshold is None:
+            raise click.UsageError("Give --collection, --link-threshold and --suggest-threshold together.")
+        with database.transaction() as session:
+            set_thresholds(session, collection, link_threshold, suggest_threshold)
+        do_rebuild = True
+    if do_rebuild:
+        report = rebuild(database, collection, across_collections=all_collections)
+        click.echo(
+            f"Rebuilt: {report.claims} claims, {report.candidates} candidate pairs scored, "
+            f"{report.linked} linked, {report.suggested} suggested.",
+            err=True,
+        )
+    with database.read_session() as session:
+        rows = list_matches(session, collection, all_collections=all_collections, tier=tier)
+    if output_format == "jsonl":
+        for row in rows:
+            click.echo(json.dumps(row.as_json(), ensure_ascii=False))
+        return
+    if not rows:
+        click.echo("No matches." + ("" if do_rebuild else " (Run with --rebuild to compute them.)"))
+        return
+    for row in rows:
+        reasons = "; ".join(row.reasons)
+        click.echo(f"#{row.id} {row.tier} {row.score:.2f} {row.status}{'  [' + reasons + ']' if reasons else ''}")
+        click.echo(f"  claim {row.claim_a} in {row.title_a[:60]!r}: {row.text_a[:160]}")
+        click.echo(f"  claim {row.claim_b} in {row.title_b[:60]!r}: {row.text_b[:160]}")
+
+
+def read_pairs(stream) -> list[tuple[str, str]]:
+    """``{"a": text, "b": text}`` per line; every bad line is reported and nothing is scored."""
+    pairs, errors = [], []
+    for number, line in enumerate(stream, start=1):
+        if not line.strip():
+            errors.append(f"line {number}: empty line")
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            errors.append(f"line {number}: not JSON ({error.msg})")
+            continue
+        if not isinstance(record, dict) or not isinstance(record.get("a"), str) or not isinstance(record.get("b"), str):
+            errors.append(f'line {number}: needs {{"a": text, "b": text}}')
+            continue
+        pairs.append((record["a"], record["b"]))
+        if len(pairs) > MAX_PAIR_LINES:
+            raise WorkbenchError(f"More than {MAX_PAIR_LINES:,} pairs: split the file.")
+    if errors:
+        raise WorkbenchError("Nothing scored:\n" + "\n".join(errors[:20]))
+    return pairs
+
+
+@click.command()
+@click.option("--pairs", "pairs_file", required=True, type=click.File("r", encoding="utf-8"), help="JSON Lines, '-' for standard input.")
+@click.option("--format", "output_format", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True)
+@click.option("--link-threshold", type=float, default=Thresholds().link, show_default=True)
+@click.option("--suggest-threshold", type=float, default=Thresholds().suggest, show_default=True)
+def similarity(pairs_file, output_format, link_threshold, suggest_threshold):
+    """Score text pairs: one {"score", "tier", "reasons"} line per input line, in order."""
+    thresholds = Thresholds(link_threshold, suggest_threshold)
+    try:
+        pairs = read_pairs(pairs_file)
+    except UnicodeDecodeError as error:
+        raise WorkbenchError(f"The pairs file is not UTF-8: {error.reason}.") from error
+    for verdict in compare_pairs(pairs, thresholds):
+        if output_format == "jsonl":
+            record = {"score": verdict.score, "tier": verdict.tier, "reasons": list(verdict.reasons)}
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        else:
+            click.echo(f"{verdict.score:.3f}\t{verdict.tier}\t{'; '.join(verdict.reasons)}")
