@@ -27,7 +27,8 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from bisect import bisect_left
+from dataclasses import dataclass
 
 from workbench.nlp import SENTENCE_STARTERS
 
@@ -126,6 +127,7 @@ SIGNAL_KINDS: tuple[str, ...] = (
 )
 """Every signal kind, in display order; ``quote`` is the ``Triage.quote`` field."""
 
+_SIGNAL_KIND_SET = frozenset(SIGNAL_KINDS)
 FRAMING_KINDS = frozenset({"evaluative", "modal", "question", "hedged", "scare_quote"})
 """Signals that mark opinion or framing rather than checkable content."""
 
@@ -170,120 +172,195 @@ def score(features: dict[str, float]) -> float:
 
 # --------------------------------------------------------------------------- lexicons
 
-_NUMBER_WORDS = (
-    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
-    r"|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty"
-    r"|ninety|hundred|hundreds|thousand|thousands|million|millions|billion|billions|trillion"
-    r"|trillions|dozen|dozens|half|twice|triple|double|doubled|tripled|quadrupled"
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+"""A word: letters and digits, with inner apostrophes (``don't``, ``Balenciaga’s``)."""
+
+
+def _lexicon(**kinds: str) -> tuple[dict[str, str], dict[str, list[tuple[tuple[str, ...], str]]]]:
+    """Single words → kind, and first word → [(whole phrase, kind)], from space-separated
+    entries where ``_`` joins the words of a phrase."""
+    words: dict[str, str] = {}
+    phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for kind, entries in kinds.items():
+        for entry in entries.split():
+            parts = tuple(entry.split("_"))
+            if len(parts) == 1:
+                words.setdefault(parts[0], kind)
+            else:
+                phrases.setdefault(parts[0], []).append((parts, kind))
+    for options in phrases.values():
+        options.sort(key=lambda option: -len(option[0]))
+    return words, phrases
+
+
+# fmt: off
+_WORDS, _PHRASES = _lexicon(
+    number="""
+        two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
+        sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety
+        hundred hundreds thousand thousands million millions billion billions trillion trillions
+        dozen dozens twice triple tripled double doubled quadrupled percent
+    """,
+    date="""
+        yesterday today tonight tomorrow ago monday tuesday wednesday thursday friday saturday
+        sunday last_year last_month last_week last_decade last_century next_year next_month
+        next_week this_year this_month this_week in_the_past in_the_last
+    """,
+    comparison="""
+        more less fewer most least than better best worse worst record highest lowest largest
+        biggest increase increased increases decrease decreased decreases rose risen fell fallen
+        doubled tripled grew grown cut raised dropped surged soared plummeted compared
+    """,
+    cause="""
+        because therefore consequently caused causes causing triggered sparked fuelled fueled
+        drove due_to led_to leads_to lead_to leading_to resulted_in results_in result_in
+        as_a_result thanks_to owing_to so_that blamed_on blamed_for responsible_for
+        contributed_to contributes_to contributing_to driven_by
+    """,
+    prediction="""
+        will won't won’t would gonna predict predicts predicted forecast forecasts projected
+        is_expected_to are_expected_to is_likely_to are_likely_to is_set_to are_set_to going_to
+        is_projected_to are_projected_to
+    """,
+    modal="""
+        should shouldn't shouldn’t must mustn't mustn’t ought_to need_to needs_to have_to has_to
+    """,
+    hedged="""
+        reportedly allegedly alleged apparently possibly perhaps probably might supposedly rumored
+        rumoured maybe imo appears_to appear_to appeared_to seems_to seem_to seemed_to may_have
+        it_is_said it_is_believed it_is_thought sources_say some_say in_my_view in_my_opinion
+    """,
+    evaluative="""
+        absurd awful bad beautiful brilliant catastrophic clearly deeply deliberate devastating
+        disaster disastrous disgusting disturbing dreadful egregious excellent extraordinary
+        extraordinarily fantastic fortunately unfortunately good great grievous horrible horrific
+        huge inappropriate incredible incredibly infuriated infuriating insane outrage outraged
+        outrageous pathetic perfect reckless ridiculous rotten sad sadly scandal scandalous
+        shameful shocking sincere sincerely stupid subpar terrible tremendous unacceptable
+        unbelievable unsettling wonderful wrong very really totally absolutely highly so-called
+        mere merely simply obviously frankly amazing nasty evil corrupt crooked disgrace
+        disgraceful controversial malevolent
+    """,
+    reference="""
+        court courts lawsuit lawsuits suit ruling ruled verdict indictment indicted statute
+        legislation bill law laws treaty report reports census survey study audit filing subpoena
+        summons complaint investigation constitution amendment executive_order act
+    """,
 )
-_NUMBER = re.compile(
-    r"(?:[$€£¥]\s?\d[\d,.]*(?:\s?(?:k|m|bn|million|billion|trillion)\b)?"
-    r"|\b\d[\d,.]*(?:\s?(?:%|percent\b|per cent\b|percentage points?\b))?"
-    r"(?:\s?(?:-|–|to)\s?\d[\d,.]*%?)?"
-    r"(?:\s(?:million|billion|trillion|thousand|hundred)\b)?"
-    rf"|\b(?:{_NUMBER_WORDS})\b(?:[\s-](?:{_NUMBER_WORDS})\b)*(?:\s(?:percent|per cent)\b)?)",
-    re.IGNORECASE,
-)
-"""Numbers, money, percentages, ranges (``3-5%``, ``10 to 20``) and number words."""
-_YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)s?\b")
-_MONTHS = (
-    r"January|February|March|April|May|June|July|August|September|October|November|December"
-    r"|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\."
-)
-_DATE = re.compile(
-    rf"\b(?:(?:{_MONTHS})(?:\s\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s(?:1[89]|20)\d\d)?"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s(?:{_MONTHS})(?:\s(?:1[89]|20)\d\d)?"
-    r"|\d{4}-\d{2}-\d{2}|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-    r"|(?:1[89]|20)\d\ds?|yesterday|today|tonight|tomorrow|last (?:year|month|week|decade|century)"
-    r"|next (?:year|month|week|decade)|this (?:year|month|week)|since \d{4}|in the (?:past|last) \w+ (?:years|months|weeks|days)"
-    r"|(?:years?|months?|weeks?|days?|decades?) ago|(?:spring|summer|autumn|fall|winter) (?:of )?\d{4})(?!\w)",
-)
-"""Dates and time anchors (``Nov. 28``, ``2008``, ``last year``, ``three years ago``)."""
-# Case-insensitive only where it must be: the month "May" is capitalised, "may" is a modal.
-_DATE_WORDS = re.compile(
-    r"\b(?:yesterday|today|tonight|tomorrow|last (?:year|month|week|decade|century)"
-    r"|next (?:year|month|week|decade)|this (?:year|month|week)"
-    r"|in the (?:past|last) \w+ (?:years|months|weeks|days)|(?:years?|months?|weeks?|days?|decades?) ago)\b",
-    re.IGNORECASE,
-)
-_COMPARISON = re.compile(
-    r"\b(?:more|less|fewer|most|least|(?:high|low|larg|small|bigg|great|fast|slow|rich|poor|strong|weak"
-    r"|cheap|old|young|long|short|wors|bett|safe|dead|rar|wid|deep|clos|hard|easi)(?:er|est)"
-    r"|better|best|worse|worst|than|record|highest|lowest|largest|biggest|first|last|only"
-    r"|double|doubled|twice|half|compared (?:to|with)|increase[sd]?|decrease[sd]?|rose|risen|fell"
-    r"|fallen|drop(?:ped)?|grew|grown|up|down|cut|raised|lowered|surged?|soared?|plummet(?:ed)?)\b",
-    re.IGNORECASE,
-)
-_COMPARISON_STRONG = re.compile(
-    r"\b(?:than|most|least|\w+est|best|worst|record|highest|lowest|largest|biggest|more|less|fewer"
-    r"|increase[sd]?|decrease[sd]?|rose|fell|doubled|tripled|grew|cut|raised|dropped|compared)\b",
-    re.IGNORECASE,
+# fmt: on
+_MONTH_WORDS = frozenset(
+    "January February March April May June July August September October November December "
+    "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec".split()
 )
 _NOT_SUPERLATIVE = frozenset(
-    {"interest", "honest", "protest", "forest", "request", "test", "rest", "best", "west", "est",
-     "suggest", "invest", "arrest", "latest", "guest", "nest", "quest", "chest", "contest",
-     "manifest", "harvest", "digest", "modest", "earnest", "just", "must", "against", "lest",
-     "biggest", "largest", "highest", "lowest", "worst"}
+    "interest honest protest forest request test rest west suggest invest arrest latest guest nest "
+    "quest chest contest manifest harvest digest modest earnest just must against lest priest "
+    "greatest".split()
+) - {"greatest"}
+_REFERENCE_NAMES = frozenset(
+    "Act Bill Law Code Treaty Convention Amendment Constitution Report Directive Regulation Accord "
+    "Agreement Resolution Court Commission Coalition".split()
 )
-_CAUSE = re.compile(
-    r"\b(?:because(?: of)?|due to|caused?|causing|led to|leads? to|leading to|result(?:ed|s)? in"
-    r"|as a result(?: of)?|thanks to|owing to|so that|therefore|consequently|blamed? (?:on|for)"
-    r"|responsible for|contribut(?:ed|es|ing) to|triggered|sparked|fuel(?:led|ed|s)?|drove|driven by)\b",
-    re.IGNORECASE,
+"""Last words of a capitalised name that make it a legal or official reference."""
+_REFERENCE_NUMBERED = frozenset("section article paragraph clause chapter title".split())
+_CASE = re.compile(r" vs?\.? [A-Z]")
+"""The ``v.`` of a court case (``United States v. Williams``)."""
+_FACTUAL_WORDS = frozenset(
+    "was were had did didn't didn’t voted signed approved passed paid lost won spent created "
+    "killed built left took gave sent called said started became has_been have_been".split()
 )
-_PREDICTION = re.compile(
-    r"\b(?:will|won't|is (?:expected|likely|set|projected|forecast|going) to|are (?:expected|likely|set"
-    r"|projected|forecast|going) to|would|'ll|going to|gonna|predict(?:s|ed)?|forecasts?|projected"
-    r"|by (?:19|20)\d\d)\b|['’]ll\b",
-    re.IGNORECASE,
+_OPINION_VERBS = frozenset(
+    "think believe feel want hope guess love like know mean agree disagree".split()
 )
-_REFERENCE = re.compile(
-    r"\b(?:[A-Z][\w.'’]*(?:\s[A-Z][\w.'’]*)*\s(?:v\.?|vs\.?)\s[A-Z][\w.'’]*(?:\s[A-Z][\w.'’]*)*"
-    r"|(?:[A-Z][a-z]+\s)+(?:Act|Bill|Law|Code|Treaty|Convention|Amendment|Constitution|Report|Directive"
-    r"|Regulation|Accord|Agreement|Resolution)\b(?:\s(?:of\s)?(?:19|20)\d\d)?"
-    r"|(?:Supreme|District|High|Federal|Appeals?|Circuit|Constitutional) Court"
-    r"|(?:court|lawsuit|suit|ruling|verdict|indictment|statute|legislation|bill|law|treaty|report"
-    r"|census|survey|study|audit|filing|subpoena|summons|complaint|investigation|executive order)s?"
-    r"|(?:section|article|paragraph|clause|chapter) \d+\w*)\b",
-)
-"""Court cases (``United States v. Williams``), named laws and reports, courts, filings."""
-_EVALUATIVE = re.compile(
-    r"\b(?:absurd|awful|bad|beautiful|brilliant|catastrophic|clearly|deeply|deliberate|devastating"
-    r"|disaster|disastrous|disgusting|disturbing|dreadful|egregious|excellent|extraordinar(?:y|ily)"
-    r"|fantastic|fortunately|unfortunately|good|great|grievous|horrible|horrific|huge|inappropriate"
-    r"|incredible|incredibly|infuriat\w+|insane|outrage\w*|outrageous|pathetic|perfect|reckless"
-    r"|ridiculous|rotten|sad|sadly|scandal\w*|shameful|shocking|sincere(?:ly)?|stupid|subpar|terrible"
-    r"|tremendous|unacceptable|unbelievable|unsettling|wonderful|wrong|very|really|totally|absolutely"
-    r"|highly|so-called|mere(?:ly)?|simply|obviously|frankly|amazing|nasty|evil|corrupt|crooked"
-    r"|weak|strong|disgrace\w*|controversial|malevolent|sexualized|sexualised)\b",
-    re.IGNORECASE,
-)
-_MODAL = re.compile(r"\b(?:should|shouldn['’]t|must|mustn['’]t|ought to|need to|needs to|have to|has to)\b", re.IGNORECASE)
-_HEDGE = re.compile(
-    r"\b(?:reportedly|allegedly|alleged|apparently|appears? to|appeared to|seems? to|seemed to"
-    r"|may have|might|may|could|possibly|perhaps|probably|likely|unclear|rumou?red|supposedly"
-    r"|it is (?:said|believed|thought)|sources say|some say|critics say|I think|I believe|I guess"
-    r"|in my (?:view|opinion)|imo|maybe|somewhat|about|around|nearly|almost|roughly|approximately)\b",
-    re.IGNORECASE,
-)
-_HEDGE_STRONG = re.compile(
-    r"\b(?:reportedly|allegedly|alleged|apparently|appears? to|appeared to|seems? to|seemed to"
-    r"|may have|might|possibly|perhaps|probably|rumou?red|supposedly|it is (?:said|believed|thought)"
-    r"|sources say|some say|in my (?:view|opinion)|imo|maybe)\b",
-    re.IGNORECASE,
-)
-_FIRST_PERSON_OPINION = re.compile(
-    r"\b(?:I|we)(?:['’]m|['’]re| am| are)? (?:think|believe|feel|want|hope|guess|love|like|going to|gonna"
-    r"|will|would|can|could|know|mean|say|said|agree|disagree)\b|\b(?:thank you|thanks|let me|let's)\b",
-    re.IGNORECASE,
-)
-_FACTUAL_VERB = re.compile(
-    r"\b(?:was|were|had|has (?:been|had|\w+ed)|have (?:been|\w+ed)|did|didn['’]t|voted|signed|approved"
-    r"|passed|paid|lost|won|spent|created|killed|built|left|took|gave|sent|called|said|started"
-    r"|became|increased|decreased|\w{3,}ed)\b",
-    re.IGNORECASE,
-)
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_OPINION_WORDS = frozenset("thank thanks let's let’s".split())
+
+
+def _trie_pattern(entries: Iterable[str]) -> str:
+    """A regular expression matching exactly ``entries``, factored as a trie (fast in ``re``)."""
+    trie: dict = {}
+    for entry in entries:
+        node = trie
+        for character in entry:
+            node = node.setdefault(character, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:
+        branches = [re.escape(character) + pattern(child) for character, child in sorted(node.items()) if character]
+        optional = "" in node
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if optional else body
+
+    return pattern(trie)
+
+
+_LEXICON_KINDS: dict[str, str] = {
+    **_WORDS,
+    **{" ".join(phrase): kind for options in _PHRASES.values() for phrase, kind in options},
+    **{word.replace("_", " "): "factual" for word in _FACTUAL_WORDS},
+    **{f"{subject} {verb}": "opinion" for subject in ("i", "we", "i'm", "i’m", "we're", "we’re") for verb in (*_OPINION_VERBS, "going")},
+    **{word: "opinion" for word in _OPINION_WORDS},
+}
+"""Every lexicon entry (lower case, words joined by one space) → its kind."""
+_LEXICON_KINDS.update({month.lower(): "month" for month in _MONTH_WORDS})
+_LEXICON_KINDS.update({word: "section" for word in _REFERENCE_NUMBERED})
+_SCAN = re.compile(rf"(?<![a-z0-9à-ÿ])(?:{_trie_pattern(_LEXICON_KINDS)})\b")
+"""Lexicon entries, searched in the lower-cased article (one pass)."""
+_DIGITS = re.compile(r"[0-9]+(?:[,.][0-9]+)*")
+_SUFFIXES = re.compile(r"e(?:st|d)\b")
+"""Ends of superlatives (``biggest``) and past participles (``approved``): found from the end."""
+_CONTRACTED_WILL = re.compile(r"['’]ll\b")
+_SPACES = re.compile(r"\s+")
+_SCAN_ANY_CASE = re.compile(_SCAN.pattern, re.IGNORECASE)
+
+
+def _scan(article: str) -> list[tuple[int, int, str]]:
+    """``(start, end, kind)`` of every lexicon hit, number and date in ``article``, in order.
+
+    Kinds are signal kinds, or ``factual`` / ``opinion`` (features only, not shown). The
+    lexicons are matched in the lower-cased text, which has the article's offsets whenever
+    lower-casing keeps its length (else, rarely, a slower case-insensitive search is used)."""
+    lowered = article.lower()
+    scan = _SCAN if len(lowered) == len(article) else _SCAN_ANY_CASE
+    if scan is _SCAN_ANY_CASE:
+        lowered = article
+    hits: list[tuple[int, int, str]] = []
+    for match in _DIGITS.finditer(article):
+        start, end = match.span()
+        found = match.group()
+        money = start > 0 and article[start - 1] in "$€£¥"
+        percent = article[end : end + 1] == "%"
+        is_year = len(found) == 4 and found[:2] in ("18", "19", "20") and not money and not percent
+        hits.append((start - money, end + percent, "date" if is_year else "number"))
+    for match in scan.finditer(lowered):
+        start, end = match.span()
+        kind = _LEXICON_KINDS[_SPACES.sub(" ", match.group().lower())]
+        if kind == "month":
+            following = article[end : end + 4].lstrip(". ")[:1]
+            if article[start].isupper() and (article[start:end] != "May" or following.isdigit()):
+                hits.append((start, end, "date"))
+        elif kind == "section":
+            if article[end : end + 2][-1:].isdigit() and article[end : end + 1] == " ":
+                hits.append((start, end + 2, "reference"))
+        else:
+            hits.append((start, end, kind))
+    for match in _SUFFIXES.finditer(lowered):
+        start = match.start()
+        while start > 0 and lowered[start - 1].isalpha():
+            start -= 1
+        word = lowered[start : match.end()]
+        if len(word) < 5 or word in _LEXICON_KINDS:
+            continue
+        if word.endswith("ed"):
+            hits.append((start, match.end(), "factual"))
+        elif word not in _NOT_SUPERLATIVE:
+            hits.append((start, match.end(), "comparison"))
+    for match in _CONTRACTED_WILL.finditer(lowered):
+        hits.append((match.start() + 1, match.end(), "prediction"))
+    hits.sort()
+    return hits
+
 
 _REPORTING_VERBS = (
     r"said|says|say|told|tells|tell|wrote|writes|write|added|adds|add|stated|states|explained|explains"
@@ -420,7 +497,7 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     return bounds
 
 
-def find_quote_spans(text: str) -> list[_QuoteSpan]:
+def find_quote_spans(text: str, paragraphs: list[tuple[int, int]] | None = None) -> list[_QuoteSpan]:
     """Top-level quoted spans of ``text``, paragraph by paragraph, in order.
 
     Marks pair within their family (``“ ”`` with ``"`` and ``„``, ``« »``, ``「 」``, ``‘ ’``);
@@ -429,7 +506,7 @@ def find_quote_spans(text: str) -> list[_QuoteSpan]:
     convention for a quote running over paragraphs); otherwise the stray mark is ignored.
     """
     spans: list[_QuoteSpan] = []
-    paragraphs = _paragraphs(text)
+    paragraphs = _paragraphs(text) if paragraphs is None else paragraphs
     for number, (start, end) in enumerate(paragraphs):
         stack: list[tuple[str, int]] = []
         for match in _QUOTE_MARKS.finditer(text, start, end):
@@ -583,11 +660,12 @@ _AFTER = re.compile(
 _ACCORDING = re.compile(
     rf"\b(?P<verb>[Aa]ccording to) (?:\w+ ){{0,2}}?(?P<speaker>{_DEFINITE}|{_NAME_WORD}(?:\s{_NAME_WORD}){{0,3}})"
 )
-_INDIRECT_VERBS = re.compile(
-    r"\b(?:said|says|say|claimed|claims|claim|told|argued|argues|alleged|alleges|insisted|believes"
-    r"|reported|reports|stated|states|wrote|writes|announced|warned|admitted|denied|suggested"
-    r"|confirmed|explained)\b"
+_INDIRECT_VERBS = frozenset(
+    "said says say claimed claims claim told argued argues alleged alleges insisted believes reported "
+    "reports stated states wrote writes announced warned admitted denied suggested confirmed explained".split()
 )
+"""Verbs of indirect speech (``X said that …``): a unit holding one after a subject is attributed."""
+_INDIRECT = re.compile(_trie_pattern(_INDIRECT_VERBS).join([r"\b", r"\b"]))
 MAX_SUBJECT_DISTANCE = 8
 """Words (appositives between commas or dashes not counted) allowed between speaker and verb."""
 
@@ -691,19 +769,19 @@ class ArticleQuote:
     """Short (``MAX_SCARE_WORDS`` words or fewer) and unattributed: framing, not a quote."""
 
 
-def find_quotes(text: str, names: list[_Name] | None = None) -> list[ArticleQuote]:
+def find_quotes(text: str, names: list[_Name] | None = None, resolver: _Resolver | None = None) -> list[ArticleQuote]:
     """Every quoted span of the article, with speaker and verb where found.
 
     An unattributed quote inherits the speaker of the quote just before it when that quote
     is in the same or the previous paragraph (a statement quoted over several paragraphs).
     """
     names = find_names(text) if names is None else names
-    resolver = _Resolver(names)
+    resolver = resolver or _Resolver(names)
     paragraphs = _paragraphs(text)
     quotes: list[ArticleQuote] = []
     previous: ArticleQuote | None = None
     previous_paragraph = -2
-    for span in find_quote_spans(text):
+    for span in find_quote_spans(text, paragraphs):
         paragraph = paragraphs[span.paragraph]
         before_paragraph = paragraphs[span.paragraph - 1] if span.paragraph else None
         found = _attribution(text, span, paragraph, before_paragraph)
@@ -734,49 +812,35 @@ _REPORTING_VERBS_INDIRECT = frozenset({"issued a statement", "claimed", "claims"
 # --------------------------------------------------------------------------- per unit
 
 
-def _features(unit: str, kinds: set[str], entities: int, quoted: bool) -> dict[str, float]:
-    words = _WORD.findall(unit)
+def _features(unit: str, hits: Sequence[tuple[int, int, str]], kinds: set[str], entities: int, quoted: bool) -> dict[str, float]:
+    """What the score weighs for one unit (see ``WEIGHTS``)."""
     features: dict[str, float] = {kind: 1.0 for kind in kinds if kind != "entity"}
     features["entity"] = float(min(entities, 3))
     if quoted:
         features["quote"] = 1.0
-    features["length"] = min(len(words), 40) / 40
-    features["short"] = 1.0 if len(words) < 5 else 0.0
-    if _FACTUAL_VERB.search(unit):
+    words = len(unit.split())
+    features["length"] = min(words, 40) / 40
+    features["short"] = 1.0 if words < 5 else 0.0
+    hit_kinds = {kind for _start, _end, kind in hits}
+    if "factual" in hit_kinds:
         features["factual_verb"] = 1.0
-    if _FIRST_PERSON_OPINION.search(unit):
+    if "opinion" in hit_kinds:
         features["first_person_opinion"] = 1.0
     return features
 
 
-def _regex_signals(article: str, start: int, end: int) -> list[Signal]:
-    found: list[Signal] = []
-
-    def add(kind: str, pattern: re.Pattern[str], keep=lambda m: True) -> None:
-        for match in pattern.finditer(article, start, end):
-            if match.end() > match.start() and keep(match):
-                found.append(Signal(kind, match.start(), match.end(), match.group()))
-
-    def is_number(match: re.Match[str]) -> bool:
-        value = match.group()
-        if _YEAR.fullmatch(value.strip()):
-            return False  # a year is a date
-        return value.lower() not in {"one", "half"}
-
-    add("number", _NUMBER, is_number)
-    add("date", _DATE)
-    add("date", _DATE_WORDS)
-    add("comparison", _COMPARISON_STRONG, lambda m: not m.group().lower().endswith("est") or m.group().lower() not in _NOT_SUPERLATIVE or m.group().lower() in {"biggest", "largest", "highest", "lowest"})
-    add("cause", _CAUSE)
-    add("prediction", _PREDICTION)
-    add("reference", _REFERENCE)
-    add("evaluative", _EVALUATIVE)
-    add("modal", _MODAL)
-    add("hedged", _HEDGE_STRONG)
+def _unit_signals(article: str, start: int, end: int, hits: Sequence[tuple[int, int, str]]) -> list[Signal]:
+    found = [
+        Signal(kind, hit_start, hit_end, article[hit_start:hit_end])
+        for hit_start, hit_end, kind in hits
+        if kind in _SIGNAL_KIND_SET and hit_end <= end
+    ]
+    for case in _CASE.finditer(article, start, end):
+        found.append(Signal("reference", case.start() + 1, case.end() - 2, article[case.start() + 1 : case.end() - 2]))
     unit = article[start:end].rstrip()
     if unit.endswith("?"):
-        question = unit.rfind("?")
-        found.append(Signal("question", start + question, start + question + 1, "?"))
+        question = start + len(unit) - 1
+        found.append(Signal("question", question, question + 1, "?"))
     return found
 
 
@@ -795,15 +859,41 @@ def _clip(quote: ArticleQuote, start: int, end: int, article: str) -> Quote | No
 
 def triage_article(article: str, spans: Iterable[tuple[int, int]]) -> list[Triage]:
     """Signals, quote and score for each unit ``(start, end)`` of ``article``, in the given order."""
+    return [
+        Triage(score(features), signals, quote)
+        for signals, quote, features in analyse_article(article, spans)
+    ]
+
+
+def analyse_article(
+    article: str, spans: Iterable[tuple[int, int]]
+) -> list[tuple[tuple[Signal, ...], Quote | None, dict[str, float]]]:
+    """Per unit: its signals, its quote and the features the score weighs (``WEIGHTS``)."""
+    hits = _scan(article)
+    hit_starts = [hit[0] for hit in hits]
     names = find_names(article)
-    quotes = find_quotes(article, names)
+    name_starts = [name.start for name in names]
     resolver = _Resolver(names)
+    quotes = find_quotes(article, names, resolver)
+    quote_ends = [quote.end for quote in quotes]  # quotes do not overlap: ends ascend
     results = []
     for start, end in spans:
-        signals = _regex_signals(article, start, end)
-        entities = [name for name in names if name.start >= start and name.end <= end]
-        signals += [Signal("entity", n.start, n.end, n.text, n.kind) for n in entities]
-        overlapping = [q for q in quotes if q.start < end and q.end > start]
+        unit_hits = hits[bisect_left(hit_starts, start) : bisect_left(hit_starts, end)]
+        signals = _unit_signals(article, start, end, unit_hits)
+        entities = [
+            name for name in names[bisect_left(name_starts, start) : bisect_left(name_starts, end)]
+            if name.end <= end
+        ]
+        for name in entities:
+            signals.append(Signal("entity", name.start, name.end, name.text, name.kind))
+            if name.text.rsplit(" ", 1)[-1] in _REFERENCE_NAMES and " " in name.text:
+                signals.append(Signal("reference", name.start, name.end, name.text))
+        first = bisect_left(quote_ends, start + 1)
+        overlapping = []
+        for candidate in quotes[first:]:
+            if candidate.start >= end:
+                break
+            overlapping.append(candidate)
         quote: Quote | None = None
         for candidate in overlapping:
             clipped = _clip(candidate, start, end, article)
@@ -816,14 +906,16 @@ def triage_article(article: str, spans: Iterable[tuple[int, int]]) -> list[Triag
         attributed = _indirect(article, start, end, overlapping, resolver)
         if attributed:
             signals.append(attributed)
-        signals.sort(key=lambda s: (s.start, s.end, s.kind))
+        signals.sort(key=lambda signal: (signal.start, signal.end, signal.kind))
         kinds = {signal.kind for signal in signals}
-        features = _features(article[start:end], kinds, len(entities), quote is not None)
-        results.append(Triage(score(features), tuple(signals), quote))
+        features = _features(article[start:end], unit_hits, kinds, len(entities), quote is not None)
+        results.append((tuple(signals), quote, features))
     return results
 
 
-def _indirect(article: str, start: int, end: int, quotes: list[ArticleQuote], resolver: _Resolver) -> Signal | None:
+def _indirect(
+    article: str, start: int, end: int, quotes: list[ArticleQuote], resolver: _Resolver
+) -> Signal | None:
     """The first ``attributed`` signal of a unit: ``According to X`` or ``X said (that) …``
     outside a direct quote, with the (resolved) speaker as detail."""
     inside_quote = [(q.start, q.end) for q in quotes if not q.scare]
@@ -831,17 +923,21 @@ def _indirect(article: str, start: int, end: int, quotes: list[ArticleQuote], re
     def outside(position: int) -> bool:
         return not any(q_start <= position < q_end for q_start, q_end in inside_quote)
 
-    for match in _ACCORDING.finditer(article, start, end):
-        if outside(match.start()):
-            speaker = _clean_speaker(match.group("speaker"))
-            return Signal("attributed", match.start(), match.end(), match.group(), resolver.resolve(speaker, match.start()))
-    for verb in _INDIRECT_VERBS.finditer(article, start, end):
+    if "ccording to" in article[start:end]:
+        for match in _ACCORDING.finditer(article, start, end):
+            if outside(match.start()):
+                speaker = _clean_speaker(match.group("speaker"))
+                return Signal("attributed", match.start(), match.end(), match.group(), resolver.resolve(speaker, match.start()))
+    if not _INDIRECT.search(article, start, end):
+        return None
+    for verb in _INDIRECT.finditer(article, start, end):
         if not outside(verb.start()):
             continue
-        subject = _subject_before(article[start : verb.start()])
+        head_start = max(start, verb.start() - 160)
+        subject = _subject_before(article[head_start : verb.start()])
         if subject is None or subject[1] == "I" or subject[1].lower() == "we":
             continue
-        speaker_start = start + subject[0]
+        speaker_start = head_start + subject[0]
         speaker = _clean_speaker(subject[1])
         return Signal(
             "attributed", speaker_start, verb.end(), article[speaker_start : verb.end()],
