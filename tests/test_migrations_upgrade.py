@@ -84,7 +84,20 @@ def fill_0001(connection, dialect: str) -> None:
         "new_rationale, changed_at) VALUES (1, 1, 1, NULL, 'disputed', NULL, 'Lead decided.', :at)", [{"at": at}])
 
 
-FILLS: dict[str, Callable] = {"0001": fill_0001}
+def fill_0004(connection, dialect: str) -> None:
+    """Rows for revision 0004 (triage): 0001's rows plus stored signals and a queue order."""
+    fill_0001(connection, dialect)
+    connection.execute(
+        text(
+            "INSERT INTO claim_signal (claim_id, checkworthiness, kinds, signals, quote_start, quote_end, "
+            "quote_speaker, quote_verb, claim_version) VALUES (1, 0.5, ' number ', :signals, NULL, NULL, NULL, NULL, 1)"
+        ),
+        {"signals": json.dumps([{"kind": "number", "start": 0, "end": 5, "text": "First", "detail": ""}])},
+    )
+    connection.execute(text("INSERT INTO collection_triage (collection_id, queue_order) VALUES (1, 'checkworthiness')"))
+
+
+FILLS: dict[str, Callable] = {"0001": fill_0001, "0004": fill_0004}
 
 
 def expected_verdicts() -> list[tuple]:

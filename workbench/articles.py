@@ -54,6 +54,7 @@ from workbench.models import (
     VerdictHistory,
 )
 from workbench.review import require_active
+from workbench.triage_store import refresh_claim_signals
 from workbench.verdicts import withdraw_verdicts
 
 PAGE_SIZE = 25
@@ -767,6 +768,7 @@ def set_unit_kind(
         unit.kind = kind
         unit.version += 1
         session.flush()
+        refresh_claim_signals(session, [unit.id])
     return unit
 
 
@@ -831,6 +833,7 @@ def merge_units(
     first.kind = merged_kind
     first.version += 1
     session.flush()
+    refresh_claim_signals(session, [first.id])
     return first
 
 
@@ -906,6 +909,7 @@ def split_unit(
     )
     session.add(second)
     session.flush()
+    refresh_claim_signals(session, [unit.id, second.id])
     return unit, second
 
 

@@ -21,6 +21,7 @@ from workbench.errors import WorkbenchError
 from workbench.extract import Extraction, extract_many, load_pipeline, normalise_text
 from workbench.links import web_link
 from workbench.models import Article, Claim, Collection
+from workbench.triage_store import prepare_signals, store_article_signals
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".csv", ".jsonl")
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -362,6 +363,7 @@ def ingest_documents(
             fresh.append((document, text, digest))
     # Split before taking the write lock, so reviewers can save while a big import runs.
     extractions = list(extract_many((text for _, text, _ in fresh), nlp or load_pipeline()))
+    signals = prepare_signals(extractions)
     with database.transaction() as session:
         target = get_or_create_collection(session, collection)
         raced = already_imported(session, collection, [digest for _, _, digest in fresh])
@@ -396,6 +398,7 @@ def ingest_documents(
             ]
             if units:
                 session.execute(insert(Claim), units)
+                store_article_signals(session, article.id, extraction, signals)
             report.added += 1
             report.claims += sum(unit.kind == "claim" for unit in extraction.units)
             report.article_ids.append(article.id)
