@@ -25,6 +25,7 @@ Nothing here decides a verdict: the signals describe the text.
 from __future__ import annotations
 
 import math
+from collections import Counter
 import re
 from collections.abc import Iterable, Sequence
 from bisect import bisect_left
@@ -467,10 +468,8 @@ def _mark_role(text: str, index: int) -> str | None:
         return "open"
     if mark in _ALWAYS_CLOSE:
         return "close"
-    if mark in "«‹":
-        return "open" if left_flanking else ("close" if right_flanking else None)
-    if mark in "»›":
-        return "close" if right_flanking else ("open" if left_flanking else None)
+    if mark in "«‹»›":
+        return "either"  # French « … » (often spaced inside) and German » … « alike
     if mark == "’":
         return "close" if right_flanking and not after.isalnum() else None
     if mark == "‘":
@@ -641,7 +640,9 @@ _DEFINITE = (
     r"(?:[Tt]he|[Ii]ts|[Tt]heir) (?:statement|brand|company|firm|label|fashion brand|fashion label"
     r"|fashion house|luxury brand|group|organi[sz]ation|agency|department|ministry|government"
     r"|spokesperson|spokesman|spokeswoman|administration|police|powerhouse|fashion powerhouse"
-    r"|retailer|photographer|designer|star|reality star|singer|actor|actress|president|report|study)"
+    r"|retailer|photographer|designer|star|reality star|singer|actor|actress|president|report|study"
+    r"|mayor|minister|senator|governor|official|officials|spokesperson|court|judge|lawsuit|complaint"
+    r"|prosecutor|prosecutors|experts|analysts|researchers|scientists|authorities|survey|poll|data)"
 )
 _DEFINITE_SPEAKERS = re.compile(_DEFINITE)
 _SUBJECT = re.compile(
@@ -658,7 +659,8 @@ _AFTER = re.compile(
 )
 """Attribution after a quote: ``," she said``, ``," the statement, posted on X, began``, ``," said Kim``."""
 _ACCORDING = re.compile(
-    rf"\b(?P<verb>[Aa]ccording to) (?:\w+ ){{0,2}}?(?P<speaker>{_DEFINITE}|{_NAME_WORD}(?:\s{_NAME_WORD}){{0,3}})"
+    rf"\b(?P<verb>[Aa]ccording to) (?:\w+ ){{0,2}}?(?P<speaker>{_DEFINITE}|{_NAME_WORD}(?: {_NAME_WORD}){{0,3}}"
+    r"|(?:the |a )?[a-z][\w’'-]*(?: [a-z][\w’'-]*){0,2}(?=,))"
 )
 _INDIRECT_VERBS = frozenset(
     "said says say claimed claims claim told argued argues alleged alleges insisted believes reported "
@@ -666,12 +668,16 @@ _INDIRECT_VERBS = frozenset(
 )
 """Verbs of indirect speech (``X said that …``): a unit holding one after a subject is attributed."""
 _INDIRECT = re.compile(_trie_pattern(_INDIRECT_VERBS).join([r"\b", r"\b"]))
+MAX_VERBS_TRIED = 20
+"""Reporting verbs tried per unit when looking for indirect speech (bounds very long units)."""
 MAX_SUBJECT_DISTANCE = 8
 """Words (appositives between commas or dashes not counted) allowed between speaker and verb."""
 
 
 def _clean_speaker(speaker: str) -> str:
     speaker = speaker.strip(" ,")
+    if speaker.endswith(".") and len(speaker.rsplit(" ", 1)[-1]) > 3:
+        speaker = speaker[:-1]
     for suffix in ("’s", "'s"):
         speaker = speaker.removesuffix(suffix)
     return speaker
@@ -698,28 +704,46 @@ def _subject_before(head: str) -> tuple[int, str] | None:
     return None
 
 
+_SELF_DESCRIPTIONS = (
+    "statement", "brand", "company", "firm", "label", "house", "group", "powerhouse", "retailer",
+)
+"""Last words of a description (``the brand``) that stands for the organisation an article is about."""
+
+
 class _Resolver:
-    """Resolves ``she`` / ``they`` / ``the brand`` to the last named person or organisation."""
+    """Resolves ``she`` / ``they`` to the person / organisation named last (when only one of
+    that kind is named in that sentence) and ``the brand`` / ``the statement`` to the
+    organisation named most often so far (when one leads). Other descriptions stay as written."""
 
     def __init__(self, names: list[_Name]):
-        self.names = names
         self.full = _full_names(names)
+        self.by_kind: dict[str, list[_Name]] = {}
+        for name in names:
+            self.by_kind.setdefault(name.kind, []).append(name)
+        self.ends = {kind: [name.end for name in found] for kind, found in self.by_kind.items()}
 
     def resolve(self, speaker: str, before: int) -> str:
         lowered = speaker.lower()
         kind = _PRONOUNS.get(lowered)
-        if kind is None and _DEFINITE_SPEAKERS.fullmatch(speaker):
-            organisation_words = ("statement", "brand", "company", "firm", "label", "house", "group",
-                                  "organisation", "organization", "agency", "department", "ministry",
-                                  "government", "administration", "police", "powerhouse", "retailer")
-            kind = "organisation" if lowered.endswith(organisation_words) else "person"
+        describes_self = kind is None and lowered.split()[0] in ("the", "its", "their") and lowered.endswith(_SELF_DESCRIPTIONS)
+        if describes_self:
+            kind = "organisation"
         if kind is None:
             return self.full.get(speaker, speaker)
-        earlier = [name for name in self.names if name.end <= before and name.kind == kind]
-        if not earlier:
+        names = self.by_kind.get(kind, [])
+        count = bisect_left(self.ends.get(kind, []), before + 1)
+        if not count:
             return speaker
-        last = earlier[-1]
-        in_sentence = {self.full.get(n.text, n.text) for n in earlier if n.sentence == last.sentence}
+        if describes_self:
+            counts = Counter(self.full.get(name.text, name.text) for name in names[max(0, count - 200) : count])
+            (top, top_count), *rest = counts.most_common(2) + [(None, 0)]
+            return top if top_count > rest[0][1] else speaker
+        last = names[count - 1]
+        in_sentence = set()
+        for name in reversed(names[max(0, count - 20) : count]):
+            if name.sentence != last.sentence:
+                break
+            in_sentence.add(self.full.get(name.text, name.text))
         return self.full.get(last.text, last.text) if len(in_sentence) == 1 else speaker
 
 
@@ -751,7 +775,7 @@ def _attribution(
         subject = _subject_before(clause[: verb.start()])
         if subject:
             return _clean_speaker(subject[1]), verb.group()
-    according = _ACCORDING.search(text, paragraph[0], paragraph[1])
+    according = _ACCORDING.search(text, max(paragraph[0], span.open_mark - 200), min(paragraph[1], span.end + 200))
     if according and (according.end() <= span.open_mark or according.start() >= span.end):
         return _clean_speaker(according.group("speaker")), "according to"
     return None
@@ -767,6 +791,12 @@ class ArticleQuote:
     verb: str | None
     scare: bool
     """Short (``MAX_SCARE_WORDS`` words or fewer) and unattributed: framing, not a quote."""
+
+
+def _word_count(text: str) -> int:
+    """Words, counting two characters of Chinese, Japanese or Korean as one."""
+    wide = sum(1 for character in text if "\u2e80" <= character <= "\ud7ff")
+    return max(len(_WORD.findall(text)), wide // 2)
 
 
 def find_quotes(text: str, names: list[_Name] | None = None, resolver: _Resolver | None = None) -> list[ArticleQuote]:
@@ -785,7 +815,7 @@ def find_quotes(text: str, names: list[_Name] | None = None, resolver: _Resolver
         paragraph = paragraphs[span.paragraph]
         before_paragraph = paragraphs[span.paragraph - 1] if span.paragraph else None
         found = _attribution(text, span, paragraph, before_paragraph)
-        words = len(_WORD.findall(text[span.start : span.end]))
+        words = _word_count(text[span.start : span.end])
         speaker = verb = None
         if found:
             speaker, verb = resolver.resolve(found[0], span.open_mark), found[1]
@@ -919,9 +949,11 @@ def _indirect(
     """The first ``attributed`` signal of a unit: ``According to X`` or ``X said (that) …``
     outside a direct quote, with the (resolved) speaker as detail."""
     inside_quote = [(q.start, q.end) for q in quotes if not q.scare]
+    quote_starts = [q_start for q_start, _ in inside_quote]
 
     def outside(position: int) -> bool:
-        return not any(q_start <= position < q_end for q_start, q_end in inside_quote)
+        index = bisect_left(quote_starts, position + 1) - 1
+        return index < 0 or inside_quote[index][1] <= position
 
     if "ccording to" in article[start:end]:
         for match in _ACCORDING.finditer(article, start, end):
@@ -930,7 +962,9 @@ def _indirect(
                 return Signal("attributed", match.start(), match.end(), match.group(), resolver.resolve(speaker, match.start()))
     if not _INDIRECT.search(article, start, end):
         return None
-    for verb in _INDIRECT.finditer(article, start, end):
+    for tried, verb in enumerate(_INDIRECT.finditer(article, start, end)):
+        if tried >= MAX_VERBS_TRIED:
+            break
         if not outside(verb.start()):
             continue
         head_start = max(start, verb.start() - 160)
