@@ -29,6 +29,7 @@ COMMAND_MODULES: dict[str, tuple[str, str]] = {
     "restore": ("backup", "restore"),
     "dump": ("backup", "dump"),
     "load": ("backup", "load"),
+    "triage": ("triage", "triage"),
 }
 """Command name → (module in this package, attribute)."""
 
