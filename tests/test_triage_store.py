@@ -179,3 +179,19 @@ def test_cli_recompute(tmp_path: Path) -> None:
     database.dispose()
     result = run("--database", url, "triage", "--recompute")
     assert result.output.startswith("Recomputed the triage of 5 claims in 1 articles")
+
+
+def test_export_carries_triage_columns(db: Database) -> None:
+    import csv
+    import io
+
+    from workbench.export import ExportFilters, ExportOptions, write_export
+
+    ingest(db)
+    stream = io.StringIO()
+    write_export(db, stream, ExportOptions(format="csv", layout="wide", filters=ExportFilters()))
+    rows = list(csv.DictReader(io.StringIO(stream.getvalue(), newline="")))
+    assert all(0 < float(row["checkworthiness"]) < 1 for row in rows)
+    quoted = [row for row in rows if row["quote_speaker"]]
+    assert [row["quote_speaker"] for row in quoted] == ["Finance Minister Ana Ruiz"]
+    assert quoted[0]["signals"].split()[0] == "quote"
