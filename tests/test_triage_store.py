@@ -195,3 +195,20 @@ def test_export_carries_triage_columns(db: Database) -> None:
     quoted = [row for row in rows if row["quote_speaker"]]
     assert [row["quote_speaker"] for row in quoted] == ["Finance Minister Ana Ruiz"]
     assert quoted[0]["signals"].split()[0] == "quote"
+
+
+def test_article_filters_by_signal_and_score(db: Database) -> None:
+    from workbench.articles import ArticleFilters, list_articles
+
+    budget = ingest(db)
+    plain = ingest(db, "A plain note\n\nThe cat sat on the mat. It was calm.")
+    actor = lead(db)
+    with db.read_session() as session:
+        def ids(**fields) -> set[int]:
+            listing = list_articles(session, actor, ArticleFilters(**fields))
+            return {row.id for row in listing.rows}
+
+        assert ids() == {budget, plain}
+        assert ids(signal="quote") == {budget}
+        assert ids(signal="number", min_checkworthiness=0.5) == {budget}
+        assert ids(min_checkworthiness=0.99) == set()

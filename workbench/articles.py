@@ -54,7 +54,7 @@ from workbench.models import (
     VerdictHistory,
 )
 from workbench.review import require_active
-from workbench.triage_store import refresh_claim_signals
+from workbench.triage_store import refresh_claim_signals, triage_conditions
 from workbench.verdicts import withdraw_verdicts
 
 PAGE_SIZE = 25
@@ -121,6 +121,10 @@ class ArticleFilters:
     published_to: date | None = None
     status: str | None = None
     """One of :data:`ARTICLE_STATUSES`."""
+    signal: str | None = None
+    """Only articles with a claim showing this triage signal kind (``quote``, ``number``, …)."""
+    min_checkworthiness: float = 0.0
+    """Only articles with a claim at least this check-worthy (0 = no filter)."""
 
 
 @dataclass(frozen=True)
@@ -229,6 +233,7 @@ def _article_conditions(session: Session, actor: Actor, filters: ArticleFilters)
         conditions.append(Article.published >= filters.published_from)
     if filters.published_to is not None:
         conditions.append(Article.published <= filters.published_to)
+    conditions.extend(triage_conditions(filters.signal, filters.min_checkworthiness))
     return conditions
 
 

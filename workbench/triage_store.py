@@ -201,6 +201,22 @@ def recompute_signals(database: Database, article_ids: Sequence[int] | None = No
 # --------------------------------------------------------------------------- reading
 
 
+def triage_conditions(signal: str | None, minimum: float) -> list:
+    """Conditions on ``Article``: it has a claim with this signal kind / at least this score."""
+    claim_condition = []
+    if signal:
+        claim_condition.append(kind_condition(signal))
+    if minimum > 0:
+        claim_condition.append(ClaimSignal.checkworthiness >= minimum)
+    if not claim_condition:
+        return []
+    return [
+        Article.id.in_(
+            select(Claim.article_id).join(ClaimSignal, ClaimSignal.claim_id == Claim.id).where(*claim_condition)
+        )
+    ]
+
+
 def stored_triage(session: Session, claim_ids: Iterable[int]) -> dict[int, StoredTriage]:
     """The stored triage of ``claim_ids`` (claims without a row are left out)."""
     ids = list(claim_ids)

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from workbench import LABEL_TITLES
-from workbench.app import common
+from workbench.app import common, triage_chips
 from workbench.articles import (
     ARTICLE_STATUSES,
     KIND_TITLES,
@@ -83,6 +83,7 @@ def draw_filters(session, actor: Actor) -> ArticleFilters:
         ),
         published_from=start.date_input("Published from", value=None, key="articles_from", format="YYYY-MM-DD"),
         published_to=end.date_input("Published until", value=None, key="articles_to", format="YYYY-MM-DD"),
+        **triage_chips.article_filters(),
     )
     if st.session_state.get(FILTERS) != filters:
         st.session_state[FILTERS] = filters
@@ -186,6 +187,8 @@ def draw_article(session, actor: Actor, article_id: int) -> None:
         st.html(article_html(view, selected.id if selected else None))
     with edit_column, st.container(border=True):
         draw_editor(session, view, selected)
+        if selected:
+            triage_chips.draw_claim_triage(session, selected.id)
 
 
 def unit_choice(unit: UnitView) -> str:

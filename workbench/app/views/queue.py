@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from workbench import LABEL_TITLES, LABELS
-from workbench.app import common
+from workbench.app import common, triage_chips
 from workbench.auth import Actor
 from workbench.guidelines import current_guidelines
 from workbench.review import (
@@ -393,6 +393,7 @@ def workspace() -> None:
                     ":material/history: Going back over your earlier verdicts. **Q** returns to the queue."
                 )
             draw_context(context)
+            triage_chips.draw_claim_triage(session, context.claim_id)
             draw_fields()
             draw_others(session, actor, context)
         with right:
