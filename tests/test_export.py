@@ -34,6 +34,7 @@ from workbench.export import (
     FINAL_COLUMNS,
     FORMULA_TRIGGERS,
     LONG_COLUMNS,
+    TRIAGE_COLUMNS,
     WIDE_SUMMARY_COLUMNS,
     ClaimReviewSettings,
     ExportError,
@@ -329,6 +330,7 @@ def test_wide_has_every_claim_and_a_column_per_reviewer(db: Database) -> None:
         "verdict:bob",
         "verdict:carol",
         *WIDE_SUMMARY_COLUMNS,
+        *TRIAGE_COLUMNS,
     ]
     rows = {int(r["claim_id"]): r for r in csv.DictReader(io.StringIO(text, newline=""))}
     all_claims = [claim for claims in room.claims.values() for claim in claims]

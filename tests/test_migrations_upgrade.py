@@ -99,23 +99,9 @@ def fill_0002(connection, dialect: str) -> None:
     )
 
 
-
-
-def fill_0005(connection, dialect: str) -> None:
-    """Revision 0005 (control claims): 0001's rows plus a control claim and a collection's control rate."""
-    fill_0001(connection, dialect)
-    connection.execute(text("INSERT INTO control_claim (claim_id, added_by, created_at) VALUES (1, 1, :at)"),
-                       {"at": stamp(dialect)})
-    connection.execute(text("INSERT INTO control_setting (collection_id, rate, threshold, updated_at) "
-                            "VALUES (1, 0.1, 0.7, :at)"), {"at": stamp(dialect)})
-
-
-FILLS: dict[str, Callable] = {"0001": fill_0001, "0005": fill_0005}
-
-
 def fill_0003(connection, dialect: str) -> None:
-    """Rows for revision 0003 (claim matches) on top of 0001's."""
-    fill_0001(connection, dialect)
+    """Rows for revision 0003 (claim matches) on top of 0002's."""
+    fill_0002(connection, dialect)
     at = stamp(dialect)
     connection.execute(text(
         "INSERT INTO claim_match (id, claim_a_id, claim_b_id, score, tier, reasons, same_collection, status, "
@@ -127,7 +113,31 @@ def fill_0003(connection, dialect: str) -> None:
         "VALUES (1, 0.9, 0.5, :at)"), [{"at": at}])
 
 
-FILLS: dict[str, Callable] = {"0001": fill_0001, "0003": fill_0003}
+def fill_0004(connection, dialect: str) -> None:
+    """Rows for revision 0004 (triage): 0003's rows plus stored signals and a queue order."""
+    fill_0003(connection, dialect)
+    connection.execute(
+        text(
+            "INSERT INTO claim_signal (claim_id, checkworthiness, kinds, signals, quote_start, quote_end, "
+            "quote_speaker, quote_verb, claim_version) VALUES (1, 0.5, ' number ', :signals, NULL, NULL, NULL, NULL, 1)"
+        ),
+        {"signals": json.dumps([{"kind": "number", "start": 0, "end": 5, "text": "First", "detail": ""}])},
+    )
+    connection.execute(text("INSERT INTO collection_triage (collection_id, queue_order) VALUES (1, 'checkworthiness')"))
+
+
+def fill_0005(connection, dialect: str) -> None:
+    """Revision 0005 (control claims): 0004's rows plus a control claim and a collection's control rate."""
+    fill_0004(connection, dialect)
+    connection.execute(text("INSERT INTO control_claim (claim_id, added_by, created_at) VALUES (1, 1, :at)"),
+                       {"at": stamp(dialect)})
+    connection.execute(text("INSERT INTO control_setting (collection_id, rate, threshold, updated_at) "
+                            "VALUES (1, 0.1, 0.7, :at)"), {"at": stamp(dialect)})
+
+
+FILLS: dict[str, Callable] = {
+    "0001": fill_0001, "0002": fill_0002, "0003": fill_0003, "0004": fill_0004, "0005": fill_0005,
+}
 
 
 def expected_verdicts() -> list[tuple]:

@@ -55,6 +55,7 @@ from workbench.models import (
     VerdictHistory,
 )
 from workbench.review import require_active
+from workbench.triage_store import refresh_claim_signals, triage_conditions
 from workbench.verdicts import withdraw_verdicts
 
 PAGE_SIZE = 25
@@ -121,6 +122,10 @@ class ArticleFilters:
     published_to: date | None = None
     status: str | None = None
     """One of :data:`ARTICLE_STATUSES`."""
+    signal: str | None = None
+    """Only articles with a claim showing this triage signal kind (``quote``, ``number``, …)."""
+    min_checkworthiness: float = 0.0
+    """Only articles with a claim at least this check-worthy (0 = no filter)."""
 
 
 @dataclass(frozen=True)
@@ -237,6 +242,7 @@ def _article_conditions(session: Session, actor: Actor, filters: ArticleFilters)
         conditions.append(Article.published >= filters.published_from)
     if filters.published_to is not None:
         conditions.append(Article.published <= filters.published_to)
+    conditions.extend(triage_conditions(filters.signal, filters.min_checkworthiness))
     return conditions
 
 
@@ -782,6 +788,7 @@ def set_unit_kind(
         unit.version += 1
         session.flush()
         update_claims(session, [unit.id])
+        refresh_claim_signals(session, [unit.id])
     return unit
 
 
@@ -847,6 +854,7 @@ def merge_units(
     first.version += 1
     session.flush()
     update_claims(session, [first.id])
+    refresh_claim_signals(session, [first.id])
     return first
 
 
@@ -923,6 +931,7 @@ def split_unit(
     session.add(second)
     session.flush()
     update_claims(session, [unit.id, second.id])
+    refresh_claim_signals(session, [unit.id, second.id])
     return unit, second
 
 

@@ -28,7 +28,7 @@ from workbench import LABELS
 from workbench.config import EXPORTS_DIR
 from workbench.db import Database
 from workbench.errors import WorkbenchError
-from workbench.models import Article, Claim, Collection, FinalVerdict, Reviewer, Verdict
+from workbench.models import Article, Claim, ClaimSignal, Collection, FinalVerdict, Reviewer, Verdict
 
 FORMATS: tuple[str, ...] = ("csv", "jsonl", "claimreview")
 LAYOUTS: tuple[str, ...] = ("long", "wide", "final")
@@ -55,6 +55,8 @@ CLAIM_COLUMNS: tuple[str, ...] = LONG_COLUMNS[:8]
 REVIEWER_COLUMN_PREFIX = "verdict:"
 """A ``wide`` export has one column ``verdict:NAME`` per reviewer."""
 WIDE_SUMMARY_COLUMNS: tuple[str, ...] = ("n_verdicts", "majority", "agreed", "final_verdict")
+TRIAGE_COLUMNS: tuple[str, ...] = ("checkworthiness", "signals", "quote_speaker")
+"""Triage of the claim (``workbench.triage``), last in the ``wide`` and ``final`` layouts."""
 FINAL_COLUMNS: tuple[str, ...] = (
     *CLAIM_COLUMNS[:4],
     "article_url",
@@ -65,6 +67,7 @@ FINAL_COLUMNS: tuple[str, ...] = (
     "decided_by",
     "decided_at",
     "updated_at",
+    *TRIAGE_COLUMNS,
 )
 
 MODEL_FILL_COLUMNS: tuple[str, ...] = ("verdict_source", "model_confidence")
@@ -146,6 +149,9 @@ COLUMN_TYPES: dict[str, str] = {
     "decided_at": "time (UTC)",
     "verdict_source": "text",
     "model_confidence": "number",
+    "checkworthiness": "number",
+    "signals": "text",
+    "quote_speaker": "text",
 }
 """The type of every fixed column, as documented; ``verdict:NAME`` columns are labels."""
 
@@ -160,7 +166,7 @@ def column_type(column: str) -> str:
 def cell_encoder(kind: str, *, formula_guard: bool) -> CellEncoder:
     """How values of a column type become CSV text: empty for none, ``true``/``false``,
     one URL per line, ISO 8601 UTC times, and (``formula_guard``) guarded text."""
-    if kind == "integer":
+    if kind in ("integer", "number"):
         return lambda value: "" if value is None else str(value)
     if kind == "time (UTC)":
         return lambda value: "" if value is None else iso_utc(value)
@@ -483,6 +489,14 @@ def long_query(scope: Scope) -> Select:
     )
 
 
+TRIAGE_SELECT = (
+    ClaimSignal.checkworthiness,
+    func.trim(ClaimSignal.kinds),
+    ClaimSignal.quote_speaker,
+)
+"""The ``TRIAGE_COLUMNS`` (empty when a claim's triage was never computed)."""
+
+
 def wide_claims_condition(scope: Scope) -> ColumnElement[bool]:
     condition = scope.claims()
     if scope.since is not None:
@@ -510,9 +524,11 @@ def wide_query(scope: Scope) -> Select:
             FinalVerdict.label,
             Verdict.reviewer_id,
             Verdict.label,
+            *TRIAGE_SELECT,
         )
         .join(Article, Article.id == Claim.article_id)
         .join(Collection, Collection.id == Article.collection_id)
+        .outerjoin(ClaimSignal, ClaimSignal.claim_id == Claim.id)
         .outerjoin(FinalVerdict, FinalVerdict.claim_id == Claim.id)
         .outerjoin(Verdict, and_(Verdict.claim_id == Claim.id, scope.verdicts()))
         .where(wide_claims_condition(scope))
@@ -572,8 +588,10 @@ def final_query(scope: Scope, *, adjudicated: bool = True) -> Select:
             Reviewer.name,
             FinalVerdict.created_at,
             FinalVerdict.updated_at,
+            *TRIAGE_SELECT,
         )
         .join(Claim, Claim.id == FinalVerdict.claim_id)
+        .outerjoin(ClaimSignal, ClaimSignal.claim_id == Claim.id)
         .join(Article, Article.id == Claim.article_id)
         .join(Collection, Collection.id == Article.collection_id)
         .join(Reviewer, Reviewer.id == FinalVerdict.decided_by)
@@ -646,6 +664,7 @@ def table(
         *CLAIM_COLUMNS,
         *(REVIEWER_COLUMN_PREFIX + name for _, name in reviewers),
         *WIDE_SUMMARY_COLUMNS,
+        *TRIAGE_COLUMNS,
     ]
     return columns, _wide_rows(
         _stream(connection, wide_query(scope)), [reviewer_id for reviewer_id, _ in reviewers]
@@ -665,16 +684,18 @@ def _wide_rows(
     claim: tuple[Any, ...] | None = None
     final: str | None = None
     cells: list[str | None] = []
+    triage: tuple[Any, ...] = ()
     for row in rows:
         claim_fields, final_label, reviewer_id, label = row[:8], row[8], row[9], row[10]
         if claim is None or claim_fields[0] != claim[0]:
             if claim is not None:
-                yield _wide_row(claim, cells, final)
+                yield (*_wide_row(claim, cells, final), *triage)
             claim, final, cells = claim_fields, final_label, [None] * len(reviewer_ids)
+            triage = row[11:]
         if reviewer_id in column_of:
             cells[column_of[reviewer_id]] = label
     if claim is not None:
-        yield _wide_row(claim, cells, final)
+        yield (*_wide_row(claim, cells, final), *triage)
 
 
 def _wide_row(

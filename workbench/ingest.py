@@ -26,6 +26,7 @@ from workbench.reading import (  # noqa: F401  (re-exported: the reading half of
     read_path,
     read_upload,
 )
+from workbench.triage_store import prepare_signals, store_article_signals
 
 DEFAULT_COLLECTION = "default"
 
@@ -111,6 +112,7 @@ def ingest_documents(
     extractions = list(
         extract_many(((text, document.headlines) for document, text, _ in fresh), nlp or load_pipeline())
     )
+    signals = prepare_signals(extractions)
     with database.transaction() as session:
         target = get_or_create_collection(session, collection)
         raced = already_imported(session, collection, [digest for _, _, digest in fresh])
@@ -145,6 +147,7 @@ def ingest_documents(
             ]
             if units:
                 session.execute(insert(Claim), units)
+                store_article_signals(session, article.id, extraction, signals)
             report.added += 1
             report.claims += sum(unit.kind == "claim" for unit in extraction.units)
             report.article_ids.append(article.id)

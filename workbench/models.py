@@ -9,6 +9,7 @@ from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     Date,
+    Float,
     DateTime,
     Float,
     ForeignKey,
@@ -380,3 +381,40 @@ class MatchSettings(Base):
     link_threshold: Mapped[float] = mapped_column(Float)
     suggest_threshold: Mapped[float] = mapped_column(Float)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- triage ---
+
+
+class ClaimSignal(Base):
+    """Triage of one claim: its check-worthiness, signals and quote (``workbench.triage``)."""
+
+    __tablename__ = "claim_signal"
+
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id", ondelete="CASCADE"), primary_key=True)
+    checkworthiness: Mapped[float] = mapped_column(Float, index=True)
+    """0–1, see ``workbench.triage.WEIGHTS``."""
+    kinds: Mapped[str] = mapped_column(String(300), default="")
+    """The distinct signal kinds, space-separated with spaces around (`` number quote ``), for filters."""
+    signals: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    """Every signal: kind, start, end (article offsets), text, detail."""
+    quote_start: Mapped[int | None] = mapped_column(Integer)
+    quote_end: Mapped[int | None] = mapped_column(Integer)
+    quote_speaker: Mapped[str | None] = mapped_column(String(200))
+    quote_verb: Mapped[str | None] = mapped_column(String(60))
+    claim_version: Mapped[int] = mapped_column(Integer)
+    """The claim's ``version`` the signals were computed for."""
+
+
+class CollectionTriage(Base):
+    """How a collection's review queue is ordered."""
+
+    __tablename__ = "collection_triage"
+
+    collection_id: Mapped[int] = mapped_column(
+        ForeignKey("collection.id", ondelete="CASCADE"), primary_key=True
+    )
+    queue_order: Mapped[str] = mapped_column(String(20), default="article")
+    """``article`` (article order, the default) or ``checkworthiness`` (most checkable first)."""
+
+    __table_args__ = (CheckConstraint("queue_order IN ('article', 'checkworthiness')", name="queue_order_known"),)

@@ -33,6 +33,7 @@ COMMAND_MODULES: dict[str, tuple[str, str]] = {
     "load": ("backup", "load"),
     "matches": ("matches", "matches"),
     "similarity": ("matches", "similarity"),
+    "triage": ("triage", "triage"),
 }
 """Command name → (module in this package, attribute)."""
 

@@ -9,6 +9,7 @@ import streamlit as st
 from workbench import LABEL_TITLES
 from workbench.app import common
 from workbench.app.next_step import show_next_step
+from workbench.app import common, triage_chips
 from workbench.articles import (
     ARTICLE_STATUSES,
     KIND_TITLES,
@@ -84,6 +85,7 @@ def draw_filters(session, actor: Actor) -> ArticleFilters:
         ),
         published_from=start.date_input("Published from", value=None, key="articles_from", format="YYYY-MM-DD"),
         published_to=end.date_input("Published until", value=None, key="articles_to", format="YYYY-MM-DD"),
+        **triage_chips.article_filters(),
     )
     if st.session_state.get(FILTERS) != filters:
         st.session_state[FILTERS] = filters
@@ -197,6 +199,8 @@ def draw_article(session, actor: Actor, article_id: int) -> None:
         st.html(article_html(view, selected.id if selected else None))
     with edit_column, st.container(border=True):
         draw_editor(session, view, selected)
+        if selected:
+            triage_chips.draw_claim_triage(session, selected.id)
 
 
 def unit_choice(unit: UnitView) -> str:

@@ -7,7 +7,7 @@ import html
 import streamlit as st
 
 from workbench import LABEL_TITLES, LABELS
-from workbench.app import common
+from workbench.app import common, triage_chips
 from workbench.auth import Actor
 from workbench.guidelines import current_guidelines
 from workbench.review import (
@@ -499,6 +499,7 @@ def draw_claim_card(session, actor: Actor, queue: QueueScope, context: ClaimCont
                 ":material/history: Going back over your earlier verdicts. **Q** returns to the queue."
             )
         draw_context(context, render)
+        triage_chips.draw_claim_triage(session, context.claim_id)
         draw_fields()
         draw_others(session, actor, context)
     with right:

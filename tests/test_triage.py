@@ -1,0 +1,230 @@
+"""Triage core: signals, quotes and speakers, the score, and bad input that must not mis-span."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from workbench.extract import extract
+from workbench.triage import (
+    SIGNAL_KINDS,
+    WEIGHTS,
+    find_quotes,
+    score,
+    triage_article,
+    triage_text,
+)
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+# Our own gold for the seed articles: every direct quote of four words or more, by the words it
+# opens with, and who said it (a statement "said" by the brand counts as the brand's).
+SEED_QUOTES: dict[str, list[tuple[str, str]]] = {
+    "000_61620f005caad597.txt": [
+        ("to seek redress for extensive damages", "Balenciaga"),
+        ("a series of grievous errors", "Balenciaga"),
+        ("The first campaign, the gift collection campaign", "Balenciaga"),
+        ("The second, separate campaign which was meant", "Balenciaga"),
+    ],
+    "001_68c18a8236d82fe6.txt": [
+        ("We would like to address", "Balenciaga"),
+        ("The first campaign, the gift collection campaign", "Balenciaga"),
+        ("The second, separate campaign for spring 2023", "Balenciaga"),
+        ("We want to learn from our mistakes", "Balenciaga"),
+        ("I have been quiet", "Kim Kardashian"),
+        ("As a mother of four", "Kim Kardashian"),
+        ("The safety of children", "Kim Kardashian"),
+        ("I am currently re-evaluating", "Kim Kardashian"),
+    ],
+    "002_4c0b4ffaa8ac48fb.txt": [
+        ("All the items included", "Balenciaga"),
+        ("We apologize for displaying", "Balenciaga"),
+        ("inexplicable acts and omissions", "Balenciaga"),
+        ("As for my future with Balenciaga", "Kim Kardashian"),
+    ],
+    "003_31e09ec1713ad0d5.txt": [
+        ("it should not have been featured", "Balenciaga"),
+        ("against the parties responsible", "Balenciaga"),
+        ("not entitled in whatsoever manner", "Gabriele Galimberti"),
+        ("As a photographer", "Gabriele Galimberti"),
+        ("I suspect that any person", "Gabriele Galimberti"),
+        ("We sincerely apologise", "Balenciaga"),
+    ],
+    "004_a229bd1af394b472.txt": [
+        ("I am not in a position", "Gabriele Galimberti"),
+    ],
+}
+OPENING_MARKS = "\"“„«「‘"
+CLOSING_MARKS = "\"”“»」’"
+
+
+def seed_text(name: str) -> str:
+    return extract((SEEDS / name).read_text(encoding="utf-8")).text
+
+
+def direct_quotes(text: str):
+    return [quote for quote in find_quotes(text) if not quote.scare]
+
+
+def test_seed_quotes_have_exact_spans_and_mostly_the_right_speaker() -> None:
+    right = total = 0
+    misses = []
+    for name, gold in SEED_QUOTES.items():
+        text = seed_text(name)
+        found = direct_quotes(text)
+        assert len(found) == len(gold), (name, [text[q.start : q.start + 30] for q in found])
+        for quote, (opening, speaker) in zip(found, gold):
+            assert text[quote.start :].startswith(opening), (name, opening)
+            assert text[quote.start - 1] in OPENING_MARKS
+            assert text[quote.end] in CLOSING_MARKS or text[quote.end + 1] in CLOSING_MARKS
+            total += 1
+            if quote.speaker == speaker:
+                right += 1
+            else:
+                misses.append((opening, quote.speaker, speaker))
+    assert total == 23
+    assert right / total >= 0.8, misses
+
+
+def test_every_seed_claim_span_is_exact() -> None:
+    for path in sorted(SEEDS.glob("*.txt")):
+        extraction = extract(path.read_text(encoding="utf-8"))
+        spans = [(unit.start, unit.end) for unit in extraction.units]
+        for (start, end), triage in zip(spans, triage_article(extraction.text, spans)):
+            assert_exact(extraction.text, start, end, triage)
+
+
+def assert_exact(article: str, start: int, end: int, triage) -> None:
+    assert 0.0 <= triage.checkworthiness <= 1.0
+    for signal in triage.signals:
+        assert signal.kind in SIGNAL_KINDS
+        assert article[signal.start : signal.end] == signal.text
+        assert start <= signal.start < signal.end <= end
+    if triage.quote:
+        assert article[triage.quote.start : triage.quote.end] == triage.quote.text
+        assert start <= triage.quote.start < triage.quote.end <= end
+
+
+def kinds(sentence: str) -> set[str]:
+    return set(triage_text(sentence).kinds())
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Unemployment fell to 3.1% from 4 percent, costing $25 million.", {"number", "comparison"}),
+        ("The law was passed on Nov. 29, 2022, three years ago.", {"date", "reference"}),
+        ("It is the biggest lawsuit in the history of fashion.", {"comparison", "reference"}),
+        ("Prices rose because of the drought.", {"cause", "comparison"}),
+        ("Sales will fall next year, analysts predict.", {"prediction", "date"}),
+        ("The ruling in Ashcroft v. Free Speech Coalition stands.", {"reference", "entity"}),
+        ("Kim Kardashian reportedly declined the offer.", {"hedged", "entity"}),
+        ("The brand should apologise for this disgusting campaign.", {"modal", "evaluative"}),
+        ("Is Balenciaga refusing to be accountable?", {"question"}),
+        ("Critics called the campaign “inappropriate” and worse.", {"scare_quote"}),
+        ("The mayor said that crime has fallen.", {"attributed"}),
+        ("According to court documents, the firm hired them.", {"attributed"}),
+    ],
+)
+def test_signals(sentence: str, expected: set[str]) -> None:
+    assert expected <= kinds(sentence)
+    assert_exact(sentence, 0, len(sentence), triage_text(sentence))
+
+
+def test_plain_sentence_has_no_framing_signals() -> None:
+    assert not kinds("The cat sat on the mat.") & {"evaluative", "modal", "question", "hedged", "scare_quote"}
+
+
+def test_quote_speaker_and_verb_forms() -> None:
+    cases = {
+        "“We will appeal the ruling,” she said.": ("she", "said"),
+        "Dana Smith told Newsweek: “The numbers are wrong and we can show it.”": ("Dana Smith", "told"),
+        "\"Prices went up by ten percent last year,\" said Mayor John Ortiz.": ("Mayor John Ortiz", "said"),
+    }
+    for text, (speaker, verb) in cases.items():
+        (quote,) = direct_quotes(text)
+        assert (quote.speaker, quote.verb) == (speaker, verb), text
+
+
+def test_pronoun_resolves_to_the_only_person_named_last_else_stays() -> None:
+    clear = "Maria Lopez runs the clinic.\n“We treated four hundred patients this year,” she said."
+    assert direct_quotes(clear)[0].speaker == "Maria Lopez"
+    unclear = "Maria Lopez met Ana Ruiz.\n“We treated four hundred patients this year,” she said."
+    assert direct_quotes(unclear)[0].speaker == "she"
+
+
+def test_quote_running_over_paragraphs_keeps_its_speaker() -> None:
+    text = (
+        "Tom Baker said: “The first part of the statement runs on.\n\n"
+        "“The second part follows in a new paragraph without a closing mark before it.”"
+    )
+    quotes = direct_quotes(text)
+    assert [q.speaker for q in quotes] == ["Tom Baker", "Tom Baker"]
+    for quote in quotes:
+        assert text[quote.start : quote.end].strip() == text[quote.start : quote.end]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He said “this never closes and the sentence just goes on.",
+        "An inch mark 5\" and a stray ” closer and „ opener.",
+        "She said « les chiffres sont faux, et nous le prouverons », selon Le Monde.",
+        "Er sagte: „Die Zahlen sind falsch und wir werden es beweisen“, so der Minister.",
+        "彼は「数字は間違っている、そして我々はそれを証明する」と言った。",
+        "“Outer quote with ‘an inner quote of several words here’ inside it,” he said.",
+        "“Nested “twice” without singles, and then some more words,” she said.",
+        "\"\"\"\"“”“”«»«»„“「」『』‘’’’''",
+        "“Quote starts in one paragraph\n\nand a new paragraph does not open with a mark.",
+        "A very long sentence, " + "with 12% more words and “quoted bits” and, " * 5000 + "ends here.",
+        "",
+        "   \n\n   ",
+        "Trailing opener “",
+        "”Leading closer",
+    ],
+)
+def test_bad_input_never_crashes_or_misspans(text: str) -> None:
+    spans = [(0, len(text))] if text else []
+    for quote in find_quotes(text):
+        assert 0 <= quote.start < quote.end <= len(text)
+        assert text[quote.start : quote.end].strip()
+    for (start, end), triage in zip(spans, triage_article(text, spans)):
+        assert_exact(text, start, end, triage)
+
+
+def test_other_scripts_quote_marks_are_quotes() -> None:
+    for text, inner in [
+        ("She said « les chiffres sont faux, et nous le prouverons », selon Le Monde.", "les chiffres"),
+        ("Er sagte: „Die Zahlen sind falsch und wir werden es beweisen“, so der Minister.", "Die Zahlen"),
+        ("彼は「数字は間違っている、そして我々はそれを証明する」と言った。", "数字は"),
+    ]:
+        (quote,) = find_quotes(text)
+        assert text[quote.start : quote.end].startswith(inner)
+
+
+def test_random_text_spans_are_exact() -> None:
+    rng = random.Random(11)
+    alphabet = list("abc XYZ.,;:?!\n\"'“”„‘’«»「」$%0123456789-") + ["said", " She ", " Kim Lee ", " told "]
+    for _ in range(300):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 200)))
+        cuts = sorted({0, len(text), *(rng.randint(0, len(text)) for _ in range(3))})
+        spans = [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
+        for (start, end), triage in zip(spans, triage_article(text, spans)):
+            assert_exact(text, start, end, triage)
+
+
+def test_score_is_deterministic_bounded_and_ranks_facts_over_questions() -> None:
+    fact = "In 2015 the state cut school funding by $1.2 billion, the largest cut since 1990."
+    question = "What do you think?"
+    assert triage_text(fact).checkworthiness == triage_text(fact).checkworthiness
+    assert triage_text(fact).checkworthiness > 0.5 > triage_text(question).checkworthiness
+    assert score({}) == round(1 / (1 + 2.718281828459045 ** -WEIGHTS["bias"]), 4)
+
+
+def test_reasons_name_the_speaker() -> None:
+    text = "Kim Kardashian runs a brand.\n“I am currently re-evaluating my relationship with the brand,” she said."
+    spans = [(29, len(text))]
+    (triage,) = triage_article(text, spans)
+    assert triage.reasons()[0] == "quote: Kim Kardashian"

@@ -1,0 +1,214 @@
+"""Stored triage: computed at ingest, refreshed by a lead's edits, recomputed in bulk; the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import delete, select, update
+
+from workbench.articles import merge_units, set_unit_kind, split_unit
+from workbench.auth import Actor, create_reviewer
+from workbench.cli import main
+from workbench.db import Database
+from workbench.extract import load_pipeline
+from workbench.ingest import Document, ingest_documents
+from workbench.models import Article, Claim, ClaimSignal
+from workbench.triage import triage_article
+from workbench.triage_store import (
+    TriageError,
+    kind_condition,
+    queue_order,
+    recompute_signals,
+    set_queue_order,
+    stored_triage,
+)
+
+ARTICLE = (
+    "Budget row deepens\n\n"
+    "The minister said taxes rose by 4% in 2023. Unemployment fell to 3.1 percent last year.\n\n"
+    "“We will cut spending by $2 billion,” Finance Minister Ana Ruiz told reporters. "
+    "Is the budget reckless?"
+)
+
+
+def ingest(db: Database, text: str = ARTICLE) -> int:
+    report = ingest_documents(db, [Document(source="budget.txt", text=text)], collection="news", nlp=load_pipeline())
+    return report.article_ids[0]
+
+
+def lead(db: Database) -> Actor:
+    with db.transaction() as session:
+        return Actor.of(create_reviewer(session, "Lena Lead", None, "lead", actor=None))
+
+
+def claims_and_rows(db: Database, article_id: int):
+    with db.session() as session:
+        claims = list(
+            session.scalars(select(Claim).where(Claim.article_id == article_id).order_by(Claim.position))
+        )
+        rows = {row.claim_id: row for row in session.scalars(select(ClaimSignal))}
+        text = session.scalar(select(Article.text).where(Article.id == article_id))
+        return claims, rows, text
+
+
+def assert_current(db: Database, article_id: int) -> None:
+    """Every claim has exactly the triage computed now for its span; non-claims have none."""
+    claims, rows, text = claims_and_rows(db, article_id)
+    reviewable = [claim for claim in claims if claim.kind == "claim"]
+    assert set(rows) == {claim.id for claim in reviewable}
+    expected = triage_article(text, [(claim.start_char, claim.end_char) for claim in reviewable])
+    for claim, triage in zip(reviewable, expected):
+        row = rows[claim.id]
+        assert row.claim_version == claim.version
+        assert row.checkworthiness == triage.checkworthiness
+        assert row.signals == [signal.as_dict() for signal in triage.signals]
+        for signal in row.signals:
+            assert text[signal["start"] : signal["end"]] == signal["text"]
+        if row.quote_start is not None:
+            assert claim.start_char <= row.quote_start < row.quote_end <= claim.end_char
+
+
+def test_ingest_stores_signals_for_every_claim(db: Database) -> None:
+    article_id = ingest(db)
+    assert_current(db, article_id)
+    claims, rows, _ = claims_and_rows(db, article_id)
+    quoted = [rows[c.id] for c in claims if c.id in rows and rows[c.id].quote_speaker]
+    assert [row.quote_speaker for row in quoted] == ["Finance Minister Ana Ruiz"]
+    with db.read_session() as session:
+        numbers = set(session.scalars(select(ClaimSignal.claim_id).where(kind_condition("number"))))
+        questions = set(session.scalars(select(ClaimSignal.claim_id).where(kind_condition("question"))))
+    assert len(numbers) == 3 and len(questions) == 1
+    with db.read_session() as session:
+        stored = stored_triage(session, rows)
+    assert any(reason.startswith("quote: ") for item in stored.values() for reason in item.reasons())
+
+
+def test_edits_keep_signals_current(db: Database) -> None:
+    article_id = ingest(db)
+    actor = lead(db)
+    claims, _, _ = claims_and_rows(db, article_id)
+    first, second = [claim for claim in claims if claim.kind == "claim"][:2]
+    with db.transaction() as session:
+        merge_units(session, actor, first.id, second.id)
+    assert_current(db, article_id)
+    with db.transaction() as session:
+        split_unit(session, actor, first.id, len(first.text) + 1)  # where the second unit began
+    assert_current(db, article_id)
+    with db.transaction() as session:
+        set_unit_kind(session, actor, first.id, "heading")
+    assert_current(db, article_id)
+    with db.transaction() as session:
+        set_unit_kind(session, actor, first.id, "claim")
+    assert_current(db, article_id)
+
+
+def test_recompute_restores_missing_and_stale_rows(db: Database) -> None:
+    article_id = ingest(db)
+    with db.transaction() as session:
+        some = session.scalars(select(ClaimSignal.claim_id)).first()
+        session.execute(delete(ClaimSignal).where(ClaimSignal.claim_id == some))
+        session.execute(update(ClaimSignal).values(checkworthiness=0.0, signals=[]))
+    report = recompute_signals(db)
+    assert report.articles == 1 and report.skipped == 0
+    assert_current(db, article_id)
+
+
+def test_queue_order_per_collection(db: Database) -> None:
+    ingest(db)
+    with db.transaction() as session:
+        collection_id = session.scalar(select(Article.collection_id))
+        assert queue_order(session, collection_id) == "article"
+        set_queue_order(session, collection_id, "checkworthiness")
+    with db.read_session() as session:
+        assert queue_order(session, collection_id) == "checkworthiness"
+    with db.transaction() as session, pytest.raises(TriageError):
+        set_queue_order(session, collection_id, "random")
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_cli_triage_of_sentences_and_articles(tmp_path: Path) -> None:
+    sentences = tmp_path / "sentences.jsonl"
+    sentences.write_text(
+        "\n".join(
+            json.dumps({"id": identifier, "text": text})
+            for identifier, text in [
+                ("a", "Unemployment fell to 3.1 percent in 2023."),
+                ("b", "“It is the best budget ever,” she said."),
+                ("c", ""),
+            ]
+        ),
+        encoding="utf-8",
+    )
+    result = run("triage", "--input", str(sentences), "--format", "jsonl")
+    records = [json.loads(line) for line in result.output.splitlines()]
+    assert [record["id"] for record in records] == ["a", "b", "c"]
+    assert set(records[0]) == {"id", "text", "checkworthiness", "signals", "quote", "reasons"}
+    assert records[0]["checkworthiness"] > records[2]["checkworthiness"]
+    assert records[1]["quote"]["speaker"] == "she" and records[1]["quote"]["verb"] == "said"
+    for record in records:
+        for signal in record["signals"]:
+            assert record["text"][signal["start"] : signal["end"]] == signal["text"]
+
+    article = tmp_path / "budget.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    records = [json.loads(line) for line in run("triage", "--input", str(article), "--format", "jsonl").output.splitlines()]
+    assert len(records) == 5
+    for record in records:
+        if record["quote"]:
+            assert record["text"][record["quote"]["start"] : record["quote"]["end"]].startswith("We will cut")
+    table = run("triage", "--input", str(article)).output
+    assert "quote: Finance Minister Ana Ruiz" in table
+
+
+def test_cli_needs_input_or_recompute(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["triage"])
+    assert result.exit_code != 0 and "--input FILE or --recompute" in result.output
+
+
+def test_cli_recompute(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    database = Database(url)
+    database.upgrade("head")
+    ingest(database)
+    database.dispose()
+    result = run("--database", url, "triage", "--recompute")
+    assert result.output.startswith("Recomputed the triage of 5 claims in 1 articles")
+
+
+def test_export_carries_triage_columns(db: Database) -> None:
+    import csv
+    import io
+
+    from workbench.export import ExportFilters, ExportOptions, write_export
+
+    ingest(db)
+    stream = io.StringIO()
+    write_export(db, stream, ExportOptions(format="csv", layout="wide", filters=ExportFilters()))
+    rows = list(csv.DictReader(io.StringIO(stream.getvalue(), newline="")))
+    assert all(0 < float(row["checkworthiness"]) < 1 for row in rows)
+    quoted = [row for row in rows if row["quote_speaker"]]
+    assert [row["quote_speaker"] for row in quoted] == ["Finance Minister Ana Ruiz"]
+    assert quoted[0]["signals"].split()[0] == "quote"
+
+
+def test_article_filters_by_signal_and_score(db: Database) -> None:
+    from workbench.articles import ArticleFilters, list_articles
+
+    budget = ingest(db)
+    plain = ingest(db, "A plain note\n\nThe cat sat on the mat. It was calm.")
+    actor = lead(db)
+    with db.read_session() as session:
+        def ids(**fields) -> set[int]:
+            listing = list_articles(session, actor, ArticleFilters(**fields))
+            return {row.id for row in listing.rows}
+
+        assert ids() == {budget, plain}
+        assert ids(signal="quote") == {budget}
+        assert ids(signal="number", min_checkworthiness=0.5) == {budget}
+        assert ids(min_checkworthiness=0.99) == set()

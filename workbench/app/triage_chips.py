@@ -1,0 +1,77 @@
+"""Triage in the app: reason chips under a claim, its quote marked, and the Articles filters.
+
+Chips describe the text ("number", "quote: Kim Kardashian", "hedged"); they never show a score
+or anything that reads as a verdict, so review stays blind. Pages call one function each.
+"""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+from sqlalchemy import select
+
+from workbench.models import Claim
+from workbench.triage import SIGNAL_KINDS
+from workbench.triage_store import StoredTriage, stored_triage
+
+CHIP_STYLE = (
+    "display:inline-block;padding:0 .5rem;margin:.1rem .25rem 0 0;border-radius:999px;"
+    "background:#eef2f7;color:#475569;font-size:.78rem"
+)
+QUOTE_STYLE = "background:#fff3c4;border-bottom:2px solid #e0b100"
+
+
+def chips_html(triage: StoredTriage) -> str:
+    """The reason chips of one claim, as HTML."""
+    return "".join(
+        f'<span class="wb-triage-chip" style="{CHIP_STYLE}">{html.escape(reason)}</span>'
+        for reason in triage.reasons()
+    )
+
+
+def quote_marked_html(claim_text: str, claim_start: int, triage: StoredTriage) -> str:
+    """The claim's text with its quote span highlighted (offsets are the article's)."""
+    if triage.quote_start is None or triage.quote_end is None:
+        return html.escape(claim_text)
+    start = triage.quote_start - claim_start
+    end = triage.quote_end - claim_start
+    if not 0 <= start < end <= len(claim_text):
+        return html.escape(claim_text)
+    speaker = f' title="{html.escape(triage.quote_speaker)}"' if triage.quote_speaker else ""
+    return (
+        html.escape(claim_text[:start])
+        + f'<span class="wb-triage-quote" style="{QUOTE_STYLE}"{speaker}>{html.escape(claim_text[start:end])}</span>'
+        + html.escape(claim_text[end:])
+    )
+
+
+def draw_claim_triage(session, claim_id: int) -> None:
+    """Under a claim in the queue or the article view: its chips, and its quote marked."""
+    triage = stored_triage(session, [claim_id]).get(claim_id)
+    if triage is None or not triage.kinds:
+        return
+    parts = [f'<div class="wb-triage" style="margin:.25rem 0 .5rem">{chips_html(triage)}</div>']
+    if triage.quote_start is not None:
+        claim = session.execute(select(Claim.text, Claim.start_char).where(Claim.id == claim_id)).one()
+        parts.append(
+            '<div class="wb-triage-quoted" style="font-size:.85rem;color:#475569">Quoted: '
+            + quote_marked_html(claim.text, claim.start_char, triage)
+            + "</div>"
+        )
+    st.html("".join(parts))
+
+
+def article_filters() -> dict:
+    """Signal and minimum check-worthiness filters for the Articles page (``ArticleFilters`` fields)."""
+    signal_column, score_column = st.columns(2)
+    signal = signal_column.selectbox(
+        "Claims with signal",
+        [None, "quote", *SIGNAL_KINDS],
+        format_func=lambda kind: "Any" if kind is None else kind.replace("_", " "),
+        key="articles_triage_signal",
+    )
+    minimum = score_column.slider(
+        "Claims with check-worthiness at least", 0.0, 1.0, 0.0, 0.05, key="articles_triage_minimum"
+    )
+    return {"signal": signal, "min_checkworthiness": minimum}

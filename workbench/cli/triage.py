@@ -1,0 +1,107 @@
+"""``workbench triage``: check-worthiness, signals and quotes of an article's claims or of sentences."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from workbench.cli.common import database_from
+
+
+def _jsonl_units(path: Path) -> list[dict] | None:
+    """``{"id", "text"}`` records if ``path`` is JSON Lines of sentences (no ``title``/article keys)."""
+    if path.suffix.lower() != ".jsonl":
+        return None
+    records = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise click.ClickException(f"{path}:{number}: not JSON ({error.msg}).") from error
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            raise click.ClickException(f"{path}:{number}: each line needs a \"text\" string.")
+        if "id" not in record:
+            return None  # an article file in JSON Lines (ingest format)
+        records.append(record)
+    return records
+
+
+def _emit(records: list[dict], output_format: str) -> None:
+    for record in records:
+        if output_format == "jsonl":
+            click.echo(json.dumps(record, ensure_ascii=False))
+        else:
+            reasons = ", ".join(record.pop("reasons"))
+            click.echo(f"{record['checkworthiness']:.3f}  {record['id']}  {record['text']}")
+            if reasons:
+                click.echo(f"        {reasons}")
+
+
+@click.command()
+@click.option("--input", "input_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="An article (any ingest format) or JSON Lines of {\"id\", \"text\"} sentences.")
+@click.option("--format", "output_format", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+@click.option("--recompute", is_flag=True, help="Recompute the stored triage of every claim in the database.")
+@click.pass_context
+def triage(ctx: click.Context, input_path: Path | None, output_format: str, recompute: bool) -> None:
+    """Check-worthiness (0-1), signals and quotes per claim; never a verdict.
+
+    With --input, prints one record per claim (article) or per sentence (JSON Lines):
+    id, text, checkworthiness, signals and quote {start, end, speaker, verb} or null.
+    With --recompute, refreshes the signals stored in the database.
+    """
+    from workbench.triage import triage_article
+
+    if recompute == (input_path is not None):
+        raise click.UsageError("Give either --input FILE or --recompute.")
+    if recompute:
+        from workbench.triage_store import recompute_signals
+
+        report = recompute_signals(database_from(ctx))
+        click.echo(
+            f"Recomputed the triage of {report.claims} claims in {report.articles} articles"
+            + (f"; {report.skipped} edited meanwhile were left to their edit." if report.skipped else ".")
+        )
+        return
+    records: list[dict] = []
+    sentences = _jsonl_units(input_path)
+    if sentences is not None:
+        for sentence in sentences:
+            text = sentence["text"]
+            (result,) = triage_article(text, [(0, len(text))]) if text else [None]
+            records.append(_record(sentence["id"], text, result))
+    else:
+        from workbench.extract import extract_many, load_pipeline
+        from workbench.ingest import read_path
+
+        documents = read_path(input_path)
+        for document, extraction in zip(documents, extract_many((d.text for d in documents), load_pipeline())):
+            claims = [(index, unit) for index, unit in enumerate(extraction.units) if unit.kind == "claim"]
+            results = triage_article(extraction.text, [(unit.start, unit.end) for _, unit in claims])
+            prefix = f"{document.source}#" if len(documents) > 1 else ""
+            for (index, unit), result in zip(claims, results):
+                records.append(_record(f"{prefix}{index}", unit.text, result, unit.start))
+    _emit(records, output_format)
+
+
+def _record(identifier, text: str, result, offset: int = 0) -> dict:
+    """One output record; offsets are the unit's own (0 = its first character)."""
+    if result is None:
+        return {"id": identifier, "text": text, "checkworthiness": 0.0, "signals": [], "quote": None, "reasons": []}
+    signals = [{**signal.as_dict(), "start": signal.start - offset, "end": signal.end - offset} for signal in result.signals]
+    quote = result.quote.as_dict() if result.quote else None
+    if quote:
+        quote["start"] -= offset
+        quote["end"] -= offset
+    return {
+        "id": identifier,
+        "text": text,
+        "checkworthiness": result.checkworthiness,
+        "signals": signals,
+        "quote": quote,
+        "reasons": result.reasons(),
+    }
