@@ -66,12 +66,15 @@ def check_storable(what: str, text: str | None) -> str | None:
 def _check_bound_text(values) -> None:
     """Refuse unstorable text anywhere in a statement's bound values (one row or many)."""
     if isinstance(values, str):
-        check_storable("A text", values)
-    elif isinstance(values, dict):
-        for value in values.values():
-            _check_bound_text(value)
-    elif isinstance(values, (list, tuple)):
-        for value in values:
+        if "\x00" in values or not values.isascii():
+            check_storable("A text", values)
+        return
+    if isinstance(values, dict):
+        values = values.values()
+    elif not isinstance(values, (list, tuple)):
+        return
+    for value in values:
+        if value.__class__ is not int and value is not None:
             _check_bound_text(value)
 
 
