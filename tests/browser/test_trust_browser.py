@@ -3,6 +3,9 @@ and a sign-in lasts through reloads, new tabs, deep links, a second app process 
 
 from __future__ import annotations
 
+import urllib.error
+import urllib.request
+
 import pytest
 from sqlalchemy import select
 
@@ -137,6 +140,12 @@ def test_a_lead_deep_link_opens_after_signing_in_and_ending_sessions_signs_out(
     server.add_account("ana", PASSWORD)
     with server.database.session() as session:
         claim = session.scalar(select(Claim.id).where(Claim.kind == "claim").order_by(Claim.id))
+    with urllib.request.urlopen(server.url) as answer:  # no other site may frame the app
+        assert answer.headers["X-Frame-Options"] == "SAMEORIGIN"
+        assert answer.headers["Content-Security-Policy"] == "frame-ancestors 'self'"
+    with pytest.raises(urllib.error.HTTPError) as refused:  # the cookie route is for the app's page only
+        urllib.request.urlopen(urllib.request.Request(f"{server.url}/_workbench/session", data=b"code=x"))
+    assert refused.value.code == 403
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
     page.set_default_timeout(30_000)
