@@ -325,3 +325,17 @@ def test_a_press_for_a_claim_no_longer_on_screen_saves_nothing(world, button):
     assert on_screen(app) == second
     label_button(app, "supported").click().run()
     assert verdicts(world["db"]) == {(second, ana.id): ("supported", "", [])}
+
+
+def test_a_lead_with_nothing_to_review_is_pointed_to_the_next_step(db: Database, monkeypatch):
+    monkeypatch.setenv("WORKBENCH_DATABASE_URL", db.url)
+    with db.transaction() as session:
+        lena = Actor.of(create_reviewer(session, "lena", None, "lead", actor=None))
+    app = AppTest.from_file(str(PAGE.parent.parent / "main.py"), default_timeout=30)
+    app.session_state["actor"] = lena
+    app.session_state["last_seen"] = time.time()
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    shown = " ".join(element.value for element in app.info)
+    assert "Import" in shown and "Ask a lead" not in shown
+    assert "All caught up" not in html_of(app)

@@ -3,6 +3,9 @@ and a sign-in lasts through reloads, new tabs, deep links, a second app process 
 
 from __future__ import annotations
 
+import urllib.error
+import urllib.request
+
 import pytest
 from sqlalchemy import select
 
@@ -50,7 +53,7 @@ def test_keys_pressed_15_ms_apart_label_only_claims_that_were_drawn(
     server.add_account("lena", PASSWORD, "lead")
     server.add_account("ana", PASSWORD)
     page.add_init_script(RECORD_DRAWN_CLAIMS)
-    page.goto(server.url + "/queue")
+    page.goto(server.url)
     sign_in_here(page, "ana")
     page.locator("mark.wb-claim").wait_for()
     settled(page)
@@ -110,7 +113,7 @@ def test_a_sign_in_lasts_through_reload_new_tab_deep_link_second_process_and_res
     assert not tab.get_by_text("Page not found").count()
 
     second = serve_database(shared_app_database)  # another process on the same database
-    tab.goto(f"{second.url}/queue")
+    tab.goto(second.url)
     tab.get_by_text("Signed in as ana").wait_for()
     first.stop()
     restarted = serve_database(shared_app_database)
@@ -120,7 +123,7 @@ def test_a_sign_in_lasts_through_reload_new_tab_deep_link_second_process_and_res
     # Signing out ends the session everywhere: the other tab's next load asks to sign in.
     tab.get_by_role("button", name="Sign out").click()
     tab.get_by_role("button", name="Sign in").wait_for()
-    page.goto(f"{second.url}/queue")
+    page.goto(second.url)
     page.get_by_role("button", name="Sign in").wait_for()
     with second.database.session() as session:
         assert session.scalar(select(SignInSession.ended_at)) is not None
@@ -137,6 +140,12 @@ def test_a_lead_deep_link_opens_after_signing_in_and_ending_sessions_signs_out(
     server.add_account("ana", PASSWORD)
     with server.database.session() as session:
         claim = session.scalar(select(Claim.id).where(Claim.kind == "claim").order_by(Claim.id))
+    with urllib.request.urlopen(server.url) as answer:  # no other site may frame the app
+        assert answer.headers["X-Frame-Options"] == "SAMEORIGIN"
+        assert answer.headers["Content-Security-Policy"] == "frame-ancestors 'self'"
+    with pytest.raises(urllib.error.HTTPError) as refused:  # the cookie route is for the app's page only
+        urllib.request.urlopen(urllib.request.Request(f"{server.url}/_workbench/session", data=b"code=x"))
+    assert refused.value.code == 403
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
     page.set_default_timeout(30_000)

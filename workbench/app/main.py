@@ -46,8 +46,10 @@ def navigation_for(actor) -> dict[str, list[st.Page]]:
     signed_in = actor is not None
     lead = signed_in and actor.is_lead
     return {
-        "": [page("home", "Workbench", ":material/home:", default=True, visible=False)],
-        "Review": [page(name, title, icon, visible=signed_in) for name, title, icon in REVIEW_PAGES],
+        "Review": [
+            page(name, title, icon, default=name == "queue", visible=signed_in)
+            for name, title, icon in REVIEW_PAGES
+        ],
         "Lead": [page(name, title, icon, visible=lead) for name, title, icon in LEAD_PAGES],
     }
 
@@ -58,7 +60,7 @@ try:
         navigation = st.navigation(navigation_for(actor))
         common.sync_cookie()
         if actor is None:  # the page asked for opens once signed in (the address is kept)
-            asked_for = navigation.title if navigation.url_path not in ("", "home") else None
+            asked_for = None if navigation.url_path in ("", "queue") else navigation.title
             signin_form.draw_sign_in_page(then=asked_for)
             st.stop()
         if actor is not None:
