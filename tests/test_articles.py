@@ -310,7 +310,7 @@ def test_article_html_escapes_every_unit():
     assert tags_in(markup) <= {"style", "div", "p", "span", "sup"}
     assert "href=\"" not in markup
     assert html.escape(HOSTILE) in markup
-    assert markup.count(' wb-selected"') == 1
+    assert markup.count(' wb-selected ') == 1
 
 
 def test_header_never_links_a_javascript_url():

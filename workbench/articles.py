@@ -612,7 +612,8 @@ def unit_html(unit: UnitView, lead_view: bool, selected: bool = False) -> str:
     )
     tag = "" if unit.is_claim else f'<span class="wb-tag">{html.escape(KIND_TITLES.get(unit.kind, unit.kind))}</span>'
     return (
-        f'<span class="{classes}" style="{style}" title="{html.escape(unit_tooltip(unit, lead_view), quote=True)}">'
+        f'<span class="{classes} wb-u-{unit.id}" style="{style}" '
+        f'title="{html.escape(unit_tooltip(unit, lead_view), quote=True)}">'
         f"<sup>{unit.position + 1}</sup>{html.escape(unit.text)}{tag}</span>"
     )
 

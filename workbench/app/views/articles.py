@@ -44,8 +44,39 @@ TABLE = "articles_table"
 PENDING = "articles_pending"  # an edit waiting for the lead to confirm withdrawing verdicts
 
 
+PICK = "articles_pick"  # hidden field the click script writes a unit id into
+PICK_SCRIPT = """
+<script>
+(() => {
+  const doc = document;
+  if (doc.body.dataset.wbUnitPick) return;
+  doc.body.dataset.wbUnitPick = "1";
+  doc.addEventListener("click", (event) => {
+    const unit = event.target.closest && event.target.closest(".wb-pickable .wb-unit");
+    const field = doc.querySelector(".st-key-articles_pick input");
+    const id = unit && [...unit.classList].map((name) => /^wb-u-(\d+)$/.exec(name)).find(Boolean);
+    if (!id || !field) return;
+    const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set;
+    setter.call(field, id[1]);
+    field.dispatchEvent(new Event("input", { bubbles: true }));
+    field.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", code: "Enter", keyCode: 13, bubbles: true }));
+  });
+})();
+</script>
+"""
+
+
 def unit_key(article_id: int) -> str:
     return f"articles_unit_{article_id}"
+
+
+def on_pick(article_id: int) -> None:
+    """A unit clicked in the text becomes the one the extraction fixes act on."""
+    picked = common.id_from(st.session_state.get(PICK))
+    st.session_state[PICK] = ""
+    if picked is not None:
+        st.session_state[unit_key(article_id)] = picked
+        st.session_state.pop(PENDING, None)
 
 
 # --- navigation ------------------------------------------------------------------------------------
@@ -107,7 +138,7 @@ def listing_frame(listing, lead: bool) -> pd.DataFrame:
             "Verdicts": [row.verdicts for row in rows],
             "Per claim": [row.needed for row in rows],
             "Yours": [f"{row.mine} of {row.claims}" for row in rows],
-            "Published": pd.to_datetime(pd.Series([row.published for row in rows], dtype="object")),
+            "Published": [row.published.isoformat() if row.published else "" for row in rows],
             "Collection": [row.collection for row in rows],
             "Source": [source_label(row.source) for row in rows],
         }
@@ -143,7 +174,7 @@ def draw_list(session, actor: Actor) -> None:
             "Title": st.column_config.TextColumn(width=340),
             "Source": st.column_config.TextColumn(width="small"),
             "Collection": st.column_config.TextColumn(width="small"),
-            "Published": st.column_config.DateColumn(format="YYYY-MM-DD"),
+            "Published": st.column_config.TextColumn(help="Publication date (YYYY-MM-DD), blank when unknown"),
             "Complete": st.column_config.ProgressColumn(
                 help="Verdicts given of the verdicts the claims need", min_value=0.0, max_value=1.0,
                 format="percent", color="green", width="small",
@@ -193,11 +224,14 @@ def draw_article(session, actor: Actor, article_id: int) -> None:
     if not view.lead_view:
         st.html(article_html(view))
         return
+    st.text_input("Unit clicked", key=PICK, on_change=on_pick, args=(view.id,), label_visibility="collapsed")
+    st.html(PICK_SCRIPT, unsafe_allow_javascript=True)
     selected = selected_unit(view)
     text_column, edit_column = st.columns([1.8, 1], gap="large")
     with text_column:
-        st.html(article_html(view, selected.id if selected else None))
-    with edit_column, st.container(border=True):
+        st.caption("Click a sentence or line to fix it.")
+        st.html(f'<div class="wb-pickable">{article_html(view, selected.id if selected else None)}</div>')
+    with edit_column, st.container(border=True, key="articles_editor"):
         draw_editor(session, view, selected)
         if selected:
             triage_chips.draw_claim_triage(session, selected.id)
