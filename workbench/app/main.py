@@ -31,6 +31,7 @@ def navigation_for(actor) -> dict[str, list[st.Page]] | list[st.Page]:
             page("team", "Reviewers & assignment", ":material/group:"),
             page("agreement", "Agreement", ":material/insights:"),
             page("adjudication", "Adjudication", ":material/gavel:"),
+            page("matches", "Matches", ":material/join_inner:"),
             page("export", "Export", ":material/download:"),
         ]
     return sections

@@ -6,6 +6,7 @@ import streamlit as st
 
 from workbench import LABEL_TITLES, LABELS
 from workbench.app import common
+from workbench.app.match_panel import show_claim_matches
 from workbench.auth import Actor
 from workbench.guidelines import current_guidelines
 from workbench.review import (
@@ -393,6 +394,7 @@ def workspace() -> None:
                     ":material/history: Going back over your earlier verdicts. **Q** returns to the queue."
                 )
             draw_context(context)
+            show_claim_matches(context.claim_id)
             draw_fields()
             draw_others(session, actor, context)
         with right:
