@@ -25,6 +25,7 @@ LEAD_PAGES = [
     ("team", "Reviewers & assignment", ":material/group:"),
     ("agreement", "Agreement", ":material/insights:"),
     ("adjudication", "Adjudication", ":material/gavel:"),
+    ("matches", "Matches", ":material/join_inner:"),
     ("export", "Export", ":material/download:"),
 ]
 LEAD_PAGE_PATHS = frozenset(name for name, _, _ in LEAD_PAGES)

@@ -8,6 +8,7 @@ import streamlit as st
 
 from workbench import LABEL_TITLES, LABELS
 from workbench.app import common, triage_chips
+from workbench.app.match_panel import show_claim_matches
 from workbench.auth import Actor
 from workbench.guidelines import current_guidelines
 from workbench.review import (
@@ -500,6 +501,7 @@ def draw_claim_card(session, actor: Actor, queue: QueueScope, context: ClaimCont
             )
         draw_context(context, render)
         triage_chips.draw_claim_triage(session, context.claim_id)
+        show_claim_matches(context.claim_id)
         draw_fields()
         draw_others(session, actor, context)
     with right:

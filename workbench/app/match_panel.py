@@ -1,0 +1,61 @@
+"""Matches on screen: one match side by side with the differing words marked, and confirm/reject.
+
+Used by the lead's Matches page and, with one call, by the review queue (:func:`show_claim_matches`).
+Blind review holds: only texts, articles, scores and match decisions are shown, never verdicts.
+"""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from workbench.app import common
+from workbench.matching import MatchRow, decide_match, differing_words, matches_of_claim, normalise
+
+
+def marked(text: str, differing: set[str]) -> str:
+    """``text`` as safe HTML with the words in ``differing`` (normalised) inside ``<mark>``."""
+    parts = []
+    for piece in re.split(r"(\w+)", text):
+        escaped = common.escape_html(piece)
+        word = normalise(piece) if piece.strip() else ""
+        parts.append(f"<mark>{escaped}</mark>" if word and word in differing else escaped)
+    return "".join(parts)
+
+
+def decide(match_id: int, status: str) -> None:
+    if common.run_action(lambda session, actor: decide_match(session, actor, match_id, status)) is not None:
+        common.flash({"confirmed": "Match confirmed.", "rejected": "Match rejected.", "suggested": "Decision undone."}[status])
+
+
+def show_match(row: MatchRow, *, key: str) -> None:
+    """A match as two columns with its tier, score, reasons and the confirm/reject buttons."""
+    only_a, only_b = differing_words(row.text_a, row.text_b)
+    tier = "Same claim" if row.tier == "linked" else "Possibly the same claim"
+    status = "" if row.status == "suggested" else f" · {row.status} by {row.decided_by or 'someone'}"
+    st.markdown(f"**{tier}** · score {row.score:.2f}{status}")
+    if row.reasons:
+        st.warning("Differs: " + "; ".join(row.reasons), icon=":material/compare_arrows:")
+    left, right = st.columns(2)
+    left.caption(common.escape_html(row.title_a))
+    left.html(f"<div>{marked(row.text_a, only_a)}</div>")
+    right.caption(common.escape_html(row.title_b))
+    right.html(f"<div>{marked(row.text_b, only_b)}</div>")
+    buttons = st.columns(3)
+    buttons[0].button("Confirm", key=f"{key}-confirm", on_click=decide, args=(row.id, "confirmed"),
+                      disabled=row.status == "confirmed", icon=":material/link:")
+    buttons[1].button("Reject", key=f"{key}-reject", on_click=decide, args=(row.id, "rejected"),
+                      disabled=row.status == "rejected", icon=":material/link_off:")
+    if row.status != "suggested":
+        buttons[2].button("Undo decision", key=f"{key}-undo", on_click=decide, args=(row.id, "suggested"))
+
+
+def show_claim_matches(claim_id: int) -> None:
+    """In the review queue: "Same claim in 'Article X'" for each match of the claim on screen."""
+    with common.page_session() as session:
+        rows = matches_of_claim(session, claim_id)
+    for row in rows:
+        label = "Same claim" if row.tier == "linked" else "Possibly the same claim"
+        with st.expander(f"{label} in '{row.title_b[:80]}'", icon=":material/link:"):
+            show_match(row, key=f"queue-match-{row.id}")
