@@ -212,3 +212,19 @@ def test_article_filters_by_signal_and_score(db: Database) -> None:
         assert ids(signal="quote") == {budget}
         assert ids(signal="number", min_checkworthiness=0.5) == {budget}
         assert ids(min_checkworthiness=0.99) == set()
+
+
+def test_chips_and_marked_quote_describe_the_text_only() -> None:
+    from workbench.app.triage_chips import chips_html, quote_marked_html
+    from workbench.triage_store import StoredTriage
+
+    triage = StoredTriage(
+        claim_id=1, checkworthiness=0.9, kinds=("quote", "number", "hedged"), signals=(),
+        quote_start=13, quote_end=24, quote_speaker="Kim <K>", quote_verb="said",
+    )
+    chips = chips_html(triage)
+    assert "quote: Kim &lt;K&gt;" in chips and "number" in chips and "hedged" in chips
+    assert "0.9" not in chips and "supported" not in chips and "disputed" not in chips
+    marked = quote_marked_html("She said: “It rose 5%.”", 2, triage)
+    assert marked.startswith("She said: “<span") and marked.endswith(">It rose 5%.</span>”")
+    assert 'title="Kim &lt;K&gt;"' in marked
