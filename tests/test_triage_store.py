@@ -228,3 +228,32 @@ def test_chips_and_marked_quote_describe_the_text_only() -> None:
     marked = quote_marked_html("She said: “It rose 5%.”", 2, triage)
     assert marked.startswith("She said: “<span") and marked.endswith(">It rose 5%.</span>”")
     assert 'title="Kim &lt;K&gt;"' in marked
+
+
+def test_queue_most_checkable_first_when_the_collection_chooses_it(db: Database) -> None:
+    from workbench.review import next_claim_id
+    from workbench.verdicts import save_verdict
+
+    article_id = ingest(db)
+    actor = lead(db)
+    with db.read_session() as session:
+        scores = dict(
+            session.execute(
+                select(Claim.id, ClaimSignal.checkworthiness)
+                .join(ClaimSignal, ClaimSignal.claim_id == Claim.id)
+                .where(Claim.article_id == article_id)
+            ).all()
+        )
+        in_article_order = next_claim_id(session, actor)
+        collection_id = session.scalar(select(Article.collection_id))
+    by_score = sorted(scores, key=lambda claim_id: -scores[claim_id])
+    assert in_article_order == min(scores)
+    with db.transaction() as session:
+        set_queue_order(session, collection_id, "checkworthiness")
+    with db.read_session() as session:
+        assert next_claim_id(session, actor) == by_score[0]
+        assert next_claim_id(session, actor, exclude=[by_score[0]]) == by_score[1]
+    with db.transaction() as session:
+        save_verdict(session, actor, by_score[0], "supported")
+    with db.read_session() as session:
+        assert next_claim_id(session, actor) == by_score[1]
