@@ -257,3 +257,17 @@ def test_queue_most_checkable_first_when_the_collection_chooses_it(db: Database)
         save_verdict(session, actor, by_score[0], "supported")
     with db.read_session() as session:
         assert next_claim_id(session, actor) == by_score[1]
+
+
+def test_cli_queue_order(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    database = Database(url)
+    database.upgrade("head")
+    ingest(database)
+    result = run("--database", url, "triage", "--collection", "news", "--queue-order", "checkworthiness")
+    assert "most checkable first" in result.output
+    with database.read_session() as session:
+        assert queue_order(session, session.scalar(select(Article.collection_id))) == "checkworthiness"
+    database.dispose()
+    missing = CliRunner().invoke(main, ["--database", url, "triage", "--collection", "nope", "--queue-order", "article"])
+    assert missing.exit_code == 1 and "No collection named 'nope'" in missing.output
