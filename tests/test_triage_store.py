@@ -212,3 +212,62 @@ def test_article_filters_by_signal_and_score(db: Database) -> None:
         assert ids(signal="quote") == {budget}
         assert ids(signal="number", min_checkworthiness=0.5) == {budget}
         assert ids(min_checkworthiness=0.99) == set()
+
+
+def test_chips_and_marked_quote_describe_the_text_only() -> None:
+    from workbench.app.triage_chips import chips_html, quote_marked_html
+    from workbench.triage_store import StoredTriage
+
+    triage = StoredTriage(
+        claim_id=1, checkworthiness=0.9, kinds=("quote", "number", "hedged"), signals=(),
+        quote_start=13, quote_end=24, quote_speaker="Kim <K>", quote_verb="said",
+    )
+    chips = chips_html(triage)
+    assert "quote: Kim &lt;K&gt;" in chips and "number" in chips and "hedged" in chips
+    assert "0.9" not in chips and "supported" not in chips and "disputed" not in chips
+    marked = quote_marked_html("She said: “It rose 5%.”", 2, triage)
+    assert marked.startswith("She said: “<span") and marked.endswith(">It rose 5%.</span>”")
+    assert 'title="Kim &lt;K&gt;"' in marked
+
+
+def test_queue_most_checkable_first_when_the_collection_chooses_it(db: Database) -> None:
+    from workbench.review import next_claim_id
+    from workbench.verdicts import save_verdict
+
+    article_id = ingest(db)
+    actor = lead(db)
+    with db.read_session() as session:
+        scores = dict(
+            session.execute(
+                select(Claim.id, ClaimSignal.checkworthiness)
+                .join(ClaimSignal, ClaimSignal.claim_id == Claim.id)
+                .where(Claim.article_id == article_id)
+            ).all()
+        )
+        in_article_order = next_claim_id(session, actor)
+        collection_id = session.scalar(select(Article.collection_id))
+    by_score = sorted(scores, key=lambda claim_id: -scores[claim_id])
+    assert in_article_order == min(scores)
+    with db.transaction() as session:
+        set_queue_order(session, collection_id, "checkworthiness")
+    with db.read_session() as session:
+        assert next_claim_id(session, actor) == by_score[0]
+        assert next_claim_id(session, actor, exclude=[by_score[0]]) == by_score[1]
+    with db.transaction() as session:
+        save_verdict(session, actor, by_score[0], "supported")
+    with db.read_session() as session:
+        assert next_claim_id(session, actor) == by_score[1]
+
+
+def test_cli_queue_order(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    database = Database(url)
+    database.upgrade("head")
+    ingest(database)
+    result = run("--database", url, "triage", "--collection", "news", "--queue-order", "checkworthiness")
+    assert "most checkable first" in result.output
+    with database.read_session() as session:
+        assert queue_order(session, session.scalar(select(Article.collection_id))) == "checkworthiness"
+    database.dispose()
+    missing = CliRunner().invoke(main, ["--database", url, "triage", "--collection", "nope", "--queue-order", "article"])
+    assert missing.exit_code == 1 and "No collection named 'nope'" in missing.output

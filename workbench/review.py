@@ -17,6 +17,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from workbench import LABELS
 from workbench.assignment import reviewable_collection_ids
 from workbench.auth import Actor, PermissionDenied
+from workbench.triage_store import checkable_first, most_checkable_claim_id
 from workbench.models import (
     Article,
     Assignment,
@@ -164,6 +165,8 @@ def next_claim_id(
     collection_ids = scope_collection_ids(session, actor, scope)
     if not collection_ids:
         return None
+    if checkable_first(session, collection_ids):
+        return most_checkable_claim_id(session, needs_reviewer(actor), collection_ids, scope.article_id, exclude)
     found = _first_needing(session, actor, scope, collection_ids, after, exclude)
     if found is None and after is not None:
         found = _first_needing(session, actor, scope, collection_ids, None, exclude, until=after)

@@ -374,7 +374,7 @@ _REPORTING_VERBS = (
 )
 _PRONOUNS = {"he": "person", "she": "person", "they": "organisation", "we": "organisation"}
 
-_NAME_WORD = r"(?:[A-Z][\w'’-]*\.?|[A-Z]\.)"
+_NAME_WORD = r"[A-Z][\w'’-]*\.?"
 _NAME = re.compile(
     rf"{_NAME_WORD}(?: (?:(?:de|des|del|della|da|van|von|der|la|le|bin|al|of|the|for|and|&) )?{_NAME_WORD})*"
 )
@@ -793,9 +793,12 @@ class ArticleQuote:
     """Short (``MAX_SCARE_WORDS`` words or fewer) and unattributed: framing, not a quote."""
 
 
+_WIDE = re.compile("[\u2e80-\ud7ff]")
+
+
 def _word_count(text: str) -> int:
     """Words, counting two characters of Chinese, Japanese or Korean as one."""
-    wide = sum(1 for character in text if "\u2e80" <= character <= "\ud7ff")
+    wide = len(_WIDE.findall(text))
     return max(len(_WORD.findall(text)), wide // 2)
 
 

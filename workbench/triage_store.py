@@ -11,10 +11,10 @@ A row remembers the claim ``version`` it was computed for, so stale rows can be 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from workbench.db import Database
@@ -235,6 +235,38 @@ def stored_triage(session: Session, claim_ids: Iterable[int]) -> dict[int, Store
             quote_verb=row.quote_verb,
         )
     return result
+
+
+def checkable_first(session: Session, collection_ids: Sequence[int]) -> bool:
+    """Whether the queue over ``collection_ids`` is ordered most checkable first: every one of
+    them chose ``checkworthiness`` (a mixed scope keeps article order)."""
+    chosen = session.scalar(
+        select(func.count()).select_from(CollectionTriage).where(
+            CollectionTriage.collection_id.in_(collection_ids), CollectionTriage.queue_order == "checkworthiness"
+        )
+    )
+    return bool(chosen) and chosen == len(set(collection_ids))
+
+
+def most_checkable_claim_id(
+    session: Session, needs_reviewer, collection_ids: Sequence[int], article_id: int | None, exclude: Container[int]
+) -> int | None:
+    """The most check-worthy claim still needing this reviewer (``needs_reviewer``), ties in
+    article order; claims never triaged come last."""
+    query = (
+        select(Claim.id)
+        .join(Article, Article.id == Claim.article_id)
+        .join(Collection, Collection.id == Article.collection_id)
+        .outerjoin(ClaimSignal, ClaimSignal.claim_id == Claim.id)
+        .where(Article.collection_id.in_(collection_ids), needs_reviewer)
+        .order_by(func.coalesce(ClaimSignal.checkworthiness, -1.0).desc(), Claim.article_id, Claim.position)
+        .limit(1)
+    )
+    if article_id is not None:
+        query = query.where(Claim.article_id == article_id)
+    if exclude:
+        query = query.where(Claim.id.not_in(list(exclude)))
+    return session.scalar(query)
 
 
 def queue_order(session: Session, collection_id: int) -> str:

@@ -46,16 +46,26 @@ def _emit(records: list[dict], output_format: str) -> None:
               help="An article (any ingest format) or JSON Lines of {\"id\", \"text\"} sentences.")
 @click.option("--format", "output_format", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
 @click.option("--recompute", is_flag=True, help="Recompute the stored triage of every claim in the database.")
+@click.option("--queue-order", type=click.Choice(["article", "checkworthiness"]),
+              help="Set how --collection's review queue is ordered.")
+@click.option("--collection", help="The collection whose queue order to set.")
 @click.pass_context
-def triage(ctx: click.Context, input_path: Path | None, output_format: str, recompute: bool) -> None:
+def triage(
+    ctx: click.Context, input_path: Path | None, output_format: str, recompute: bool,
+    queue_order: str | None, collection: str | None,
+) -> None:
     """Check-worthiness (0-1), signals and quotes per claim; never a verdict.
 
     With --input, prints one record per claim (article) or per sentence (JSON Lines):
     id, text, checkworthiness, signals and quote {start, end, speaker, verb} or null.
-    With --recompute, refreshes the signals stored in the database.
+    With --recompute, refreshes the signals stored in the database. With --queue-order and
+    --collection, orders that collection's review queue (article order or most checkable first).
     """
     from workbench.triage import triage_article
 
+    if queue_order or collection:
+        _set_queue_order(ctx, collection, queue_order)
+        return
     if recompute == (input_path is not None):
         raise click.UsageError("Give either --input FILE or --recompute.")
     if recompute:
@@ -86,6 +96,22 @@ def triage(ctx: click.Context, input_path: Path | None, output_format: str, reco
             for (index, unit), result in zip(claims, results):
                 records.append(_record(f"{prefix}{index}", unit.text, result, unit.start))
     _emit(records, output_format)
+
+
+def _set_queue_order(ctx: click.Context, collection: str | None, order: str | None) -> None:
+    from sqlalchemy import select
+
+    from workbench.models import Collection
+    from workbench.triage_store import set_queue_order
+
+    if not (collection and order):
+        raise click.UsageError("--queue-order and --collection go together.")
+    with database_from(ctx).transaction() as session:
+        collection_id = session.scalar(select(Collection.id).where(Collection.name == collection))
+        if collection_id is None:
+            raise click.ClickException(f"No collection named {collection!r}.")
+        set_queue_order(session, collection_id, order)
+    click.echo(f"Collection {collection!r}: queue in {'article order' if order == 'article' else 'most checkable first'}.")
 
 
 def _record(identifier, text: str, result, offset: int = 0) -> dict:
