@@ -54,7 +54,7 @@ def test_agreement_page_into_adjudication_and_bulk_acceptance(server, page):
 
     page.get_by_role("link", name="Adjudicate").first.click()
     page.wait_for_url(f"**/adjudication?claim={newsroom.claims[5]}")
-    page.locator("mark", has_text="Its stadium holds 40,000 fans.").wait_for()
+    page.locator("mark", has_text="Its stadium holds 40,000 fans.").first.wait_for()
     page.get_by_text("Editorial framing", exact=True).last.click()
     page.get_by_role("textbox", name="Rationale").fill("The capacity is a matter of record; the framing is the issue.")
     page.get_by_role("button", name="Record final verdict").click()
