@@ -80,7 +80,9 @@ def test_a_lead_sees_hostile_text_as_text_on_the_articles_and_import_pages(hosti
     assert page.get_by_text(HOSTILE_TITLE).is_visible()
     assert page.get_by_text("URL (not a web link): javascript:window.__pwned=5").is_visible()
     click_every_hostile_fragment(page, ".wb-article")
-    page.get_by_role("button", name="Next").click()  # merge the first two claims: re-renders the text
+    page.locator(".wb-article .wb-unit.wb-kind-claim").first.click()  # a click picks the unit to fix
+    settle(page)
+    page.get_by_role("button", name="Next").click()  # merge it with the next: re-renders the text
     settle(page)
     page.get_by_text(SCRIPT, exact=False).first.wait_for()
     assert_nothing_ran(page)
@@ -103,7 +105,7 @@ def test_a_reviewer_sees_hostile_text_as_text_in_the_queue_and_the_article(hosti
     page.locator("mark.wb-claim").wait_for()  # the review queue opens on the first claim
     assert SCRIPT in page.locator("mark.wb-claim").inner_text()
     page.get_by_text("<script>", exact=False).first.wait_for()
-    page.locator(".st-key-label_supported button").click()  # review it: the next claim has the image
+    page.locator("[class*=st-key-label_supported_] button").click()  # review it: the next claim has the image
     page.locator("mark.wb-claim", has_text="onerror=").wait_for()
     click_every_hostile_fragment(page, ".wb-context")
     assert_nothing_ran(page)
