@@ -76,6 +76,35 @@ def test_keys_pressed_15_ms_apart_label_only_claims_that_were_drawn(
     assert not page.errors
 
 
+def test_a_key_pressed_right_after_signing_in_labels_the_claim_on_screen(
+    page, shared_app_database, serve_database
+):
+    """Type the password, press Enter, press 1 the moment the claim shows (its buttons may not be
+    mounted yet): that claim gets the verdict."""
+    server = serve_database(shared_app_database)
+    server.add_account("lena", PASSWORD, "lead")
+    server.add_account("ana", PASSWORD)
+    page.goto(server.url)
+    page.get_by_label("Name", exact=True).fill("ana")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.keyboard.press("Enter")
+    claim = page.locator("mark.wb-claim")
+    claim.wait_for()
+    shown = int(claim.get_attribute("data-claim"))
+    page.keyboard.press("1")
+    page.wait_for_function(
+        "(before) => { const mark = document.querySelector('mark.wb-claim');"
+        " return !mark || mark.dataset.claim !== String(before); }",
+        arg=shown,
+    )
+    with server.database.session() as session:
+        labelled = session.execute(
+            select(Verdict.claim_id, Verdict.label).join(Reviewer).where(Reviewer.name == "ana")
+        ).all()
+    assert [tuple(row) for row in labelled] == [(shown, "supported")]
+    assert not page.errors
+
+
 def test_a_sign_in_lasts_through_reload_new_tab_deep_link_second_process_and_restart(
     browser, shared_app_database, serve_database
 ):
