@@ -189,3 +189,31 @@ def test_a_lead_deep_link_opens_after_signing_in_and_ending_sessions_signs_out(
     page.reload()
     page.get_by_role("button", name="Sign in").wait_for()
     context.close()
+
+
+def test_every_page_address_opens_or_says_not_available(browser, shared_app_database, serve_database):
+    """``/queue`` (the default page's own address) and every other page's address open for a
+    reviewer, or answer "not available to your role"; never Streamlit's page-not-found dialog."""
+    from workbench.app.main import LEAD_PAGES, REVIEW_PAGES
+
+    server = serve_database(shared_app_database)
+    server.add_account("lena", PASSWORD, "lead")
+    server.add_account("ana", PASSWORD)
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(f"{server.url}/queue")
+    sign_in_here(page, "ana")
+    page.get_by_role("heading", name="Review queue").wait_for()
+    assert page.url.endswith("/queue")
+    for name, title, _ in REVIEW_PAGES:
+        page.goto(f"{server.url}/{name}")
+        page.get_by_text("Signed in as ana").wait_for()
+        settled(page)
+        assert not page.get_by_text("Page not found").count(), name
+        assert not page.get_by_text("not available to your role").count(), name
+    for name, _, _ in LEAD_PAGES:
+        page.goto(f"{server.url}/{name}")
+        page.get_by_text("This page is not available to your role.").wait_for()
+        assert not page.get_by_text("Page not found").count(), name
+    context.close()
