@@ -352,8 +352,16 @@ def test_stale_version_is_refused_without_a_race(db: Database) -> None:
     assert verdict_rows(db) == []
 
 
-def test_two_app_processes_share_one_state(db: Database) -> None:
-    """Two ``Database`` objects (two processes' pools) see each other's verdicts and sign-in locks at once."""
+def test_two_app_processes_share_one_state(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two ``Database`` objects (two processes' pools) see each other's verdicts and sign-in locks at once.
+
+    The sign-in clock stands still, so the lockout cannot run out on a slow machine before the
+    second process asks.
+    """
+    import workbench.auth
+
+    frozen = workbench.auth.utcnow()
+    monkeypatch.setattr(workbench.auth, "utcnow", lambda: frozen)
     first_process, second_process = db, Database(db.url)
     try:
         claims = claim_ids(first_process)

@@ -232,6 +232,9 @@ def sign_in(database: Database, name: str, password: str, address: str | None = 
         if not correct:
             record_failure(tx, keys)
         else:
+            wait = throttled_for(tx, keys)  # locked by another attempt during the check
+            if wait:
+                raise SignInThrottled(wait)
             reviewer = tx.get(Reviewer, reviewer_id)
             # The account may have changed while its password was being checked.
             if reviewer is not None and reviewer.active and reviewer.password_hash == password_hash:

@@ -76,6 +76,35 @@ def test_keys_pressed_15_ms_apart_label_only_claims_that_were_drawn(
     assert not page.errors
 
 
+def test_a_key_pressed_right_after_signing_in_labels_the_claim_on_screen(
+    page, shared_app_database, serve_database
+):
+    """Type the password, press Enter, press 1 the moment the claim shows (its buttons may not be
+    mounted yet): that claim gets the verdict."""
+    server = serve_database(shared_app_database)
+    server.add_account("lena", PASSWORD, "lead")
+    server.add_account("ana", PASSWORD)
+    page.goto(server.url)
+    page.get_by_label("Name", exact=True).fill("ana")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.keyboard.press("Enter")
+    claim = page.locator("mark.wb-claim")
+    claim.wait_for()
+    shown = int(claim.get_attribute("data-claim"))
+    page.keyboard.press("1")
+    page.wait_for_function(
+        "(before) => { const mark = document.querySelector('mark.wb-claim');"
+        " return !mark || mark.dataset.claim !== String(before); }",
+        arg=shown,
+    )
+    with server.database.session() as session:
+        labelled = session.execute(
+            select(Verdict.claim_id, Verdict.label).join(Reviewer).where(Reviewer.name == "ana")
+        ).all()
+    assert [tuple(row) for row in labelled] == [(shown, "supported")]
+    assert not page.errors
+
+
 def test_a_sign_in_lasts_through_reload_new_tab_deep_link_second_process_and_restart(
     browser, shared_app_database, serve_database
 ):
@@ -159,4 +188,32 @@ def test_a_lead_deep_link_opens_after_signing_in_and_ending_sessions_signs_out(
         assert end_all_sessions(session, lena, actor=None) == 1
     page.reload()
     page.get_by_role("button", name="Sign in").wait_for()
+    context.close()
+
+
+def test_every_page_address_opens_or_says_not_available(browser, shared_app_database, serve_database):
+    """``/queue`` (the default page's own address) and every other page's address open for a
+    reviewer, or answer "not available to your role"; never Streamlit's page-not-found dialog."""
+    from workbench.app.main import LEAD_PAGES, REVIEW_PAGES
+
+    server = serve_database(shared_app_database)
+    server.add_account("lena", PASSWORD, "lead")
+    server.add_account("ana", PASSWORD)
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(f"{server.url}/queue")
+    sign_in_here(page, "ana")
+    page.get_by_role("heading", name="Review queue").wait_for()
+    assert page.url.endswith("/queue")
+    for name, title, _ in REVIEW_PAGES:
+        page.goto(f"{server.url}/{name}")
+        page.get_by_text("Signed in as ana").wait_for()
+        settled(page)
+        assert not page.get_by_text("Page not found").count(), name
+        assert not page.get_by_text("not available to your role").count(), name
+    for name, _, _ in LEAD_PAGES:
+        page.goto(f"{server.url}/{name}")
+        page.get_by_text("This page is not available to your role.").wait_for()
+        assert not page.get_by_text("Page not found").count(), name
     context.close()

@@ -31,15 +31,27 @@ LEAD_PAGES = [
 LEAD_PAGE_PATHS = frozenset(name for name, _, _ in LEAD_PAGES)
 
 
-def page(name: str, title: str, icon: str, *, default: bool = False, visible: bool = True) -> st.Page:
+def page(
+    name: str, title: str, icon: str, *, default: bool = False, visible: bool = True, url_path: str | None = None
+) -> st.Page:
     return st.Page(
         common.PAGES_DIR / f"{name}.py",
         title=title,
         icon=icon,
-        url_path=name,
+        url_path=url_path or name,
         default=default,
         visibility="visible" if visible else "hidden",
     )
+
+
+def queue_pages(signed_in: bool) -> list[st.Page]:
+    """The review queue twice: as the default page (served at ``/``) and, hidden from the menu, at
+    its own address ``/queue`` (Streamlit serves a default page at ``/`` only)."""
+    name, title, icon = REVIEW_PAGES[0]
+    return [
+        page(name, title, icon, default=True, visible=signed_in, url_path="home"),
+        page(name, title, icon, visible=False),
+    ]
 
 
 def navigation_for(actor) -> dict[str, list[st.Page]]:
@@ -47,10 +59,8 @@ def navigation_for(actor) -> dict[str, list[st.Page]]:
     signed_in = actor is not None
     lead = signed_in and actor.is_lead
     return {
-        "Review": [
-            page(name, title, icon, default=name == "queue", visible=signed_in)
-            for name, title, icon in REVIEW_PAGES
-        ],
+        "Review": queue_pages(signed_in)
+        + [page(name, title, icon, visible=signed_in) for name, title, icon in REVIEW_PAGES[1:]],
         "Lead": [page(name, title, icon, visible=lead) for name, title, icon in LEAD_PAGES],
     }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 
 import streamlit as st
 
@@ -34,16 +35,22 @@ from workbench.review import (
 
 SHORTCUTS = {label: str(number) for number, label in enumerate(LABELS, start=1)}
 UNDO_DEPTH = 50
+# Keys that write a verdict (or skip): the key press clicks the button of the claim on screen.
+CLAIM_BUTTONS = {SHORTCUTS[label]: f"label_{label}_" for label in LABELS} | {"s": "queue_skip_button_"}
 KEYBOARD_SCRIPT = """
 <script>
 (() => {
   const doc = document;
   if (doc.body.dataset.wbQueueKeys) return;
   doc.body.dataset.wbQueueKeys = "1";
-  // Keys that write a verdict (or move on) apply only to the claim on screen: while the card is
-  // re-running (stale) or a press on the drawn card is still on its way, they are dropped here,
-  // with a visible sign. The server drops any that slip through (see on_label).
-  const WRITING_KEYS = new Set(["1", "2", "3", "s"]);
+  // A key that writes a verdict (or skips) clicks the button keyed by the claim on screen, found
+  // here, so the press can only apply to that claim. Streamlit's own shortcut would miss a press
+  // made before the buttons were mounted (the first seconds after signing in), so the key is
+  // handled here alone: it waits for the claim's button, or is dropped with a visible sign while
+  // the card is re-running (stale) or a press on the drawn card is still on its way. The server
+  // drops any press whose claim is no longer shown (see on_label).
+  const CLAIM_BUTTONS = __CLAIM_BUTTONS__;
+  const BUTTON_WAIT_MS = 10000;
   let pending = null;  // {render, at}: a press sent for the card drawn as `render`
   const sign = (text) => {
     let box = doc.getElementById("wb-key-sign");
@@ -68,6 +75,18 @@ KEYBOARD_SCRIPT = """
     box.scrollTop = Math.max(0, mark.offsetTop - box.offsetTop - box.clientHeight / 3);
   };
   new MutationObserver(scrollClaimIntoView).observe(doc.body, { childList: true, subtree: true });
+  // Click the claim's button once it is mounted, while the same drawing of the card is on screen.
+  const clickWhenMounted = (render, selector, began) => {
+    const mark = doc.querySelector("mark.wb-claim");
+    const button = doc.querySelector(selector);
+    if (!mark || mark.dataset.render !== render || Date.now() - began > BUTTON_WAIT_MS) {
+      pending = null;
+      sign("Key ignored: the claim changed before it could be saved. Nothing was saved.");
+      return;
+    }
+    if (button && !button.disabled) { button.click(); return; }
+    setTimeout(() => clickWhenMounted(render, selector, began), 25);
+  };
   window.addEventListener("keydown", (event) => {
     const target = event.target;
     const typing = target && (target.tagName === "TEXTAREA" || target.tagName === "INPUT" || target.isContentEditable);
@@ -77,23 +96,25 @@ KEYBOARD_SCRIPT = """
     const focus = { n: ".st-key-queue_note textarea", e: ".st-key-queue_evidence textarea" }[key];
     const field = focus && doc.querySelector(focus);
     if (field) { event.preventDefault(); field.focus(); return; }
-    if (!WRITING_KEYS.has(key) || event.repeat) return;
+    if (!(key in CLAIM_BUTTONS)) return;
     const mark = doc.querySelector("mark.wb-claim");
     if (!mark) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();  // this key is handled here only, never twice
+    if (event.repeat) return;
     const card = mark.closest('[data-testid="stElementContainer"]');
     const stale = card && card.getAttribute("data-stale") === "true";
     const waiting = pending && pending.render === mark.dataset.render && Date.now() - pending.at < 3000;
     if (stale || waiting) {
-      event.preventDefault();
-      event.stopImmediatePropagation();
       sign("Key ignored: the next claim is still loading. Nothing was saved for it.");
       return;
     }
     pending = { render: mark.dataset.render, at: Date.now() };
+    clickWhenMounted(mark.dataset.render, `.st-key-${CLAIM_BUTTONS[key]}${mark.dataset.claim} button`, Date.now());
   }, true);
 })();
 </script>
-"""
+""".replace("__CLAIM_BUTTONS__", json.dumps(CLAIM_BUTTONS))
 
 # Session state of this page.
 CURRENT = "queue_current"  # claim id on screen
