@@ -129,3 +129,24 @@ def test_cli_trains_and_switches(tmp_path: Path) -> None:
     assert missing.exit_code == 2 and "--collection" in missing.output
     unknown = runner.invoke(main, ["--database", url, "triage", "--train", "--collection", "nope"])
     assert unknown.exit_code == 1 and "No collection called 'nope'" in unknown.output
+
+
+def test_dump_and_load_carry_the_model_and_its_scores(db: Database, tmp_path: Path) -> None:
+    from workbench.dump import dump_database, load_dump
+
+    lead, _other, collection_id = newsroom(db)
+    train_model(db, "news", lead)
+    with db.transaction() as session:
+        set_model_enabled(session, lead, collection_id, True)
+    with db.read_session() as session:
+        weights = session.get(TriageModel, collection_id).weights
+        scores = dict(session.execute(select(ClaimModelScore.claim_id, ClaimModelScore.score)).all())
+    dump_database(db, tmp_path / "dump.jsonl")
+    target = Database(f"sqlite:///{tmp_path / 'copy.db'}")
+    load_dump(target, tmp_path / "dump.jsonl")
+    with target.read_session() as session:
+        model = session.get(TriageModel, collection_id)
+        assert model.enabled and model.weights == weights
+        assert dict(session.execute(select(ClaimModelScore.claim_id, ClaimModelScore.score)).all()) == scores
+        assert model_orders(session, [collection_id])
+    target.dispose()
