@@ -594,6 +594,8 @@ def find_names(text: str) -> list[_Name]:
     for match in _NAME.finditer(text):
         while sentence + 1 < len(starts) and starts[sentence + 1] <= match.start():
             sentence += 1
+        if match.group() in _NOT_NAMES:
+            continue  # one common word (``The``, ``It``): the usual case, dropped at once
         words = match.group().split()
         start, end = match.start(), match.end()
         # Drop a leading common word (``The``, ``According``) and trailing lower-case joiners.
