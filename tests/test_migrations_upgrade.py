@@ -135,8 +135,20 @@ def fill_0005(connection, dialect: str) -> None:
                             "VALUES (1, 0.1, 0.7, :at)"), {"at": stamp(dialect)})
 
 
+def fill_0007(connection, dialect: str) -> None:
+    """Revision 0007 (triage model): 0005's rows plus a collection's model and a claim's score."""
+    fill_0005(connection, dialect)
+    connection.execute(
+        text("INSERT INTO triage_model (collection_id, weights, intercept, examples, checkable, roc_auc, "
+             "average_precision, rule_roc_auc, enabled, trained_by, trained_at) "
+             "VALUES (1, :weights, -0.5, 40, 20, 0.9, 0.85, 0.7, true, 1, :at)"),
+        {"weights": json.dumps({"number": 1.5}), "at": stamp(dialect)},
+    )
+    connection.execute(text("INSERT INTO claim_model_score (claim_id, score) VALUES (1, 0.8)"))
+
+
 FILLS: dict[str, Callable] = {
-    "0001": fill_0001, "0002": fill_0002, "0003": fill_0003, "0004": fill_0004, "0005": fill_0005,
+    "0001": fill_0001, "0002": fill_0002, "0003": fill_0003, "0004": fill_0004, "0005": fill_0005, "0007": fill_0007,
 }
 
 

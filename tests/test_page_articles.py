@@ -239,3 +239,12 @@ def test_a_stale_edit_shows_a_clear_error(world):
     at.button(key=f"articles_merge_next_{first.id}").click().run()
     assert "changed by someone else" in at.error[0].value
     assert len(claims_of(world["db"], world["budget"])) == 3
+
+
+def test_a_reviewer_sees_the_claims_signal_chips_but_no_score(world):
+    at = run_page(world["ann"], world["budget"])
+    assert not at.exception
+    assert at.expander and "with signals" in at.expander[0].label
+    page = html_of(at)
+    assert 'class="wb-triage-chip"' in page and ">number<" in page
+    assert "checkworthiness" not in page.lower() and "check-worthiness" not in page.lower()

@@ -39,6 +39,13 @@ def ingest(db: Database, text: str = ARTICLE) -> int:
     return report.article_ids[0]
 
 
+def claim_texts(text: str) -> list[str]:
+    """The claims extraction finds in ``text`` (the CLI and the store triage exactly these)."""
+    from workbench.extract import extract
+
+    return [unit.text for unit in extract(text, load_pipeline()).units if unit.kind == "claim"]
+
+
 def lead(db: Database) -> Actor:
     with db.transaction() as session:
         return Actor.of(create_reviewer(session, "Lena Lead", None, "lead", actor=None))
@@ -158,7 +165,7 @@ def test_cli_triage_of_sentences_and_articles(tmp_path: Path) -> None:
     article = tmp_path / "budget.txt"
     article.write_text(ARTICLE, encoding="utf-8")
     records = [json.loads(line) for line in run("triage", "--input", str(article), "--format", "jsonl").output.splitlines()]
-    assert len(records) == 5
+    assert [record["text"] for record in records] == claim_texts(ARTICLE)
     for record in records:
         if record["quote"]:
             assert record["text"][record["quote"]["start"] : record["quote"]["end"]].startswith("We will cut")
@@ -178,7 +185,7 @@ def test_cli_recompute(tmp_path: Path) -> None:
     ingest(database)
     database.dispose()
     result = run("--database", url, "triage", "--recompute")
-    assert result.output.startswith("Recomputed the triage of 5 claims in 1 articles")
+    assert result.output.startswith(f"Recomputed the triage of {len(claim_texts(ARTICLE))} claims in 1 articles")
 
 
 def test_export_carries_triage_columns(db: Database) -> None:
@@ -271,3 +278,73 @@ def test_cli_queue_order(tmp_path: Path) -> None:
     database.dispose()
     missing = CliRunner().invoke(main, ["--database", url, "triage", "--collection", "nope", "--queue-order", "article"])
     assert missing.exit_code == 1 and "No collection named 'nope'" in missing.output
+
+
+def test_exports_filter_by_signal_and_score(db: Database) -> None:
+    import csv
+    import io
+
+    from workbench.export import ExportError, ExportFilters, ExportOptions, count_export_rows, write_export
+
+    ingest(db)
+    ingest(db, "A plain note\n\nThe cat sat on the mat. It was calm.")
+
+    def wide(**fields) -> list[dict[str, str]]:
+        stream = io.StringIO()
+        write_export(db, stream, ExportOptions(format="csv", layout="wide", filters=ExportFilters(**fields)))
+        return list(csv.DictReader(io.StringIO(stream.getvalue(), newline="")))
+
+    everything = wide()
+    numbers = wide(signals=("number",))
+    assert numbers and all("number" in row["signals"].split() for row in numbers)
+    assert {row["claim_id"] for row in numbers} == {
+        row["claim_id"] for row in everything if "number" in row["signals"].split()
+    }
+    quoted_numbers = wide(signals=("quote", "number"))
+    assert [row["quote_speaker"] for row in quoted_numbers] == ["Finance Minister Ana Ruiz"]
+    high = wide(min_checkworthiness=0.5)
+    assert high and {row["claim_id"] for row in high} == {
+        row["claim_id"] for row in everything if float(row["checkworthiness"]) >= 0.5
+    }
+    assert len(high) < len(everything)
+    assert count_export_rows(db, ExportOptions(layout="wide", filters=ExportFilters(min_checkworthiness=1.0))) == 0
+    with pytest.raises(ExportError, match="Unknown signal 'numbers'"):
+        wide(signals=("numbers",))
+    with pytest.raises(ExportError, match="between 0 and 1"):
+        wide(min_checkworthiness=1.5)
+
+
+def test_cli_export_filters_by_signal_and_score(db: Database) -> None:
+    import csv
+    import io
+
+    ingest(db)
+    url = db.engine.url.render_as_string(hide_password=False)
+    result = CliRunner().invoke(
+        main,
+        ["--database", url, "export", "--layout", "wide", "--signal", "number",
+         "--min-checkworthiness", "0.5", "--out", "-"],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout, newline="")))
+    assert rows
+    assert all("number" in row["signals"].split() and float(row["checkworthiness"]) >= 0.5 for row in rows)
+    refused = CliRunner().invoke(main, ["--database", url, "export", "--signal", "vibes", "--out", "-"])
+    assert refused.exit_code != 0 and "Unknown signal 'vibes'" in refused.output
+
+
+def test_dump_and_load_carry_triage(db: Database, tmp_path: Path) -> None:
+    from workbench.dump import dump_database, load_dump
+
+    article_id = ingest(db)
+    with db.transaction() as session:
+        collection_id = session.scalar(select(Article.collection_id).where(Article.id == article_id))
+        set_queue_order(session, collection_id, "checkworthiness")
+    path = tmp_path / "dump.jsonl"
+    dump_database(db, path)
+    target = Database(f"sqlite:///{tmp_path / 'copy.db'}")
+    load_dump(target, path)
+    assert_current(target, article_id)
+    with target.read_session() as session:
+        assert queue_order(session, collection_id) == "checkworthiness"

@@ -29,6 +29,7 @@ from workbench.config import EXPORTS_DIR
 from workbench.db import Database
 from workbench.errors import WorkbenchError
 from workbench.models import Article, Claim, ClaimSignal, Collection, FinalVerdict, Reviewer, Verdict
+from workbench.triage import SIGNAL_KINDS
 
 FORMATS: tuple[str, ...] = ("csv", "jsonl", "claimreview")
 LAYOUTS: tuple[str, ...] = ("long", "wide", "final")
@@ -237,6 +238,10 @@ class ExportFilters:
     collections: tuple[str, ...] = ()
     since: datetime | None = None
     """Only verdicts (``final``: final verdicts) created or changed at or after this moment."""
+    signals: tuple[str, ...] = ()
+    """Only claims with every one of these signal kinds (``workbench.triage.SIGNAL_KINDS`` or ``quote``)."""
+    min_checkworthiness: float | None = None
+    """Only claims whose check-worthiness is at least this (0–1)."""
 
 
 @dataclass(frozen=True)
@@ -385,6 +390,8 @@ class Scope:
     collection_ids: tuple[int, ...]
     reviewer_ids: tuple[int, ...]
     since: datetime | None
+    signals: tuple[str, ...] = ()
+    min_checkworthiness: float | None = None
 
     def claims(self) -> ColumnElement[bool]:
         """Reviewable claims of the chosen articles and collections (needs ``Article`` joined)."""
@@ -393,7 +400,17 @@ class Scope:
             condition = and_(condition, Article.id.in_(self.article_ids))
         if self.collection_ids:
             condition = and_(condition, Article.collection_id.in_(self.collection_ids))
+        if self.signals or self.min_checkworthiness is not None:
+            condition = and_(condition, self._triaged())
         return condition
+
+    def _triaged(self) -> ColumnElement[bool]:
+        """The claim's stored triage has every chosen signal and at least the chosen score."""
+        signal = aliased(ClaimSignal)
+        wanted = [signal.kinds.contains(f" {kind} ", autoescape=True) for kind in self.signals]
+        if self.min_checkworthiness is not None:
+            wanted.append(signal.checkworthiness >= self.min_checkworthiness)
+        return exists().where(signal.claim_id == Claim.id, *wanted)
 
     def verdicts(self, verdict: type[Verdict] | Any = Verdict) -> ColumnElement[bool]:
         """The chosen reviewers' verdicts (no time limit)."""
@@ -413,7 +430,29 @@ def resolve_scope(connection: Connection, filters: ExportFilters) -> Scope:
         collection_ids=_ids_by_name(connection, Collection, filters.collections, "collection"),
         reviewer_ids=_ids_by_name(connection, Reviewer, filters.reviewers, "reviewer"),
         since=filters.since,
+        signals=check_signal_filter(filters.signals),
+        min_checkworthiness=check_score_filter(filters.min_checkworthiness),
     )
+
+
+EXPORT_SIGNALS: tuple[str, ...] = (*SIGNAL_KINDS, "quote")
+"""Signal kinds an export can be narrowed to."""
+
+
+def check_signal_filter(signals: Sequence[str]) -> tuple[str, ...]:
+    """The chosen signal kinds, or an :class:`ExportError` naming an unknown one."""
+    chosen = tuple(dict.fromkeys(signal.strip().lower().replace(" ", "_") for signal in signals))
+    unknown = [signal for signal in chosen if signal not in EXPORT_SIGNALS]
+    if unknown:
+        raise ExportError(f"Unknown signal {unknown[0]!r}: use one of {', '.join(EXPORT_SIGNALS)}.")
+    return chosen
+
+
+def check_score_filter(score: float | None) -> float | None:
+    """The minimum check-worthiness, or an :class:`ExportError` if it is outside 0–1."""
+    if score is not None and not 0 <= score <= 1:
+        raise ExportError(f"The minimum check-worthiness must be between 0 and 1, not {score}.")
+    return score
 
 
 def _ids_by_name(

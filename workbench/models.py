@@ -418,3 +418,44 @@ class CollectionTriage(Base):
     """``article`` (article order, the default) or ``checkworthiness`` (most checkable first)."""
 
     __table_args__ = (CheckConstraint("queue_order IN ('article', 'checkworthiness')", name="queue_order_known"),)
+
+
+# --- triage model ---
+
+
+class TriageModel(Base):
+    """A collection's check-worthiness model, trained on its own verdicts (``workbench.triage_model``).
+
+    A logistic regression over the triage features, stored as weights (no file, no pickle)."""
+
+    __tablename__ = "triage_model"
+
+    collection_id: Mapped[int] = mapped_column(
+        ForeignKey("collection.id", ondelete="CASCADE"), primary_key=True
+    )
+    weights: Mapped[dict[str, float]] = mapped_column(JSON, default=dict)
+    """Feature name → weight (features as ``workbench.triage.analyse_article`` gives them)."""
+    intercept: Mapped[float] = mapped_column(Float)
+    examples: Mapped[int] = mapped_column(Integer)
+    """Claims trained on (labelled checkable or editorial framing)."""
+    checkable: Mapped[int] = mapped_column(Integer)
+    """Of those, claims labelled supported or disputed."""
+    roc_auc: Mapped[float] = mapped_column(Float)
+    """Cross-validated ROC AUC of the model (stratified k-fold)."""
+    average_precision: Mapped[float] = mapped_column(Float)
+    """Cross-validated average precision of the model."""
+    rule_roc_auc: Mapped[float] = mapped_column(Float)
+    """ROC AUC of the rule-based check-worthiness on the same claims, for comparison."""
+    enabled: Mapped[bool] = mapped_column(default=False)
+    """Whether the model orders the collection's queue (a lead's choice)."""
+    trained_by: Mapped[int | None] = mapped_column(ForeignKey("reviewer.id", ondelete="SET NULL"))
+    trained_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ClaimModelScore(Base):
+    """A claim's score under its collection's triage model, used only to order the queue."""
+
+    __tablename__ = "claim_model_score"
+
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id", ondelete="CASCADE"), primary_key=True)
+    score: Mapped[float] = mapped_column(Float, index=True)

@@ -551,8 +551,11 @@ class _Name:
     sentence: int
 
 
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)]*\s+|[\n\u2028\u2029]+")
+
+
 def _sentence_starts(text: str) -> list[int]:
-    return [0] + [m.end() for m in re.finditer(r"[.!?…][\"'”’»)]*\s+|[\n\u2028\u2029]+", text)]
+    return [0, *(match.end() for match in _SENTENCE_END.finditer(text))]
 
 
 def _name_kind(words: list[str], before: str, known_people: set[str]) -> str | None:
@@ -591,6 +594,8 @@ def find_names(text: str) -> list[_Name]:
     for match in _NAME.finditer(text):
         while sentence + 1 < len(starts) and starts[sentence + 1] <= match.start():
             sentence += 1
+        if match.group() in _NOT_NAMES:
+            continue  # one common word (``The``, ``It``): the usual case, dropped at once
         words = match.group().split()
         start, end = match.start(), match.end()
         # Drop a leading common word (``The``, ``According``) and trailing lower-case joiners.
@@ -683,15 +688,19 @@ def _clean_speaker(speaker: str) -> str:
     return speaker
 
 
+_ASIDES = re.compile(r",[^,]*,|\s[-—–][^-—–]*[-—–]")
+_ASIDE_OPEN = re.compile(r"\s[-—–](?:\s|$)|,")
+
+
 def _subject_before(head: str) -> tuple[int, str] | None:
     """The speaker of a reporting verb: the nearest candidate before it that is not the
     object of a preposition, within ``MAX_SUBJECT_DISTANCE`` words."""
     for match in reversed(list(_SUBJECT.finditer(head))):
-        between = re.sub(r",[^,]*,|\s[-—–][^-—–]*[-—–]", " ", head[match.end() :])
+        between = _ASIDES.sub(" ", head[match.end() :])
         if len(_WORD.findall(between)) > MAX_SUBJECT_DISTANCE:
             return None
         speaker = match.group("speaker")
-        if re.search(r"\s[-—–](?:\s|$)|,", between.rstrip(", ")):
+        if _ASIDE_OPEN.search(between.rstrip(", ")):
             continue  # inside an appositive that closes before the verb
         if " " not in speaker and speaker in _NOT_NAMES - {"He", "She", "They", "We", "I"}:
             continue

@@ -20,8 +20,9 @@ from sqlalchemy.orm import Session
 from workbench.db import Database
 from workbench.errors import WorkbenchError
 from workbench.extract import Extraction
-from workbench.models import Article, Claim, ClaimSignal, Collection, CollectionTriage
+from workbench.models import Article, Claim, ClaimModelScore, ClaimSignal, Collection, CollectionTriage
 from workbench.triage import Triage, triage_article
+from workbench.triage_model import model_orders
 
 CLAIM = "claim"
 QUEUE_ORDERS: tuple[str, ...] = ("article", "checkworthiness")
@@ -252,14 +253,21 @@ def most_checkable_claim_id(
     session: Session, needs_reviewer, collection_ids: Sequence[int], article_id: int | None, exclude: Container[int]
 ) -> int | None:
     """The most check-worthy claim still needing this reviewer (``needs_reviewer``), ties in
-    article order; claims never triaged come last."""
+    article order; claims never triaged come last. If every collection in scope enabled its
+    model (``workbench.triage_model``), the model's score orders (the rule score where it has none)."""
+    checkworthiness = ClaimSignal.checkworthiness
     query = (
         select(Claim.id)
         .join(Article, Article.id == Claim.article_id)
         .join(Collection, Collection.id == Article.collection_id)
         .outerjoin(ClaimSignal, ClaimSignal.claim_id == Claim.id)
-        .where(Article.collection_id.in_(collection_ids), needs_reviewer)
-        .order_by(func.coalesce(ClaimSignal.checkworthiness, -1.0).desc(), Claim.article_id, Claim.position)
+    )
+    if model_orders(session, collection_ids):  # the team's own model, where a lead enabled it
+        query = query.outerjoin(ClaimModelScore, ClaimModelScore.claim_id == Claim.id)
+        checkworthiness = func.coalesce(ClaimModelScore.score, ClaimSignal.checkworthiness)
+    query = (
+        query.where(Article.collection_id.in_(collection_ids), needs_reviewer)
+        .order_by(func.coalesce(checkworthiness, -1.0).desc(), Claim.article_id, Claim.position)
         .limit(1)
     )
     if article_id is not None:

@@ -75,3 +75,18 @@ def article_filters() -> dict:
         "Claims with check-worthiness at least", 0.0, 1.0, 0.0, 0.05, key="articles_triage_minimum"
     )
     return {"signal": signal, "min_checkworthiness": minimum}
+
+
+def draw_article_triage(session, claims: list[tuple[int, int, str]]) -> None:
+    """Reviewers' read-only article view: each claim ``(id, position, text)`` that has signals,
+    with its chips, in one collapsed list under the article."""
+    stored = stored_triage(session, [claim_id for claim_id, _, _ in claims])
+    rows = [
+        f'<div class="wb-triage-row" style="margin:.35rem 0"><span style="color:#64748b">#{position + 1}</span> '
+        f"{html.escape(text if len(text) <= 90 else text[:89] + '…')}<br>{chips_html(stored[claim_id])}</div>"
+        for claim_id, position, text in claims
+        if claim_id in stored and stored[claim_id].kinds
+    ]
+    if rows:
+        with st.expander(f"What the claims contain ({len(rows)} with signals)"):
+            st.html("".join(rows))

@@ -68,6 +68,19 @@ DEFAULT_RATING_MAP = ",".join(
     help="Only verdicts created or changed at or after DATE (UTC), e.g. 2024-05-01.",
 )
 @click.option(
+    "--signal",
+    "signals",
+    multiple=True,
+    metavar="KIND",
+    help="Only claims with this triage signal, e.g. number, quote, prediction (repeatable: all must be present).",
+)
+@click.option(
+    "--min-checkworthiness",
+    type=float,
+    metavar="SCORE",
+    help="Only claims whose check-worthiness (0–1) is at least SCORE.",
+)
+@click.option(
     "--out",
     type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
     help=f"Output file, or - for standard output [default: a new timestamped file in {EXPORTS_DIR}/].",
@@ -109,6 +122,8 @@ def export(
     reviewers: tuple[str, ...],
     collections: tuple[str, ...],
     since: str | None,
+    signals: tuple[str, ...],
+    min_checkworthiness: float | None,
     out: Path | None,
     no_formula_guard: bool,
     rating_map: str | None,
@@ -128,6 +143,8 @@ def export(
             reviewers=reviewers,
             collections=collections,
             since=parse_since(since) if since else None,
+            signals=signals,
+            min_checkworthiness=min_checkworthiness,
         ),
         formula_guard=not no_formula_guard,
         fill_with_model=fill_with_model,

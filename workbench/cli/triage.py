@@ -48,11 +48,15 @@ def _emit(records: list[dict], output_format: str) -> None:
 @click.option("--recompute", is_flag=True, help="Recompute the stored triage of every claim in the database.")
 @click.option("--queue-order", type=click.Choice(["article", "checkworthiness"]),
               help="Set how --collection's review queue is ordered.")
-@click.option("--collection", help="The collection whose queue order to set.")
+@click.option("--collection", help="The collection whose queue order to set or model to train.")
+@click.option("--train", is_flag=True,
+              help="Train --collection's model on its verdicts and print its cross-validated quality.")
+@click.option("--model", "use_model", type=click.Choice(["on", "off"]),
+              help="Let --collection's trained model order its queue (on) or not (off).")
 @click.pass_context
 def triage(
     ctx: click.Context, input_path: Path | None, output_format: str, recompute: bool,
-    queue_order: str | None, collection: str | None,
+    queue_order: str | None, collection: str | None, train: bool, use_model: str | None,
 ) -> None:
     """Check-worthiness (0-1), signals and quotes per claim; never a verdict.
 
@@ -60,9 +64,14 @@ def triage(
     id, text, checkworthiness, signals and quote {start, end, speaker, verb} or null.
     With --recompute, refreshes the signals stored in the database. With --queue-order and
     --collection, orders that collection's review queue (article order or most checkable first).
+    With --train and/or --model on|off and --collection, trains that collection's own model on
+    its verdicts (quality shown) or lets it order the queue; it never shows a label.
     """
     from workbench.triage import triage_article
 
+    if train or use_model:
+        _model(ctx, collection, train, use_model)
+        return
     if queue_order or collection:
         _set_queue_order(ctx, collection, queue_order)
         return
@@ -131,3 +140,17 @@ def _record(identifier, text: str, result, offset: int = 0) -> dict:
         "quote": quote,
         "reasons": result.reasons(),
     }
+
+
+def _model(ctx: click.Context, collection: str | None, train: bool, use_model: str | None) -> None:
+    from workbench.triage_model import collection_id_by_name, set_model_enabled, train_model
+
+    if not collection:
+        raise click.UsageError("--train and --model need --collection NAME.")
+    database = database_from(ctx)
+    if train:
+        click.echo(train_model(database, collection, actor=None).summary())
+    if use_model:
+        with database.transaction() as session:
+            report = set_model_enabled(session, None, collection_id_by_name(session, collection), use_model == "on")
+        click.echo(report.summary())

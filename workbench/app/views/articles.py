@@ -223,6 +223,7 @@ def draw_article(session, actor: Actor, article_id: int) -> None:
     st.html(legend_html(view.lead_view))
     if not view.lead_view:
         st.html(article_html(view))
+        triage_chips.draw_article_triage(session, [(u.id, u.position, u.text) for u in view.units if u.is_claim])
         return
     st.text_input("Unit clicked", key=PICK, on_change=on_pick, args=(view.id,), label_visibility="collapsed")
     st.html(PICK_SCRIPT, unsafe_allow_javascript=True)

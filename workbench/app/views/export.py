@@ -28,6 +28,7 @@ from workbench.export import (
     DEFAULT_RATINGS,
     LAYOUTS,
     ClaimReviewSettings,
+    EXPORT_SIGNALS,
     ExportFilters,
     ExportOptions,
     Rating,
@@ -76,7 +77,17 @@ def draw_filters(session: Session) -> ExportFilters:
     choices = export_choices(session)
     titles = dict(choices.articles)
     collections, articles, reviewers, since = st.columns(4)
+    signals, score = st.columns(2)
     return ExportFilters(
+        signals=tuple(
+            signals.multiselect(
+                "Signals", EXPORT_SIGNALS, key="export_signals", placeholder="Any",
+                help="Only claims with every chosen triage signal (see Triage in the README).",
+            )
+        ),
+        min_checkworthiness=score.slider(
+            "Minimum check-worthiness", 0.0, 1.0, 0.0, 0.05, key="export_min_checkworthiness",
+        ) or None,
         collections=tuple(
             collections.multiselect(
                 "Collections", choices.collections, key="export_collections", placeholder="All"
@@ -143,7 +154,7 @@ def draw_download(database: Database, options: ExportOptions, title: str, descri
         st.info(
             f"Over {BROWSER_DOWNLOAD_MAX_ROWS:,} rows is too much for a browser download. On the server, run "
             f"`workbench export --format {options.format} --layout {options.layout}` with the same filters "
-            f"(--collection, --article, --reviewer, --since): it streams any size into `{EXPORTS_DIR}/`.",
+            f"(--collection, --article, --reviewer, --since, --signal, --min-checkworthiness): it streams any size into `{EXPORTS_DIR}/`.",
             icon=":material/terminal:",
         )
 

@@ -7,6 +7,7 @@ import streamlit as st
 
 from workbench.app import common
 from workbench.app.next_step import page_link
+from workbench.app.triage_queue_panel import draw_triage_controls
 from workbench.assignment import (
     CollectionOverview,
     assignments_by_reviewer,
@@ -208,6 +209,7 @@ def draw_assignments(session, reviewers: list[Reviewer]) -> None:
                 type="primary",
                 width="stretch",
             )
+            draw_triage_controls(session, collection.id, collection.name)
 
 
 common.load_style()

@@ -1,0 +1,53 @@
+"""A lead's triage controls on Reviewers & assignment (AppTest): queue order, training the team's
+model (quality shown first) and letting it order the queue."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from streamlit.testing.v1 import AppTest
+from test_triage_model import newsroom
+
+from workbench.auth import Actor
+from workbench.db import Database
+from workbench.models import TriageModel
+from workbench.triage_store import queue_order
+
+PAGE = Path(__file__).resolve().parent.parent / "workbench" / "app" / "views" / "team.py"
+
+
+def open_page(actor: Actor) -> AppTest:
+    app = AppTest.from_file(str(PAGE), default_timeout=60)
+    app.session_state["actor"] = actor
+    app.session_state["last_seen"] = time.time()
+    return app.run()
+
+
+def test_a_lead_orders_trains_and_enables(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WORKBENCH_DATABASE_URL", db.url)
+    lead, _other, news = newsroom(db)
+    app = open_page(lead)
+    assert any("Own model: not trained" in caption.value for caption in app.caption)
+    assert app.toggle(key=f"triage_model_{news}").disabled
+    app = app.radio(key=f"triage_order_{news}").set_value("checkworthiness").run()
+    with db.read_session() as session:
+        assert queue_order(session, news) == "checkworthiness"
+    app = app.button(key=f"triage_train_{news}").click().run()
+    assert not app.error
+    assert any("cross-validated ROC AUC" in caption.value and "not enabled" in caption.value for caption in app.caption)
+    app = app.toggle(key=f"triage_model_{news}").set_value(True).run()
+    assert not app.error
+    with db.read_session() as session:
+        assert session.scalar(select(TriageModel.enabled).where(TriageModel.collection_id == news))
+
+
+def test_training_with_too_few_verdicts_says_what_is_needed(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WORKBENCH_DATABASE_URL", db.url)
+    lead, _other, news = newsroom(db, checkable=5, framing=5)
+    app = open_page(lead).button(key=f"triage_train_{news}").click().run()
+    assert any("Too few verdicts" in error.value for error in app.error)
+    with db.read_session() as session:
+        assert session.get(TriageModel, news) is None

@@ -1,0 +1,152 @@
+"""The team's own triage model: trained on verdicts, cross-validated, stored in the database,
+enabled per collection by a lead, and only ever ordering the queue."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from workbench.auth import Actor, PermissionDenied, create_reviewer
+from workbench.cli import main
+from workbench.db import Database
+from workbench.extract import load_pipeline
+from workbench.ingest import Document, ingest_documents
+from workbench.models import Article, Claim, ClaimModelScore, TriageModel
+from workbench.review import next_claim_id
+from workbench.triage_model import (
+    MIN_EXAMPLES,
+    TriageModelError,
+    model_orders,
+    model_report,
+    set_model_enabled,
+    train_model,
+)
+from workbench.triage_store import set_queue_order
+from workbench.verdicts import save_verdict
+
+CHECKABLE = [
+    f"Unemployment fell to {n}.{n % 10} percent in {1990 + n}, the statistics office said."
+    for n in range(1, 21)
+]
+FRAMING = [
+    f"This is a {word}, shameful choice and we must do better."
+    for word in "bad sad poor weak vain dull grim bleak base mean low cheap crude vile foul sour dark cold harsh rude".split()
+]
+
+
+def newsroom(db: Database, checkable: int = 20, framing: int = 20) -> tuple[Actor, Actor, int]:
+    """One article of checkable and framing sentences, every claim judged by a lead."""
+    text = "Figures and opinions\n\n" + " ".join(
+        sentence for pair in zip(CHECKABLE[:checkable], FRAMING[:framing]) for sentence in pair
+    )
+    ingest_documents(db, [Document(source="mix.txt", text=text)], collection="news", nlp=load_pipeline())
+    with db.transaction() as session:
+        lead = Actor.of(create_reviewer(session, "Lena Lead", None, "lead", actor=None))
+        other = Actor.of(create_reviewer(session, "Otto Other", None, "lead", actor=None))
+        create_reviewer(session, "Rita Reviewer", None, "reviewer", actor=None)
+        claims = session.scalars(select(Claim).where(Claim.kind == "claim").order_by(Claim.position)).all()
+        for claim in claims:
+            label = "editorial_framing" if "shameful" in claim.text else "supported"
+            save_verdict(session, lead, claim.id, label)
+        collection_id = session.scalar(select(Article.collection_id))
+    return lead, other, collection_id
+
+
+def test_too_few_verdicts_are_refused_and_nothing_is_stored(db: Database) -> None:
+    lead, _other, collection_id = newsroom(db, checkable=10, framing=5)
+    with pytest.raises(TriageModelError, match=f"at least {MIN_EXAMPLES}"):
+        train_model(db, "news", lead)
+    with db.read_session() as session:
+        assert session.get(TriageModel, collection_id) is None
+        assert model_report(session, collection_id) is None
+    with db.transaction() as session, pytest.raises(TriageModelError, match="Train a model"):
+        set_model_enabled(session, lead, collection_id, True)
+
+
+def test_trained_model_is_cross_validated_stored_and_orders_only_when_enabled(db: Database) -> None:
+    lead, other, collection_id = newsroom(db)
+    report = train_model(db, "news", lead)
+    assert (report.examples, report.checkable, report.folds) == (40, 20, 5)
+    assert report.roc_auc > 0.9 and report.average_precision > 0.9
+    assert 0 <= report.rule_roc_auc <= 1
+    assert not report.enabled
+    with db.read_session() as session:
+        stored = session.get(TriageModel, collection_id)
+        assert stored.weights and stored.trained_by == lead.id
+        scores = dict(session.execute(select(ClaimModelScore.claim_id, ClaimModelScore.score)).all())
+        claims = {c.id: c.text for c in session.scalars(select(Claim).where(Claim.kind == "claim"))}
+        assert set(scores) == set(claims)
+        checkable = [scores[i] for i, text in claims.items() if "shameful" not in text]
+        framing = [scores[i] for i, text in claims.items() if "shameful" in text]
+        assert min(checkable) > max(framing)
+        assert not model_orders(session, [collection_id])
+    with db.transaction() as session:
+        set_queue_order(session, collection_id, "checkworthiness")
+        assert set_model_enabled(session, lead, collection_id, True).enabled
+    with db.read_session() as session:
+        assert model_orders(session, [collection_id])
+        best = max(scores.values())
+        first = next_claim_id(session, other)
+        assert scores[first] == best
+        assert first == min(claim_id for claim_id, value in scores.items() if value == best)
+    retrained = train_model(db, "news", lead)
+    assert retrained.enabled  # retraining keeps the lead's choice
+
+
+def test_only_a_lead_trains_or_switches(db: Database) -> None:
+    _lead, _other, collection_id = newsroom(db)
+    with db.read_session() as session:
+        reviewer = Actor.of(session.scalar(select_reviewer("Rita Reviewer")))
+    with pytest.raises(PermissionDenied):
+        train_model(db, "news", reviewer)
+    with db.transaction() as session, pytest.raises(PermissionDenied):
+        set_model_enabled(session, reviewer, collection_id, True)
+
+
+def select_reviewer(name: str):
+    from workbench.models import Reviewer
+
+    return select(Reviewer).where(Reviewer.name == name)
+
+
+def test_cli_trains_and_switches(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    database = Database(url)
+    database.upgrade("head")
+    newsroom(database)
+    database.dispose()
+    runner = CliRunner()
+    trained = runner.invoke(main, ["--database", url, "triage", "--train", "--collection", "news"])
+    assert trained.exit_code == 0, trained.output
+    assert "40 claims (20 checkable), 5-fold cross-validated ROC AUC" in trained.output
+    assert "not enabled" in trained.output
+    switched = runner.invoke(main, ["--database", url, "triage", "--model", "on", "--collection", "news"])
+    assert switched.exit_code == 0 and "; enabled for the queue order" in switched.output
+    missing = runner.invoke(main, ["--database", url, "triage", "--train"])
+    assert missing.exit_code == 2 and "--collection" in missing.output
+    unknown = runner.invoke(main, ["--database", url, "triage", "--train", "--collection", "nope"])
+    assert unknown.exit_code == 1 and "No collection called 'nope'" in unknown.output
+
+
+def test_dump_and_load_carry_the_model_and_its_scores(db: Database, tmp_path: Path) -> None:
+    from workbench.dump import dump_database, load_dump
+
+    lead, _other, collection_id = newsroom(db)
+    train_model(db, "news", lead)
+    with db.transaction() as session:
+        set_model_enabled(session, lead, collection_id, True)
+    with db.read_session() as session:
+        weights = session.get(TriageModel, collection_id).weights
+        scores = dict(session.execute(select(ClaimModelScore.claim_id, ClaimModelScore.score)).all())
+    dump_database(db, tmp_path / "dump.jsonl")
+    target = Database(f"sqlite:///{tmp_path / 'copy.db'}")
+    load_dump(target, tmp_path / "dump.jsonl")
+    with target.read_session() as session:
+        model = session.get(TriageModel, collection_id)
+        assert model.enabled and model.weights == weights
+        assert dict(session.execute(select(ClaimModelScore.claim_id, ClaimModelScore.score)).all()) == scores
+        assert model_orders(session, [collection_id])
+    target.dispose()
