@@ -595,13 +595,14 @@ def wide_reviewers(connection: Connection, scope: Scope) -> list[tuple[int, str]
 
 
 def final_query(scope: Scope, *, adjudicated: bool = True) -> Select:
-    """``final`` rows; with ``adjudicated=False``, the same columns for claims without a final
-    verdict but with verdicts (final verdict fields empty), for filling with the model."""
+    """``final`` rows; with ``adjudicated=False``, the claim and triage columns of claims without
+    a final verdict but with verdicts, for filling with the model."""
     condition = scope.claims()
     if not adjudicated:
         return (
             select(Claim.id, Collection.name, Article.id, Article.title, Article.url, Article.published,
-                   Claim.position, Claim.start_char, Claim.end_char, Claim.text)
+                   Claim.position, Claim.start_char, Claim.end_char, Claim.text, *TRIAGE_SELECT)
+            .outerjoin(ClaimSignal, ClaimSignal.claim_id == Claim.id)
             .join(Article, Article.id == Claim.article_id)
             .join(Collection, Collection.id == Article.collection_id)
             .where(condition, ~exists().where(FinalVerdict.claim_id == Claim.id),

@@ -631,24 +631,34 @@ def final_rows_filled_with_model(connection, final_rows: Iterator[tuple], unadju
     verdicts but no final verdict, carrying the model's most likely verdict.
 
     ``final_rows`` are ordered by article, position and claim; ``unadjudicated`` selects the claim
-    columns of the other claims in the same order. The model is fitted on every current verdict.
+    columns, then the triage columns, of the other claims in the same order. The model is fitted on every current verdict.
     Each row ends with ``verdict_source`` (``adjudicated`` or ``model``) and ``model_confidence``
     (the model's probability for its verdict; empty on adjudicated rows).
     """
     with Session(bind=connection) as session:
         model = aggregate(load_rating_table(session))
     rows = (
-        (*claim, *_model_fill(model, claim[0]))
+        (*claim[:CLAIM_FIELDS], *_model_fill(model, claim[0]), *claim[CLAIM_FIELDS:], MODEL, model_confidence)
         for claim in connection.execute(unadjudicated, execution_options={"yield_per": 5_000})
+        for model_confidence in [_model_confidence(model, claim[0])]
     )
     adjudicated = ((*row, ADJUDICATED, None) for row in final_rows)
     yield from heapq.merge(adjudicated, rows, key=lambda row: (row[2], row[6], row[0]))
 
 
+CLAIM_FIELDS = 10
+"""The claim columns that open a ``final`` row, before the final verdict's own five."""
+
+
 def _model_fill(model: Aggregation, claim_id: int) -> tuple:
+    """The final verdict's five fields, filled in by the model: its label, no rationale, no lead."""
     found = model.label_of(claim_id)
-    label, confidence = found if found else (None, None)
-    return label, "", None, None, None, MODEL, confidence
+    return (found[0] if found else None), "", None, None, None
+
+
+def _model_confidence(model: Aggregation, claim_id: int) -> float | None:
+    found = model.label_of(claim_id)
+    return found[1] if found else None
 
 
 # --- control claims -------------------------------------------------------------------------------
