@@ -20,7 +20,6 @@ import datetime
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cached_property
 from itertools import pairwise
 from typing import NamedTuple
 
@@ -489,6 +488,20 @@ class Sentence(NamedTuple):
     end_char: int
 
 
+class _computed_once:
+    """A property worked out on first use and kept in the instance (``functools.cached_property``
+    takes a lock on every first use in Python 3.11, which costs more than these checks)."""
+
+    def __init__(self, function: Callable) -> None:
+        self.function, self.name, self.__doc__ = function, function.__name__, function.__doc__
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.function(instance)
+        return value
+
+
 @dataclass
 class Block:
     """One line of the text (or the dateline opening the first line) and its sentences."""
@@ -497,17 +510,17 @@ class Block:
     sentences: list[Sentence]
     line_breaks_before: int
 
-    @cached_property
+    @_computed_once
     def words(self) -> int:
         """How many whitespace-separated words the block has."""
         return len(self.text.split())
 
-    @cached_property
+    @_computed_once
     def last_character(self) -> str:
         """The last character, closing quotes and brackets aside."""
         return self.text.rstrip(_CLOSERS)[-1:]
 
-    @cached_property
+    @_computed_once
     def pattern_kind(self) -> str | None:
         """``_pattern_kind`` of the block, worked out once (the footer and the body both ask)."""
         return _pattern_kind(self)
