@@ -288,7 +288,10 @@ def _start_after(
     term, term_start = terminal["term"], terminal.start("term")
     if term[0] != ".":  # ! ? … and friends
         if term[0] == "…" or (
-            term == "!" and term_start and not text[term_start - 1].isspace() and _word_before(text, term_start) in EXCLAMATION_NAMES
+            term == "!"
+            and term_start
+            and not text[term_start - 1].isspace()
+            and _word_before(text, term_start) in EXCLAMATION_NAMES
         ):
             return None
         return following_at
