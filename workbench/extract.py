@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -103,8 +104,11 @@ def _extraction(doc: Doc) -> Extraction:
     units: list[Unit] = []
     paragraph = 0
     previous_end = 0
-    for span in doc.spans[UNITS_KEY]:
-        start, end = span.start_char, span.end_char
+    columns = doc.to_array([IDX, LENGTH])
+    token_starts, lengths = columns[:, 0].tolist(), columns[:, 1].tolist()
+    for span in doc.spans[UNITS_KEY]:  # offsets from the arrays: Span.start_char reads a Token each time
+        start, last = token_starts[span.start], span.end - 1
+        end = token_starts[last] + lengths[last]
         if units and count_line_breaks(text[previous_end:start]):
             paragraph += 1
         units.append(Unit(text[start:end], start, end, span.label_, paragraph))

@@ -20,7 +20,6 @@ import datetime
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cached_property
 from itertools import pairwise
 from typing import NamedTuple
 
@@ -126,7 +125,6 @@ bounded number of times (linear time, not quadratic).
 _LINE_BREAK = re.compile(r"[\n\u2028\u2029]\s*+")
 _BREAK_CHARACTER = re.compile(r"[\n\u2028\u2029]")
 _BLANK = re.compile(r"\s*+")
-_LAST_WORD = re.compile(r"\S+\Z")
 _FIRST_WORD = re.compile(r"\S+")
 _INITIALISM = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]\Z")
 _CAMEL_WORD = re.compile(r"[a-z]+[A-Z]")
@@ -263,9 +261,15 @@ def _ends_after_period(word: str, following: str, sentence_so_far: Callable[[], 
 
 
 def _word_before(text: str, position: int) -> str:
-    """The whitespace-delimited word ending at ``position``, without quotes or brackets."""
-    match = _LAST_WORD.search(text, max(0, position - 64), position)
-    return match[0].strip(_OPENERS + _CLOSERS) if match else ""
+    """The whitespace-delimited word ending at ``position``, without quotes or brackets.
+
+    Read from a window of 64 characters with one split (a regex search for the last word
+    there retried at every position of the window).
+    """
+    window = text[max(0, position - 64) : position]
+    if not window or window[-1].isspace():
+        return ""
+    return window.rsplit(None, 1)[-1].strip(_OPENERS + _CLOSERS)
 
 
 def _start_after(
@@ -273,14 +277,22 @@ def _start_after(
 ) -> int | None:
     """Where the next sentence starts after ``terminal`` punctuation, or None if it goes on."""
     following_at = terminal.end()
-    if following_at >= len(text) or count_line_breaks(terminal["space"]):
-        return None  # the end of the text, or a line break, ends the sentence anyway
+    if following_at >= len(text):
+        return None  # the end of the text ends the sentence anyway
+    space = terminal["space"]
+    if space != " " and count_line_breaks(space):
+        return None  # so does a line break
     following = _FIRST_WORD.match(text, following_at)[0]
     if not _starts_like_sentence(following):
         return None
     term, term_start = terminal["term"], terminal.start("term")
     if term[0] != ".":  # ! ? … and friends
-        if term[0] == "…" or (term == "!" and _word_before(text, term_start) in EXCLAMATION_NAMES):
+        if term[0] == "…" or (
+            term == "!"
+            and term_start
+            and not text[term_start - 1].isspace()
+            and _word_before(text, term_start) in EXCLAMATION_NAMES
+        ):
             return None
         return following_at
     if " " in term:  # spaced ellipsis: ". . ." goes on; ". . . ." ends the sentence
@@ -479,6 +491,20 @@ class Sentence(NamedTuple):
     end_char: int
 
 
+class _computed_once:
+    """A property worked out on first use and kept in the instance (``functools.cached_property``
+    takes a lock on every first use in Python 3.11, which costs more than these checks)."""
+
+    def __init__(self, function: Callable) -> None:
+        self.function, self.name, self.__doc__ = function, function.__name__, function.__doc__
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.function(instance)
+        return value
+
+
 @dataclass
 class Block:
     """One line of the text (or the dateline opening the first line) and its sentences."""
@@ -487,15 +513,20 @@ class Block:
     sentences: list[Sentence]
     line_breaks_before: int
 
-    @cached_property
+    @_computed_once
     def words(self) -> int:
         """How many whitespace-separated words the block has."""
         return len(self.text.split())
 
-    @cached_property
+    @_computed_once
     def last_character(self) -> str:
         """The last character, closing quotes and brackets aside."""
         return self.text.rstrip(_CLOSERS)[-1:]
+
+    @_computed_once
+    def pattern_kind(self) -> str | None:
+        """``_pattern_kind`` of the block, worked out once (the footer and the body both ask)."""
+        return _pattern_kind(self)
 
     @property
     def capitalised_share(self) -> float:
@@ -626,7 +657,7 @@ def _is_footer_chrome(block: Block, previous: Block | None, last: bool = False) 
     a letter's signature (a name alone on the last line)."""
     text = block.text
     return bool(
-        _pattern_kind(block) == BOILERPLATE
+        block.pattern_kind == BOILERPLATE
         or (last and previous is not None and _SIGNATURE.fullmatch(text))
         or (block.words <= NEWSLETTER_MAX_WORDS and _NEWSLETTER.match(text))
         or (
@@ -674,7 +705,7 @@ def _block_kinds(blocks: list[Block], headlines: frozenset[str] | set[str] = fro
             in_header = in_header and kinds[index] == TITLE
             first_line = False
             continue
-        kind = _pattern_kind(block)
+        kind = block.pattern_kind
         if kind is None and headlines and block.words <= TITLE_MAX_WORDS and _headline_key(block.text) in headlines:
             kind = TITLE if title is None else BOILERPLATE
             title = title if title is not None else block.text.casefold()
@@ -724,7 +755,8 @@ def _blocks(doc: Doc) -> list[Block]:
     previous_end = 0
     dateline_first = False
     for sentence in _sentences(doc):
-        line_breaks = count_line_breaks(text[previous_end : sentence.start_char])
+        gap = text[previous_end : sentence.start_char]
+        line_breaks = count_line_breaks(gap) if gap and gap != " " else 0
         if line_breaks or not lines or (len(lines) == 1 and dateline_first):
             lines.append(([sentence], line_breaks))
             dateline_first = len(lines) == 1 and _is_metadata_line(

@@ -727,6 +727,39 @@ def set_control_rate(session: Session, actor: Actor, collection_id: int, rate: f
     session.flush()
 
 
+@dataclass(frozen=True)
+class CollectionControls:
+    """A collection's control settings as the lead sees them."""
+
+    collection_id: int
+    rate: float
+    """Share of queue steps that show a control (0 when no rate is set)."""
+    threshold: float
+    """Accuracy on controls below which a reviewer is flagged (the default when none is set)."""
+    controls: int
+    """Control claims in the collection."""
+
+
+def is_control(session: Session, claim_id: int) -> bool:
+    """Whether a lead uses this claim as a control."""
+    return session.get(ControlClaim, claim_id) is not None
+
+
+def collection_controls(session: Session, actor: Actor, collection_id: int) -> CollectionControls:
+    """The collection's control rate, threshold and number of control claims (leads only)."""
+    require_lead(actor, "see the control settings")
+    setting = session.get(ControlSetting, collection_id)
+    controls = session.scalar(
+        select(func.count()).select_from(ControlClaim)
+        .join(Claim, Claim.id == ControlClaim.claim_id)
+        .join(Article, Article.id == Claim.article_id)
+        .where(Article.collection_id == collection_id)
+    ) or 0
+    if setting is None:
+        return CollectionControls(collection_id, 0.0, DEFAULT_CONTROL_THRESHOLD, controls)
+    return CollectionControls(collection_id, setting.rate, setting.threshold, controls)
+
+
 def control_scores(session: Session, actor: Actor, collection_id: int | None = None) -> list[ControlScore]:
     """Each reviewer's accuracy on controls, lowest first (leads only).
 

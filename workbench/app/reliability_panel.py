@@ -14,13 +14,19 @@ from workbench.agreement_data import RatingFilter, load_rating_table, ratings_fi
 from workbench.app import common
 from workbench.auth import Actor, require_lead
 from workbench.reliability import (
+    MAX_CONTROL_RATE,
     Aggregation,
     ControlScore,
     aggregate,
+    collection_controls,
     control_scores,
+    is_control,
     label_distribution,
+    mark_control,
     model_verdict,
     review_pace,
+    set_control_rate,
+    unmark_control,
 )
 
 TEAM = "Team"
@@ -43,6 +49,7 @@ def draw_reliability(session, actor: Actor, url: str, filters: RatingFilter, fin
     """The whole section: reliability table, confusion heatmaps, label shares, time per claim."""
     st.subheader("Reviewer reliability", anchor=False)
     draw_controls(control_scores(session, actor, filters.collection_id))
+    draw_control_rate(session, actor, filters.collection_id)
     if not st.toggle("Estimate each reviewer's reliability", key="agreement_reliability",
                      help="Fits the Dawid–Skene model to every verdict in scope (about a second per million verdicts)."):
         return
@@ -176,8 +183,8 @@ def draw_model_verdict(session, actor: Actor, claim_id: int) -> None:
 def draw_controls(scores: list[ControlScore]) -> None:
     """Accuracy on control claims, lowest first, with who falls below their collection's threshold."""
     if not scores:
-        st.caption("Control claims: nobody has answered one yet (a lead marks adjudicated claims as controls with "
-                   "`workbench controls mark` and sets a rate with `workbench controls rate`).")
+        st.caption("Control claims: nobody has answered one yet (mark adjudicated claims as controls on the "
+                   "Adjudication page or with `workbench controls mark`, and set a collection's rate below).")
         return
     below = [score.reviewer for score in scores if score.below_threshold]
     if below:
@@ -196,3 +203,57 @@ def draw_controls(scores: list[ControlScore]) -> None:
             "below": st.column_config.CheckboxColumn("Below threshold"),
         },
     )
+
+
+def on_control_toggle(claim_id: int, key: str) -> None:
+    wanted = st.session_state[key]
+    changed = common.run_action(
+        lambda tx, me: (mark_control if wanted else unmark_control)(tx, me, claim_id))
+    if changed:
+        common.flash(f"Claim {claim_id} is {'now' if wanted else 'no longer'} a control claim.", "success")
+
+
+def draw_control_toggle(session, claim_id: int, adjudicated: bool) -> None:
+    """On an open adjudication case: use the adjudicated claim as a control (its final verdict the answer)."""
+    key = f"adjudication_control_{claim_id}"
+    st.session_state[key] = is_control(session, claim_id)
+    st.toggle(
+        "Use as control",
+        key=key,
+        disabled=not adjudicated and not st.session_state[key],
+        on_change=on_control_toggle,
+        args=(claim_id, key),
+        help="Mixed into reviewers' queues at the collection's control rate (Agreement page), looking like any "
+        "other claim; each reviewer's answers are scored against this final verdict."
+        if adjudicated else "Record a final verdict first: only adjudicated claims can be controls.",
+    )
+
+
+def on_control_rate(collection_id: int) -> None:
+    rate = st.session_state[f"agreement_control_rate_{collection_id}"] / 100
+    threshold = st.session_state[f"agreement_control_threshold_{collection_id}"] / 100
+    if common.run_action(lambda tx, me: set_control_rate(tx, me, collection_id, rate, threshold) or True):
+        common.flash(f"Control rate {rate:.0%} and accuracy threshold {threshold:.0%} saved.", "success")
+
+
+def draw_control_rate(session, actor: Actor, collection_id: int | None) -> None:
+    """The chosen collection's control rate and accuracy threshold, with a form to change them."""
+    if collection_id is None:
+        st.caption("Pick a collection to see and set its control rate and accuracy threshold.")
+        return
+    controls = collection_controls(session, actor, collection_id)
+    common.show_flash()
+    with st.form(key=f"agreement_controls_{collection_id}", border=True):
+        st.markdown(
+            f"**Control claims in this collection:** {controls.controls:,} · shown at "
+            f"{controls.rate:.0%} of queue steps · accuracy threshold {controls.threshold:.0%}"
+        )
+        rate, threshold, save = st.columns([3, 3, 2], vertical_alignment="bottom")
+        rate.number_input("Control rate (% of queue steps)", min_value=0.0, max_value=MAX_CONTROL_RATE * 100,
+                          value=round(controls.rate * 100, 1), step=1.0,
+                          key=f"agreement_control_rate_{collection_id}")
+        threshold.number_input("Accuracy threshold (%)", min_value=0.0, max_value=100.0,
+                               value=round(controls.threshold * 100, 1), step=5.0,
+                               key=f"agreement_control_threshold_{collection_id}")
+        save.form_submit_button("Save", key=f"agreement_control_save_{collection_id}", on_click=on_control_rate,
+                                args=(collection_id,), width="stretch")

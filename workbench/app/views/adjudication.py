@@ -24,7 +24,7 @@ from workbench.adjudication import (
 from workbench.agreement_data import article_choices
 from workbench.app import common
 from workbench.app.next_step import show_next_step
-from workbench.app.reliability_panel import draw_model_verdict
+from workbench.app.reliability_panel import draw_control_toggle, draw_model_verdict
 from workbench.reliability import queue_by_doubt
 from workbench.articles import visible_collections
 from workbench.setup_state import setup_state
@@ -333,12 +333,10 @@ with common.page_session() as page_session:
             others = after + [other for other in ids if other != claim_id and other not in after]
             earlier = ids[: ids.index(claim_id)] if claim_id in ids else []
             try:
-                draw_case(
-                    claim_case(page_session, me, claim_id),
-                    earlier[-1] if earlier else None,
-                    others[0] if others else None,
-                )
+                case = claim_case(page_session, me, claim_id)
+                draw_case(case, earlier[-1] if earlier else None, others[0] if others else None)
                 draw_model_verdict(page_session, me, claim_id)
+                draw_control_toggle(page_session, claim_id, case.final is not None)
             except AdjudicationError as error:
                 common.show_flash()
                 st.warning(str(error), icon=":material/warning:")
