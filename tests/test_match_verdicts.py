@@ -11,8 +11,6 @@ from workbench.db import Database
 from workbench.extract import load_pipeline
 from workbench.ingest import Document, ingest_documents
 from workbench.match_verdicts import (
-    MATCH_ACTION,
-    applied_from_match,
     apply_final_to_group,
     apply_match_verdict,
     group_final_preview,
@@ -20,7 +18,7 @@ from workbench.match_verdicts import (
     match_groups,
     match_offers,
 )
-from workbench.matching import MatchError, decide_match, list_matches
+from workbench.matching import MATCH_ACTION, MatchError, applied_from_match, decide_match, list_matches
 from workbench.models import Claim, FinalVerdict, VerdictHistory
 from workbench.review import submit_verdict
 
@@ -120,3 +118,31 @@ def test_a_final_verdict_goes_to_the_whole_group_after_a_preview(db: Database) -
         assert dict(session.execute(select(FinalVerdict.claim_id, FinalVerdict.label)).all()) == {
             first: "supported", second: "supported", third: "supported"
         }
+
+
+def test_agreement_leaves_out_verdicts_applied_from_a_match_unless_asked(db: Database) -> None:
+    from click.testing import CliRunner
+
+    from workbench.agreement_data import RatingFilter, load_rating_table
+    from workbench.cli import main
+
+    first, second, _ = quote_claims(db)
+    rita, otto = person(db, "Rita"), person(db, "Otto")
+    with db.transaction() as session:
+        submit_verdict(session, rita, first, "supported")
+        submit_verdict(session, otto, first, "supported")
+        submit_verdict(session, otto, second, "disputed")
+        apply_match_verdict(session, rita, second, first)
+    with db.read_session() as session:
+        default = load_rating_table(session)
+        included = load_rating_table(session, RatingFilter(include_match_applied=True))
+    assert (default.n_ratings, included.n_ratings) == (3, 4)
+    assert default.notes == ["1 verdict(s) applied from a match were left out (not independent judgements)."]
+    assert "are included" in included.notes[0]
+    runner = CliRunner()
+    plain = runner.invoke(main, ["--database", db.url, "agreement", "--format", "json", "--resamples", "0"])
+    counted = runner.invoke(main, ["--database", db.url, "agreement", "--format", "json", "--resamples", "0",
+                                   "--include-match-applied"])
+    assert plain.exit_code == 0 and counted.exit_code == 0, plain.output + counted.output
+    assert '"n_ratings": 3' in plain.output and '"n_ratings": 4' in counted.output
+    assert "left out" in plain.output

@@ -64,7 +64,7 @@ def test_reviewer_applies_her_verdict_on_a_matched_claim_with_one_button(app_dat
     from sqlalchemy import select
     from test_match_verdicts import quote_claims
 
-    from workbench.match_verdicts import MATCH_ACTION, applied_from_match
+    from workbench.matching import MATCH_ACTION, applied_from_match
     from workbench.models import Verdict, VerdictHistory
     from workbench.review import submit_verdict
 

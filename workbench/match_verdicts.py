@@ -22,19 +22,15 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from workbench.adjudication import FinalChange, record_final_verdict
 from workbench.auth import Actor, PermissionDenied, require_lead
-from workbench.matching import MatchError
-from workbench.models import Article, Claim, ClaimMatch, FinalVerdict, Verdict, VerdictHistory
+from workbench.matching import MATCH_ACTION, MatchError
+from workbench.models import Article, Claim, ClaimMatch, FinalVerdict, Verdict
 from workbench.review import SavedVerdict, VerdictState, may_review, own_verdict, require_active
 from workbench.verdicts import load_reviewable_claim, write_verdict
-
-MATCH_ACTION = "match"
-"""The history action of a verdict applied from a match."""
-
 
 def _sharing(statement):
     """Only matches that may share a verdict: linked or confirmed, never rejected."""
@@ -106,28 +102,6 @@ def apply_match_verdict(
     write_verdict(session, claim_id, actor.id, offer.label, offer.note, list(offer.evidence),
                   actor_id=actor.id, action=MATCH_ACTION)
     return SavedVerdict(claim_id, before, VerdictState(offer.label, offer.note, offer.evidence))
-
-
-def applied_from_match(session: Session, claim_ids: Iterable[int] | None = None) -> set[tuple[int, int]]:
-    """``(claim_id, reviewer_id)`` of the current verdicts that were applied from a match."""
-    latest = aliased(VerdictHistory)
-    newest = (
-        select(func.max(latest.id))
-        .where(latest.claim_id == VerdictHistory.claim_id, latest.reviewer_id == VerdictHistory.reviewer_id)
-        .scalar_subquery()
-    )
-    query = (
-        select(VerdictHistory.claim_id, VerdictHistory.reviewer_id)
-        .join(Verdict, and_(Verdict.claim_id == VerdictHistory.claim_id, Verdict.reviewer_id == VerdictHistory.reviewer_id))
-        .where(VerdictHistory.action == MATCH_ACTION, VerdictHistory.id == newest)
-    )
-    if claim_ids is not None:
-        ids = list(claim_ids)
-        found: set[tuple[int, int]] = set()
-        for start in range(0, len(ids), 5000):
-            found.update(tuple(row) for row in session.execute(query.where(VerdictHistory.claim_id.in_(ids[start:start + 5000]))))
-        return found
-    return {tuple(row) for row in session.execute(query)}
 
 
 # --- groups --------------------------------------------------------------------------------

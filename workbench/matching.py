@@ -37,11 +37,14 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, HashingVectorizer
 from sklearn.preprocessing import normalize as l2_normalise
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from workbench.errors import WorkbenchError
-from workbench.models import Article, Claim, ClaimMatch, Collection, MatchSettings, MatchTerm, Reviewer, utcnow
+from workbench.models import Verdict as StoredVerdict
+from workbench.models import (
+    Article, Claim, ClaimMatch, Collection, MatchSettings, MatchTerm, Reviewer, VerdictHistory, utcnow,
+)
 
 LINK_THRESHOLD = 0.80
 """Default score at or above which two claims are linked (see the README for its precision)."""
@@ -869,3 +872,33 @@ def linked_groups(rows: Iterable[MatchRow]) -> list[list[int]]:
     for claim_id in list(parent):
         groups[root(claim_id)].append(claim_id)
     return sorted((sorted(group) for group in groups.values() if len(group) > 1), key=lambda g: g[0])
+
+
+# --- verdicts applied from a match ---------------------------------------------------------
+
+MATCH_ACTION = "match"
+"""The history action of a verdict a reviewer applied from a match (``workbench.match_verdicts``)."""
+
+
+def applied_from_match(session: Session, claim_ids: Iterable[int] | None = None) -> set[tuple[int, int]]:
+    """``(claim_id, reviewer_id)`` of the current verdicts that were applied from a match."""
+    latest = aliased(VerdictHistory)
+    newest = (
+        select(func.max(latest.id))
+        .where(latest.claim_id == VerdictHistory.claim_id, latest.reviewer_id == VerdictHistory.reviewer_id)
+        .scalar_subquery()
+    )
+    query = (
+        select(VerdictHistory.claim_id, VerdictHistory.reviewer_id)
+        .join(StoredVerdict, and_(
+            StoredVerdict.claim_id == VerdictHistory.claim_id, StoredVerdict.reviewer_id == VerdictHistory.reviewer_id
+        ))
+        .where(VerdictHistory.action == MATCH_ACTION, VerdictHistory.id == newest)
+    )
+    if claim_ids is not None:
+        ids = list(claim_ids)
+        found: set[tuple[int, int]] = set()
+        for start in range(0, len(ids), 5000):
+            found.update(tuple(row) for row in session.execute(query.where(VerdictHistory.claim_id.in_(ids[start:start + 5000]))))
+        return found
+    return {tuple(row) for row in session.execute(query)}
