@@ -15,10 +15,9 @@ from workbench.match_verdicts import (
     apply_match_verdict,
     group_final_preview,
     group_of,
-    match_groups,
     match_offers,
 )
-from workbench.matching import MATCH_ACTION, MatchError, applied_from_match, decide_match, list_matches
+from workbench.matching import MATCH_ACTION, MatchError, applied_from_match, decide_match, list_matches, match_groups
 from workbench.models import Claim, FinalVerdict, VerdictHistory
 from workbench.review import submit_verdict
 
@@ -146,3 +145,35 @@ def test_agreement_leaves_out_verdicts_applied_from_a_match_unless_asked(db: Dat
     assert plain.exit_code == 0 and counted.exit_code == 0, plain.output + counted.output
     assert '"n_ratings": 3' in plain.output and '"n_ratings": 4' in counted.output
     assert "left out" in plain.output
+
+
+def test_exports_carry_the_group_and_claimreview_gives_one_review_per_group(db: Database) -> None:
+    import csv
+    import io
+    import json
+
+    from workbench.export import ExportOptions, write_export
+
+    first, second, third = quote_claims(db)
+    lead, rita = person(db, "Lena", "lead"), person(db, "Rita")
+    with db.transaction() as session:
+        submit_verdict(session, rita, first, "supported")
+        apply_final_to_group(session, lead, first, "supported", "Same quote.")
+        shelters = session.scalar(select(Claim.id).where(Claim.text.like("Officials opened shelters%")))
+        record_final_verdict(session, lead, shelters, "disputed", "Only two towns.")
+
+    def export(**options) -> str:
+        stream = io.StringIO()
+        write_export(db, stream, ExportOptions(**options))
+        return stream.getvalue()
+
+    for layout in ("long", "wide", "final"):
+        rows = {int(row["claim_id"]): row for row in csv.DictReader(io.StringIO(export(layout=layout)))}
+        assert rows[first]["match_group"] == f"G{first}"
+        if layout != "long":
+            assert rows[third]["match_group"] == f"G{first}" and rows[shelters]["match_group"] == ""
+    reviews = [json.loads(line) for line in export(format="claimreview", layout="final").splitlines()]
+    assert [review["identifier"] for review in reviews] == [f"claim-{shelters}", f"claim-{first}"]
+    appearances = reviews[1]["itemReviewed"]["appearance"]
+    assert [a["headline"] for a in appearances] == ["Storm hits coast", "Power cut", "Long night"]
+    assert isinstance(reviews[0]["itemReviewed"]["appearance"], dict)

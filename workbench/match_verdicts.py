@@ -6,9 +6,9 @@
   history row is ``match`` counts as *applied from a match* (:func:`applied_from_match`), so a later
   edit by hand makes it an ordinary judgement again. Blind review holds: only the reviewer's own
   verdict is ever read.
-- **Groups** (:func:`match_groups`): connected components of linked or confirmed (never rejected)
-  matches; a group's stable id is ``G`` + its smallest claim id, unchanged while that claim stays
-  in it.
+- **Groups** (:func:`workbench.matching.match_groups`, :func:`group_of`): connected components of
+  linked or confirmed (never rejected) matches; a group's stable id is ``G`` + its smallest claim
+  id, unchanged while that claim stays in it.
 - **A final verdict for a whole group** (:func:`group_final_preview`, :func:`apply_final_to_group`).
 
 Performance: every function reads only the matches, verdicts and history rows of the claims it
@@ -18,7 +18,6 @@ checks each against its claim's latest history row through the ``claim_id`` inde
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -27,17 +26,10 @@ from sqlalchemy.orm import Session, aliased
 
 from workbench.adjudication import FinalChange, record_final_verdict
 from workbench.auth import Actor, PermissionDenied, require_lead
-from workbench.matching import MATCH_ACTION, MatchError
+from workbench.matching import MATCH_ACTION, MatchError, sharing_verdicts
 from workbench.models import Article, Claim, ClaimMatch, FinalVerdict, Verdict
 from workbench.review import SavedVerdict, VerdictState, may_review, own_verdict, require_active
 from workbench.verdicts import load_reviewable_claim, write_verdict
-
-def _sharing(statement):
-    """Only matches that may share a verdict: linked or confirmed, never rejected."""
-    return statement.where(
-        ClaimMatch.status != "rejected", or_(ClaimMatch.tier == "linked", ClaimMatch.status == "confirmed")
-    )
-
 
 # --- applying a verdict from a match -------------------------------------------------------
 
@@ -107,42 +99,6 @@ def apply_match_verdict(
 # --- groups --------------------------------------------------------------------------------
 
 
-def group_id(members: Iterable[int]) -> str:
-    """The stable id of a group: ``G`` and its smallest claim id."""
-    return f"G{min(members)}"
-
-
-def _components(edges: Iterable[tuple[int, int]]) -> dict[int, list[int]]:
-    parent: dict[int, int] = {}
-
-    def root(x: int) -> int:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in edges:
-        ra, rb = root(a), root(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    groups: dict[int, list[int]] = defaultdict(list)
-    for claim_id in list(parent):
-        groups[root(claim_id)].append(claim_id)
-    return {min(members): sorted(members) for members in groups.values()}
-
-
-def match_groups(session: Session, collection_id: int | None = None) -> dict[int, str]:
-    """Claim id → group id for every claim in a linked group (of one collection, or all)."""
-    query = _sharing(select(ClaimMatch.claim_a_id, ClaimMatch.claim_b_id))
-    if collection_id is not None:
-        in_collection = select(Claim.id).join(Article, Article.id == Claim.article_id).where(
-            Article.collection_id == collection_id
-        )
-        query = query.where(ClaimMatch.claim_a_id.in_(in_collection) | ClaimMatch.claim_b_id.in_(in_collection))
-    groups = _components(session.execute(query))
-    return {claim_id: f"G{smallest}" for smallest, members in groups.items() for claim_id in members}
-
-
 def group_of(session: Session, claim_id: int) -> list[int]:
     """Every claim linked to ``claim_id`` through linked or confirmed matches (itself included)."""
     seen, frontier = {claim_id}, [claim_id]
@@ -150,7 +106,7 @@ def group_of(session: Session, claim_id: int) -> list[int]:
         found = set()
         for start in range(0, len(frontier), 1000):
             chunk = frontier[start:start + 1000]
-            for a, b in session.execute(_sharing(select(ClaimMatch.claim_a_id, ClaimMatch.claim_b_id)).where(
+            for a, b in session.execute(sharing_verdicts(select(ClaimMatch.claim_a_id, ClaimMatch.claim_b_id)).where(
                 ClaimMatch.claim_a_id.in_(chunk) | ClaimMatch.claim_b_id.in_(chunk)
             )):
                 found.update((a, b))

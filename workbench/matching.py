@@ -38,6 +38,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, HashingVectorizer
 from sklearn.preprocessing import normalize as l2_normalise
 from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session, aliased
 
 from workbench.errors import WorkbenchError
@@ -902,3 +903,48 @@ def applied_from_match(session: Session, claim_ids: Iterable[int] | None = None)
             found.update(tuple(row) for row in session.execute(query.where(VerdictHistory.claim_id.in_(ids[start:start + 5000]))))
         return found
     return {tuple(row) for row in session.execute(query)}
+
+
+# --- groups --------------------------------------------------------------------------------
+
+
+def sharing_verdicts(statement):
+    """Only matches that may share a verdict: linked or confirmed, never rejected."""
+    return statement.where(
+        ClaimMatch.status != "rejected", or_(ClaimMatch.tier == "linked", ClaimMatch.status == "confirmed")
+    )
+
+
+def _components(edges: Iterable[tuple[int, int]]) -> dict[int, list[int]]:
+    parent: dict[int, int] = {}
+
+    def root(x: int) -> int:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in edges:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for claim_id in list(parent):
+        groups[root(claim_id)].append(claim_id)
+    return {min(members): sorted(members) for members in groups.values()}
+
+
+def match_groups(session: Session | Connection, collection_id: int | None = None) -> dict[int, str]:
+    """Claim id → group id for every claim in a linked group (of one collection, or all).
+
+    A group is a connected component of linked or confirmed matches; its id, ``G`` + its smallest
+    claim id, stays the same while that claim stays in the group.
+    """
+    query = sharing_verdicts(select(ClaimMatch.claim_a_id, ClaimMatch.claim_b_id))
+    if collection_id is not None:
+        in_collection = select(Claim.id).join(Article, Article.id == Claim.article_id).where(
+            Article.collection_id == collection_id
+        )
+        query = query.where(ClaimMatch.claim_a_id.in_(in_collection) | ClaimMatch.claim_b_id.in_(in_collection))
+    groups = _components(session.execute(query))
+    return {claim_id: f"G{smallest}" for smallest, members in groups.items() for claim_id in members}
