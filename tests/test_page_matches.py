@@ -89,3 +89,33 @@ def test_reviewer_applies_her_verdict_on_a_matched_claim_with_one_button(app_dat
         assert (verdict.reviewer_id, verdict.label, verdict.note) == (ann.id, "disputed", "Checked the utility's figures.")
         assert session.scalar(select(VerdictHistory.action).where(VerdictHistory.claim_id == second)) == MATCH_ACTION
         assert applied_from_match(session) == {(second, ann.id)}
+
+
+def test_lead_applies_a_final_verdict_to_the_whole_group_on_the_adjudication_page(app_database: Database) -> None:
+    from sqlalchemy import select
+    from test_match_verdicts import quote_claims
+
+    from workbench.models import FinalVerdict
+    from workbench.review import submit_verdict
+
+    first, second, third = quote_claims(app_database)
+    with app_database.transaction() as session:
+        lead = Actor.of(create_reviewer(session, "Lena Lead", None, "lead", actor=None))
+        rita = Actor.of(create_reviewer(session, "Rita", None, "reviewer", actor=None))
+        submit_verdict(session, rita, first, "supported")
+    app = AppTest.from_file(str(APP / "main.py"), default_timeout=60)
+    app.session_state["actor"] = lead
+    app.session_state["last_seen"] = time.time()
+    app.switch_page("views/adjudication.py")
+    app.query_params["claim"] = str(first)
+    app.session_state["adjudication_claim"] = first
+    app.run()
+    assert not app.exception, app.exception
+    [expander] = [e for e in app.expander if e.label.startswith("Linked group")]
+    assert expander.label == "Linked group: 3 claims, 3 would change to Supported"
+    app.text_area(key=f"adjudication_rationale_{first}").input("The same quote in three outlets.")
+    app.button(key=f"adjudication_group_{first}").click().run()
+    assert not app.exception, app.exception
+    with app_database.read_session() as session:
+        finals = dict(session.execute(select(FinalVerdict.claim_id, FinalVerdict.label)).all())
+    assert finals == {first: "supported", second: "supported", third: "supported"}

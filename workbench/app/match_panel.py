@@ -15,7 +15,7 @@ import streamlit as st
 from workbench import LABEL_TITLES
 from workbench.app import common
 from workbench.auth import Actor
-from workbench.match_verdicts import match_offers
+from workbench.match_verdicts import apply_final_to_group, group_final_preview, match_offers
 from workbench.matching import MatchRow, decide_match, differing_words, matches_of_claim, normalise
 
 
@@ -89,3 +89,34 @@ def show_claim_matches(
         label = "Same claim" if row.tier == "linked" else "Possibly the same claim"
         with st.expander(f"{label} in '{row.title_b[:80]}'", icon=":material/link:"):
             show_match(row, key=f"queue-match-{row.id}")
+
+
+def apply_group_final(claim_id: int, label: str, rationale_key: str, members: list[int]) -> None:
+    rationale = st.session_state.get(rationale_key, "")
+    changes = common.run_action(
+        lambda session, actor: apply_final_to_group(session, actor, claim_id, label, rationale, expected_claims=members)
+    )
+    if changes is not None:
+        common.flash(f"Final verdict {LABEL_TITLES[label]} applied to {len(changes)} claim(s) of the linked group.")
+
+
+def show_group_final(claim_id: int, label: str | None, rationale_key: str) -> None:
+    """Adjudication: preview, then apply the chosen final verdict to the claim's whole linked group."""
+    actor = common.current_actor()
+    if label is None or actor is None:
+        return
+    with common.page_session() as session:
+        preview = group_final_preview(session, actor, claim_id, label)
+    if len(preview) < 2:
+        return
+    changing = sum(change.changes for change in preview)
+    with st.expander(f"Linked group: {len(preview)} claims, {changing} would change to {LABEL_TITLES[label]}",
+                     icon=":material/link:"):
+        for change in preview:
+            before = LABEL_TITLES[change.before] if change.before else "no final verdict"
+            mark = "→ **" + LABEL_TITLES[label] + "**" if change.changes else "(unchanged)"
+            st.markdown(f"Claim {change.claim_id} in *{common.escape_html(change.article_title[:60])}*: "
+                        f"{before} {mark}")
+        st.button(f"Apply {LABEL_TITLES[label]} to the whole group", key=f"adjudication_group_{claim_id}",
+                  on_click=apply_group_final, args=(claim_id, label, rationale_key, [c.claim_id for c in preview]),
+                  disabled=not changing)
