@@ -177,3 +177,17 @@ def test_exports_carry_the_group_and_claimreview_gives_one_review_per_group(db: 
     appearances = reviews[1]["itemReviewed"]["appearance"]
     assert [a["headline"] for a in appearances] == ["Storm hits coast", "Power cut", "Long night"]
     assert isinstance(reviews[0]["itemReviewed"]["appearance"], dict)
+
+
+def test_a_lead_splits_a_claim_out_of_its_group(db: Database) -> None:
+    from workbench.match_verdicts import detach_from_group
+
+    first, second, third = quote_claims(db)
+    lead, rita = person(db, "Lena", "lead"), person(db, "Rita")
+    with db.transaction() as session, pytest.raises(Exception):
+        detach_from_group(session, rita, third)
+    with db.transaction() as session:
+        assert detach_from_group(session, lead, third) == 2
+    with db.read_session() as session:
+        groups = match_groups(session)
+        assert third not in groups and groups[second] == f"G{first}"

@@ -119,3 +119,24 @@ def test_lead_applies_a_final_verdict_to_the_whole_group_on_the_adjudication_pag
     with app_database.read_session() as session:
         finals = dict(session.execute(select(FinalVerdict.claim_id, FinalVerdict.label)).all())
     assert finals == {first: "supported", second: "supported", third: "supported"}
+
+
+def test_lead_sets_thresholds_and_splits_a_group_on_the_matches_page(app_database: Database) -> None:
+    from test_match_verdicts import quote_claims
+
+    from workbench.matching import collection_thresholds, match_groups
+
+    first, second, third = quote_claims(app_database)
+    with app_database.transaction() as session:
+        lead = Actor.of(create_reviewer(session, "Lena Lead", None, "lead", actor=None))
+    app = signed_in(lead, "matches")
+    app.number_input(key="matches_link").set_value(0.9)
+    app.number_input(key="matches_suggest").set_value(0.5)
+    app.button(key="matches_save_thresholds").click().run()
+    assert not app.exception, app.exception
+    app.button(key=f"matches_split_{third}").click().run()
+    assert not app.exception, app.exception
+    with app_database.read_session() as session:
+        assert (collection_thresholds(session, "news").link, collection_thresholds(session, "news").suggest) == (0.9, 0.5)
+        groups = match_groups(session)
+    assert third not in groups and groups[second] == f"G{first}"

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, aliased
 
 from workbench.adjudication import FinalChange, record_final_verdict
 from workbench.auth import Actor, PermissionDenied, require_lead
-from workbench.matching import MATCH_ACTION, MatchError, sharing_verdicts
+from workbench.matching import MATCH_ACTION, MatchError, decide_match, sharing_verdicts
 from workbench.models import Article, Claim, ClaimMatch, FinalVerdict, Verdict
 from workbench.review import SavedVerdict, VerdictState, may_review, own_verdict, require_active
 from workbench.verdicts import load_reviewable_claim, write_verdict
@@ -165,3 +165,14 @@ def apply_final_to_group(
     return [
         record_final_verdict(session, actor, change.claim_id, label, rationale) for change in preview if change.changes
     ]
+
+
+def detach_from_group(session: Session, actor: Actor, claim_id: int) -> int:
+    """Split ``claim_id`` out of its linked group: reject each of its linked or confirmed matches (leads)."""
+    require_lead(actor, "split groups of matches")
+    matches = session.scalars(sharing_verdicts(select(ClaimMatch)).where(
+        or_(ClaimMatch.claim_a_id == claim_id, ClaimMatch.claim_b_id == claim_id)
+    )).all()
+    for match in matches:
+        decide_match(session, actor, match.id, "rejected")
+    return len(matches)

@@ -474,6 +474,11 @@ def thresholds_for(session: Session, collection_id: int) -> Thresholds:
     return Thresholds(settings.link_threshold, settings.suggest_threshold) if settings else Thresholds()
 
 
+def collection_thresholds(session: Session, collection: str) -> Thresholds:
+    """The thresholds a collection (by name) uses now."""
+    return thresholds_for(session, _collection_id(session, collection))
+
+
 def set_thresholds(session: Session, collection: str, link: float, suggest: float) -> Thresholds:
     """Store a collection's thresholds (takes effect at the next rebuild)."""
     thresholds = Thresholds(link, suggest)
