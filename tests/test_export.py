@@ -34,6 +34,7 @@ from workbench.export import (
     FINAL_COLUMNS,
     FORMULA_TRIGGERS,
     LONG_COLUMNS,
+    MATCH_GROUP_COLUMN,
     TRIAGE_COLUMNS,
     WIDE_SUMMARY_COLUMNS,
     ClaimReviewSettings,
@@ -78,7 +79,7 @@ def test_long_has_one_row_per_verdict_with_documented_columns(db: Database) -> N
     give(db, bob, first, "disputed")
     give(db, bob, second, "editorial_framing", "Counts vary.")
     text = export_text(db)
-    assert text.startswith(",".join(LONG_COLUMNS) + "\r\n")
+    assert text.startswith(",".join([*LONG_COLUMNS, MATCH_GROUP_COLUMN]) + "\r\n")
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
     assert [(int(r["claim_id"]), r["reviewer"], r["verdict"]) for r in rows] == [
         (first, "alice", "supported"),
@@ -331,6 +332,7 @@ def test_wide_has_every_claim_and_a_column_per_reviewer(db: Database) -> None:
         "verdict:carol",
         *WIDE_SUMMARY_COLUMNS,
         *TRIAGE_COLUMNS,
+        MATCH_GROUP_COLUMN,
     ]
     rows = {int(r["claim_id"]): r for r in csv.DictReader(io.StringIO(text, newline=""))}
     all_claims = [claim for claims in room.claims.values() for claim in claims]
@@ -393,7 +395,7 @@ def test_final_has_adjudicated_claims_only_with_rationale(db: Database) -> None:
     give(db, room.reviewers["alice"], a, "supported")
     decide(db, room.lead, b, "editorial_framing", "Framing, line one\nline two")
     text = export_text(db, layout="final")
-    assert next(csv.reader(io.StringIO(text))) == list(FINAL_COLUMNS)
+    assert next(csv.reader(io.StringIO(text))) == [*FINAL_COLUMNS, MATCH_GROUP_COLUMN]
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
     assert len(rows) == 1
     row = rows[0]

@@ -12,7 +12,7 @@ from test_export_helpers import decide, export_json, export_text, give, newsroom
 
 from workbench.cli import main
 from workbench.db import Database
-from workbench.export import FINAL_COLUMNS, ExportError, ExportOptions
+from workbench.export import FINAL_COLUMNS, MATCH_GROUP_COLUMN, ExportError, ExportOptions
 from workbench.reliability import aggregate
 from workbench.agreement_data import load_rating_table
 
@@ -42,9 +42,9 @@ def test_fill_with_model_adds_flagged_rows_in_order(db: Database) -> None:
     assert order == sorted(order)
     header, *rows = list(csv.reader(io.StringIO(export_text(db, layout="final", fill_with_model=True))))
     documented_extra = [name for name, _ in documented("Filling `final` with the model")]
-    assert header == [*FINAL_COLUMNS, *documented_extra]
-    model_row = next(row for row in rows if row[-2] == "model")
-    assert float(model_row[-1]) == confidence
+    assert header == [*FINAL_COLUMNS, *documented_extra, MATCH_GROUP_COLUMN]
+    model_row = next(row for row in rows if row[-3] == "model")
+    assert float(model_row[-2]) == confidence
 
 
 def test_fill_with_model_only_for_final_csv_or_jsonl() -> None:

@@ -47,10 +47,96 @@ def test_reviewer_sees_the_match_of_the_claim_on_screen_in_the_queue(app_databas
         session.add(Assignment(collection_id=collection_id, reviewer_id=ann.id))
         ann = Actor.of(ann)
     app = signed_in(ann, "queue")
-    assert [expander.label for expander in app.expander if "claim in" in expander.label] == []  # the heading
-    next(button for button in app.button if button.label == "Skip").click().run()
-    assert [expander.label for expander in app.expander if "claim in" in expander.label] == ["Same claim in 'Power cut'"]
+    seen = []
+    for _ in range(4):  # the queue's order (check-worthiness first) decides when the matched claim comes
+        seen.append([expander.label for expander in app.expander if "claim in" in expander.label])
+        if seen[-1]:
+            break
+        next(button for button in app.button if button.label == "Skip").click().run()
+    assert seen[-1] == ["Same claim in 'Power cut'"]
     next(button for button in app.button if button.label == "Reject").click().run()
     with app_database.read_session() as session:
         [row] = list_matches(session, "news")
     assert (row.status, row.decided_by) == ("rejected", "Ann")
+
+
+def test_reviewer_applies_her_verdict_on_a_matched_claim_with_one_button(app_database: Database) -> None:
+    from sqlalchemy import select
+    from test_match_verdicts import quote_claims
+
+    from workbench.matching import MATCH_ACTION, applied_from_match
+    from workbench.models import Verdict, VerdictHistory
+    from workbench.review import submit_verdict
+
+    first, second, _ = quote_claims(app_database)
+    with app_database.transaction() as session:
+        ann = Actor.of(create_reviewer(session, "Ann", None, "reviewer", actor=None))
+        submit_verdict(session, ann, first, "disputed", "Checked the utility's figures.")
+    app = signed_in(ann, "queue")
+    for _ in range(6):
+        if app.session_state["queue_current"] == second:
+            break
+        next(button for button in app.button if button.label == "Skip").click().run()
+    assert app.session_state["queue_current"] == second
+    assert any("You labelled the same claim in 'Storm hits coast'" in caption.value for caption in app.caption)
+    apply = app.button(key=f"queue-apply-{second}-{first}")
+    assert apply.label.endswith("(M)")
+    apply.click().run()
+    assert not app.exception, app.exception
+    assert app.session_state["queue_current"] != second
+    with app_database.read_session() as session:
+        verdict = session.scalar(select(Verdict).where(Verdict.claim_id == second))
+        assert (verdict.reviewer_id, verdict.label, verdict.note) == (ann.id, "disputed", "Checked the utility's figures.")
+        assert session.scalar(select(VerdictHistory.action).where(VerdictHistory.claim_id == second)) == MATCH_ACTION
+        assert applied_from_match(session) == {(second, ann.id)}
+
+
+def test_lead_applies_a_final_verdict_to_the_whole_group_on_the_adjudication_page(app_database: Database) -> None:
+    from sqlalchemy import select
+    from test_match_verdicts import quote_claims
+
+    from workbench.models import FinalVerdict
+    from workbench.review import submit_verdict
+
+    first, second, third = quote_claims(app_database)
+    with app_database.transaction() as session:
+        lead = Actor.of(create_reviewer(session, "Lena Lead", None, "lead", actor=None))
+        rita = Actor.of(create_reviewer(session, "Rita", None, "reviewer", actor=None))
+        submit_verdict(session, rita, first, "supported")
+    app = AppTest.from_file(str(APP / "main.py"), default_timeout=60)
+    app.session_state["actor"] = lead
+    app.session_state["last_seen"] = time.time()
+    app.switch_page("views/adjudication.py")
+    app.query_params["claim"] = str(first)
+    app.session_state["adjudication_claim"] = first
+    app.run()
+    assert not app.exception, app.exception
+    [expander] = [e for e in app.expander if e.label.startswith("Linked group")]
+    assert expander.label == "Linked group: 3 claims, 3 would change to Supported"
+    app.text_area(key=f"adjudication_rationale_{first}").input("The same quote in three outlets.")
+    app.button(key=f"adjudication_group_{first}").click().run()
+    assert not app.exception, app.exception
+    with app_database.read_session() as session:
+        finals = dict(session.execute(select(FinalVerdict.claim_id, FinalVerdict.label)).all())
+    assert finals == {first: "supported", second: "supported", third: "supported"}
+
+
+def test_lead_sets_thresholds_and_splits_a_group_on_the_matches_page(app_database: Database) -> None:
+    from test_match_verdicts import quote_claims
+
+    from workbench.matching import collection_thresholds, match_groups
+
+    first, second, third = quote_claims(app_database)
+    with app_database.transaction() as session:
+        lead = Actor.of(create_reviewer(session, "Lena Lead", None, "lead", actor=None))
+    app = signed_in(lead, "matches")
+    app.number_input(key="matches_link").set_value(0.9)
+    app.number_input(key="matches_suggest").set_value(0.5)
+    app.button(key="matches_save_thresholds").click().run()
+    assert not app.exception, app.exception
+    app.button(key=f"matches_split_{third}").click().run()
+    assert not app.exception, app.exception
+    with app_database.read_session() as session:
+        assert (collection_thresholds(session, "news").link, collection_thresholds(session, "news").suggest) == (0.9, 0.5)
+        groups = match_groups(session)
+    assert third not in groups and groups[second] == f"G{first}"

@@ -32,6 +32,7 @@ from workbench.agreement import (
 )
 from workbench.auth import Actor, require_lead
 from workbench.errors import WorkbenchError
+from workbench.matching import applied_from_match
 from workbench.models import Article, Claim, Reviewer, Verdict
 
 CSV_SEPARATORS = (",", ";", "\t")
@@ -53,6 +54,8 @@ class RatingFilter:
     """First day (UTC) included."""
     until: date | None = None
     """Last day (UTC) included."""
+    include_match_applied: bool = False
+    """Count verdicts applied from a match (not independent judgements, so left out by default)."""
 
     def claims(self) -> Select:
         """(id, article_id) of the reviewable claims in scope."""
@@ -101,6 +104,7 @@ def load_rating_table(session: Session, filters: RatingFilter = RatingFilter()) 
     claims = _integer_rows(session, filters.claims().order_by(Claim.id), 2)
     verdicts = _integer_rows(session, filters.verdicts(Verdict.claim_id, Verdict.reviewer_id, label_code), 3)
     verdicts = verdicts[np.isin(verdicts[:, 0], claims[:, 0])]
+    verdicts, notes = _without_match_applied(session, verdicts, filters.include_match_applied)
     claim_ids, reviewer_ids, values = verdicts.T
     unit_ids, unit_codes = np.unique(claim_ids, return_inverse=True)
     rater_ids, rater_codes = np.unique(reviewer_ids, return_inverse=True)
@@ -115,7 +119,23 @@ def load_rating_table(session: Session, filters: RatingFilter = RatingFilter()) 
         raters=[names[int(rater_id)] for rater_id in rater_ids],
         labels=LABELS,
         unit_articles=claims[np.searchsorted(claims[:, 0], unit_ids), 1],
+        notes=notes,
     )
+
+
+def _without_match_applied(session: Session, verdicts: np.ndarray, include: bool) -> tuple[np.ndarray, list[str]]:
+    """Drop the verdicts applied from a match (unless ``include``), with a note saying how many."""
+    applied = applied_from_match(session)
+    if not applied or not len(verdicts):
+        return verdicts, []
+    keys = verdicts[:, 0] * (1 << 31) + verdicts[:, 1]
+    marked = np.isin(keys, np.array([claim * (1 << 31) + reviewer for claim, reviewer in applied], dtype=np.int64))
+    count = int(marked.sum())
+    if not count:
+        return verdicts, []
+    if include:
+        return verdicts, [f"{count} verdict(s) applied from a match are included (not independent judgements)."]
+    return verdicts[~marked], [f"{count} verdict(s) applied from a match were left out (not independent judgements)."]
 
 
 def ratings_fingerprint(session: Session) -> tuple:

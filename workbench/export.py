@@ -28,6 +28,7 @@ from workbench import LABELS
 from workbench.config import EXPORTS_DIR
 from workbench.db import Database
 from workbench.errors import WorkbenchError
+from workbench.matching import match_groups
 from workbench.models import Article, Claim, ClaimSignal, Collection, FinalVerdict, Reviewer, Verdict
 from workbench.triage import SIGNAL_KINDS
 
@@ -71,6 +72,8 @@ FINAL_COLUMNS: tuple[str, ...] = (
     *TRIAGE_COLUMNS,
 )
 
+MATCH_GROUP_COLUMN = "match_group"
+"""Last in every layout: the claim's group of linked claims (``workbench.match_verdicts``), empty if none."""
 MODEL_FILL_COLUMNS: tuple[str, ...] = ("verdict_source", "model_confidence")
 """Added to ``final`` by ``fill_with_model``: where each verdict comes from, and the model's probability."""
 
@@ -153,6 +156,7 @@ COLUMN_TYPES: dict[str, str] = {
     "checkworthiness": "number",
     "signals": "text",
     "quote_speaker": "text",
+    "match_group": "text",
 }
 """The type of every fixed column, as documented; ``verdict:NAME`` columns are labels."""
 
@@ -688,7 +692,15 @@ def reviewers_agreed(labels: Sequence[str]) -> bool | None:
 def table(
     connection: Connection, options: ExportOptions
 ) -> tuple[list[str], Iterator[tuple[Any, ...]]]:
-    """The export's column names and a stream of rows of plain Python values."""
+    """The export's column names and a stream of rows of plain Python values (``match_group`` last)."""
+    columns, rows = _layout_table(connection, options)
+    groups = match_groups(connection)
+    return [*columns, MATCH_GROUP_COLUMN], ((*row, groups.get(row[0])) for row in rows)
+
+
+def _layout_table(
+    connection: Connection, options: ExportOptions
+) -> tuple[list[str], Iterator[tuple[Any, ...]]]:
     scope = resolve_scope(connection, options.filters)
     if options.layout == "long":
         return list(LONG_COLUMNS), _stream(connection, long_query(scope))
@@ -746,14 +758,24 @@ def _wide_row(
 
 
 def claim_review(row: tuple[Any, ...], settings: ClaimReviewSettings) -> dict[str, Any]:
-    """One ``final`` row as a schema.org ClaimReview."""
-    record = dict(zip(FINAL_COLUMNS, row, strict=True))
-    appearance: dict[str, Any] = {"@type": "CreativeWork", "headline": record["article_title"]}
-    claim: dict[str, Any] = {"@type": "Claim", "appearance": appearance}
-    if record["article_url"]:
-        appearance["url"] = record["article_url"]
+    """One ``final`` row as a schema.org ClaimReview (see :func:`claim_review_of_group`)."""
+    return claim_review_of_group([row], settings)
+
+
+def claim_review_of_group(rows: Sequence[tuple[Any, ...]], settings: ClaimReviewSettings) -> dict[str, Any]:
+    """One ClaimReview for ``final`` rows of one linked group: the first row's claim, every article an appearance."""
+    records = [dict(zip(FINAL_COLUMNS, row[: len(FINAL_COLUMNS)], strict=True)) for row in rows]
+    record = records[0]
+    appearances = []
+    for each in records:
+        appearance: dict[str, Any] = {"@type": "CreativeWork", "headline": each["article_title"]}
+        if each["article_url"]:
+            appearance["url"] = each["article_url"]
+        if each["article_published"] is not None:
+            appearance["datePublished"] = each["article_published"].isoformat()
+        appearances.append(appearance)
+    claim: dict[str, Any] = {"@type": "Claim", "appearance": appearances[0] if len(appearances) == 1 else appearances}
     if record["article_published"] is not None:
-        appearance["datePublished"] = record["article_published"].isoformat()
         claim["datePublished"] = record["article_published"].isoformat()
     review: dict[str, Any] = {"@context": "https://schema.org", "@type": "ClaimReview"}
     if settings.review_url:
@@ -772,6 +794,19 @@ def claim_review(row: tuple[Any, ...], settings: ClaimReviewSettings) -> dict[st
         identifier=f"claim-{record['claim_id']}",
     )
     return review
+
+
+def claim_review_groups(rows: Iterator[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:
+    """``final`` rows (``match_group`` last) folded into one list per review: a claim alone, or a
+    linked group's claims with the same final verdict (held until the end; only grouped rows are kept)."""
+    held: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
+    for row in rows:
+        if row[-1] is None:
+            yield [row]
+        else:
+            held.setdefault((row[-1], row[FINAL_COLUMNS.index("final_verdict")]), []).append(row)
+    for group in held.values():
+        yield sorted(group, key=lambda row: row[0])
 
 
 # --- writing ----------------------------------------------------------------------------------------
@@ -805,10 +840,11 @@ def _chunks(
                 }
                 buffer.write(json.dumps(record, ensure_ascii=False) + "\n")
         else:
+            rows = claim_review_groups(rows)
 
-            def encode(row: tuple[Any, ...]) -> None:
+            def encode(group: list[tuple[Any, ...]]) -> None:
                 buffer.write(
-                    json.dumps(claim_review(row, options.claimreview), ensure_ascii=False) + "\n"
+                    json.dumps(claim_review_of_group(group, options.claimreview), ensure_ascii=False) + "\n"
                 )
 
         pending = 0

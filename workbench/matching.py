@@ -37,11 +37,15 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, HashingVectorizer
 from sklearn.preprocessing import normalize as l2_normalise
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session, aliased
 
 from workbench.errors import WorkbenchError
-from workbench.models import Article, Claim, ClaimMatch, Collection, MatchSettings, MatchTerm, Reviewer, utcnow
+from workbench.models import Verdict as StoredVerdict
+from workbench.models import (
+    Article, Claim, ClaimMatch, Collection, MatchSettings, MatchTerm, Reviewer, VerdictHistory, utcnow,
+)
 
 LINK_THRESHOLD = 0.80
 """Default score at or above which two claims are linked (see the README for its precision)."""
@@ -470,6 +474,11 @@ def thresholds_for(session: Session, collection_id: int) -> Thresholds:
     return Thresholds(settings.link_threshold, settings.suggest_threshold) if settings else Thresholds()
 
 
+def collection_thresholds(session: Session, collection: str) -> Thresholds:
+    """The thresholds a collection (by name) uses now."""
+    return thresholds_for(session, _collection_id(session, collection))
+
+
 def set_thresholds(session: Session, collection: str, link: float, suggest: float) -> Thresholds:
     """Store a collection's thresholds (takes effect at the next rebuild)."""
     thresholds = Thresholds(link, suggest)
@@ -869,3 +878,78 @@ def linked_groups(rows: Iterable[MatchRow]) -> list[list[int]]:
     for claim_id in list(parent):
         groups[root(claim_id)].append(claim_id)
     return sorted((sorted(group) for group in groups.values() if len(group) > 1), key=lambda g: g[0])
+
+
+# --- verdicts applied from a match ---------------------------------------------------------
+
+MATCH_ACTION = "match"
+"""The history action of a verdict a reviewer applied from a match (``workbench.match_verdicts``)."""
+
+
+def applied_from_match(session: Session, claim_ids: Iterable[int] | None = None) -> set[tuple[int, int]]:
+    """``(claim_id, reviewer_id)`` of the current verdicts that were applied from a match."""
+    latest = aliased(VerdictHistory)
+    newest = (
+        select(func.max(latest.id))
+        .where(latest.claim_id == VerdictHistory.claim_id, latest.reviewer_id == VerdictHistory.reviewer_id)
+        .scalar_subquery()
+    )
+    query = (
+        select(VerdictHistory.claim_id, VerdictHistory.reviewer_id)
+        .join(StoredVerdict, and_(
+            StoredVerdict.claim_id == VerdictHistory.claim_id, StoredVerdict.reviewer_id == VerdictHistory.reviewer_id
+        ))
+        .where(VerdictHistory.action == MATCH_ACTION, VerdictHistory.id == newest)
+    )
+    if claim_ids is not None:
+        ids = list(claim_ids)
+        found: set[tuple[int, int]] = set()
+        for start in range(0, len(ids), 5000):
+            found.update(tuple(row) for row in session.execute(query.where(VerdictHistory.claim_id.in_(ids[start:start + 5000]))))
+        return found
+    return {tuple(row) for row in session.execute(query)}
+
+
+# --- groups --------------------------------------------------------------------------------
+
+
+def sharing_verdicts(statement):
+    """Only matches that may share a verdict: linked or confirmed, never rejected."""
+    return statement.where(
+        ClaimMatch.status != "rejected", or_(ClaimMatch.tier == "linked", ClaimMatch.status == "confirmed")
+    )
+
+
+def _components(edges: Iterable[tuple[int, int]]) -> dict[int, list[int]]:
+    parent: dict[int, int] = {}
+
+    def root(x: int) -> int:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in edges:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for claim_id in list(parent):
+        groups[root(claim_id)].append(claim_id)
+    return {min(members): sorted(members) for members in groups.values()}
+
+
+def match_groups(session: Session | Connection, collection_id: int | None = None) -> dict[int, str]:
+    """Claim id → group id for every claim in a linked group (of one collection, or all).
+
+    A group is a connected component of linked or confirmed matches; its id, ``G`` + its smallest
+    claim id, stays the same while that claim stays in the group.
+    """
+    query = sharing_verdicts(select(ClaimMatch.claim_a_id, ClaimMatch.claim_b_id))
+    if collection_id is not None:
+        in_collection = select(Claim.id).join(Article, Article.id == Claim.article_id).where(
+            Article.collection_id == collection_id
+        )
+        query = query.where(ClaimMatch.claim_a_id.in_(in_collection) | ClaimMatch.claim_b_id.in_(in_collection))
+    groups = _components(session.execute(query))
+    return {claim_id: f"G{smallest}" for smallest, members in groups.items() for claim_id in members}

@@ -1,16 +1,21 @@
 """Matches on screen: one match side by side with the differing words marked, and confirm/reject.
 
 Used by the lead's Matches page and, with one call, by the review queue (:func:`show_claim_matches`).
-Blind review holds: only texts, articles, scores and match decisions are shown, never verdicts.
+Blind review holds: only texts, articles, scores and match decisions are shown, and of verdicts
+only the reviewer's own on a matched claim, which the queue offers to apply here (key M).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import streamlit as st
 
+from workbench import LABEL_TITLES
 from workbench.app import common
+from workbench.auth import Actor
+from workbench.match_verdicts import apply_final_to_group, group_final_preview, match_offers
 from workbench.matching import MatchRow, decide_match, differing_words, matches_of_claim, normalise
 
 
@@ -51,11 +56,67 @@ def show_match(row: MatchRow, *, key: str) -> None:
         buttons[2].button("Undo decision", key=f"{key}-undo", on_click=decide, args=(row.id, "suggested"))
 
 
-def show_claim_matches(claim_id: int) -> None:
-    """In the review queue: "Same claim in 'Article X'" for each match of the claim on screen."""
+APPLY_SHORTCUT = "M"
+
+
+def show_claim_matches(
+    claim_id: int, actor: Actor | None = None, on_apply: Callable[[int, str], None] | None = None
+) -> None:
+    """In the review queue: "Same claim in 'Article X'" for each match of the claim on screen.
+
+    With ``on_apply``: when the reviewer already labelled a matched claim, a button (the first
+    with key M) calls ``on_apply(source_claim_id, label)`` to save the same verdict here.
+    """
     with common.page_session() as session:
         rows = matches_of_claim(session, claim_id)
+        offers = match_offers(session, actor, claim_id) if actor is not None and on_apply else []
+    for number, offer in enumerate(offers):
+        note = f" with your note “{offer.note[:80]}”" if offer.note else ""
+        kind = "the same claim" if offer.linked else "possibly the same claim"
+        with st.container(horizontal=True, vertical_alignment="center"):
+            st.caption(
+                f"You labelled {kind} in '{offer.source_title[:60]}' as **{LABEL_TITLES[offer.label]}**{note}."
+            )
+            st.button(
+                f"Apply {LABEL_TITLES[offer.label]}" + (f" ({APPLY_SHORTCUT})" if number == 0 else ""),
+                key=f"queue-apply-{claim_id}-{offer.source_claim_id}",
+                shortcut=APPLY_SHORTCUT if number == 0 else None,
+                on_click=on_apply,
+                args=(offer.source_claim_id, offer.label),
+                icon=":material/content_copy:",
+            )
     for row in rows:
         label = "Same claim" if row.tier == "linked" else "Possibly the same claim"
         with st.expander(f"{label} in '{row.title_b[:80]}'", icon=":material/link:"):
             show_match(row, key=f"queue-match-{row.id}")
+
+
+def apply_group_final(claim_id: int, label: str, rationale_key: str, members: list[int]) -> None:
+    rationale = st.session_state.get(rationale_key, "")
+    changes = common.run_action(
+        lambda session, actor: apply_final_to_group(session, actor, claim_id, label, rationale, expected_claims=members)
+    )
+    if changes is not None:
+        common.flash(f"Final verdict {LABEL_TITLES[label]} applied to {len(changes)} claim(s) of the linked group.")
+
+
+def show_group_final(claim_id: int, label: str | None, rationale_key: str) -> None:
+    """Adjudication: preview, then apply the chosen final verdict to the claim's whole linked group."""
+    actor = common.current_actor()
+    if label is None or actor is None:
+        return
+    with common.page_session() as session:
+        preview = group_final_preview(session, actor, claim_id, label)
+    if len(preview) < 2:
+        return
+    changing = sum(change.changes for change in preview)
+    with st.expander(f"Linked group: {len(preview)} claims, {changing} would change to {LABEL_TITLES[label]}",
+                     icon=":material/link:"):
+        for change in preview:
+            before = LABEL_TITLES[change.before] if change.before else "no final verdict"
+            mark = "→ **" + LABEL_TITLES[label] + "**" if change.changes else "(unchanged)"
+            st.markdown(f"Claim {change.claim_id} in *{common.escape_html(change.article_title[:60])}*: "
+                        f"{before} {mark}")
+        st.button(f"Apply {LABEL_TITLES[label]} to the whole group", key=f"adjudication_group_{claim_id}",
+                  on_click=apply_group_final, args=(claim_id, label, rationale_key, [c.claim_id for c in preview]),
+                  disabled=not changing)

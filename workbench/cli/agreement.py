@@ -65,6 +65,8 @@ def _day(value: str | None, option: str) -> date | None:
 @click.option("--resamples", type=click.IntRange(min=0), default=DEFAULT_RESAMPLES, show_default=True,
               help="Bootstrap resamples for alpha's 95% interval (0 to skip).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for the bootstrap.")
+@click.option("--include-match-applied", is_flag=True,
+              help="Also count verdicts applied from a match (left out by default: not independent judgements).")
 @click.option("--claim-column", default="claim_id", show_default=True, help="Claim column in --input.")
 @click.option("--reviewer-column", default="reviewer", show_default=True, help="Reviewer column in --input.")
 @click.option("--verdict-column", default="verdict", show_default=True, help="Verdict column in --input.")
@@ -80,6 +82,7 @@ def agreement(
     until: str | None,
     resamples: int,
     seed: int,
+    include_match_applied: bool,
     claim_column: str,
     reviewer_column: str,
     verdict_column: str,
@@ -98,10 +101,12 @@ def agreement(
         )
         source = str(input_path)
     else:
-        filters = RatingFilter(article_id=article_id, since=_day(since, "--since"), until=_day(until, "--until"))
+        filters = RatingFilter(article_id=article_id, since=_day(since, "--since"), until=_day(until, "--until"),
+                               include_match_applied=include_match_applied)
         with database_from(ctx).session() as session:
             if collection:
-                filters = RatingFilter(collection_named(session, collection).id, article_id, filters.since, filters.until)
+                filters = RatingFilter(collection_named(session, collection).id, article_id, filters.since, filters.until,
+                                       include_match_applied)
             table = load_rating_table(session, filters)
             if "article" in breakdowns and table.unit_articles is not None:
                 titles = article_titles(session, sorted(set(table.unit_articles.tolist())))

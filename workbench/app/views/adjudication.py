@@ -23,6 +23,7 @@ from workbench.adjudication import (
 )
 from workbench.agreement_data import article_choices
 from workbench.app import common
+from workbench.app.match_panel import show_group_final
 from workbench.app.next_step import show_next_step
 from workbench.app.reliability_panel import draw_control_toggle, draw_model_verdict
 from workbench.reliability import queue_by_doubt
@@ -294,6 +295,7 @@ def draw_decision(case: ClaimCase, previous_claim_id: int | None, next_claim_id:
         with st.popover("Clear final verdict", icon=":material/undo:"):
             st.text_input("Why (kept in the history)", key=f"adjudication_clear_reason_{case.claim_id}")
             st.button("Clear it", key=f"adjudication_clear_{case.claim_id}", on_click=on_clear, args=(case.claim_id,))
+    show_group_final(case.claim_id, chosen, f"adjudication_rationale_{case.claim_id}")
     st.html(KEYS_HELP)
 
 

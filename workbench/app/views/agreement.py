@@ -41,13 +41,15 @@ def cached_analysis(
     until: date | None,
     resamples: int,
     fingerprint: tuple,
+    include_match_applied: bool = False,
 ) -> AgreementAnalysis:
     """The analysis of one scope, read through the rerun's session (``_session`` is not part of the key).
 
     The actor is, so one person never sees another's cached result; the fingerprint changes
     whenever a verdict or claim does, so a result is never stale.
     """
-    return analyse(_session, actor, RatingFilter(collection_id, article_id, since, until), resamples=resamples)
+    filters = RatingFilter(collection_id, article_id, since, until, include_match_applied)
+    return analyse(_session, actor, filters, resamples=resamples)
 
 
 def label_title(label: str) -> str:
@@ -93,7 +95,13 @@ def draw_filters(session, me) -> tuple[RatingFilter, int]:
             help="Claims are resampled with replacement; claims with the same split of labels are pooled, "
             "so even 200,000 claims take well under a second.",
         )
-    return RatingFilter(collection_id, article_id, since, until), int(resamples)
+    include_match_applied = st.toggle(
+        "Count verdicts applied from a match",
+        key="agreement_include_match_applied",
+        help="A reviewer who applies their own verdict from a matched claim gives no independent judgement, "
+        "so such verdicts are left out by default.",
+    )
+    return RatingFilter(collection_id, article_id, since, until, include_match_applied), int(resamples)
 
 
 def draw_headline(report: AgreementReport) -> None:
@@ -316,6 +324,7 @@ with common.page_session() as page_session:
         filters.until,
         resamples,
         ratings_fingerprint(page_session),
+        filters.include_match_applied,
     )
     report = analysis.report
     if not report.n_ratings:

@@ -8,7 +8,8 @@ from workbench.app import common
 from workbench.app.match_panel import show_match
 from workbench.articles import visible_collections
 from workbench.errors import WorkbenchError
-from workbench.matching import linked_groups, list_matches, rebuild
+from workbench.match_verdicts import detach_from_group
+from workbench.matching import collection_thresholds, linked_groups, list_matches, rebuild, set_thresholds
 
 actor = common.lead_or_stop("review matches")
 common.load_style()
@@ -39,8 +40,30 @@ with common.page_session() as session:
     tier = st.segmented_control("Show", ["all", "linked", "suggested"], default="all", key="matches_tier")
     rows = list_matches(session, collection, tier=None if tier in (None, "all") else tier)
 
+def save_thresholds(name: str) -> None:
+    link, suggest = st.session_state["matches_link"], st.session_state["matches_suggest"]
+    if common.run_action(lambda session, actor: set_thresholds(session, name, link, suggest)) is not None:
+        rebuild_collection(name)
+
+
+def split_out(claim_id: int) -> None:
+    if (count := common.run_action(lambda session, actor: detach_from_group(session, actor, claim_id))) is not None:
+        common.flash(f"Claim {claim_id} split out of its group ({count} match(es) rejected).")
+
+
+with common.page_session() as session:
+    current = collection_thresholds(session, collection)
+with st.expander("Thresholds of this story"):
+    st.number_input("Link at or above", 0.01, 1.0, current.link, 0.01, key="matches_link")
+    st.number_input("Suggest at or above", 0.01, 1.0, current.suggest, 0.01, key="matches_suggest")
+    st.button("Save and rebuild", on_click=save_thresholds, args=(collection,), key="matches_save_thresholds")
 st.button("Rebuild matches", on_click=rebuild_collection, args=(collection,), icon=":material/refresh:")
 groups = linked_groups(rows)
+for group in groups[:50]:
+    with st.expander(f"Group G{group[0]}: {len(group)} linked claims"):
+        for claim_id in group:
+            st.button(f"Split claim {claim_id} out of the group", key=f"matches_split_{claim_id}",
+                      on_click=split_out, args=(claim_id,))
 conflicts = sum(row.conflict for row in rows)
 st.markdown(f"**{len(rows)}** matches · **{len(groups)}** groups of linked claims · **{conflicts}** conflicting")
 if not rows:

@@ -12,6 +12,7 @@ from workbench.app import common, triage_chips
 from workbench.app.match_panel import show_claim_matches
 from workbench.auth import Actor
 from workbench.guidelines import current_guidelines
+from workbench.match_verdicts import apply_match_verdict
 from workbench.review import (
     ClaimContext,
     Progress,
@@ -199,13 +200,16 @@ def shown(claim_id: int) -> bool:
     return False
 
 
-def on_label(label: str, context: ClaimContext) -> None:
+def on_label(label: str, context: ClaimContext, from_match: int | None = None) -> None:
+    """Save ``label`` (or, with ``from_match``, the reviewer's own verdict on that matched claim)."""
     if not shown(context.claim_id):
         return
     note = st.session_state.get(NOTE, "")
     evidence = st.session_state.get(EVIDENCE, "")
 
     def save(tx, actor: Actor) -> SavedVerdict:
+        if from_match is not None:
+            return apply_match_verdict(tx, actor, context.claim_id, from_match, expected_version=context.version)
         return submit_verdict(
             tx, actor, context.claim_id, label, note, evidence, expected_version=context.version
         )
@@ -522,7 +526,7 @@ def draw_claim_card(session, actor: Actor, queue: QueueScope, context: ClaimCont
             )
         draw_context(context, render)
         triage_chips.draw_claim_triage(session, context.claim_id)
-        show_claim_matches(context.claim_id)
+        show_claim_matches(context.claim_id, actor, lambda source, label: on_label(label, context, source))
         draw_fields()
         draw_others(session, actor, context)
     with right:
@@ -531,7 +535,7 @@ def draw_claim_card(session, actor: Actor, queue: QueueScope, context: ClaimCont
         st.html(
             '<div class="wb-keys"><kbd>1</kbd> <kbd>2</kbd> <kbd>3</kbd> label · <kbd>N</kbd> note · '
             "<kbd>E</kbd> evidence · <kbd>Esc</kbd> leave a field · <kbd>S</kbd> skip · <kbd>B</kbd> back · "
-            "<kbd>U</kbd> undo</div>"
+            "<kbd>U</kbd> undo · <kbd>M</kbd> same verdict as a match</div>"
         )
 
 

@@ -1,0 +1,193 @@
+"""Using matches: a verdict applied from a match, linked groups, a final verdict per group."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from workbench.adjudication import record_final_verdict
+from workbench.auth import Actor, create_reviewer
+from workbench.db import Database
+from workbench.extract import load_pipeline
+from workbench.ingest import Document, ingest_documents
+from workbench.match_verdicts import (
+    apply_final_to_group,
+    apply_match_verdict,
+    group_final_preview,
+    group_of,
+    match_offers,
+)
+from workbench.matching import MATCH_ACTION, MatchError, applied_from_match, decide_match, list_matches, match_groups
+from workbench.models import Claim, FinalVerdict, VerdictHistory
+from workbench.review import submit_verdict
+
+QUOTE = "The storm knocked out power to about 250,000 homes across the region on Sunday night."
+STORIES = [
+    f"Storm hits coast\n\n{QUOTE} Officials opened shelters in three towns.",
+    f"Power cut\n\n{QUOTE} Repairs will take several days, the utility said.",
+    f"Long night\n\n{QUOTE} Schools stay closed on Monday.",
+]
+
+
+def person(db: Database, name: str, role: str = "reviewer") -> Actor:
+    with db.transaction() as session:
+        return Actor.of(create_reviewer(session, name, None, role, actor=None))
+
+
+def quote_claims(db: Database) -> list[int]:
+    documents = [Document(source=f"{n}.txt", text=text) for n, text in enumerate(STORIES)]
+    ingest_documents(db, documents, collection="news", nlp=load_pipeline())
+    with db.read_session() as session:
+        return session.scalars(select(Claim.id).where(Claim.text == QUOTE).order_by(Claim.id)).all()
+
+
+def test_a_verdict_applied_from_a_match_is_the_reviewers_own_and_marked(db: Database) -> None:
+    first, second, third = quote_claims(db)
+    rita, other = person(db, "Rita"), person(db, "Otto")
+    with db.transaction() as session:
+        assert match_offers(session, rita, second) == []
+        submit_verdict(session, rita, first, "disputed", "Numbers differ elsewhere.", "https://example.org/x")
+        submit_verdict(session, other, third, "supported")  # blind review: never offered to Rita
+    with db.transaction() as session:
+        [offer] = match_offers(session, rita, second)
+        assert (offer.source_claim_id, offer.label, offer.note, offer.linked) == (first, "disputed", "Numbers differ elsewhere.", True)
+        saved = apply_match_verdict(session, rita, second, first)
+        assert saved.before is None and saved.after.label == "disputed"
+    with db.read_session() as session:
+        history = session.scalars(select(VerdictHistory).where(VerdictHistory.claim_id == second)).all()
+        assert [(h.action, h.reviewer_id, h.new_label, h.new_note) for h in history] == [
+            (MATCH_ACTION, rita.id, "disputed", "Numbers differ elsewhere.")
+        ]
+        assert applied_from_match(session) == {(second, rita.id)}
+    with db.transaction() as session:  # changed by hand: an ordinary judgement again
+        submit_verdict(session, rita, second, "supported")
+    with db.read_session() as session:
+        assert applied_from_match(session) == set()
+
+
+def test_nothing_is_applied_from_a_rejected_match_or_without_an_own_verdict(db: Database) -> None:
+    first, second, _ = quote_claims(db)
+    rita, lead = person(db, "Rita"), person(db, "Lena", "lead")
+    with db.transaction() as session, pytest.raises(MatchError):
+        apply_match_verdict(session, rita, second, first)
+    with db.transaction() as session:
+        submit_verdict(session, rita, first, "supported")
+        match = next(row for row in list_matches(session, "news") if {row.claim_a, row.claim_b} == {first, second})
+        decide_match(session, lead, match.id, "rejected")
+    with db.transaction() as session, pytest.raises(MatchError):
+        apply_match_verdict(session, rita, second, first)
+    with db.read_session() as session:
+        assert session.scalars(select(VerdictHistory).where(VerdictHistory.claim_id == second)).all() == []
+
+
+def test_groups_are_components_with_a_stable_id_and_rejecting_splits_them(db: Database) -> None:
+    first, second, third = quote_claims(db)
+    lead = person(db, "Lena", "lead")
+    with db.read_session() as session:
+        assert {match_groups(session)[claim] for claim in (first, second, third)} == {f"G{first}"}
+        assert group_of(session, third) == [first, second, third]
+    with db.transaction() as session:
+        for row in list_matches(session, "news"):
+            if third in (row.claim_a, row.claim_b):
+                decide_match(session, lead, row.id, "rejected")
+    with db.read_session() as session:
+        groups = match_groups(session)
+        assert groups[first] == groups[second] == f"G{first}" and third not in groups
+
+
+def test_a_final_verdict_goes_to_the_whole_group_after_a_preview(db: Database) -> None:
+    first, second, third = quote_claims(db)
+    lead, rita = person(db, "Lena", "lead"), person(db, "Rita")
+    with db.transaction() as session:
+        submit_verdict(session, rita, first, "supported")
+        record_final_verdict(session, lead, second, "supported", "Checked.")
+    with db.read_session() as session:
+        preview = group_final_preview(session, lead, first, "supported")
+        assert [(c.claim_id, c.before, c.changes) for c in preview] == [
+            (first, None, True), (second, "supported", False), (third, None, True)
+        ]
+        with pytest.raises(Exception):
+            group_final_preview(session, rita, first, "supported")
+    with db.transaction() as session, pytest.raises(MatchError):
+        apply_final_to_group(session, lead, first, "supported", expected_claims=[first, second])
+    with db.transaction() as session:
+        changes = apply_final_to_group(session, lead, first, "supported", "Same quote.", expected_claims=[first, second, third])
+        assert [(change.claim_id, change.action) for change in changes] == [(first, "create"), (third, "create")]
+    with db.read_session() as session:
+        assert dict(session.execute(select(FinalVerdict.claim_id, FinalVerdict.label)).all()) == {
+            first: "supported", second: "supported", third: "supported"
+        }
+
+
+def test_agreement_leaves_out_verdicts_applied_from_a_match_unless_asked(db: Database) -> None:
+    from click.testing import CliRunner
+
+    from workbench.agreement_data import RatingFilter, load_rating_table
+    from workbench.cli import main
+
+    first, second, _ = quote_claims(db)
+    rita, otto = person(db, "Rita"), person(db, "Otto")
+    with db.transaction() as session:
+        submit_verdict(session, rita, first, "supported")
+        submit_verdict(session, otto, first, "supported")
+        submit_verdict(session, otto, second, "disputed")
+        apply_match_verdict(session, rita, second, first)
+    with db.read_session() as session:
+        default = load_rating_table(session)
+        included = load_rating_table(session, RatingFilter(include_match_applied=True))
+    assert (default.n_ratings, included.n_ratings) == (3, 4)
+    assert default.notes == ["1 verdict(s) applied from a match were left out (not independent judgements)."]
+    assert "are included" in included.notes[0]
+    runner = CliRunner()
+    plain = runner.invoke(main, ["--database", db.url, "agreement", "--format", "json", "--resamples", "0"])
+    counted = runner.invoke(main, ["--database", db.url, "agreement", "--format", "json", "--resamples", "0",
+                                   "--include-match-applied"])
+    assert plain.exit_code == 0 and counted.exit_code == 0, plain.output + counted.output
+    assert '"n_ratings": 3' in plain.output and '"n_ratings": 4' in counted.output
+    assert "left out" in plain.output
+
+
+def test_exports_carry_the_group_and_claimreview_gives_one_review_per_group(db: Database) -> None:
+    import csv
+    import io
+    import json
+
+    from workbench.export import ExportOptions, write_export
+
+    first, second, third = quote_claims(db)
+    lead, rita = person(db, "Lena", "lead"), person(db, "Rita")
+    with db.transaction() as session:
+        submit_verdict(session, rita, first, "supported")
+        apply_final_to_group(session, lead, first, "supported", "Same quote.")
+        shelters = session.scalar(select(Claim.id).where(Claim.text.like("Officials opened shelters%")))
+        record_final_verdict(session, lead, shelters, "disputed", "Only two towns.")
+
+    def export(**options) -> str:
+        stream = io.StringIO()
+        write_export(db, stream, ExportOptions(**options))
+        return stream.getvalue()
+
+    for layout in ("long", "wide", "final"):
+        rows = {int(row["claim_id"]): row for row in csv.DictReader(io.StringIO(export(layout=layout)))}
+        assert rows[first]["match_group"] == f"G{first}"
+        if layout != "long":
+            assert rows[third]["match_group"] == f"G{first}" and rows[shelters]["match_group"] == ""
+    reviews = [json.loads(line) for line in export(format="claimreview", layout="final").splitlines()]
+    assert [review["identifier"] for review in reviews] == [f"claim-{shelters}", f"claim-{first}"]
+    appearances = reviews[1]["itemReviewed"]["appearance"]
+    assert [a["headline"] for a in appearances] == ["Storm hits coast", "Power cut", "Long night"]
+    assert isinstance(reviews[0]["itemReviewed"]["appearance"], dict)
+
+
+def test_a_lead_splits_a_claim_out_of_its_group(db: Database) -> None:
+    from workbench.match_verdicts import detach_from_group
+
+    first, second, third = quote_claims(db)
+    lead, rita = person(db, "Lena", "lead"), person(db, "Rita")
+    with db.transaction() as session, pytest.raises(Exception):
+        detach_from_group(session, rita, third)
+    with db.transaction() as session:
+        assert detach_from_group(session, lead, third) == 2
+    with db.read_session() as session:
+        groups = match_groups(session)
+        assert third not in groups and groups[second] == f"G{first}"

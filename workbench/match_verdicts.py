@@ -1,0 +1,178 @@
+"""Using matches: one verdict for the same claim, linked groups, and a final verdict per group.
+
+- **Applying a verdict from a match** (:func:`apply_match_verdict`): a reviewer who already
+  labelled one claim of a match saves the same label, note and links on the other. The verdict is
+  the reviewer's own; its history row has action ``match``. A current verdict whose latest
+  history row is ``match`` counts as *applied from a match* (:func:`applied_from_match`), so a later
+  edit by hand makes it an ordinary judgement again. Blind review holds: only the reviewer's own
+  verdict is ever read.
+- **Groups** (:func:`workbench.matching.match_groups`, :func:`group_of`): connected components of
+  linked or confirmed (never rejected) matches; a group's stable id is ``G`` + its smallest claim
+  id, unchanged while that claim stays in it.
+- **A final verdict for a whole group** (:func:`group_final_preview`, :func:`apply_final_to_group`).
+
+Performance: every function reads only the matches, verdicts and history rows of the claims it
+is given; :func:`applied_from_match` reads only history rows with action ``match`` (few) and
+checks each against its claim's latest history row through the ``claim_id`` index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from workbench.adjudication import FinalChange, record_final_verdict
+from workbench.auth import Actor, PermissionDenied, require_lead
+from workbench.matching import MATCH_ACTION, MatchError, decide_match, sharing_verdicts
+from workbench.models import Article, Claim, ClaimMatch, FinalVerdict, Verdict
+from workbench.review import SavedVerdict, VerdictState, may_review, own_verdict, require_active
+from workbench.verdicts import load_reviewable_claim, write_verdict
+
+# --- applying a verdict from a match -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MatchOffer:
+    """A match whose other claim the reviewer already labelled: its verdict can be applied here."""
+
+    source_claim_id: int
+    """The matched claim the reviewer labelled."""
+    source_title: str
+    """Its article's title."""
+    label: str
+    note: str
+    evidence: tuple[str, ...]
+    linked: bool
+    """Linked or confirmed (``False``: a suggestion without conflict)."""
+
+
+def match_offers(session: Session, actor: Actor, claim_id: int) -> list[MatchOffer]:
+    """The reviewer's own verdicts on matches of ``claim_id`` that may be applied to it, best first.
+
+    Rejected matches and conflicting ones (numbers, dates, negation, names differ) are never offered.
+    """
+    other = aliased(Claim)
+    rows = session.execute(
+        select(ClaimMatch, other.id, Article.title, Verdict.label, Verdict.note, Verdict.evidence)
+        .join(other, or_(
+            and_(ClaimMatch.claim_a_id == claim_id, other.id == ClaimMatch.claim_b_id),
+            and_(ClaimMatch.claim_b_id == claim_id, other.id == ClaimMatch.claim_a_id),
+        ))
+        .join(Article, Article.id == other.article_id)
+        .join(Verdict, and_(Verdict.claim_id == other.id, Verdict.reviewer_id == actor.id))
+        .where(ClaimMatch.status != "rejected", other.kind == "claim")
+        .order_by(ClaimMatch.score.desc(), other.id)
+    ).all()
+    offers = []
+    for match, other_id, title, label, note, evidence in rows:
+        linked = match.tier == "linked" or match.status == "confirmed"
+        conflicting = any(not reason.startswith("short:") for reason in match.reasons or ())
+        if conflicting and match.status != "confirmed":
+            continue
+        offers.append(MatchOffer(other_id, title or f"Article {other_id}", label, note, tuple(evidence or ()), linked))
+    return sorted(offers, key=lambda offer: not offer.linked)
+
+
+def apply_match_verdict(
+    session: Session, actor: Actor, claim_id: int, source_claim_id: int, *, expected_version: int | None = None
+) -> SavedVerdict:
+    """Save the reviewer's verdict on ``source_claim_id`` as their verdict on ``claim_id`` (history: ``match``)."""
+    require_active(session, actor)
+    if not may_review(session, actor, claim_id):
+        raise PermissionDenied("This claim is in a collection you are not assigned to.")
+    offer = next((o for o in match_offers(session, actor, claim_id) if o.source_claim_id == source_claim_id), None)
+    if offer is None:
+        raise MatchError(
+            "Nothing to apply: the match was rejected or changed, or you have no verdict on the matched claim. Reload."
+        )
+    load_reviewable_claim(session, claim_id, expected_version)
+    existing = own_verdict(session, actor, claim_id)
+    before = VerdictState(existing.label, existing.note, tuple(existing.evidence or ())) if existing else None
+    write_verdict(session, claim_id, actor.id, offer.label, offer.note, list(offer.evidence),
+                  actor_id=actor.id, action=MATCH_ACTION)
+    return SavedVerdict(claim_id, before, VerdictState(offer.label, offer.note, offer.evidence))
+
+
+# --- groups --------------------------------------------------------------------------------
+
+
+def group_of(session: Session, claim_id: int) -> list[int]:
+    """Every claim linked to ``claim_id`` through linked or confirmed matches (itself included)."""
+    seen, frontier = {claim_id}, [claim_id]
+    while frontier:
+        found = set()
+        for start in range(0, len(frontier), 1000):
+            chunk = frontier[start:start + 1000]
+            for a, b in session.execute(sharing_verdicts(select(ClaimMatch.claim_a_id, ClaimMatch.claim_b_id)).where(
+                ClaimMatch.claim_a_id.in_(chunk) | ClaimMatch.claim_b_id.in_(chunk)
+            )):
+                found.update((a, b))
+        frontier = sorted(found - seen)
+        seen |= found
+    return sorted(seen)
+
+
+# --- a final verdict for a group -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GroupFinalChange:
+    """What applying a final verdict to a group does (or did) to one claim."""
+
+    claim_id: int
+    article_title: str
+    text: str
+    before: str | None
+    """Its final verdict before (``None``: none yet)."""
+    after: str
+
+    @property
+    def changes(self) -> bool:
+        return self.before != self.after
+
+
+def group_final_preview(session: Session, actor: Actor, claim_id: int, label: str) -> list[GroupFinalChange]:
+    """For each claim of ``claim_id``'s group: its final verdict now and after applying ``label``."""
+    require_lead(actor, "record final verdicts")
+    members = group_of(session, claim_id)
+    rows = session.execute(
+        select(Claim.id, Article.title, Claim.text, FinalVerdict.label)
+        .join(Article, Article.id == Claim.article_id)
+        .outerjoin(FinalVerdict, FinalVerdict.claim_id == Claim.id)
+        .where(Claim.id.in_(members), Claim.kind == "claim")
+        .order_by(Claim.id)
+    ).all()
+    return [GroupFinalChange(cid, title or f"Article {cid}", text, before, label) for cid, title, text, before in rows]
+
+
+def apply_final_to_group(
+    session: Session, actor: Actor, claim_id: int, label: str, rationale: str | None = "",
+    *, expected_claims: Iterable[int] | None = None,
+) -> list[FinalChange]:
+    """Record ``label`` as the final verdict of every claim in ``claim_id``'s group (all or none).
+
+    Claims already final as ``label`` keep their own rationale and are left out of the result.
+
+    ``expected_claims``: the group as previewed; if it changed meanwhile nothing is written.
+    """
+    preview = group_final_preview(session, actor, claim_id, label)
+    members = [change.claim_id for change in preview]
+    if expected_claims is not None and sorted(set(expected_claims)) != members:
+        raise MatchError("The group changed since the preview (a match was confirmed, rejected or rebuilt). Preview again.")
+    return [
+        record_final_verdict(session, actor, change.claim_id, label, rationale) for change in preview if change.changes
+    ]
+
+
+def detach_from_group(session: Session, actor: Actor, claim_id: int) -> int:
+    """Split ``claim_id`` out of its linked group: reject each of its linked or confirmed matches (leads)."""
+    require_lead(actor, "split groups of matches")
+    matches = session.scalars(sharing_verdicts(select(ClaimMatch)).where(
+        or_(ClaimMatch.claim_a_id == claim_id, ClaimMatch.claim_b_id == claim_id)
+    )).all()
+    for match in matches:
+        decide_match(session, actor, match.id, "rejected")
+    return len(matches)
