@@ -135,8 +135,8 @@ def fill_0005(connection, dialect: str) -> None:
                             "VALUES (1, 0.1, 0.7, :at)"), {"at": stamp(dialect)})
 
 
-def fill_0007(connection, dialect: str) -> None:
-    """Revision 0007 (triage model): 0005's rows plus a collection's model and a claim's score."""
+def fill_0006(connection, dialect: str) -> None:
+    """Revision 0006 (triage model): 0005's rows plus a collection's model and a claim's score."""
     fill_0005(connection, dialect)
     connection.execute(
         text("INSERT INTO triage_model (collection_id, weights, intercept, examples, checkable, roc_auc, "
@@ -148,7 +148,7 @@ def fill_0007(connection, dialect: str) -> None:
 
 
 FILLS: dict[str, Callable] = {
-    "0001": fill_0001, "0002": fill_0002, "0003": fill_0003, "0004": fill_0004, "0005": fill_0005, "0007": fill_0007,
+    "0001": fill_0001, "0002": fill_0002, "0003": fill_0003, "0004": fill_0004, "0005": fill_0005, "0006": fill_0006,
 }
 
 
