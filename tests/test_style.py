@@ -126,3 +126,9 @@ def test_selection_is_a_calm_colour_not_the_disputed_red() -> None:
     assert contrast(WHITE, SELECTION_COLOUR) >= WCAG_AA
     command = streamlit_command("127.0.0.1", 8501)
     assert command[command.index("--theme.primaryColor") + 1] == SELECTION_COLOUR
+
+
+def test_the_style_sheet_has_no_angle_bracket_tags() -> None:
+    """The browser's HTML sanitiser drops a whole ``<style>`` block whose text holds ``<word``
+    (even in a comment), and with it every rule of the sheet."""
+    assert re.search(r"<[/!A-Za-z]", STYLE_SHEET.read_text(encoding="utf-8")) is None
