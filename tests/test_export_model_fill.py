@@ -62,5 +62,5 @@ def test_cli_option(db: Database) -> None:
                                        "--out", "-"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0].endswith("verdict_source,model_confidence")
+    assert lines[0].endswith("verdict_source,model_confidence,match_group")
     assert len(lines) == 2 and ",model," in lines[1]
