@@ -194,7 +194,7 @@ def test_a_lead_deep_link_opens_after_signing_in_and_ending_sessions_signs_out(
 def test_every_page_address_opens_or_says_not_available(browser, shared_app_database, serve_database):
     """``/queue`` (the default page's own address) and every other page's address open for a
     reviewer, or answer "not available to your role"; never Streamlit's page-not-found dialog."""
-    from workbench.app.main import LEAD_PAGES, REVIEW_PAGES
+    from workbench.app.page_list import LEAD_PAGES, REVIEW_PAGES
 
     server = serve_database(shared_app_database)
     server.add_account("lena", PASSWORD, "lead")

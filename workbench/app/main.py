@@ -11,24 +11,9 @@ import streamlit as st
 from sqlalchemy.exc import OperationalError
 
 from workbench.app import common, signin_form
+from workbench.app.page_list import LEAD_PAGE_PATHS, LEAD_PAGES, REVIEW_PAGES
 
 st.set_page_config(page_title="Workbench", page_icon="🔎", layout="wide")
-
-REVIEW_PAGES = [
-    ("queue", "Review queue", ":material/task_alt:"),
-    ("my_verdicts", "My verdicts", ":material/history:"),
-    ("articles", "Articles", ":material/article:"),
-    ("guidelines", "Guidelines", ":material/menu_book:"),
-]
-LEAD_PAGES = [
-    ("import_articles", "Import", ":material/upload_file:"),
-    ("team", "Reviewers & assignment", ":material/group:"),
-    ("agreement", "Agreement", ":material/insights:"),
-    ("adjudication", "Adjudication", ":material/gavel:"),
-    ("matches", "Matches", ":material/join_inner:"),
-    ("export", "Export", ":material/download:"),
-]
-LEAD_PAGE_PATHS = frozenset(name for name, _, _ in LEAD_PAGES)
 
 
 def page(
