@@ -54,9 +54,22 @@ from workbench.errors import WorkbenchError
 from workbench.export import ExportOptions, write_export
 from workbench.guidelines import save_guidelines
 from workbench.ingest import MAX_FILE_BYTES, Document, InputError, ingest_documents, read_upload
+from workbench.match_verdicts import detach_from_group, group_final_preview
 from workbench.models import Collection, Reviewer, SignInThrottle, Verdict, VerdictHistory, utcnow
+from workbench.reliability import (
+    aggregate_verdicts,
+    collection_controls,
+    control_scores,
+    mark_control,
+    model_verdict,
+    queue_by_doubt,
+    review_pace,
+    set_control_rate,
+    unmark_control,
+)
 from workbench.review import submit_verdict
 from workbench.sessions import end_all_sessions
+from workbench.triage_model import set_model_enabled, train_model
 from workbench.verdict_import import import_verdicts
 from workbench.verdicts import VerdictError, delete_verdict, save_verdict, validate_evidence
 
@@ -109,6 +122,19 @@ LEAD_ONLY: dict[str, LeadOnly] = {
     "save_guidelines": lambda db, s, a, w: save_guidelines(s, a, GUIDELINES),
     "import_verdicts": lambda db, s, a, w: import_verdicts(db, b"claim_id,reviewer,label\n", actor=a),
     "end_all_sessions": lambda db, s, a, w: end_all_sessions(s, w.other.id, actor=a),
+    "aggregate_verdicts": lambda db, s, a, w: aggregate_verdicts(s, a),
+    "review_pace": lambda db, s, a, w: review_pace(s, a),
+    "queue_by_doubt": lambda db, s, a, w: queue_by_doubt(s, a),
+    "model_verdict": lambda db, s, a, w: model_verdict(s, a, w.claims[0]),
+    "mark_control": lambda db, s, a, w: mark_control(s, a, w.claims[0]),
+    "unmark_control": lambda db, s, a, w: unmark_control(s, a, w.claims[0]),
+    "set_control_rate": lambda db, s, a, w: set_control_rate(s, a, w.collection_id, 0.1),
+    "collection_controls": lambda db, s, a, w: collection_controls(s, a, w.collection_id),
+    "control_scores": lambda db, s, a, w: control_scores(s, a),
+    "detach_from_group": lambda db, s, a, w: detach_from_group(s, a, w.claims[0]),
+    "group_final_preview": lambda db, s, a, w: group_final_preview(s, a, w.claims[0], "supported"),
+    "set_model_enabled": lambda db, s, a, w: set_model_enabled(s, a, w.collection_id, True),
+    "train_model": lambda db, s, a, w: train_model(db, s.get(Collection, w.collection_id).name, a),
 }
 
 
