@@ -2,11 +2,6 @@
 
 __version__ = "0.1.0"
 
-LABELS: tuple[str, ...] = ("supported", "disputed", "editorial_framing")
-"""The three verdict labels, in shortcut order (1, 2, 3)."""
+from workbench.vocabulary import LABEL_TITLES, LABELS  # noqa: E402  (the package's public words)
 
-LABEL_TITLES: dict[str, str] = {
-    "supported": "Supported",
-    "disputed": "Disputed",
-    "editorial_framing": "Editorial framing",
-}
+__all__ = ["LABELS", "LABEL_TITLES", "__version__"]

@@ -189,7 +189,7 @@ def majority_label(label_counts: dict[str, int]) -> str | None:
 
 
 def _scoped_claims(collection_id: int | None, article_id: int | None) -> Select:
-    statement = select(Claim.id).where(Claim.kind == "claim")
+    statement = select(Claim.id).where(Claim.reviewable)
     if collection_id is not None:
         statement = statement.join(Article, Article.id == Claim.article_id).where(
             Article.collection_id == collection_id
@@ -232,7 +232,7 @@ def adjudication_queue(
         .join(summary, summary.c.claim_id == Claim.id)
         .join(Article, Article.id == Claim.article_id)
         .outerjoin(FinalVerdict, FinalVerdict.claim_id == Claim.id)
-        .where(Claim.kind == "claim")
+        .where(Claim.reviewable)
     )
     if not filters.include_unanimous:
         statement = statement.where(summary.c.labels > 1)
@@ -268,7 +268,7 @@ def queue_counts(
         .select_from(summary)
         .join(Claim, Claim.id == summary.c.claim_id)
         .outerjoin(FinalVerdict, FinalVerdict.claim_id == summary.c.claim_id)
-        .where(Claim.kind == "claim")
+        .where(Claim.reviewable)
     ).one()
     return QueueCounts(*row)
 
@@ -341,7 +341,7 @@ def _reviewable_claim(session: Session, claim_id: int) -> Claim:
     claim = session.get(Claim, claim_id)
     if claim is None:
         raise AdjudicationError(f"There is no claim {claim_id}.")
-    if claim.kind != "claim":
+    if not claim.reviewable:
         raise AdjudicationError(f"Unit {claim_id} is a {claim.kind}, not a claim: it takes no verdict.")
     return claim
 
@@ -424,7 +424,7 @@ def accept_unanimous(
     summary = (
         select(Verdict.claim_id.label("claim_id"), func.min(Verdict.label).label("label"), func.count().label("n"))
         .join(Claim, Claim.id == Verdict.claim_id)
-        .where(Claim.kind == "claim")
+        .where(Claim.reviewable)
         .group_by(Verdict.claim_id)
         .having(func.count() >= MIN_VERDICTS_FOR_UNANIMOUS, func.count(distinct(Verdict.label)) == 1)
     )

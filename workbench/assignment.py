@@ -27,6 +27,7 @@ from workbench.db import Database
 from workbench.errors import WorkbenchError
 from workbench.models import Article, Assignment, Claim, Collection, Reviewer, Verdict
 from workbench.sessions import end_all_sessions
+from workbench.vocabulary import Role
 
 MAX_REVIEWERS_PER_CLAIM = 50
 
@@ -84,7 +85,7 @@ def set_active(
     if not active:
         if actor is not None and actor.id == reviewer_id:
             raise AuthError("You cannot deactivate your own account.")
-        if reviewer.role == "lead" and reviewer.active and active_lead_count(session) <= 1:
+        if reviewer.role == Role.LEAD and reviewer.active and active_lead_count(session) <= 1:
             raise AuthError("This is the last active lead; make another lead first.")
     reviewer.active = active
     if not active:
@@ -95,7 +96,7 @@ def set_active(
 
 def active_lead_count(session: Session) -> int:
     return session.scalar(
-        select(func.count()).select_from(Reviewer).where(Reviewer.role == "lead", Reviewer.active)
+        select(func.count()).select_from(Reviewer).where(Reviewer.role == Role.LEAD, Reviewer.active)
     )
 
 
@@ -247,7 +248,7 @@ def collection_overview(session: Session) -> list[CollectionOverview]:
         select(Article.collection_id, func.count().label("n"))
         .select_from(Claim)
         .join(Article, Article.id == Claim.article_id)
-        .where(Claim.kind == "claim")
+        .where(Claim.reviewable)
         .group_by(Article.collection_id)
         .subquery()
     )

@@ -27,6 +27,7 @@ from workbench.reading import (  # noqa: F401  (re-exported: the reading half of
     read_upload,
 )
 from workbench.triage_store import prepare_signals, store_article_signals
+from workbench.vocabulary import ClaimKind
 
 DEFAULT_COLLECTION = "default"
 
@@ -73,7 +74,7 @@ def article_title(document: Document, extraction: Extraction) -> str:
     """The document's own title, else the headline found in the text, else its first claim."""
     if title := clean_title(document.title) or clean_title(extraction.title):
         return title
-    first = next((unit.text for unit in extraction.units if unit.kind == "claim"), "")
+    first = next((unit.text for unit in extraction.units if unit.kind == ClaimKind.CLAIM), "")
     return (first[:97] + "…") if len(first) > 100 else first
 
 
@@ -149,7 +150,7 @@ def ingest_documents(
                 session.execute(insert(Claim), units)
                 store_article_signals(session, article.id, extraction, signals)
             report.added += 1
-            report.claims += sum(unit.kind == "claim" for unit in extraction.units)
+            report.claims += sum(unit.kind == ClaimKind.CLAIM for unit in extraction.units)
             report.article_ids.append(article.id)
     match_articles(database, report.article_ids)
     return report

@@ -9,7 +9,6 @@ from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     Date,
-    Float,
     DateTime,
     Float,
     ForeignKey,
@@ -20,10 +19,20 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
-from workbench import LABELS
+from workbench.vocabulary import (  # re-exported: models.CLAIM_KINDS and models.ROLES are imported widely
+    CLAIM_KINDS,
+    LABELS,
+    MATCH_STATUSES,
+    MATCH_TIERS,
+    ROLES,
+    ClaimKind,
+    MatchStatus,
+    Role,
+)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -33,12 +42,10 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-CLAIM_KINDS: tuple[str, ...] = ("claim", "title", "heading", "metadata", "boilerplate", "embed")
-"""Kinds of unit an article is split into; only ``claim`` goes to reviewers."""
 
-ROLES: tuple[str, ...] = ("reviewer", "lead")
-
-_LABELS_SQL = ", ".join(f"'{label}'" for label in LABELS)
+def _in_sql(column: str, values: tuple[str, ...]) -> str:
+    """A check constraint's condition: ``column`` holds one of ``values``."""
+    return f"{column} IN (" + ", ".join(f"'{value}'" for value in values) + ")"
 
 
 def utcnow() -> datetime:
@@ -125,7 +132,7 @@ class Claim(Base):
     text: Mapped[str] = mapped_column(Text)
     start_char: Mapped[int] = mapped_column(Integer)
     end_char: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(String(20), default="claim")
+    kind: Mapped[str] = mapped_column(String(20), default=ClaimKind.CLAIM.value)
     paragraph: Mapped[int] = mapped_column(Integer, default=0)
     version: Mapped[int] = mapped_column(Integer, default=1)
     """Bumped whenever a lead edits the unit, so stale verdict forms are refused."""
@@ -133,12 +140,17 @@ class Claim(Base):
     article: Mapped[Article] = relationship(back_populates="claims")
     verdicts: Mapped[list[Verdict]] = relationship(back_populates="claim", cascade="all, delete-orphan")
 
+    @hybrid_property
+    def reviewable(self) -> bool:
+        """Whether reviewers label this unit (only claims; headings, chrome and the rest are set aside)."""
+        return self.kind == ClaimKind.CLAIM
+
     __table_args__ = (
         Index("ix_claim_article_position", "article_id", "position"),
         Index("ix_claim_kind_article", "kind", "article_id"),
         CheckConstraint("start_char >= 0 AND end_char > start_char", name="offsets_valid"),
         CheckConstraint(
-            "kind IN (" + ", ".join(f"'{k}'" for k in CLAIM_KINDS) + ")", name="kind_known"
+            _in_sql("kind", CLAIM_KINDS), name="kind_known"
         ),
     )
 
@@ -150,14 +162,14 @@ class Reviewer(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
-    role: Mapped[str] = mapped_column(String(20), default="reviewer")
+    role: Mapped[str] = mapped_column(String(20), default=Role.REVIEWER.value)
     password_hash: Mapped[str | None] = mapped_column(String(300))
     active: Mapped[bool] = mapped_column(default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    __table_args__ = (CheckConstraint("role IN ('reviewer', 'lead')", name="role_known"),)
+    __table_args__ = (CheckConstraint(_in_sql("role", ROLES), name="role_known"),)
 
 
 class Assignment(Base):
@@ -194,7 +206,7 @@ class Verdict(Base):
 
     __table_args__ = (
         UniqueConstraint("claim_id", "reviewer_id"),
-        CheckConstraint(f"label IN ({_LABELS_SQL})", name="label_known"),
+        CheckConstraint(_in_sql("label", LABELS), name="label_known"),
     )
 
 
@@ -234,7 +246,7 @@ class FinalVerdict(Base):
 
     claim: Mapped[Claim] = relationship()
 
-    __table_args__ = (CheckConstraint(f"label IN ({_LABELS_SQL})", name="label_known"),)
+    __table_args__ = (CheckConstraint(_in_sql("label", LABELS), name="label_known"),)
 
 
 class FinalVerdictHistory(Base):
@@ -348,7 +360,7 @@ class ClaimMatch(Base):
     reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
     """What differs ("number: 2008 vs 2002"), or why a close pair was not linked."""
     same_collection: Mapped[bool] = mapped_column(default=True)
-    status: Mapped[str] = mapped_column(String(20), default="suggested")
+    status: Mapped[str] = mapped_column(String(20), default=MatchStatus.SUGGESTED.value)
     """``suggested`` (no person decided yet), ``confirmed`` or ``rejected``."""
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("reviewer.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None] = mapped_column()
@@ -358,8 +370,8 @@ class ClaimMatch(Base):
     __table_args__ = (
         UniqueConstraint("claim_a_id", "claim_b_id"),
         CheckConstraint("claim_a_id < claim_b_id", name="ordered_pair"),
-        CheckConstraint("tier IN ('linked', 'suggested')", name="tier_known"),
-        CheckConstraint("status IN ('suggested', 'confirmed', 'rejected')", name="status_known"),
+        CheckConstraint(_in_sql("tier", MATCH_TIERS), name="tier_known"),
+        CheckConstraint(_in_sql("status", MATCH_STATUSES), name="status_known"),
     )
 
 

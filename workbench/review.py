@@ -36,6 +36,7 @@ from workbench.verdicts import (
     validate_label,
     validate_note,
 )
+from workbench.vocabulary import ClaimKind
 
 CONTEXT_WINDOW = 8
 """Units either side of a claim considered for its paragraph (bounds very long paragraphs)."""
@@ -144,7 +145,7 @@ def needs_reviewer(actor: Actor) -> ColumnElement[bool]:
     )
     verdicts = select(func.count(Verdict.id)).where(Verdict.claim_id == Claim.id).scalar_subquery()
     return and_(
-        Claim.kind == "claim",
+        Claim.reviewable,
         ~mine,
         or_(Collection.reviewers_per_claim.is_(None), verdicts < Collection.reviewers_per_claim),
     )
@@ -232,7 +233,7 @@ def claim_needs_reviewer(session: Session, actor: Actor, claim_id: int) -> bool:
             .join(Article, Article.id == Claim.article_id)
             .where(
                 Claim.id == claim_id,
-                Claim.kind == "claim",
+                Claim.reviewable,
                 Article.collection_id.in_(reviewable_collection_ids(session, actor.id)),
                 ~select(Verdict.id)
                 .where(Verdict.claim_id == Claim.id, Verdict.reviewer_id == actor.id)
@@ -336,14 +337,14 @@ def article_progress(session: Session, actor: Actor, article_id: int) -> Progres
     total = session.scalar(
         select(func.count())
         .select_from(Claim)
-        .where(Claim.article_id == article_id, Claim.kind == "claim")
+        .where(Claim.article_id == article_id, Claim.reviewable)
     )
     done = session.scalar(
         select(func.count())
         .select_from(Verdict)
         .join(Claim, Claim.id == Verdict.claim_id)
         .where(
-            Verdict.reviewer_id == actor.id, Claim.article_id == article_id, Claim.kind == "claim"
+            Verdict.reviewer_id == actor.id, Claim.article_id == article_id, Claim.reviewable
         )
     )
     return Progress(done, total)
@@ -360,7 +361,7 @@ def overall_progress(session: Session, actor: Actor, scope: QueueScope = QueueSc
         select(func.count())
         .select_from(Claim)
         .join(Article, Article.id == Claim.article_id)
-        .where(Claim.kind == "claim", Article.collection_id.in_(collection_ids))
+        .where(Claim.reviewable, Article.collection_id.in_(collection_ids))
     )
     done = session.scalar(
         select(func.count())
@@ -369,7 +370,7 @@ def overall_progress(session: Session, actor: Actor, scope: QueueScope = QueueSc
         .join(Article, Article.id == Claim.article_id)
         .where(
             Verdict.reviewer_id == actor.id,
-            Claim.kind == "claim",
+            Claim.reviewable,
             Article.collection_id.in_(collection_ids),
         )
     )
@@ -538,7 +539,7 @@ def my_verdicts(
             note=verdict.note,
             evidence=tuple(verdict.evidence or ()),
             updated_at=verdict.updated_at,
-            reviewable=kind == "claim",
+            reviewable=kind == ClaimKind.CLAIM,
         )
         for verdict, text, version, kind, article, title in rows
     ], total

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workbench.models import Article, Reviewer, Verdict
+from workbench.vocabulary import Role
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,6 @@ def setup_state(session: Session) -> SetupState:
 
     return SetupState(
         has_articles=exists(select(Article.id)),
-        has_reviewers=exists(select(Reviewer.id).where(Reviewer.active.is_(True), Reviewer.role == "reviewer")),
+        has_reviewers=exists(select(Reviewer.id).where(Reviewer.active.is_(True), Reviewer.role == Role.REVIEWER)),
         has_verdicts=exists(select(Verdict.id)),
     )

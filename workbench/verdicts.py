@@ -85,7 +85,7 @@ def load_reviewable_claim(session: Session, claim_id: int, expected_version: int
     claim = session.get(Claim, claim_id, with_for_update={"read": True}, populate_existing=True)
     if claim is None:
         raise StaleClaim("This claim no longer exists: a lead has changed the article. Reload to continue.")
-    if claim.kind != "claim":
+    if not claim.reviewable:
         raise StaleClaim("This unit is no longer a claim: a lead has changed the article. Reload to continue.")
     if expected_version is not None and claim.version != expected_version:
         raise StaleClaim("A lead edited this claim while you were reviewing it. Check the new text and save again.")
