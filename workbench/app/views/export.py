@@ -15,10 +15,9 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from workbench import LABEL_TITLES, LABELS
+from workbench import LABEL_TITLES, LABELS, render
 from workbench.app import common
 from workbench.app.next_step import show_next_step
-from workbench.articles import markdown_escape
 from workbench.config import EXPORTS_DIR
 from workbench.db import Database
 from workbench.errors import WorkbenchError
@@ -131,7 +130,7 @@ def draw_download(database: Database, options: ExportOptions, title: str, descri
     try:
         rows = count_export_rows(database, options)
     except WorkbenchError as error:
-        count_column.error(markdown_escape(str(error)), icon=":material/error:")
+        count_column.error(render.markdown_escape(str(error)), icon=":material/error:")
         return
     unit = (
         "claim"
@@ -189,7 +188,7 @@ def draw_claimreview(database: Database, filters: ExportFilters) -> None:
         try:
             options.checked()
         except WorkbenchError as error:
-            st.error(markdown_escape(str(error)), icon=":material/error:")
+            st.error(render.markdown_escape(str(error)), icon=":material/error:")
             return
         draw_download(
             database, options, "ClaimReview", "One ClaimReview object per line (JSON Lines)."
@@ -243,7 +242,7 @@ def on_import(data: bytes, create_reviewers: bool, formula_guard: bool) -> None:
             max_bytes=MAX_UPLOAD_BYTES,
         )
     except WorkbenchError as error:
-        common.flash(markdown_escape(str(error)), "error")
+        common.flash(render.markdown_escape(str(error)), "error")
         return
     st.session_state[IMPORT_RESULT] = report.summary()
     st.session_state[UPLOAD_GENERATION] = st.session_state.get(UPLOAD_GENERATION, 0) + 1
@@ -275,7 +274,7 @@ def draw_import(session: Session) -> None:
         "under your name, and importing the same file again changes nothing."
     )
     if IMPORT_RESULT in st.session_state:
-        st.success(markdown_escape(st.session_state.pop(IMPORT_RESULT)), icon=":material/task_alt:")
+        st.success(render.markdown_escape(st.session_state.pop(IMPORT_RESULT)), icon=":material/task_alt:")
     uploaded = st.file_uploader(
         "Verdict file (.csv)",
         type=["csv"],
@@ -309,7 +308,7 @@ def draw_import(session: Session) -> None:
     except VerdictImportError as error:
         draw_problems(error)
         return
-    st.info(markdown_escape(report.summary()), icon=":material/fact_check:")
+    st.info(render.markdown_escape(report.summary()), icon=":material/fact_check:")
     changes = report.created + report.updated
     st.button(
         f"Import {changes:,} change{'s' if changes != 1 else ''}"

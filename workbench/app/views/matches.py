@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from workbench.access import visible_collections
 from workbench.app import common
 from workbench.app.match_panel import show_match
-from workbench.articles import visible_collections
 from workbench.errors import WorkbenchError
 from workbench.match_verdicts import detach_from_group
 from workbench.matching import collection_thresholds, linked_groups, list_matches, rebuild, set_thresholds
