@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, case, func, select
+from sqlalchemy import ColumnElement, Select, Subquery, case, func, select
 from sqlalchemy.orm import Session
 
 from workbench import LABELS
@@ -203,9 +203,8 @@ def article_status(needed: ColumnElement[int]) -> ColumnElement[str]:
     )
 
 
-def _progress_query(actor: Actor, article_ids: list[int]) -> Select:
-    """Progress columns of the given articles (one page of the list), aggregated over their claims."""
-    needed = needed_verdicts()
+def _claim_progress(actor: Actor, article_ids: list[int], needed: Subquery) -> Subquery:
+    """Per article of the page: claims, verdicts, the viewer's verdicts, claims done, verdicts toward need."""
     verdicts_on_claim = select(func.count()).where(Verdict.claim_id == Claim.id)
     per_claim = (  # correlated counts: index look-ups per claim of the page, never a scan of all verdicts
         select(
@@ -216,7 +215,7 @@ def _progress_query(actor: Actor, article_ids: list[int]) -> Select:
         .where(Claim.kind == "claim", Claim.article_id.in_(article_ids))
         .subquery()
     )
-    per_article = (
+    return (
         select(
             per_claim.c.article_id,
             func.count().label("claims"),
@@ -232,6 +231,10 @@ def _progress_query(actor: Actor, article_ids: list[int]) -> Select:
         .group_by(per_claim.c.article_id)
         .subquery()
     )
+
+
+def _reviewer_progress(article_ids: list[int], per_article: Subquery) -> Subquery:
+    """Per article of the page: reviewers with a verdict in it, and those with a verdict on every claim."""
     page_claims = select(Claim.id).where(Claim.kind == "claim", Claim.article_id.in_(article_ids))
     per_reviewer = (
         select(Claim.article_id, Verdict.reviewer_id, func.count().label("verdicts"))
@@ -241,7 +244,7 @@ def _progress_query(actor: Actor, article_ids: list[int]) -> Select:
         .group_by(Claim.article_id, Verdict.reviewer_id)
         .subquery()
     )
-    reviewer_stats = (
+    return (
         select(
             per_reviewer.c.article_id,
             func.count().label("reviewers"),
@@ -251,6 +254,13 @@ def _progress_query(actor: Actor, article_ids: list[int]) -> Select:
         .group_by(per_reviewer.c.article_id)
         .subquery()
     )
+
+
+def _progress_query(actor: Actor, article_ids: list[int]) -> Select:
+    """Progress columns of the given articles (one page of the list), aggregated over their claims."""
+    needed = needed_verdicts()
+    per_article = _claim_progress(actor, article_ids, needed)
+    reviewer_stats = _reviewer_progress(article_ids, per_article)
     return (
         select(
             Article.id,

@@ -173,30 +173,35 @@ def merge_units(
     )
     _withdraw_all(session, actor, first, reason)
     _withdraw_all(session, actor, second, reason)
-    # The second unit is deleted; its history would cascade away with it, so it moves to the merged unit.
-    for history in (VerdictHistory, FinalVerdictHistory):
-        session.execute(
-            update(history).where(history.claim_id == second.id).values(claim_id=first.id),
-            execution_options={"synchronize_session": False},
-        )
-    removed_position, article_id, end = second.position, second.article_id, second.end_char
-    merged_kind = "claim" if "claim" in (first.kind, second.kind) else first.kind
-    session.execute(delete(Claim).where(Claim.id == second.id), execution_options={"synchronize_session": False})
-    session.expunge(second)
-    session.execute(
-        update(Claim)
-        .where(Claim.article_id == article_id, Claim.position > removed_position)
-        .values(position=Claim.position - 1),
-        execution_options={"synchronize_session": False},
-    )
-    first.end_char = end
-    first.text = article_text[first.start_char:end]
-    first.kind = merged_kind
+    first.kind = "claim" if "claim" in (first.kind, second.kind) else first.kind
+    first.end_char = second.end_char
+    first.text = article_text[first.start_char:first.end_char]
     first.version += 1
+    _remove_merged(session, second, into=first)
     session.flush()
     update_claims(session, [first.id])
     refresh_claim_signals(session, [first.id])
     return first
+
+
+def _remove_merged(session: Session, second: Claim, *, into: Claim) -> None:
+    """Delete the unit merged ``into`` another and close the gap it leaves in the article's order.
+
+    Its history would cascade away with it, so the history moves to the merged unit first.
+    """
+    for history in (VerdictHistory, FinalVerdictHistory):
+        session.execute(
+            update(history).where(history.claim_id == second.id).values(claim_id=into.id),
+            execution_options={"synchronize_session": False},
+        )
+    session.execute(delete(Claim).where(Claim.id == second.id), execution_options={"synchronize_session": False})
+    session.expunge(second)
+    session.execute(
+        update(Claim)
+        .where(Claim.article_id == second.article_id, Claim.position > second.position)
+        .values(position=Claim.position - 1),
+        execution_options={"synchronize_session": False},
+    )
 
 
 def split_points(text: str) -> list[int]:

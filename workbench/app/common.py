@@ -252,17 +252,26 @@ def show_flash() -> None:
             st.info(message, icon=":material/info:")
 
 
-def run_action(action: Callable[[Session, Actor], T]) -> T | None:
-    """Run a write from a widget callback in one transaction, as the signed-in actor (rechecked).
+def run_action(
+    action: Callable[[Session, Actor], T] | Callable[[Database, Actor], T], *, own_transactions: bool = False
+) -> T | None:
+    """Run a write from a widget callback as the signed-in actor, rechecked in the database first.
 
-    Callbacks run before ``main.py``, so no rerun Session is open holding locks. A user's mistake
-    (any ``WorkbenchError``) rolls everything back, becomes an error message and returns ``None``.
+    The action gets a Session in one transaction opened here, or (``own_transactions``) the
+    ``Database``, for the core functions that open their own (see :mod:`workbench.db`); then the
+    actor is rechecked in a short read before it runs. Callbacks run before ``main.py``, so no rerun
+    Session is open holding locks. A user's mistake (any ``WorkbenchError``) rolls its transaction
+    back, becomes an error message and returns ``None``; so does an unreachable database.
     """
     actor = unexpired_actor()
     if actor is None:
         flash("You are signed out. Sign in again.", "error")
         return None
     try:
+        if own_transactions:
+            with database().read_session() as read:
+                require_active(read, actor)
+            return action(database(), actor)
         with database().transaction() as tx:
             require_active(tx, actor)
             return action(tx, actor)

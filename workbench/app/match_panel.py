@@ -59,17 +59,15 @@ def show_match(row: MatchRow, *, key: str) -> None:
 APPLY_SHORTCUT = "M"
 
 
-def show_claim_matches(
-    claim_id: int, actor: Actor | None = None, on_apply: Callable[[int, str], None] | None = None
-) -> None:
+def show_claim_matches(claim_id: int, actor: Actor, on_apply: Callable[[int, str], None]) -> None:
     """In the review queue: "Same claim in 'Article X'" for each match of the claim on screen.
 
-    With ``on_apply``: when the reviewer already labelled a matched claim, a button (the first
-    with key M) calls ``on_apply(source_claim_id, label)`` to save the same verdict here.
+    When the reviewer already labelled a matched claim, a button (the first with key M) calls
+    ``on_apply(source_claim_id, label)`` to save the same verdict here.
     """
     with common.page_session() as session:
         rows = matches_of_claim(session, claim_id)
-        offers = match_offers(session, actor, claim_id) if actor is not None and on_apply else []
+        offers = match_offers(session, actor, claim_id)
     for number, offer in enumerate(offers):
         note = f" with your note “{offer.note[:80]}”" if offer.note else ""
         kind = "the same claim" if offer.linked else "possibly the same claim"

@@ -40,6 +40,7 @@ from workbench.export import (
 from workbench.setup_state import setup_state
 from workbench.verdict_import import (
     MAX_UPLOAD_BYTES,
+    ImportReport,
     VerdictImportError,
     check_verdict_file,
     import_verdicts,
@@ -228,21 +229,23 @@ def draw_export(session: Session, database: Database) -> None:
 
 def on_import(data: bytes, create_reviewers: bool, formula_guard: bool) -> None:
     """Write the checked file (checked again inside the transaction) as the signed-in lead."""
-    actor = common.unexpired_actor()
-    if actor is None:  # never None into the core: that would mean "the command line"
-        common.flash("You are signed out. Sign in again.", "error")
-        return
-    try:
-        report = import_verdicts(
-            common.database(),
-            data,
-            actor=actor,
-            create_reviewers=create_reviewers,
-            formula_guard=formula_guard,
-            max_bytes=MAX_UPLOAD_BYTES,
-        )
-    except WorkbenchError as error:
-        common.flash(render.markdown_escape(str(error)), "error")
+
+    def import_as(database, actor) -> ImportReport | None:
+        try:
+            return import_verdicts(
+                database,
+                data,
+                actor=actor,
+                create_reviewers=create_reviewers,
+                formula_guard=formula_guard,
+                max_bytes=MAX_UPLOAD_BYTES,
+            )
+        except WorkbenchError as error:  # the message quotes the file: shown literally
+            common.flash(render.markdown_escape(str(error)), "error")
+            return None
+
+    report = common.run_action(import_as, own_transactions=True)
+    if report is None:
         return
     st.session_state[IMPORT_RESULT] = report.summary()
     st.session_state[UPLOAD_GENERATION] = st.session_state.get(UPLOAD_GENERATION, 0) + 1

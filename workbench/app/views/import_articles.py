@@ -114,14 +114,15 @@ def make_preview(session, documents: list[Document], errors: list[str], collecti
 
 def on_import() -> None:
     preview = st.session_state.get(PREVIEW)
-    actor = common.unexpired_actor()
-    if not preview or actor is None:
+    if not preview:
         return
-    try:
-        report = import_documents(common.database(), actor, preview["documents"], preview["collection"],
-                                  common.get_pipeline())
-    except WorkbenchError as error:
-        common.flash(str(error), "error")
+    report = common.run_action(
+        lambda database, actor: import_documents(
+            database, actor, preview["documents"], preview["collection"], common.get_pipeline()
+        ),
+        own_transactions=True,
+    )
+    if report is None:
         return
     report.failed += len(preview["errors"])
     report.messages = [*preview["errors"], *report.messages]
