@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from workbench import LABELS
-from workbench.access import Actor, require_active_lead, require_lead
+from workbench.access import Actor, require_active_lead
 from workbench.auth import AuthError, create_reviewer, validate_name
 from workbench.db import Database, unstorable_reason
 from workbench.errors import WorkbenchError
@@ -529,7 +529,6 @@ def import_verdicts(
     :class:`VerdictImportError` listing every problem by line when anything is wrong, including
     verdicts saved or claims edited while the import ran; then nothing is written.
     """
-    require_lead(actor, "import verdicts")
     with database.read_session() as session:
         require_active_lead(session, actor, "import verdicts")
         plan = plan_file(
