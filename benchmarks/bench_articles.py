@@ -21,15 +21,9 @@ from pathlib import Path
 from sqlalchemy import insert, select, text
 
 from workbench import LABELS
-from workbench.articles import (
-    ArticleFilters,
-    article_view,
-    list_articles,
-    merge_units,
-    split_points,
-    split_unit,
-)
-from workbench.auth import Actor
+from workbench.access import Actor
+from workbench.articles import ArticleFilters, article_view, list_articles
+from workbench.edits import merge_units, split_points, split_unit
 from workbench.db import Database
 from workbench.models import Article, Claim, Collection, Reviewer, Verdict, utcnow
 

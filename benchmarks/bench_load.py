@@ -43,7 +43,8 @@ from pathlib import Path
 from sqlalchemy import create_engine, func, select, text
 
 from workbench import LABELS
-from workbench.auth import Actor, create_reviewer
+from workbench.access import Actor
+from workbench.auth import create_reviewer
 from workbench.db import Database, normalise_url
 from workbench.ingest import Document, ingest_documents
 from workbench.models import Verdict
@@ -133,9 +134,9 @@ def fill(database: Database, reviewers: int, claims_each: int, with_passwords: b
     ingest_documents(database, documents, "Load")
     password = PASSWORD if with_passwords else None
     with database.transaction() as session:
-        create_reviewer(session, "Load lead", password, "lead", actor=None)
+        create_reviewer(session, "Load lead", password, "lead", actor=Actor.operator())
         return [
-            Actor.of(create_reviewer(session, f"Reviewer {number:03}", password, actor=None))
+            Actor.of(create_reviewer(session, f"Reviewer {number:03}", password, actor=Actor.operator()))
             for number in range(reviewers)
         ]
 

@@ -24,7 +24,7 @@ import numpy as np
 from sqlalchemy import insert
 
 from workbench import LABELS
-from workbench.auth import Actor
+from workbench.access import Actor
 from workbench.db import Database
 from workbench.guidelines import current_guidelines
 from workbench.models import Article, Claim, Collection, Reviewer, Verdict, utcnow

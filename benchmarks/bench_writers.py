@@ -30,9 +30,9 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import create_engine, event, insert, select, text
 
+from workbench.access import Actor
 from workbench.adjudication import accept_unanimous
-from workbench.articles import merge_units
-from workbench.auth import Actor
+from workbench.edits import merge_units
 from workbench.db import Database, normalise_url
 from workbench.ingest import Document, ingest_documents
 from workbench.models import Assignment, Claim, Reviewer
@@ -187,7 +187,7 @@ def run_holds(kind: str, postgres: str | None) -> None:
                 save_verdict(session, people[3], claim, "supported")
         with timer.path("import of 5,000 verdicts (write phase)"):
             started = time.perf_counter()
-            import_verdicts(database, verdict_file(claims, [p.name for p in people[4:5] + people[:1]], 5_000), actor=None)
+            import_verdicts(database, verdict_file(claims, [p.name for p in people[4:5] + people[:1]], 5_000), actor=Actor.operator())
             total = time.perf_counter() - started
         with timer.path("ingest of 20 articles, 1,000 claims (write phase)"):
             ingest_documents(database, [article(1000 + n) for n in range(20)], "Bench")

@@ -19,7 +19,8 @@ from typing import Any
 from sqlalchemy import create_engine, select, text
 
 from workbench import LABELS
-from workbench.auth import Actor, create_reviewer
+from workbench.access import Actor
+from workbench.auth import create_reviewer
 from workbench.db import Database, normalise_url
 from workbench.models import Claim, Collection
 from workbench.verdicts import StaleClaim, save_verdict
@@ -78,12 +79,41 @@ def scratch_database(kind: str, folder: Path) -> Iterator[Database]:
 def make_accounts(database: Database, reviewers: int) -> tuple[Actor, list[Actor]]:
     """A lead and ``reviewers`` reviewers (no passwords: hashing is not what is tested here)."""
     with database.transaction() as session:
-        lead = Actor.of(create_reviewer(session, "lead", None, "lead", actor=None))
+        lead = Actor.of(create_reviewer(session, "lead", None, "lead", actor=Actor.operator()))
         people = [
-            Actor.of(create_reviewer(session, f"reviewer {index:02}", None, "reviewer", actor=None))
+            Actor.of(create_reviewer(session, f"reviewer {index:02}", None, "reviewer", actor=Actor.operator()))
             for index in range(reviewers)
         ]
     return lead, people
+
+
+@dataclass(frozen=True)
+class World:
+    """One article's claims, a lead and two reviewers who both gave verdicts on the first three claims."""
+
+    lead: Actor
+    reviewer: Actor
+    other: Actor
+    claims: list[int]
+    collection_id: int
+
+
+def build_world(database: Database) -> World:
+    claims = claim_ids(database)
+    lead, (reviewer, other) = make_accounts(database, 2)
+    with database.transaction() as session:
+        collection_id = session.scalar(select(Collection.id))
+        for claim in claims[:3]:
+            for person in (reviewer, other):
+                save_verdict(session, person, claim, "supported", f"{person.name}'s note")
+    return World(lead, reviewer, other, claims, collection_id)
+
+
+def database_rows(database: Database) -> list[dict]:
+    """Every row of every table (the dump without its header): to show that nothing changed."""
+    from workbench.dump import dump_records
+
+    return list(dump_records(database))[1:]
 
 
 @dataclass(frozen=True)
@@ -134,7 +164,7 @@ def perform(database: Database, task: Task) -> Outcome:
 
 
 def lead_edit(session, task: LeadEdit) -> None:
-    from workbench.articles import merge_units, set_unit_kind, split_unit
+    from workbench.edits import merge_units, set_unit_kind, split_unit
 
     first = task.claim_ids[0]
     if task.edit == "kind":
@@ -185,7 +215,7 @@ def fill_workbench(database: Database, seeds_dir) -> dict[str, int]:
     """Seed articles, accounts with passwords, assignments, guidelines, verdicts with updates, an undo,
     a lead's merge (withdrawn verdicts: SQL NULLs in history) and a final verdict. Returns row counts."""
     from workbench.adjudication import record_final_verdict
-    from workbench.articles import merge_units
+    from workbench.edits import merge_units
     from workbench.assignment import assign
     from workbench.dump import data_tables, row_counts
     from workbench.guidelines import save_guidelines
@@ -194,7 +224,7 @@ def fill_workbench(database: Database, seeds_dir) -> dict[str, int]:
 
     ingest_paths(database, [seeds_dir], "Seeds")
     with database.transaction() as session:
-        lead = Actor.of(create_reviewer(session, "Lead Ana", LEAD_PASSWORD, "lead", actor=None))
+        lead = Actor.of(create_reviewer(session, "Lead Ana", LEAD_PASSWORD, "lead", actor=Actor.operator()))
         people = [
             Actor.of(create_reviewer(session, name, REVIEWER_PASSWORD if index == 0 else None, actor=lead))
             for index, name in enumerate(["Ravi", "Zoë O'Neil", "Kim"])

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import delete, func, select, update
 
 from workbench import LABELS
+from workbench.access import Actor, PermissionDenied
 from workbench.adjudication import (
     MAX_RATIONALE_CHARS,
     AdjudicationError,
@@ -20,7 +21,7 @@ from workbench.adjudication import (
     queue_counts,
     record_final_verdict,
 )
-from workbench.auth import Actor, PermissionDenied, create_reviewer
+from workbench.auth import create_reviewer
 from workbench.db import Database
 from workbench.ingest import Document, ingest_documents
 from workbench.models import Claim, Collection, FinalVerdict, FinalVerdictHistory, Verdict
@@ -49,8 +50,8 @@ class Newsroom:
         ingest_documents(db, [Document(source="politics.txt", text=POLITICS, title="Budget row")], "Politics")
         ingest_documents(db, [Document(source="sport.txt", text=SPORT, title="Winning streak")], "Sport")
         with db.transaction() as session:
-            self.lead = Actor.of(create_reviewer(session, "Lena", None, actor=None))
-            self.reviewers = {name: Actor.of(create_reviewer(session, name, None, actor=None)) for name in VERDICTS}
+            self.lead = Actor.of(create_reviewer(session, "Lena", None, actor=Actor.operator()))
+            self.reviewers = {name: Actor.of(create_reviewer(session, name, None, actor=Actor.operator())) for name in VERDICTS}
             self.claims = list(
                 session.scalars(select(Claim.id).where(Claim.kind == "claim").order_by(Claim.article_id, Claim.position))
             )

@@ -13,8 +13,9 @@ from sqlalchemy import select
 
 from tests.reliability_sim import simulate
 from workbench import LABELS
+from workbench.access import Actor, PermissionDenied
 from workbench.agreement_data import RatingFilter, load_rating_table
-from workbench.auth import Actor, PermissionDenied, create_reviewer
+from workbench.auth import create_reviewer
 from workbench.cli import main
 from workbench.db import Database
 from workbench.ingest import Document, ingest_documents
@@ -40,8 +41,8 @@ def newsroom(db: Database) -> dict:
     ingest_documents(db, [Document(source="budget.txt", text=TEXT, title="Budget row")], "Politics")
     ingest_documents(db, [Document(source="other.txt", text="Nobody reviewed this sentence.", title="Other")], "Sport")
     with db.transaction() as session:
-        lead = Actor.of(create_reviewer(session, "Lena", None, role="lead", actor=None))
-        reviewers = {name: Actor.of(create_reviewer(session, name, None, actor=None)) for name in VERDICTS}
+        lead = Actor.of(create_reviewer(session, "Lena", None, role="lead", actor=Actor.operator()))
+        reviewers = {name: Actor.of(create_reviewer(session, name, None, actor=Actor.operator())) for name in VERDICTS}
         claims = list(session.scalars(
             select(Claim.id).where(Claim.kind == "claim", Claim.text != "Nobody reviewed this sentence.")
             .order_by(Claim.position)

@@ -11,9 +11,10 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from workbench import LABELS
+from workbench.access import Actor
 from workbench.agreement import RatingTable, agreement_report
 from workbench.agreement_data import load_rating_table
-from workbench.auth import Actor, create_reviewer
+from workbench.auth import create_reviewer
 from workbench.cli import main
 from workbench.db import Database
 from workbench.ingest import Document, ingest_documents
@@ -37,8 +38,8 @@ def run(*args: str, url: str | None = None):
 def newsroom(db: Database) -> dict:
     ingest_documents(db, [Document(source="budget.txt", text=TEXT, title="Budget row")], "Politics")
     with db.transaction() as session:
-        create_reviewer(session, "Lena", None, actor=None)
-        reviewers = {name: Actor.of(create_reviewer(session, name, None, actor=None)) for name in VERDICTS}
+        create_reviewer(session, "Lena", None, actor=Actor.operator())
+        reviewers = {name: Actor.of(create_reviewer(session, name, None, actor=Actor.operator())) for name in VERDICTS}
         claims = list(session.scalars(select(Claim.id).where(Claim.kind == "claim").order_by(Claim.position)))
         for name, labels in VERDICTS.items():
             for claim_id, label in zip(claims, labels, strict=True):

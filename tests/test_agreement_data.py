@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select, update
 
 from workbench import LABELS
+from workbench.access import Actor, PermissionDenied
 from workbench.agreement import RatingTable, agreement_report, by_article
 from workbench.agreement_data import (
     RatingFilter,
@@ -23,7 +24,7 @@ from workbench.agreement_data import (
     ratings_fingerprint,
     read_ratings_csv,
 )
-from workbench.auth import Actor, PermissionDenied, create_reviewer
+from workbench.auth import create_reviewer
 from workbench.db import Database
 from workbench.export import ExportOptions, export_to_path
 from workbench.ingest import Document, ingest_documents
@@ -50,8 +51,8 @@ def build_newsroom(db: Database) -> dict:
     first = ingest_documents(db, [Document(source="politics.txt", text=POLITICS, title="Budget row")], "Politics")
     second = ingest_documents(db, [Document(source="sport.txt", text=SPORT, title="Winning streak")], "Sport")
     with db.transaction() as session:
-        lead = Actor.of(create_reviewer(session, "Lena", None, actor=None))
-        reviewers = {name: Actor.of(create_reviewer(session, name, None, actor=None)) for name in VERDICTS}
+        lead = Actor.of(create_reviewer(session, "Lena", None, actor=Actor.operator()))
+        reviewers = {name: Actor.of(create_reviewer(session, name, None, actor=Actor.operator())) for name in VERDICTS}
         claims = list(
             session.scalars(select(Claim.id).where(Claim.kind == "claim").order_by(Claim.article_id, Claim.position))
         )

@@ -9,25 +9,20 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from workbench.access import Actor, PermissionDenied
 from workbench.articles import (
     ArticleError,
     ArticleFilters,
     ArticleView,
     UnitView,
-    article_html,
     article_view,
-    header_html,
-    import_documents,
     list_articles,
-    markdown_escape,
-    pasted_document,
-    preview_documents,
-    read_uploads,
-    snippet,
     unit_status,
 )
+from workbench.import_preview import import_documents, pasted_document, preview_documents, read_uploads
+from workbench.render import article_html, header_html, markdown_escape, snippet
 from workbench.assignment import assign
-from workbench.auth import Actor, PermissionDenied, create_reviewer
+from workbench.auth import create_reviewer
 from workbench.db import Database
 from workbench.extract import load_pipeline
 from workbench.ingest import Document, InputError, ingest_documents
@@ -46,9 +41,9 @@ HOSTILE = (
 
 def people(db: Database) -> tuple[Actor, Actor, Actor]:
     with db.transaction() as session:
-        lead = create_reviewer(session, "Lena Lead", None, "lead", actor=None)
-        ann = create_reviewer(session, "Ann", None, "reviewer", actor=None)
-        bob = create_reviewer(session, "Bob", None, "reviewer", actor=None)
+        lead = create_reviewer(session, "Lena Lead", None, "lead", actor=Actor.operator())
+        ann = create_reviewer(session, "Ann", None, "reviewer", actor=Actor.operator())
+        bob = create_reviewer(session, "Bob", None, "reviewer", actor=Actor.operator())
         return Actor.of(lead), Actor.of(ann), Actor.of(bob)
 
 

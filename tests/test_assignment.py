@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from workbench.access import Actor, PermissionDenied, reviewable_collection_ids
 from workbench.assignment import (
     AssignmentError,
     assign,
@@ -13,7 +14,6 @@ from workbench.assignment import (
     collection_named,
     collection_overview,
     create_first_lead,
-    reviewable_collection_ids,
     reviewer_named,
     set_active,
     set_assigned_reviewers,
@@ -21,7 +21,7 @@ from workbench.assignment import (
     unassign,
     verdict_counts,
 )
-from workbench.auth import Actor, AuthError, PermissionDenied, create_reviewer, sign_in
+from workbench.auth import AuthError, create_reviewer, sign_in
 from workbench.db import Database
 from workbench.ingest import Document, ingest_documents
 from workbench.models import Assignment, Collection, Reviewer
@@ -29,7 +29,7 @@ from workbench.models import Assignment, Collection, Reviewer
 
 def add_account(db: Database, name: str, role: str = "reviewer") -> Actor:
     with db.transaction() as session:
-        return Actor.of(create_reviewer(session, name, None, role, actor=None))
+        return Actor.of(create_reviewer(session, name, None, role, actor=Actor.operator()))
 
 
 @pytest.fixture
@@ -114,7 +114,7 @@ def test_reviewers_cannot_reach_lead_actions(db, team, call):
 def test_reviewers_per_claim_is_stored(db, team, value, stored):
     story = make_collection(db, "story")
     with db.transaction() as session:
-        set_reviewers_per_claim(session, story, value, actor=None)
+        set_reviewers_per_claim(session, story, value, actor=Actor.operator())
     with db.session() as session:
         assert session.get(Collection, story).reviewers_per_claim == stored
 
@@ -146,7 +146,7 @@ def test_deactivation_guards(db, team):
     with pytest.raises(AuthError, match="your own account"), db.transaction() as session:
         set_active(session, team["lena"].id, False, actor=team["lena"])
     with pytest.raises(AuthError, match="last active lead"), db.transaction() as session:
-        set_active(session, team["lena"].id, False, actor=None)
+        set_active(session, team["lena"].id, False, actor=Actor.operator())
     with db.transaction() as session:
         set_active(session, team["ana"].id, False, actor=team["lena"])
         assert not session.get(Reviewer, team["ana"].id).active
@@ -156,13 +156,13 @@ def test_deactivation_guards(db, team):
 
 def test_a_deactivated_reviewer_cannot_sign_in(db):
     with db.transaction() as session:
-        create_reviewer(session, "lena", "password123", "lead", actor=None)
-        ana = create_reviewer(session, "ana", "password456", actor=None)
-        set_active(session, ana.id, False, actor=None)
+        create_reviewer(session, "lena", "password123", "lead", actor=Actor.operator())
+        ana = create_reviewer(session, "ana", "password456", actor=Actor.operator())
+        set_active(session, ana.id, False, actor=Actor.operator())
     with pytest.raises(AuthError, match="wrong password"):
         sign_in(db, "ana", "password456")
     with db.transaction() as session:
-        set_active(session, reviewer_named(session, "ANA").id, True, actor=None)
+        set_active(session, reviewer_named(session, "ANA").id, True, actor=Actor.operator())
     assert sign_in(db, "ana", "password456").name == "ana"
 
 
@@ -186,8 +186,8 @@ def test_overview_and_lookups(db, team):
     story = make_collection(db, "story", "One claim here. Another claim there. A third claim.")
     make_collection(db, "empty story", "Just one claim.")
     with db.transaction() as session:
-        assign(session, story, [team["ben"].id, team["ana"].id], actor=None)
-        set_reviewers_per_claim(session, story, 2, actor=None)
+        assign(session, story, [team["ben"].id, team["ana"].id], actor=Actor.operator())
+        set_reviewers_per_claim(session, story, 2, actor=Actor.operator())
     with db.session() as session:
         overview = {row.name: row for row in collection_overview(session)}
         assert overview["story"].claims == 3 and overview["story"].articles == 1

@@ -19,7 +19,8 @@ from teamkit import LEAD_PASSWORD, claim_ids, fill_workbench, make_accounts, scr
 
 from tests.conftest import SEEDS, require
 from workbench import LABELS
-from workbench.auth import Actor, create_reviewer
+from workbench.access import Actor
+from workbench.auth import create_reviewer
 from workbench.backup import BackupError, backup_database, libpq_target, restore_database
 from workbench.cli import main as cli
 from workbench.db import Database
@@ -74,7 +75,7 @@ def test_backup_restores_into_an_empty_database_row_for_row(
     assert report.revision == source.head_revision() and report.safety_backup is None
     assert rows(empty_target, tmp_path) == rows(source, tmp_path)
     with empty_target.transaction() as session:  # and the restored database takes new work
-        newcomer = Actor.of(create_reviewer(session, "After restore", None, actor=None))
+        newcomer = Actor.of(create_reviewer(session, "After restore", None, actor=Actor.operator()))
         claim = session.scalar(select(Claim.id).where(Claim.kind == "claim").order_by(Claim.id))
         assert save_verdict(session, newcomer, claim, "supported").action == "create"
 

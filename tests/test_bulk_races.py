@@ -18,8 +18,9 @@ from sqlalchemy import event, select
 from test_export_helpers import Newsroom, give, newsroom
 
 from workbench import verdict_import
+from workbench.access import Actor
 from workbench.adjudication import AdjudicationError, accept_unanimous, claim_case
-from workbench.articles import EditError, merge_units, split_unit
+from workbench.edits import EditError, merge_units, split_unit
 from workbench.db import Database
 from workbench.models import Claim, FinalVerdict, Reviewer, Verdict
 from workbench.verdicts import StaleClaim, save_verdict
@@ -97,7 +98,7 @@ def test_a_verdict_saved_during_an_import_is_never_overwritten(db: Database, mon
     started = race_import(
         monkeypatch, lambda: give(db, room.reviewers["alice"], first, "disputed", "saved by alice")
     )
-    message = refusal(lambda: import_verdicts(db, data, actor=None))
+    message = refusal(lambda: import_verdicts(db, data, actor=Actor.operator()))
     finish(started[0] if started else None)
     assert verdicts_of(db, "alice") == {first: ("disputed", "saved by alice")}
     assert re.search(r"line 2: alice .* claim \d+ while the import ran", message), message
@@ -109,7 +110,7 @@ def test_a_verdict_changed_during_an_import_is_never_overwritten(db: Database, m
     give(db, room.reviewers["bob"], claim, "supported", "before")
     data = f"{HEADER}{claim},bob,editorial_framing,from the file\r\n".encode()
     started = race_import(monkeypatch, lambda: give(db, room.reviewers["bob"], claim, "disputed", "changed"))
-    message = refusal(lambda: import_verdicts(db, data, actor=None))
+    message = refusal(lambda: import_verdicts(db, data, actor=Actor.operator()))
     finish(started[0] if started else None)
     assert verdicts_of(db, "bob") == {claim: ("disputed", "changed")}
     assert "while the import ran" in message
@@ -122,7 +123,7 @@ def test_a_note_kept_from_the_database_is_rechecked(db: Database, monkeypatch) -
     give(db, room.reviewers["carol"], claim, "supported", "first note")
     data = f"claim_id,reviewer,verdict\r\n{claim},carol,disputed\r\n".encode()
     started = race_import(monkeypatch, lambda: give(db, room.reviewers["carol"], claim, "supported", "second note"))
-    message = refusal(lambda: import_verdicts(db, data, actor=None))
+    message = refusal(lambda: import_verdicts(db, data, actor=Actor.operator()))
     finish(started[0] if started else None)
     assert verdicts_of(db, "carol") == {claim: ("supported", "second note")}
     assert "while the import ran" in message
@@ -133,7 +134,7 @@ def test_a_clean_import_after_the_refusal_goes_through(db: Database) -> None:
     claim = room.claims["bridge"][0]
     give(db, room.reviewers["alice"], claim, "disputed", "saved by alice")
     data = f"{HEADER}{claim},alice,supported,from the file\r\n".encode()
-    report = import_verdicts(db, data, actor=None)
+    report = import_verdicts(db, data, actor=Actor.operator())
     assert (report.created, report.updated) == (0, 1)
     assert verdicts_of(db, "alice") == {claim: ("supported", "from the file")}
 
@@ -148,7 +149,7 @@ def test_a_claim_a_lead_edits_during_an_import_gets_no_verdict(db: Database, mon
             split_unit(session, room.lead, claim, 4)
 
     started = race_import(monkeypatch, lead_splits)
-    message = refusal(lambda: import_verdicts(db, data, actor=None))
+    message = refusal(lambda: import_verdicts(db, data, actor=Actor.operator()))
     finish(started[0] if started else None)
     assert verdicts_of(db, "alice") == {}
     assert f"line 2: a lead edited claim {claim} while the import ran" in message

@@ -37,8 +37,9 @@ from teamkit import (
 )
 
 from workbench import LABELS
-from workbench.articles import merge_units, set_unit_kind, split_unit
-from workbench.auth import FREE_FAILED_LOGINS, Actor, AuthError, create_reviewer, sign_in
+from workbench.access import Actor
+from workbench.edits import merge_units, set_unit_kind, split_unit
+from workbench.auth import FREE_FAILED_LOGINS, AuthError, create_reviewer, sign_in
 from workbench.db import Database
 from workbench.models import Claim, Verdict, VerdictHistory
 from workbench.review import QueueScope, next_claim_id
@@ -366,7 +367,7 @@ def test_two_app_processes_share_one_state(db: Database, monkeypatch: pytest.Mon
     try:
         claims = claim_ids(first_process)
         with first_process.transaction() as session:
-            reviewer = Actor.of(create_reviewer(session, "Shared", "a long enough secret", "lead", actor=None))
+            reviewer = Actor.of(create_reviewer(session, "Shared", "a long enough secret", "lead", actor=Actor.operator()))
         for _ in range(FREE_FAILED_LOGINS):
             with pytest.raises(AuthError):
                 sign_in(first_process, "Shared", "wrong guess")

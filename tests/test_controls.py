@@ -8,8 +8,9 @@ from sqlalchemy import select
 from test_adjudication import VERDICTS, Newsroom
 
 from workbench import LABELS
+from workbench.access import Actor, PermissionDenied
 from workbench.adjudication import record_final_verdict
-from workbench.auth import Actor, PermissionDenied, create_reviewer
+from workbench.auth import create_reviewer
 from workbench.cli import main
 from workbench.db import Database
 from workbench.models import ControlClaim
@@ -71,8 +72,8 @@ def test_controls_are_mixed_in_and_scored(newsroom: Newsroom):
     with newsroom.db.transaction() as session:
         for index in (0, 3):
             mark_control(session, newsroom.lead, newsroom.claims[index])
-        dee = Actor.of(create_reviewer(session, "dee", None, actor=None))
-        eve = Actor.of(create_reviewer(session, "eve", None, actor=None))
+        dee = Actor.of(create_reviewer(session, "dee", None, actor=Actor.operator()))
+        eve = Actor.of(create_reviewer(session, "eve", None, actor=Actor.operator()))
         set_control_rate(session, newsroom.lead, newsroom.collections["Politics"], 0.5, 0.75)
     controls = {newsroom.claims[0]: S, newsroom.claims[3]: E}
     # dee answers every control right, eve every control wrong
@@ -93,8 +94,8 @@ def test_controls_are_mixed_in_and_scored(newsroom: Newsroom):
 def test_controls_come_early_at_a_high_rate_and_never_at_zero(newsroom: Newsroom):
     with newsroom.db.transaction() as session:
         mark_control(session, newsroom.lead, newsroom.claims[3])
-        fay = Actor.of(create_reviewer(session, "fay", None, actor=None))
-        gus = Actor.of(create_reviewer(session, "gus", None, actor=None))
+        fay = Actor.of(create_reviewer(session, "fay", None, actor=Actor.operator()))
+        gus = Actor.of(create_reviewer(session, "gus", None, actor=Actor.operator()))
         set_control_rate(session, newsroom.lead, newsroom.collections["Politics"], 0.0)
     served = walk_queue(newsroom.db, fay, lambda claim: S)
     assert served == sorted(served, key=newsroom.claims.index)  # plain reading order
@@ -127,7 +128,7 @@ def test_agreement_page_flags_reviewers_below_the_threshold(app_database: Databa
         record_final_verdict(session, room.lead, room.claims[0], S)
         mark_control(session, room.lead, room.claims[0])
         set_control_rate(session, room.lead, room.collections["Politics"], 0.1, 0.9)
-        hal = Actor.of(create_reviewer(session, "hal", None, actor=None))
+        hal = Actor.of(create_reviewer(session, "hal", None, actor=Actor.operator()))
         submit_verdict(session, hal, room.claims[0], D)
     app = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "workbench" / "app" / "main.py"),
                             default_timeout=60)

@@ -24,7 +24,8 @@ from teamkit import (
 )
 
 from tests.conftest import SEEDS
-from workbench.auth import Actor, create_reviewer, sign_in
+from workbench.access import Actor
+from workbench.auth import create_reviewer, sign_in
 from workbench.cli import main as cli
 from workbench.db import Database
 from workbench import dump
@@ -137,7 +138,7 @@ def test_after_a_load_new_rows_get_fresh_ids_and_accounts_still_sign_in(
     assert sign_in(target, "Lead Ana", LEAD_PASSWORD).is_lead
     assert sign_in(target, "Ravi", REVIEWER_PASSWORD).name == "Ravi"
     with target.transaction() as session:
-        newcomer = Actor.of(create_reviewer(session, "Newcomer", None, actor=None))
+        newcomer = Actor.of(create_reviewer(session, "Newcomer", None, actor=Actor.operator()))
         claim = session.scalar(select(Claim.id).where(Claim.kind == "claim").order_by(Claim.id.desc()))
         assert save_verdict(session, newcomer, claim, "supported").action == "create"
     assert newcomer.id == source_counts["reviewer"] + 1

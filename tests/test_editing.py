@@ -7,7 +7,8 @@ import random
 import pytest
 from sqlalchemy import func, select
 
-from workbench.articles import (
+from workbench.access import Actor, PermissionDenied
+from workbench.edits import (
     EditError,
     EditImpact,
     check_units,
@@ -18,7 +19,7 @@ from workbench.articles import (
     split_preview,
     split_unit,
 )
-from workbench.auth import Actor, PermissionDenied, create_reviewer
+from workbench.auth import create_reviewer
 from workbench.db import Database
 from workbench.extract import load_pipeline
 from workbench.ingest import Document, ingest_documents
@@ -43,9 +44,9 @@ OTHER_ARTICLE = "A second article exists. It has two claims."
 
 def people(db: Database) -> tuple[Actor, Actor, Actor]:
     with db.transaction() as session:
-        lead = create_reviewer(session, "Lena Lead", None, "lead", actor=None)
-        ann = create_reviewer(session, "Ann", None, "reviewer", actor=None)
-        bob = create_reviewer(session, "Bob", None, "reviewer", actor=None)
+        lead = create_reviewer(session, "Lena Lead", None, "lead", actor=Actor.operator())
+        ann = create_reviewer(session, "Ann", None, "reviewer", actor=Actor.operator())
+        bob = create_reviewer(session, "Bob", None, "reviewer", actor=Actor.operator())
         return Actor.of(lead), Actor.of(ann), Actor.of(bob)
 
 

@@ -10,8 +10,9 @@ from datetime import date
 
 from sqlalchemy import select
 
+from workbench.access import Actor
 from workbench.adjudication import record_final_verdict
-from workbench.auth import Actor, create_reviewer
+from workbench.auth import create_reviewer
 from workbench.db import Database
 from workbench.export import ExportOptions, write_export
 from workbench.ingest import Document, ingest_documents
@@ -80,9 +81,9 @@ def add_article(
 
 def add_people(database: Database, *names: str) -> tuple[Actor, dict[str, Actor]]:
     with database.transaction() as session:
-        lead = Actor.of(create_reviewer(session, "Lead Lee", None, "lead", actor=None))
+        lead = Actor.of(create_reviewer(session, "Lead Lee", None, "lead", actor=Actor.operator()))
         people = {
-            name: Actor.of(create_reviewer(session, name, None, actor=None)) for name in names
+            name: Actor.of(create_reviewer(session, name, None, actor=Actor.operator())) for name in names
         }
     return lead, people
 

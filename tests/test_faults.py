@@ -23,7 +23,7 @@ from streamlit.testing.v1 import AppTest
 from teamkit import claim_ids, make_accounts
 
 from tests.test_page_queue import label_button
-from workbench.auth import Actor
+from workbench.access import Actor
 from workbench.cli import main as cli
 from workbench.db import Database, make_engine
 from workbench.models import Verdict, VerdictHistory

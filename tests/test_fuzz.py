@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from workbench import LABELS
+from workbench.access import Actor
 from workbench.auth import create_reviewer
 from workbench.db import Database
 from workbench.dump import load_dump
@@ -174,8 +175,8 @@ def verdict_target(db: Database) -> Database:
     """Claims and two reviewers, so that imported rows can match."""
     ingest_documents(db, [Document("claims.txt", "First claim here. Second claim there. Third one too.")])
     with db.transaction() as session:
-        create_reviewer(session, "Ravi", None, actor=None)
-        create_reviewer(session, "Kim", None, actor=None)
+        create_reviewer(session, "Ravi", None, actor=Actor.operator())
+        create_reviewer(session, "Kim", None, actor=Actor.operator())
     return db
 
 
@@ -185,7 +186,7 @@ def verdict_target(db: Database) -> Database:
 @example(data=b"claim_id,reviewer,verdict\n" + b"9" * 5000 + b",Ravi,supported\n", create=False)
 def test_the_verdict_importer_on_random_files(verdict_target: Database, data: bytes, create: bool) -> None:
     try:
-        report = import_verdicts(verdict_target, data, actor=None, create_reviewers=create, dry_run=True)
+        report = import_verdicts(verdict_target, data, actor=Actor.operator(), create_reviewers=create, dry_run=True)
     except WorkbenchError as error:
         expect_clear_failure(error)
         return

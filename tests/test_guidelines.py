@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from workbench import LABELS
-from workbench.auth import Actor, PermissionDenied, create_reviewer
+from workbench.access import Actor, PermissionDenied
+from workbench.auth import create_reviewer
 from workbench.guidelines import (
     DEFAULT_DEFINITIONS,
     GuidelineError,
@@ -22,8 +23,8 @@ from workbench.review import submit_verdict
 @pytest.fixture
 def people(db) -> tuple[Actor, Actor]:
     with db.transaction() as session:
-        lead = Actor.of(create_reviewer(session, "lena", None, "lead", actor=None))
-        reviewer = Actor.of(create_reviewer(session, "ana", None, actor=None))
+        lead = Actor.of(create_reviewer(session, "lena", None, "lead", actor=Actor.operator()))
+        reviewer = Actor.of(create_reviewer(session, "ana", None, actor=Actor.operator()))
     return lead, reviewer
 
 

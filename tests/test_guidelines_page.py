@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from workbench.auth import Actor, create_reviewer
+from workbench.access import Actor
+from workbench.auth import create_reviewer
 from workbench.db import Database
 from workbench.guidelines import DEFAULT_DEFINITIONS, current_guidelines
 
@@ -19,8 +20,8 @@ PAGE = Path(__file__).resolve().parent.parent / "workbench" / "app" / "views" / 
 def people(db: Database, monkeypatch: pytest.MonkeyPatch) -> dict:
     monkeypatch.setenv("WORKBENCH_DATABASE_URL", db.url)
     with db.transaction() as session:
-        lead = Actor.of(create_reviewer(session, "lena", None, "lead", actor=None))
-        ana = Actor.of(create_reviewer(session, "ana", None, actor=None))
+        lead = Actor.of(create_reviewer(session, "lena", None, "lead", actor=Actor.operator()))
+        ana = Actor.of(create_reviewer(session, "ana", None, actor=Actor.operator()))
     return {"db": db, "lead": lead, "ana": ana}
 
 

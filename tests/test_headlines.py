@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from workbench.articles import pasted_document
+from workbench.import_preview import pasted_document
 from workbench.extract import extract
 from workbench.reading import read_upload, title_without_site_name
 

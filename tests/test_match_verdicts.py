@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from workbench.access import Actor
 from workbench.adjudication import record_final_verdict
-from workbench.auth import Actor, create_reviewer
+from workbench.auth import create_reviewer
 from workbench.db import Database
 from workbench.extract import load_pipeline
 from workbench.ingest import Document, ingest_documents
@@ -31,7 +32,7 @@ STORIES = [
 
 def person(db: Database, name: str, role: str = "reviewer") -> Actor:
     with db.transaction() as session:
-        return Actor.of(create_reviewer(session, name, None, role, actor=None))
+        return Actor.of(create_reviewer(session, name, None, role, actor=Actor.operator()))
 
 
 def quote_claims(db: Database) -> list[int]:

@@ -10,8 +10,9 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from workbench.articles import merge_units, set_unit_kind, split_unit
-from workbench.auth import Actor, create_reviewer
+from workbench.access import Actor
+from workbench.edits import merge_units, set_unit_kind, split_unit
+from workbench.auth import create_reviewer
 from workbench.cli import main
 from workbench.db import Database
 from workbench.extract import load_pipeline
@@ -195,7 +196,7 @@ def two_stories(db: Database) -> list[int]:
 
 def lead(db: Database) -> Actor:
     with db.transaction() as session:
-        return Actor.of(create_reviewer(session, "Lena Lead", None, "lead", actor=None))
+        return Actor.of(create_reviewer(session, "Lena Lead", None, "lead", actor=Actor.operator()))
 
 
 def test_decisions_are_kept_by_rebuild_and_shown_per_claim(db: Database) -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from workbench import LABEL_TITLES, LABELS
+from workbench.access import Actor
 from workbench.adjudication import AdjudicationError, record_final_verdict
-from workbench.auth import Actor, create_reviewer
+from workbench.auth import create_reviewer
 from workbench.guidelines import GuidelineError, validate_definitions
 from workbench.ingest import Document, ingest_documents
 from workbench.verdicts import VerdictError, save_verdict, validate_evidence
@@ -44,9 +45,9 @@ def test_an_empty_definition_is_named_by_its_title() -> None:
 @pytest.fixture
 def tied_claim(db):
     with db.transaction() as session:
-        lead = Actor.of(create_reviewer(session, "lena", None, "lead", actor=None))
-        ana = Actor.of(create_reviewer(session, "ana", None, "reviewer", actor=None))
-        bo = Actor.of(create_reviewer(session, "bo", None, "reviewer", actor=None))
+        lead = Actor.of(create_reviewer(session, "lena", None, "lead", actor=Actor.operator()))
+        ana = Actor.of(create_reviewer(session, "ana", None, "reviewer", actor=Actor.operator()))
+        bo = Actor.of(create_reviewer(session, "bo", None, "reviewer", actor=Actor.operator()))
     from workbench.extract import load_pipeline
     from workbench.models import Claim
     from sqlalchemy import select

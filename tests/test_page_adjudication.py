@@ -11,8 +11,9 @@ from streamlit.testing.v1 import AppTest
 from test_adjudication import DISPUTED, UNANIMOUS, Newsroom
 
 from workbench import LABELS
+from workbench.access import Actor
 from workbench.adjudication import DEFAULT_PAGE_SIZE, record_final_verdict
-from workbench.auth import Actor, create_reviewer
+from workbench.auth import create_reviewer
 from workbench.db import Database
 from workbench.ingest import Document, ingest_documents
 from workbench.models import Claim, FinalVerdictHistory
@@ -168,9 +169,9 @@ def test_the_queue_pages(app_database: Database):
     text = " ".join(f"Claim number {n} says something." for n in range(DEFAULT_PAGE_SIZE + 5))
     ingest_documents(app_database, [Document(source="long.txt", text=text, title="Long")])
     with app_database.transaction() as session:
-        lead = Actor.of(create_reviewer(session, "Lena", None, actor=None))
-        ann = Actor.of(create_reviewer(session, "ann", None, actor=None))
-        bob = Actor.of(create_reviewer(session, "bob", None, actor=None))
+        lead = Actor.of(create_reviewer(session, "Lena", None, actor=Actor.operator()))
+        ann = Actor.of(create_reviewer(session, "ann", None, actor=Actor.operator()))
+        bob = Actor.of(create_reviewer(session, "bob", None, actor=Actor.operator()))
         claims = session.scalars(select(Claim.id).where(Claim.kind == "claim").order_by(Claim.position)).all()
         for claim_id in claims:
             save_verdict(session, ann, claim_id, S)
@@ -229,7 +230,7 @@ def test_keyboard_shortcuts_choose_record_and_move(newsroom: Newsroom):
 
 def test_an_empty_workbench_points_to_import(app_database: Database):
     with app_database.transaction() as session:
-        lead = Actor.of(create_reviewer(session, "Lena", None, actor=None))
+        lead = Actor.of(create_reviewer(session, "Lena", None, actor=Actor.operator()))
     app = open_adjudication(lead)
     assert "Start by importing articles" in app.info[0].value
     assert [link.proto.label for link in app.get("page_link")] == ["Import articles"]

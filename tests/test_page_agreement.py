@@ -12,9 +12,10 @@ from sqlalchemy import select, update
 from streamlit.testing.v1 import AppTest
 from test_adjudication import Newsroom
 
+from workbench.access import Actor
 from workbench.agreement import interpret_alpha
 from workbench.agreement_data import analyse
-from workbench.auth import Actor, create_reviewer
+from workbench.auth import create_reviewer
 from workbench.db import Database
 from workbench.models import Article, Claim
 
@@ -132,7 +133,7 @@ def test_untrusted_text_is_shown_as_text(newsroom: Newsroom):
 
 def test_empty_database(app_database: Database):
     with app_database.transaction() as session:
-        lead = Actor.of(create_reviewer(session, "Lena", None, actor=None))
+        lead = Actor.of(create_reviewer(session, "Lena", None, actor=Actor.operator()))
     app = open_agreement(lead)
     assert [info.value for info in app.info] == [
         "There are no verdicts in this scope yet. Start by importing articles: paste one or upload files, "

@@ -10,8 +10,9 @@ import streamlit as st
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
+from workbench.access import Actor
 from workbench.app import common
-from workbench.auth import Actor, create_reviewer
+from workbench.auth import create_reviewer
 from workbench.config import DATABASE_URL_ENV
 from workbench.db import Database
 from workbench.extract import load_pipeline
@@ -34,8 +35,8 @@ def world(db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict]:
     monkeypatch.setenv(DATABASE_URL_ENV, db.url)
     st.cache_resource.clear()
     with db.transaction() as session:
-        lead = Actor.of(create_reviewer(session, "Lena Lead", None, "lead", actor=None))
-        ann = Actor.of(create_reviewer(session, "Ann", None, "reviewer", actor=None))
+        lead = Actor.of(create_reviewer(session, "Lena Lead", None, "lead", actor=Actor.operator()))
+        ann = Actor.of(create_reviewer(session, "Ann", None, "reviewer", actor=Actor.operator()))
     budget, hostile = ingest_documents(
         db,
         [
@@ -98,7 +99,7 @@ def test_progress_has_one_definition_for_a_collection_without_assignment(world):
     """Nobody is assigned, so each claim needs a verdict from every active reviewer (Ann and Bo).
     Ann labelling the whole article is half the work: never "done 1 of 1" next to "0%"."""
     with world["db"].transaction() as session:
-        bo = Actor.of(create_reviewer(session, "Bo", None, "reviewer", actor=None))
+        bo = Actor.of(create_reviewer(session, "Bo", None, "reviewer", actor=Actor.operator()))
     budget_claims = claims_of(world["db"], world["budget"])
     for claim in budget_claims:
         give(world["db"], world["ann"], claim.id, "supported")

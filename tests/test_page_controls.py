@@ -9,8 +9,9 @@ from test_page_adjudication import open_adjudication
 from test_page_agreement import open_agreement
 
 from workbench import LABELS
+from workbench.access import Actor
 from workbench.adjudication import record_final_verdict
-from workbench.auth import Actor, create_reviewer
+from workbench.auth import create_reviewer
 from workbench.db import Database
 from workbench.models import ControlClaim, ControlSetting
 from workbench.reliability import DEFAULT_CONTROL_THRESHOLD, collection_controls, mark_control, set_control_rate
@@ -89,7 +90,7 @@ def test_a_reviewer_below_the_threshold_is_flagged(newsroom: Newsroom):
         record_final_verdict(session, newsroom.lead, claim, D, rationale="Checked the budget.")
         mark_control(session, newsroom.lead, claim)
         set_control_rate(session, newsroom.lead, politics, 0.1, 0.9)
-        dan = Actor.of(create_reviewer(session, "dan", None, actor=None))
+        dan = Actor.of(create_reviewer(session, "dan", None, actor=Actor.operator()))
         save_verdict(session, dan, claim, S)
     app = open_agreement(newsroom.lead)
     app.selectbox(key="agreement_collection").select(politics).run()

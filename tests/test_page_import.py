@@ -10,9 +10,10 @@ import streamlit as st
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
-import workbench.articles
+import workbench.import_preview
+from workbench.access import Actor
 from workbench.app import common
-from workbench.auth import Actor, create_reviewer
+from workbench.auth import create_reviewer
 from workbench.config import DATABASE_URL_ENV
 from workbench.db import Database
 from workbench.models import Article, Claim, Collection
@@ -26,8 +27,8 @@ def people(db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict]:
     monkeypatch.setenv(DATABASE_URL_ENV, db.url)
     st.cache_resource.clear()
     with db.transaction() as session:
-        lead = Actor.of(create_reviewer(session, "Lena Lead", None, "lead", actor=None))
-        ann = Actor.of(create_reviewer(session, "Ann", None, "reviewer", actor=None))
+        lead = Actor.of(create_reviewer(session, "Lena Lead", None, "lead", actor=Actor.operator()))
+        ann = Actor.of(create_reviewer(session, "Ann", None, "reviewer", actor=Actor.operator()))
     yield {"db": db, "lead": lead, "ann": ann}
     common.get_database(db.url).dispose()
     st.cache_resource.clear()
@@ -77,8 +78,8 @@ def test_reviewers_cannot_import(people):
 def test_paste_preview_then_import(people, monkeypatch):
     db = people["db"]
     calls = []
-    real = workbench.articles.preview_documents
-    monkeypatch.setattr(workbench.articles, "preview_documents", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = workbench.import_preview.preview_documents
+    monkeypatch.setattr(workbench.import_preview, "preview_documents", lambda *a, **k: calls.append(1) or real(*a, **k))
     at = paste(run_page(people["lead"]), url="https://example.org/budget")
     assert not at.exception and not at.error
     markup = html_of(at)

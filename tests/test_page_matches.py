@@ -8,7 +8,8 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 from test_matching import two_stories
 
-from workbench.auth import Actor, create_reviewer
+from workbench.access import Actor
+from workbench.auth import create_reviewer
 from workbench.db import Database
 from workbench.matching import list_matches
 from workbench.models import Assignment, Collection
@@ -29,7 +30,7 @@ def signed_in(actor: Actor, page: str) -> AppTest:
 def test_lead_confirms_a_match_on_the_matches_page(app_database: Database) -> None:
     two_stories(app_database)
     with app_database.transaction() as session:
-        lead = Actor.of(create_reviewer(session, "Lena Lead", None, "lead", actor=None))
+        lead = Actor.of(create_reviewer(session, "Lena Lead", None, "lead", actor=Actor.operator()))
     app = signed_in(lead, "matches")
     assert any("1** matches" in markdown.value for markdown in app.markdown)
     next(button for button in app.button if button.label == "Confirm").click().run()
@@ -42,7 +43,7 @@ def test_lead_confirms_a_match_on_the_matches_page(app_database: Database) -> No
 def test_reviewer_sees_the_match_of_the_claim_on_screen_in_the_queue(app_database: Database) -> None:
     two_stories(app_database)
     with app_database.transaction() as session:
-        ann = create_reviewer(session, "Ann", None, "reviewer", actor=None)
+        ann = create_reviewer(session, "Ann", None, "reviewer", actor=Actor.operator())
         collection_id = session.query(Collection.id).scalar()
         session.add(Assignment(collection_id=collection_id, reviewer_id=ann.id))
         ann = Actor.of(ann)
@@ -70,7 +71,7 @@ def test_reviewer_applies_her_verdict_on_a_matched_claim_with_one_button(app_dat
 
     first, second, _ = quote_claims(app_database)
     with app_database.transaction() as session:
-        ann = Actor.of(create_reviewer(session, "Ann", None, "reviewer", actor=None))
+        ann = Actor.of(create_reviewer(session, "Ann", None, "reviewer", actor=Actor.operator()))
         submit_verdict(session, ann, first, "disputed", "Checked the utility's figures.")
     app = signed_in(ann, "queue")
     for _ in range(6):
@@ -100,8 +101,8 @@ def test_lead_applies_a_final_verdict_to_the_whole_group_on_the_adjudication_pag
 
     first, second, third = quote_claims(app_database)
     with app_database.transaction() as session:
-        lead = Actor.of(create_reviewer(session, "Lena Lead", None, "lead", actor=None))
-        rita = Actor.of(create_reviewer(session, "Rita", None, "reviewer", actor=None))
+        lead = Actor.of(create_reviewer(session, "Lena Lead", None, "lead", actor=Actor.operator()))
+        rita = Actor.of(create_reviewer(session, "Rita", None, "reviewer", actor=Actor.operator()))
         submit_verdict(session, rita, first, "supported")
     app = AppTest.from_file(str(APP / "main.py"), default_timeout=60)
     app.session_state["actor"] = lead
@@ -128,7 +129,7 @@ def test_lead_sets_thresholds_and_splits_a_group_on_the_matches_page(app_databas
 
     first, second, third = quote_claims(app_database)
     with app_database.transaction() as session:
-        lead = Actor.of(create_reviewer(session, "Lena Lead", None, "lead", actor=None))
+        lead = Actor.of(create_reviewer(session, "Lena Lead", None, "lead", actor=Actor.operator()))
     app = signed_in(lead, "matches")
     app.number_input(key="matches_link").set_value(0.9)
     app.number_input(key="matches_suggest").set_value(0.5)

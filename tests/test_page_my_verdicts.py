@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from workbench.auth import Actor, create_reviewer
+from workbench.access import Actor
+from workbench.auth import create_reviewer
 from workbench.db import Database
 from workbench.ingest import Document, ingest_documents
 from workbench.models import Claim, Verdict, VerdictHistory
@@ -24,9 +25,9 @@ def world(db: Database, monkeypatch: pytest.MonkeyPatch) -> dict:
     """Ana labelled four claims in two articles; Ben labelled one of them too."""
     monkeypatch.setenv("WORKBENCH_DATABASE_URL", db.url)
     with db.transaction() as session:
-        create_reviewer(session, "lena", None, "lead", actor=None)
-        ana = Actor.of(create_reviewer(session, "ana", None, actor=None))
-        ben = Actor.of(create_reviewer(session, "ben", None, actor=None))
+        create_reviewer(session, "lena", None, "lead", actor=Actor.operator())
+        ana = Actor.of(create_reviewer(session, "ana", None, actor=Actor.operator()))
+        ben = Actor.of(create_reviewer(session, "ben", None, actor=Actor.operator()))
     articles = ingest_documents(
         db,
         [

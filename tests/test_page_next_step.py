@@ -7,8 +7,9 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from workbench.access import Actor
 from workbench.app import common
-from workbench.auth import Actor, create_reviewer
+from workbench.auth import create_reviewer
 from workbench.db import Database
 from workbench.extract import load_pipeline
 from workbench.ingest import Document, ingest_documents
@@ -20,7 +21,7 @@ MAIN = str(common.PAGES_DIR.parent / "main.py")
 @pytest.fixture
 def lead(app_database: Database) -> Actor:
     with app_database.transaction() as session:
-        return Actor.of(create_reviewer(session, "Lena", None, "lead", actor=None))
+        return Actor.of(create_reviewer(session, "Lena", None, "lead", actor=Actor.operator()))
 
 
 def open_page(actor: Actor, page: str) -> AppTest:
@@ -65,7 +66,7 @@ def test_articles_without_reviewers_point_to_the_team_page(app_database: Databas
 def test_reviewers_without_verdicts_point_to_the_queue_and_the_team(app_database: Database, lead: Actor) -> None:
     add_articles(app_database)
     with app_database.transaction() as session:
-        create_reviewer(session, "Ana", None, "reviewer", actor=None)
+        create_reviewer(session, "Ana", None, "reviewer", actor=Actor.operator())
     app = open_page(lead, "agreement")
     assert any("No verdicts yet" in info.value for info in app.info)
     assert links(app) == ["Review queue", "Reviewers & assignment"]

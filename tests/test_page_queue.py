@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from workbench.app import common
+from workbench import render
+from workbench.access import Actor
 from workbench.assignment import assign, set_active
-from workbench.auth import Actor, create_reviewer
+from workbench.auth import create_reviewer
 from workbench.db import Database
 from workbench.ingest import Document, ingest_documents
 from workbench.models import Article, Claim, Verdict, VerdictHistory
@@ -29,7 +30,7 @@ def world(db: Database, monkeypatch: pytest.MonkeyPatch) -> dict:
     monkeypatch.setenv("WORKBENCH_DATABASE_URL", db.url)
     with db.transaction() as session:
         people = {
-            name: Actor.of(create_reviewer(session, name, None, role, actor=None))
+            name: Actor.of(create_reviewer(session, name, None, role, actor=Actor.operator()))
             for name, role in [("lena", "lead"), ("ana", "reviewer"), ("ben", "reviewer")]
         }
     documents = [
@@ -291,7 +292,7 @@ def test_a_lead_edit_while_typing_refuses_the_save_but_keeps_the_note(world):
     ],
 )
 def test_escape_html_leaves_no_markup(text, expected):
-    assert common.escape_html(text) == expected
+    assert render.escape_html(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -307,7 +308,7 @@ def test_escape_html_leaves_no_markup(text, expected):
     ],
 )
 def test_safe_link_only_links_http(url, expected_start):
-    assert common.safe_link(url, "source").startswith(expected_start)
+    assert render.safe_link(url, "source").startswith(expected_start)
 
 
 @pytest.mark.parametrize("button", ["label", "skip"])
@@ -330,7 +331,7 @@ def test_a_press_for_a_claim_no_longer_on_screen_saves_nothing(world, button):
 def test_a_lead_with_nothing_to_review_is_pointed_to_the_next_step(db: Database, monkeypatch):
     monkeypatch.setenv("WORKBENCH_DATABASE_URL", db.url)
     with db.transaction() as session:
-        lena = Actor.of(create_reviewer(session, "lena", None, "lead", actor=None))
+        lena = Actor.of(create_reviewer(session, "lena", None, "lead", actor=Actor.operator()))
     app = AppTest.from_file(str(PAGE.parent.parent / "main.py"), default_timeout=30)
     app.session_state["actor"] = lena
     app.session_state["last_seen"] = time.time()

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select, update
 from streamlit.testing.v1 import AppTest
 
+from workbench.access import Actor
 from workbench.auth import SIGN_IN_FAILED, create_reviewer
 from workbench.db import Database
 from workbench.models import Reviewer, SignInThrottle, utcnow
@@ -99,8 +100,8 @@ def test_a_bad_first_account_is_refused(app_db, name, password, confirm, message
 @pytest.fixture
 def ana(app_db: Database) -> Database:
     with app_db.transaction() as session:
-        create_reviewer(session, "lena", PASSWORD, "lead", actor=None)
-        create_reviewer(session, "ana", PASSWORD, actor=None)
+        create_reviewer(session, "lena", PASSWORD, "lead", actor=Actor.operator())
+        create_reviewer(session, "ana", PASSWORD, actor=Actor.operator())
     return app_db
 
 

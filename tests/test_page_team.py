@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
+from workbench.access import Actor
 from workbench.assignment import collection_named
-from workbench.auth import Actor, create_reviewer, sign_in
+from workbench.auth import create_reviewer, sign_in
 from workbench.db import Database
 from workbench.ingest import Document, ingest_documents
 from workbench.models import Assignment, Collection, Reviewer
@@ -23,8 +24,8 @@ PASSWORD = "correct horse battery"
 def world(db: Database, monkeypatch: pytest.MonkeyPatch) -> dict:
     monkeypatch.setenv("WORKBENCH_DATABASE_URL", db.url)
     with db.transaction() as session:
-        lead = Actor.of(create_reviewer(session, "lena", None, "lead", actor=None))
-        ana = Actor.of(create_reviewer(session, "ana", None, actor=None))
+        lead = Actor.of(create_reviewer(session, "lena", None, "lead", actor=Actor.operator()))
+        ana = Actor.of(create_reviewer(session, "ana", None, actor=Actor.operator()))
     ingest_documents(
         db,
         [Document(source="a.txt", text="One claim here. Another claim there.")],
@@ -150,7 +151,7 @@ def test_a_demoted_lead_cannot_act_from_an_open_page(world):
     story, lead = world["story"], world["lead"]
     app = open_page(lead)
     with world["db"].transaction() as session:
-        create_reviewer(session, "second lead", None, "lead", actor=None)
+        create_reviewer(session, "second lead", None, "lead", actor=Actor.operator())
         session.get(Reviewer, lead.id).role = "reviewer"
     app.multiselect(key=f"team_assigned_{story}").select(world["ana"].id)
     app = app.button(key=f"team_save_{story}").click().run()

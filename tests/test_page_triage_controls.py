@@ -11,7 +11,7 @@ from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 from test_triage_model import newsroom
 
-from workbench.auth import Actor
+from workbench.access import Actor
 from workbench.db import Database
 from workbench.models import TriageModel
 from workbench.triage_store import queue_order

@@ -12,8 +12,8 @@ from streamlit.testing.v1 import AppTest
 from test_adjudication import VERDICTS, Newsroom
 
 from workbench import LABELS
+from workbench.access import PermissionDenied
 from workbench.agreement_data import RatingFilter, load_rating_table
-from workbench.auth import PermissionDenied
 from workbench.db import Database
 from workbench.models import VerdictHistory
 from workbench.reliability import aggregate_verdicts, label_distribution, review_pace

@@ -7,8 +7,9 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
+from workbench.access import Actor, PermissionDenied
 from workbench.assignment import assign, set_active, set_reviewers_per_claim
-from workbench.auth import Actor, PermissionDenied, create_reviewer
+from workbench.auth import create_reviewer
 from workbench.db import Database
 from workbench.ingest import Document, ingest_documents
 from workbench.models import Article, Claim, Verdict, VerdictHistory
@@ -39,7 +40,7 @@ ARTICLE_TWO = "Zeta is six. Eta is seven."
 def add_account(db: Database, name: str, role: str = "reviewer") -> Actor:
     """An account without a password: hashing is slow on purpose, and these tests never sign in."""
     with db.transaction() as session:
-        return Actor.of(create_reviewer(session, name, None, role, actor=None))
+        return Actor.of(create_reviewer(session, name, None, role, actor=Actor.operator()))
 
 
 @pytest.fixture

@@ -16,9 +16,10 @@ from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from tests.test_page_queue import label_button
+from workbench.access import Actor
 from workbench.app import common
 from workbench.assignment import set_active
-from workbench.auth import Actor, create_reviewer
+from workbench.auth import create_reviewer
 from workbench.db import Database
 from workbench.ingest import Document, ingest_documents
 from workbench.models import Claim, Reviewer
@@ -46,7 +47,7 @@ def people(db: Database, monkeypatch: pytest.MonkeyPatch) -> dict[str, Actor]:
     )
     with db.transaction() as session:
         people = {
-            name: Actor.of(create_reviewer(session, name, None, role, actor=None))
+            name: Actor.of(create_reviewer(session, name, None, role, actor=Actor.operator()))
             for name, role in [("lena", "lead"), ("ana", "reviewer"), ("ben", "reviewer"), ("cai", "reviewer")]
         }
         last_claim = session.scalar(select(Claim.id).where(Claim.kind == "claim").order_by(Claim.position.desc()))

@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import select, update
 
 from workbench import sessions
-from workbench.auth import Actor, PermissionDenied, create_reviewer
+from workbench.access import Actor, PermissionDenied
+from workbench.auth import create_reviewer
 from workbench.db import Database
 from workbench.models import SignInSession, utcnow
 
@@ -18,7 +19,7 @@ from workbench.models import SignInSession, utcnow
 def people(db: Database) -> dict[str, Actor]:
     with db.transaction() as session:
         return {
-            name: Actor.of(create_reviewer(session, name, None, role, actor=None))
+            name: Actor.of(create_reviewer(session, name, None, role, actor=Actor.operator()))
             for name, role in [("lena", "lead"), ("ana", "reviewer")]
         }
 

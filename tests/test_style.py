@@ -8,9 +8,8 @@ import re
 import pytest
 
 from workbench import LABELS
-from workbench.app.common import STYLE_SHEET
-from workbench.articles import ARTICLE_CSS, KIND_COLOURS, STATUS_COLOURS
 from workbench.cli.core import SELECTION_COLOUR, streamlit_command
+from workbench.render import ARTICLE_CSS, KIND_COLOURS, STATUS_COLOURS, STYLE_SHEET
 
 WCAG_AA = 4.5
 WHITE = "#ffffff"

@@ -9,7 +9,8 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from workbench.auth import Actor, PermissionDenied, create_reviewer
+from workbench.access import Actor, PermissionDenied
+from workbench.auth import create_reviewer
 from workbench.cli import main
 from workbench.db import Database
 from workbench.extract import load_pipeline
@@ -44,9 +45,9 @@ def newsroom(db: Database, checkable: int = 20, framing: int = 20) -> tuple[Acto
     )
     ingest_documents(db, [Document(source="mix.txt", text=text)], collection="news", nlp=load_pipeline())
     with db.transaction() as session:
-        lead = Actor.of(create_reviewer(session, "Lena Lead", None, "lead", actor=None))
-        other = Actor.of(create_reviewer(session, "Otto Other", None, "lead", actor=None))
-        create_reviewer(session, "Rita Reviewer", None, "reviewer", actor=None)
+        lead = Actor.of(create_reviewer(session, "Lena Lead", None, "lead", actor=Actor.operator()))
+        other = Actor.of(create_reviewer(session, "Otto Other", None, "lead", actor=Actor.operator()))
+        create_reviewer(session, "Rita Reviewer", None, "reviewer", actor=Actor.operator())
         claims = session.scalars(select(Claim).where(Claim.kind == "claim").order_by(Claim.position)).all()
         for claim in claims:
             label = "editorial_framing" if "shameful" in claim.text else "supported"

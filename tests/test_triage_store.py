@@ -9,8 +9,9 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import delete, select, update
 
-from workbench.articles import merge_units, set_unit_kind, split_unit
-from workbench.auth import Actor, create_reviewer
+from workbench.access import Actor
+from workbench.edits import merge_units, set_unit_kind, split_unit
+from workbench.auth import create_reviewer
 from workbench.cli import main
 from workbench.db import Database
 from workbench.extract import load_pipeline
@@ -48,7 +49,7 @@ def claim_texts(text: str) -> list[str]:
 
 def lead(db: Database) -> Actor:
     with db.transaction() as session:
-        return Actor.of(create_reviewer(session, "Lena Lead", None, "lead", actor=None))
+        return Actor.of(create_reviewer(session, "Lena Lead", None, "lead", actor=Actor.operator()))
 
 
 def claims_and_rows(db: Database, article_id: int):

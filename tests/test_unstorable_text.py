@@ -10,6 +10,7 @@ from sqlalchemy.exc import DBAPIError
 from test_export_helpers import give, newsroom
 
 from workbench import LABELS
+from workbench.access import Actor
 from workbench.adjudication import AdjudicationError, record_final_verdict
 from workbench.auth import create_reviewer
 from workbench.cli import main as cli
@@ -71,7 +72,7 @@ def test_titles_article_text_and_names_are_refused_by_the_database_layer(db: Dat
         with pytest.raises(UnstorableText, match="Nothing was saved"):
             ingest_documents(db, [Document(source="a.txt", text="The bridge opened in 1932.", title=bad)])
     with pytest.raises(WorkbenchError), db.transaction() as session:  # names have their own, stricter rule
-        create_reviewer(session, f"name{bad}", None, actor=None)
+        create_reviewer(session, f"name{bad}", None, actor=Actor.operator())
     with db.read_session() as session:
         assert session.scalar(select(func.count()).select_from(Article)) == 0
         assert session.scalar(select(func.count()).select_from(Reviewer)) == 0
@@ -86,7 +87,7 @@ def nul_past_the_binary_check(claim: int) -> bytes:
 def test_an_imported_note_is_refused_by_line(db: Database) -> None:
     room = newsroom(db)
     with pytest.raises(VerdictImportError, match="line 102: The note holds a NUL character"):
-        import_verdicts(db, nul_past_the_binary_check(room.claims["bridge"][0]), actor=None)
+        import_verdicts(db, nul_past_the_binary_check(room.claims["bridge"][0]), actor=Actor.operator())
     assert verdict_rows(db) == 0
 
 

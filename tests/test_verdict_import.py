@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from sqlalchemy import delete, func, select, update
 from test_export_helpers import TRICKY_NOTES, Newsroom, add_people, export_text, give, newsroom
 
-from workbench.auth import Actor, PermissionDenied
+from workbench.access import Actor, PermissionDenied
 from workbench.cli import main as cli
 from workbench.db import Database
 from workbench.export import LONG_COLUMNS, ExportOptions, export_to_path
@@ -101,7 +101,7 @@ def test_export_then_import_into_an_emptied_database_gives_the_same_verdicts(
     before = verdict_set(db)
     exported = export_text(db, formula_guard=guard).encode("utf-8")
     forget_verdicts(db)
-    report = import_verdicts(db, exported, actor=None, formula_guard=guard)
+    report = import_verdicts(db, exported, actor=Actor.operator(), formula_guard=guard)
     assert verdict_set(db) == before
     assert (report.rows, report.created, report.updated, report.unchanged) == (15, 15, 0, 0)
     assert {action for action, *_ in history(db)} == {"import"}
@@ -114,7 +114,7 @@ def test_reimporting_the_same_file_changes_nothing(db: Database) -> None:
     exported = export_text(db).encode("utf-8")
     before_counts, before = counts(db), verdict_set(db)
     for _ in range(2):
-        report = import_verdicts(db, exported, actor=None)
+        report = import_verdicts(db, exported, actor=Actor.operator())
         assert (report.created, report.updated, report.unchanged) == (0, 0, 15)
         assert counts(db) == before_counts and verdict_set(db) == before
 
@@ -151,7 +151,7 @@ def test_import_into_a_separate_copy_of_the_database(sqlite_db: Database, tmp_pa
     copy = Database(f"sqlite:///{copy_path}")
     try:
         assert verdict_set(copy) == set()
-        report = import_verdicts_file(copy, exported, actor=None)
+        report = import_verdicts_file(copy, exported, actor=Actor.operator())
         assert report.created == 2 * len(claims) > 0
         assert verdict_set(copy) == verdict_set(sqlite_db)
     finally:
@@ -174,7 +174,7 @@ def test_claim_texts_that_look_like_formulas_survive_the_guard(db: Database) -> 
     assert all(cell.startswith("'") for cell in cells)
     before = verdict_set(db)
     forget_verdicts(db)
-    assert import_verdicts(db, exported, actor=None).created == 3
+    assert import_verdicts(db, exported, actor=Actor.operator()).created == 3
     assert verdict_set(db) == before
 
 
@@ -185,7 +185,7 @@ def test_import_with_new_reviewers(db: Database) -> None:
     with db.transaction() as session:
         session.execute(delete(Reviewer).where(Reviewer.name.in_(["bob", "carol"])))
     with pytest.raises(VerdictImportError) as refused:
-        import_verdicts(db, exported, actor=None)
+        import_verdicts(db, exported, actor=Actor.operator())
     problems = refused.value.problems
     assert [problem.message.split(" (")[0] for problem in problems] == [
         "unknown reviewer 'bob'",
@@ -205,7 +205,7 @@ def test_import_with_new_reviewers(db: Database) -> None:
             and ",bob,disputed," in physical_lines[line - 1]
         )
     assert counts(db)[0] == 0
-    report = import_verdicts(db, exported, actor=None, create_reviewers=True)
+    report = import_verdicts(db, exported, actor=Actor.operator(), create_reviewers=True)
     assert report.reviewers_created == ["bob", "carol"]
     assert report.created == 15
     with db.session() as session:
@@ -245,7 +245,7 @@ def test_files_without_note_or_evidence_keep_what_is_stored(db: Database) -> Non
     a, b, _ = room.claims["bridge"]
     give(db, room.reviewers["alice"], a, "supported", "keep me", ["https://keep.example"])
     data = f"claim_id,reviewer,verdict\n{a},Alice,disputed\n{b},alice,supported\n".encode()
-    report = import_verdicts(db, data, actor=None)
+    report = import_verdicts(db, data, actor=Actor.operator())
     assert (report.created, report.updated) == (1, 1)
     assert verdict_set(db) == {
         (a, "alice", "disputed", "keep me", ("https://keep.example",)),
@@ -257,7 +257,7 @@ def test_repeated_identical_rows_count_once(db: Database) -> None:
     room = newsroom(db)
     a = room.claims["match"][0]
     data = f"{HEADER}{a},alice,supported,same\r\n{a},ALICE,supported,same\r\n".encode()
-    report = import_verdicts(db, data, actor=None)
+    report = import_verdicts(db, data, actor=Actor.operator())
     assert (report.rows, report.created, report.repeated_rows) == (2, 1, 1)
     assert "1 repeated rows skipped" in report.summary()
 
@@ -266,14 +266,14 @@ def test_a_bom_and_blank_lines_are_fine(db: Database) -> None:
     room = newsroom(db)
     a = room.claims["match"][0]
     data = f"\ufeff{HEADER}\r\n{a},alice,supported,ok\r\n\r\n".encode()
-    assert import_verdicts(db, data, actor=None).created == 1
+    assert import_verdicts(db, data, actor=Actor.operator()).created == 1
 
 
 def test_dry_run_reports_without_writing(db: Database) -> None:
     reviewed_room(db)
     exported = export_text(db).encode("utf-8")
     forget_verdicts(db)
-    report = import_verdicts(db, exported, actor=None, dry_run=True)
+    report = import_verdicts(db, exported, actor=Actor.operator(), dry_run=True)
     assert (report.created, report.dry_run) == (15, True)
     assert "would be created" in report.summary()
     assert counts(db)[:2] == (0, 0)
@@ -385,7 +385,7 @@ def test_bad_files_are_refused_whole_with_line_numbers(db: Database, case: str) 
     data = (text + valid_row if text.startswith(HEADER) else text).encode("utf-8")
     before, stored = counts(db), verdict_set(db)
     with pytest.raises(VerdictImportError) as refused:
-        import_verdicts(db, data, actor=None)
+        import_verdicts(db, data, actor=Actor.operator())
     message = str(refused.value)
     assert message.startswith("Nothing was imported")
     for fragment in expected:
@@ -399,7 +399,7 @@ def test_reviewers_that_cannot_be_created_are_reported(db: Database) -> None:
     with pytest.raises(
         VerdictImportError, match="line 2: cannot create reviewer '-dash' \\(line 2\\)"
     ):
-        import_verdicts(db, data, actor=None, create_reviewers=True)
+        import_verdicts(db, data, actor=Actor.operator(), create_reviewers=True)
     assert counts(db)[0] == 0
 
 
@@ -408,7 +408,7 @@ def test_every_problem_is_listed_not_just_the_first(db: Database) -> None:
     a = room.claims["bridge"][0]
     data = f"{HEADER}{a},alice,maybe,\r\n999,alice,supported,\r\n{a},nobody,supported,\r\n{a},bob,supported,ok\r\n".encode()
     with pytest.raises(VerdictImportError) as refused:
-        import_verdicts(db, data, actor=None, create_reviewers=False)
+        import_verdicts(db, data, actor=Actor.operator(), create_reviewers=False)
     assert [problem.line for problem in refused.value.problems] == [2, 3, 4]
     assert refused.value.total == 3
     assert counts(db)[0] == 0
@@ -418,7 +418,7 @@ def test_long_problem_lists_are_capped(db: Database) -> None:
     newsroom(db)
     rows = "".join(f"{900_000 + i},alice,supported,\r\n" for i in range(MAX_PROBLEMS_KEPT + 500))
     with pytest.raises(VerdictImportError) as refused:
-        import_verdicts(db, (HEADER + rows).encode(), actor=None)
+        import_verdicts(db, (HEADER + rows).encode(), actor=Actor.operator())
     error = refused.value
     assert error.total == MAX_PROBLEMS_KEPT + 500 and len(error.problems) == MAX_PROBLEMS_KEPT
     assert str(error).count("unknown claim id") == PROBLEMS_SHOWN
@@ -441,18 +441,18 @@ def test_long_problem_lists_are_capped(db: Database) -> None:
 def test_undecodable_files(db: Database, data: bytes, message: str) -> None:
     newsroom(db)
     with pytest.raises(VerdictImportError, match=message):
-        import_verdicts(db, data, actor=None)
+        import_verdicts(db, data, actor=Actor.operator())
 
 
 def test_size_limit(db: Database, tmp_path: Path) -> None:
     newsroom(db)
     data = HEADER.encode() * 100
     with pytest.raises(VerdictImportError, match="the limit here is 0 MiB"):
-        import_verdicts(db, data, actor=None, max_bytes=1000)
+        import_verdicts(db, data, actor=Actor.operator(), max_bytes=1000)
     path = tmp_path / "big.csv"
     path.write_bytes(data)
     with pytest.raises(VerdictImportError, match="big.csv is 0.0 MiB; the limit is 0 MiB"):
-        import_verdicts_file(db, path, actor=None, max_bytes=1000)
+        import_verdicts_file(db, path, actor=Actor.operator(), max_bytes=1000)
 
 
 # --- command line ------------------------------------------------------------------------------------
@@ -535,4 +535,4 @@ def test_the_refusal_of_an_edited_claim_shows_the_change_at_its_end(db: Database
         text = session.get(Claim, claim).text
     data = to_csv([{"claim_id": str(claim), "reviewer": "alice", "verdict": "supported", "claim_text": text[:-1] + "!"}])
     with pytest.raises(VerdictImportError, match=r"file '…es 40,000 cars a day!', now '…es 40,000 cars a day\.'"):
-        import_verdicts(db, data, actor=None)
+        import_verdicts(db, data, actor=Actor.operator())

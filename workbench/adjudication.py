@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from workbench import LABEL_TITLES, LABELS
-from workbench.auth import Actor, require_lead
+from workbench.access import Actor, require_lead
 from workbench.db import unstorable_reason
 from workbench.errors import WorkbenchError
 from workbench.models import (

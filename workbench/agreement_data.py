@@ -16,6 +16,7 @@ from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
 from workbench import LABELS
+from workbench.access import Actor, require_lead
 from workbench.agreement import (
     ARTICLE_COLUMN,
     CLAIM_COLUMN,
@@ -30,7 +31,6 @@ from workbench.agreement import (
     by_reviewer,
     disputed_claims,
 )
-from workbench.auth import Actor, require_lead
 from workbench.errors import WorkbenchError
 from workbench.matching import applied_from_match
 from workbench.models import Article, Claim, Reviewer, Verdict

@@ -14,15 +14,8 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
-from workbench.auth import (
-    Actor,
-    AuthError,
-    PermissionDenied,
-    create_reviewer,
-    has_accounts,
-    require_lead,
-    reviewer_by_name,
-)
+from workbench.access import Actor, PermissionDenied, require_lead
+from workbench.auth import AuthError, create_reviewer, has_accounts, reviewer_by_name
 from workbench.db import Database
 from workbench.errors import WorkbenchError
 from workbench.models import Article, Assignment, Claim, Collection, Reviewer, Verdict
@@ -52,12 +45,6 @@ class CollectionOverview:
         return not self.assigned
 
 
-def require_operator_or_lead(actor: Actor | None, action: str) -> None:
-    """``actor=None`` is the command line run by the server's operator; anyone else must be a lead."""
-    if actor is not None:
-        require_lead(actor, action)
-
-
 # --- the team ------------------------------------------------------------------------------------
 
 
@@ -71,19 +58,20 @@ def create_first_lead(database: Database, name: str, password: str) -> Actor:
             raise PermissionDenied(
                 "This workbench already has accounts: sign in, or ask a lead to add you."
             )
-        return Actor.of(create_reviewer(session, name, password, "lead", actor=None))
+        # An empty workbench has nobody to ask: its first visitor acts with the operator's rights.
+        return Actor.of(create_reviewer(session, name, password, "lead", actor=Actor.operator()))
 
 
 def set_active(
-    session: Session, reviewer_id: int, active: bool, *, actor: Actor | None
+    session: Session, reviewer_id: int, active: bool, *, actor: Actor
 ) -> Reviewer:
     """Activate or deactivate an account; its verdicts are kept either way."""
-    require_operator_or_lead(actor, "activate or deactivate reviewers")
+    require_lead(actor, "activate or deactivate reviewers")
     reviewer = session.get(Reviewer, reviewer_id, with_for_update=True)
     if reviewer is None:
         raise AuthError(f"No reviewer with id {reviewer_id}.")
     if not active:
-        if actor is not None and actor.id == reviewer_id:
+        if actor.id == reviewer_id:
             raise AuthError("You cannot deactivate your own account.")
         if reviewer.role == Role.LEAD and reviewer.active and active_lead_count(session) <= 1:
             raise AuthError("This is the last active lead; make another lead first.")
@@ -139,10 +127,10 @@ def assign(
     collection_id: int,
     reviewer_ids: Iterable[int],
     *,
-    actor: Actor | None,
+    actor: Actor,
 ) -> list[int]:
     """Assign reviewers to a collection (already assigned ones are left as they are); returns the new ids."""
-    require_operator_or_lead(actor, "assign collections")
+    require_lead(actor, "assign collections")
     if session.get(Collection, collection_id) is None:
         raise AssignmentError(f"No collection with id {collection_id}.")
     wanted = list(dict.fromkeys(reviewer_ids))
@@ -171,10 +159,10 @@ def assign(
 
 
 def unassign(
-    session: Session, collection_id: int, reviewer_ids: Iterable[int], *, actor: Actor | None
+    session: Session, collection_id: int, reviewer_ids: Iterable[int], *, actor: Actor
 ) -> int:
     """Take reviewers off a collection; their verdicts stay. Returns how many were removed."""
-    require_operator_or_lead(actor, "assign collections")
+    require_lead(actor, "assign collections")
     result = session.execute(
         delete(Assignment).where(
             Assignment.collection_id == collection_id,
@@ -185,7 +173,7 @@ def unassign(
 
 
 def set_assigned_reviewers(
-    session: Session, collection_id: int, reviewer_ids: Iterable[int], *, actor: Actor | None
+    session: Session, collection_id: int, reviewer_ids: Iterable[int], *, actor: Actor
 ) -> None:
     """Make the collection's active assigned reviewers exactly ``reviewer_ids`` (empty and no
     deactivated assignee: open to everyone). Deactivated assignees stay assigned, so saving a form
@@ -201,10 +189,10 @@ def set_assigned_reviewers(
 
 
 def set_reviewers_per_claim(
-    session: Session, collection_id: int, reviewers_per_claim: int | None, *, actor: Actor | None
+    session: Session, collection_id: int, reviewers_per_claim: int | None, *, actor: Actor
 ) -> None:
     """How many verdicts each claim of the collection needs; ``None``: every reviewer with access."""
-    require_operator_or_lead(actor, "set reviewers per claim")
+    require_lead(actor, "set reviewers per claim")
     collection = session.get(Collection, collection_id)
     if collection is None:
         raise AssignmentError(f"No collection with id {collection_id}.")
@@ -218,21 +206,6 @@ def assigned_reviewer_ids(session: Session, collection_id: int) -> list[int]:
             select(Assignment.reviewer_id)
             .where(Assignment.collection_id == collection_id)
             .order_by(Assignment.reviewer_id)
-        )
-    )
-
-
-def reviewable_collection_ids(session: Session, reviewer_id: int) -> list[int]:
-    """Collections this reviewer works on: those assigned to them plus the open ones."""
-    assigned_to_me = select(Assignment.collection_id).where(Assignment.reviewer_id == reviewer_id)
-    anyone_assigned = (
-        select(Assignment.collection_id).where(Assignment.collection_id == Collection.id).exists()
-    )
-    return list(
-        session.scalars(
-            select(Collection.id)
-            .where(Collection.id.in_(assigned_to_me) | ~anyone_assigned)
-            .order_by(Collection.id)
         )
     )
 

@@ -1,4 +1,4 @@
-"""Accounts, passwords and roles. Every permission check in the workbench goes through here."""
+"""Accounts, passwords and sign-in. Permission checks live in :mod:`workbench.access`."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import hashlib
 import math
 import re
 from collections.abc import Collection
-from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
 
@@ -17,6 +16,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from workbench.access import Actor, require_lead
 from workbench.db import Database
 from workbench.errors import WorkbenchError
 from workbench.models import ROLES, Reviewer, SignInThrottle, utcnow
@@ -38,33 +38,6 @@ NAME_PATTERN = re.compile(r"^[\w][\w .@'-]{0,99}$")
 
 class AuthError(WorkbenchError):
     """Signing in or managing accounts failed; the message is safe to show."""
-
-
-class PermissionDenied(AuthError):
-    """The signed-in person may not do this."""
-
-
-@dataclass(frozen=True)
-class Actor:
-    """The person doing something: who they are and what role they have."""
-
-    id: int
-    name: str
-    role: str
-
-    @property
-    def is_lead(self) -> bool:
-        return self.role == "lead"
-
-    @classmethod
-    def of(cls, reviewer: Reviewer) -> Actor:
-        return cls(id=reviewer.id, name=reviewer.name, role=reviewer.role)
-
-
-def require_lead(actor: Actor | None, action: str = "do this") -> None:
-    """Refuse unless ``actor`` is a lead."""
-    if actor is None or not actor.is_lead:
-        raise PermissionDenied(f"Only a lead can {action}.")
 
 
 @cache
@@ -104,17 +77,13 @@ def create_reviewer(
     password: str | None,
     role: str = "reviewer",
     *,
-    actor: Actor | None,
+    actor: Actor,
 ) -> Reviewer:
-    """Add an account. Only a lead may, except for the very first account (which is a lead).
-
-    ``actor=None`` is the command line run by whoever operates the server.
-    """
+    """Add an account. Only a lead may (or the operator); the very first account is always a lead."""
     name = validate_name(name)
     role = validate_role(role)
     first_account = not has_accounts(session)
-    if actor is not None:
-        require_lead(actor, "add reviewers")
+    require_lead(actor, "add reviewers")
     if first_account:
         role = "lead"
     if session.scalar(select(Reviewer.id).where(func.lower(Reviewer.name) == name.lower())):
@@ -252,9 +221,9 @@ def _verify(password_hash: str, password: str) -> bool:
         return False
 
 
-def set_password(session: Session, reviewer_id: int, password: str, *, actor: Actor | None) -> None:
-    """Change a password: your own, or anyone's if you are a lead (or the command line)."""
-    if actor is not None and actor.id != reviewer_id:
+def set_password(session: Session, reviewer_id: int, password: str, *, actor: Actor) -> None:
+    """Change a password: your own, or anyone's if you are a lead (or the operator)."""
+    if actor.id != reviewer_id:
         require_lead(actor, "change another reviewer's password")
     reviewer = session.get(Reviewer, reviewer_id)
     if reviewer is None:

@@ -7,6 +7,13 @@ errors never show the values bound to a statement (``hide_parameters``, and
 :func:`database_error_message` for messages), since those hold other people's notes.
 Checking the bound values is one pass over each statement's text values (C-speed ``in`` and,
 for non-ASCII text, one UTF-8 encode).
+
+One way to write: a core function takes a ``Session`` and leaves the transaction to its caller (a
+page's ``run_action``, a command's ``database.transaction()``), so writes that belong together
+commit or roll back together. A function takes the ``Database`` only when part of its work must
+run outside the write lock (spaCy before an import, training a model, a password hash check,
+rebuilding matches) or must commit on its own (a session's idle clock); it then opens short
+transactions itself, and pages call it through ``run_action(..., own_transactions=True)``.
 """
 
 from __future__ import annotations

@@ -24,11 +24,11 @@ from dataclasses import dataclass
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from workbench.access import Actor, PermissionDenied, require_active, require_lead
 from workbench.adjudication import FinalChange, record_final_verdict
-from workbench.auth import Actor, PermissionDenied, require_lead
 from workbench.matching import MATCH_ACTION, MatchError, decide_match, sharing_verdicts
 from workbench.models import Article, Claim, ClaimMatch, FinalVerdict, Verdict
-from workbench.review import SavedVerdict, VerdictState, may_review, own_verdict, require_active
+from workbench.review import SavedVerdict, VerdictState, may_review, own_verdict
 from workbench.verdicts import load_reviewable_claim, write_verdict
 
 # --- applying a verdict from a match -------------------------------------------------------

@@ -41,6 +41,7 @@ from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session, aliased
 
+from workbench.access import Actor
 from workbench.errors import WorkbenchError
 from workbench.models import Verdict as StoredVerdict
 from workbench.models import (
@@ -843,10 +844,8 @@ def matches_of_claim(session: Session, claim_id: int, *, include_rejected: bool 
     return rows
 
 
-def decide_match(session: Session, actor, match_id: int, status: str) -> ClaimMatch:
+def decide_match(session: Session, actor: Actor, match_id: int, status: str) -> ClaimMatch:
     """Confirm or reject a match (any signed-in reviewer; ``suggested`` undoes the decision)."""
-    if actor is None:
-        raise MatchError("Sign in to confirm or reject a match.")
     if status not in STATUSES:
         raise MatchError(f"Unknown status {status!r}: use confirmed, rejected or suggested.")
     match = session.get(ClaimMatch, match_id, with_for_update=True)

@@ -45,6 +45,7 @@ from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
 from workbench import LABELS
+from workbench.access import Actor, require_lead
 from workbench.adjudication import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE_SIZE,
@@ -55,7 +56,6 @@ from workbench.adjudication import (
 )
 from workbench.agreement import RatingTable
 from workbench.agreement_data import RatingFilter, load_rating_table
-from workbench.auth import Actor, require_lead
 from workbench.errors import WorkbenchError
 from workbench.models import (
     Article,

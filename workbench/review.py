@@ -15,8 +15,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from workbench import LABELS
-from workbench.assignment import reviewable_collection_ids
-from workbench.auth import Actor, PermissionDenied
+from workbench.access import Actor, PermissionDenied, require_active, reviewable_collection_ids
 from workbench.triage_store import checkable_first, most_checkable_claim_id
 from workbench.models import (
     Article,
@@ -441,18 +440,6 @@ def previous_verdict(
     if before_verdict_id is not None:
         query = query.where(Verdict.id < before_verdict_id)
     return session.scalar(query)
-
-
-def require_active(session: Session, actor: Actor) -> None:
-    """Refuse a signed-in session whose account was deactivated or whose role changed."""
-    reviewer = session.get(Reviewer, actor.id)
-    if (
-        reviewer is None
-        or not reviewer.active
-        or reviewer.role != actor.role
-        or reviewer.name != actor.name
-    ):
-        raise PermissionDenied("Your account was changed or deactivated. Sign in again.")
 
 
 def _state(verdict: Verdict) -> VerdictState:

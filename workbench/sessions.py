@@ -21,7 +21,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from workbench.auth import Actor, AuthError, require_lead
+from workbench.access import Actor, require_lead
+from workbench.auth import AuthError
 from workbench.db import Database
 from workbench.models import Reviewer, SignInSession, utcnow
 
@@ -154,13 +155,12 @@ def end_session(database: Database, session_id: int) -> None:
         )
 
 
-def end_all_sessions(session: Session, reviewer_id: int, *, actor: Actor | None) -> int:
-    """End every session of an account (a lead, or the command line ``actor=None``).
+def end_all_sessions(session: Session, reviewer_id: int, *, actor: Actor) -> int:
+    """End every session of an account (a lead, or the operator).
 
     Returns how many sessions were ended (expired ones not yet marked count too).
     """
-    if actor is not None:
-        require_lead(actor, "end another account's sessions")
+    require_lead(actor, "end another account's sessions")
     if session.get(Reviewer, reviewer_id) is None:
         raise AuthError(f"No reviewer with id {reviewer_id}.")
     return session.execute(

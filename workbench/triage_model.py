@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from workbench.auth import Actor, require_lead
+from workbench.access import Actor, require_lead
 from workbench.db import Database
 from workbench.errors import WorkbenchError
 from workbench.models import (
@@ -135,11 +135,9 @@ def linear_score(weights: dict[str, float], intercept: float, features: dict[str
     return 1 / (1 + math.exp(-max(-60.0, min(60.0, total))))
 
 
-def train_model(database: Database, collection: str, actor: Actor | None) -> ModelReport:
-    """Train, cross-validate and store the collection's model; keeps whether it was enabled.
-    ``actor`` None is the command line (the server's operator); in the app it must be a lead."""
-    if actor is not None:
-        require_lead(actor, "train the triage model")
+def train_model(database: Database, collection: str, actor: Actor) -> ModelReport:
+    """Train, cross-validate and store the collection's model (a lead's work); keeps whether it was enabled."""
+    require_lead(actor, "train the triage model")
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import average_precision_score, roc_auc_score
@@ -178,7 +176,7 @@ def train_model(database: Database, collection: str, actor: Actor | None) -> Mod
         roc_auc=float(roc_auc_score(target, probabilities)),
         average_precision=float(average_precision_score(target, probabilities)),
         rule_roc_auc=float(roc_auc_score(target, [score(row) for row in rows])),
-        trained_by=actor.id if actor else None,
+        trained_by=actor.id,
     )
     with database.transaction() as session:
         if session.get(Collection, collection_id) is None:
@@ -220,10 +218,9 @@ def model_report(session: Session, collection_id: int) -> ModelReport | None:
     return report_of(model, session.get(Collection, collection_id).name)
 
 
-def set_model_enabled(session: Session, actor: Actor | None, collection_id: int, enabled: bool) -> ModelReport:
-    """Let the trained model order the collection's queue (or stop it); ``actor`` as in ``train_model``."""
-    if actor is not None:
-        require_lead(actor, "switch the triage model")
+def set_model_enabled(session: Session, actor: Actor, collection_id: int, enabled: bool) -> ModelReport:
+    """Let the trained model order the collection's queue (or stop it): a lead's work."""
+    require_lead(actor, "switch the triage model")
     model = session.get(TriageModel, collection_id)
     if model is None:
         raise TriageModelError("Train a model for this collection first (its quality is shown before it is used).")

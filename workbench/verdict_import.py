@@ -27,14 +27,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from workbench import LABELS
-from workbench.auth import (
-    Actor,
-    AuthError,
-    PermissionDenied,
-    create_reviewer,
-    require_lead,
-    validate_name,
-)
+from workbench.access import Actor, require_active_lead
+from workbench.auth import AuthError, create_reviewer, validate_name
 from workbench.db import Database, unstorable_reason
 from workbench.errors import WorkbenchError
 from workbench.export import unguard_formula
@@ -523,7 +517,7 @@ def import_verdicts(
     database: Database,
     data: bytes,
     *,
-    actor: Actor | None,
+    actor: Actor,
     create_reviewers: bool = False,
     formula_guard: bool = True,
     dry_run: bool = False,
@@ -531,15 +525,12 @@ def import_verdicts(
 ) -> ImportReport:
     """Check a ``long`` verdict CSV whole, then write it in one transaction (``dry_run``: only check).
 
-    ``actor`` is the signed-in lead, or ``None`` for the command line. Raises
+    ``actor`` is the signed-in lead, or the operator at the command line. Raises
     :class:`VerdictImportError` listing every problem by line when anything is wrong, including
     verdicts saved or claims edited while the import ran; then nothing is written.
     """
-    if actor is not None:
-        require_lead(actor, "import verdicts")
     with database.read_session() as session:
-        if actor is not None:
-            _require_active_lead(session, actor)
+        require_active_lead(session, actor, "import verdicts")
         plan = plan_file(
             session,
             data,
@@ -551,8 +542,7 @@ def import_verdicts(
         return plan.report
     try:
         with database.transaction() as session:
-            if actor is not None:
-                _require_active_lead(session, actor)
+            require_active_lead(session, actor, "import verdicts")
             write_plan(session, plan, actor)
     except IntegrityError:
         raise WorkbenchError(
@@ -563,7 +553,7 @@ def import_verdicts(
     return plan.report
 
 
-def write_plan(session: Session, plan: ImportPlan, actor: Actor | None) -> None:
+def write_plan(session: Session, plan: ImportPlan, actor: Actor) -> None:
     """Write a checked plan, after locking and re-checking everything it planned on."""
     _recheck_claims(session, plan.writes)
     reviewer_ids = {
@@ -580,7 +570,7 @@ def write_plan(session: Session, plan: ImportPlan, actor: Actor | None) -> None:
                 ((claim_id, reviewer_id, w.label, w.note, w.evidence) for (claim_id, reviewer_id), w in keyed.items()),
                 key=lambda write: write[:2],
             ),
-            actor_id=actor.id if actor else None,
+            actor_id=actor.id,
             action="import",
             expected={key: w.expected for key, w in keyed.items()},
         )
@@ -616,13 +606,6 @@ def _recheck_claims(session: Session, writes: Sequence[PlannedWrite]) -> None:
     ]
     if problems:
         raise VerdictImportError(sorted(problems, key=lambda problem: problem.line or 0))
-
-
-def _require_active_lead(session: Session, actor: Actor) -> None:
-    """The signed-in lead is still an active lead in the database (not only in their browser)."""
-    account = session.get(Reviewer, actor.id)
-    if account is None or not account.active or account.role != "lead":
-        raise PermissionDenied("Only an active lead can import verdicts. Sign in again.")
 
 
 def import_verdicts_file(database: Database, path: Path, **options) -> ImportReport:

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from workbench import LABELS
-from workbench.auth import Actor, PermissionDenied
+from workbench.access import Actor, PermissionDenied
 from workbench.db import unstorable_reason
 from workbench.errors import WorkbenchError
 from workbench.links import web_link

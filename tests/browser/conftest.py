@@ -28,6 +28,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, SEEDS, require
+from workbench.access import Actor
 from workbench.auth import create_reviewer
 from workbench.db import Database
 from workbench.ingest import ingest_paths
@@ -64,7 +65,7 @@ class StreamlitServer:
     def add_account(self, name: str, password: str, role: str = "reviewer") -> None:
         """Create an account straight in the database (the first one is always a lead)."""
         with self.database.transaction() as session:
-            create_reviewer(session, name, password, role, actor=None)
+            create_reviewer(session, name, password, role, actor=Actor.operator())
 
     def stop(self) -> None:
         if self.process.poll() is None:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from tests.browser.conftest import StreamlitServer, launch, sign_in_with_keyboard
 from tests.test_adjudication import UNANIMOUS, Newsroom
+from workbench.access import Actor
 from workbench.auth import set_password
 from workbench.db import Database
 from workbench.models import FinalVerdict
@@ -28,7 +29,7 @@ def server(tmp_path: Path) -> Iterator[tuple[StreamlitServer, Newsroom]]:
     database.upgrade()
     newsroom = Newsroom(database)
     with database.transaction() as session:
-        set_password(session, newsroom.lead.id, PASSWORD, actor=None)
+        set_password(session, newsroom.lead.id, PASSWORD, actor=Actor.operator())
     running = launch(url, tmp_path / "streamlit.log")
     newsroom.db = running.database
     database.dispose()

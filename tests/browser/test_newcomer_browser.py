@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from tests.browser.conftest import StreamlitServer, launch, sign_in_with_keyboard
 from tests.test_adjudication import Newsroom
+from workbench.access import Actor
 from workbench.assignment import assign
 from workbench.auth import create_reviewer, set_password
 from workbench.db import Database
@@ -107,8 +108,8 @@ def newsdesk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Newsdesk]:
     newsroom = Newsroom(database)
     ingest_documents(database, [Document(source="harbour.txt", text=HARBOUR, title=HARBOUR_TITLE)], "Harbour")
     with database.transaction() as session:
-        set_password(session, newsroom.lead.id, PASSWORD, actor=None)
-        rita = create_reviewer(session, "Rita", PASSWORD, actor=None)
+        set_password(session, newsroom.lead.id, PASSWORD, actor=Actor.operator())
+        rita = create_reviewer(session, "Rita", PASSWORD, actor=Actor.operator())
         harbour = session.scalar(select(Collection.id).where(Collection.name == "Harbour"))
         assign(session, harbour, [rita.id], actor=newsroom.lead)
         harbour_id = session.scalar(select(Article.id).where(Article.title == HARBOUR_TITLE))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import json
 import time
 from collections.abc import Callable, Iterator
@@ -16,14 +15,11 @@ import streamlit as st
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from workbench import sessions
-from workbench.auth import Actor
+from workbench import render, sessions
+from workbench.access import Actor, account_unchanged, require_active
 from workbench.config import database_url
 from workbench.db import Database, open_database
 from workbench.errors import WorkbenchError
-from workbench.links import web_link
-from workbench.models import Reviewer
-from workbench.review import require_active
 
 PAGES_DIR = Path(__file__).parent / "views"
 """Page scripts; not named ``pages``, which would switch Streamlit to its old multipage mode."""
@@ -173,8 +169,7 @@ def current_actor() -> Actor | None:
             return None
         sessions.touch(database(), active)
     else:
-        reviewer = session().get(Reviewer, actor.id)
-        if reviewer is None or not reviewer.active or reviewer.role != actor.role:
+        if not account_unchanged(session(), actor):
             signed_out("Your account was changed. Please sign in again.")
             return None
     st.session_state["last_seen"] = time.time()
@@ -206,11 +201,6 @@ def database_unavailable(error: OperationalError) -> None:
     st.stop()
 
 
-STYLE_SHEET = Path(__file__).parent / "style.css"
-_MARKUP_CHARS = "&<>\"'[]()*_`$\\~|!#:{}"
-_HTML_ESCAPES = {ord(char): f"&#{ord(char)};" for char in _MARKUP_CHARS} | {ord("\n"): "<br>"}
-
-
 @contextmanager
 def page_session() -> Iterator[Session]:
     """The rerun's Session, or a fresh one where ``main.py`` did not run (a fragment rerun, a callback)."""
@@ -236,26 +226,7 @@ def lead_or_stop(action: str) -> Actor:
 
 def load_style() -> None:
     """Apply the workbench style sheet (style tags only, so it takes no space on the page)."""
-    st.html(STYLE_SHEET)
-
-
-def escape_html(text: str) -> str:
-    """Untrusted text made safe inside HTML we build: entities for markup, line breaks kept.
-
-    Markdown and LaTeX markers are escaped too, so the text can never turn into a link, image or formula.
-    """
-    return text.replace("\r\n", "\n").translate(_HTML_ESCAPES)
-
-
-def safe_link(url: str | None, label: str) -> str:
-    """An ``<a>`` for an http(s) URL (escaped, opening in a new tab); other schemes become plain text."""
-    link = web_link(url)
-    if link:
-        return (
-            f'<a href="{html.escape(link, quote=True)}" target="_blank" rel="noopener noreferrer nofollow">'
-            f"{escape_html(label)}</a>"
-        )
-    return escape_html(label)
+    st.html(render.STYLE_SHEET)
 
 
 def id_from(value: str | None) -> int | None:
@@ -281,17 +252,26 @@ def show_flash() -> None:
             st.info(message, icon=":material/info:")
 
 
-def run_action(action: Callable[[Session, Actor], T]) -> T | None:
-    """Run a write from a widget callback in one transaction, as the signed-in actor (rechecked).
+def run_action(
+    action: Callable[[Session, Actor], T] | Callable[[Database, Actor], T], *, own_transactions: bool = False
+) -> T | None:
+    """Run a write from a widget callback as the signed-in actor, rechecked in the database first.
 
-    Callbacks run before ``main.py``, so no rerun Session is open holding locks. A user's mistake
-    (any ``WorkbenchError``) rolls everything back, becomes an error message and returns ``None``.
+    The action gets a Session in one transaction opened here, or (``own_transactions``) the
+    ``Database``, for the core functions that open their own (see :mod:`workbench.db`); then the
+    actor is rechecked in a short read before it runs. Callbacks run before ``main.py``, so no rerun
+    Session is open holding locks. A user's mistake (any ``WorkbenchError``) rolls its transaction
+    back, becomes an error message and returns ``None``; so does an unreachable database.
     """
     actor = unexpired_actor()
     if actor is None:
         flash("You are signed out. Sign in again.", "error")
         return None
     try:
+        if own_transactions:
+            with database().read_session() as read:
+                require_active(read, actor)
+            return action(database(), actor)
         with database().transaction() as tx:
             require_active(tx, actor)
             return action(tx, actor)

@@ -12,9 +12,9 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from workbench import LABEL_TITLES
+from workbench import LABEL_TITLES, render
+from workbench.access import Actor
 from workbench.app import common
-from workbench.auth import Actor
 from workbench.match_verdicts import apply_final_to_group, group_final_preview, match_offers
 from workbench.matching import MatchRow, decide_match, differing_words, matches_of_claim, normalise
 
@@ -23,7 +23,7 @@ def marked(text: str, differing: set[str]) -> str:
     """``text`` as safe HTML with the words in ``differing`` (normalised) inside ``<mark>``."""
     parts = []
     for piece in re.split(r"(\w+)", text):
-        escaped = common.escape_html(piece)
+        escaped = render.escape_html(piece)
         word = normalise(piece) if piece.strip() else ""
         parts.append(f"<mark>{escaped}</mark>" if word and word in differing else escaped)
     return "".join(parts)
@@ -43,9 +43,9 @@ def show_match(row: MatchRow, *, key: str) -> None:
     if row.reasons:
         st.warning("Differs: " + "; ".join(row.reasons), icon=":material/compare_arrows:")
     left, right = st.columns(2)
-    left.caption(common.escape_html(row.title_a))
+    left.caption(render.escape_html(row.title_a))
     left.html(f"<div>{marked(row.text_a, only_a)}</div>")
-    right.caption(common.escape_html(row.title_b))
+    right.caption(render.escape_html(row.title_b))
     right.html(f"<div>{marked(row.text_b, only_b)}</div>")
     buttons = st.columns(3)
     buttons[0].button("Confirm", key=f"{key}-confirm", on_click=decide, args=(row.id, "confirmed"),
@@ -59,17 +59,15 @@ def show_match(row: MatchRow, *, key: str) -> None:
 APPLY_SHORTCUT = "M"
 
 
-def show_claim_matches(
-    claim_id: int, actor: Actor | None = None, on_apply: Callable[[int, str], None] | None = None
-) -> None:
+def show_claim_matches(claim_id: int, actor: Actor, on_apply: Callable[[int, str], None]) -> None:
     """In the review queue: "Same claim in 'Article X'" for each match of the claim on screen.
 
-    With ``on_apply``: when the reviewer already labelled a matched claim, a button (the first
-    with key M) calls ``on_apply(source_claim_id, label)`` to save the same verdict here.
+    When the reviewer already labelled a matched claim, a button (the first with key M) calls
+    ``on_apply(source_claim_id, label)`` to save the same verdict here.
     """
     with common.page_session() as session:
         rows = matches_of_claim(session, claim_id)
-        offers = match_offers(session, actor, claim_id) if actor is not None and on_apply else []
+        offers = match_offers(session, actor, claim_id)
     for number, offer in enumerate(offers):
         note = f" with your note “{offer.note[:80]}”" if offer.note else ""
         kind = "the same claim" if offer.linked else "possibly the same claim"
@@ -115,7 +113,7 @@ def show_group_final(claim_id: int, label: str | None, rationale_key: str) -> No
         for change in preview:
             before = LABEL_TITLES[change.before] if change.before else "no final verdict"
             mark = "→ **" + LABEL_TITLES[label] + "**" if change.changes else "(unchanged)"
-            st.markdown(f"Claim {change.claim_id} in *{common.escape_html(change.article_title[:60])}*: "
+            st.markdown(f"Claim {change.claim_id} in *{render.escape_html(change.article_title[:60])}*: "
                         f"{before} {mark}")
         st.button(f"Apply {LABEL_TITLES[label]} to the whole group", key=f"adjudication_group_{claim_id}",
                   on_click=apply_group_final, args=(claim_id, label, rationale_key, [c.claim_id for c in preview]),

@@ -10,9 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from workbench import LABEL_TITLES
+from workbench.access import Actor, require_lead
 from workbench.agreement_data import RatingFilter, load_rating_table, ratings_fingerprint
 from workbench.app import common
-from workbench.auth import Actor, require_lead
 from workbench.reliability import (
     MAX_CONTROL_RATE,
     Aggregation,

@@ -6,11 +6,10 @@ or anything that reads as a verdict, so review stays blind. Pages call one funct
 
 from __future__ import annotations
 
-import html
-
 import streamlit as st
 from sqlalchemy import select
 
+from workbench import render
 from workbench.models import Claim
 from workbench.triage import SIGNAL_KINDS
 from workbench.triage_store import StoredTriage, stored_triage
@@ -25,7 +24,7 @@ QUOTE_STYLE = "background:#fff3c4;border-bottom:2px solid #e0b100"
 def chips_html(triage: StoredTriage) -> str:
     """The reason chips of one claim, as HTML."""
     return "".join(
-        f'<span class="wb-triage-chip" style="{CHIP_STYLE}">{html.escape(reason)}</span>'
+        f'<span class="wb-triage-chip" style="{CHIP_STYLE}">{render.escape_plain(reason)}</span>'
         for reason in triage.reasons()
     )
 
@@ -33,16 +32,16 @@ def chips_html(triage: StoredTriage) -> str:
 def quote_marked_html(claim_text: str, claim_start: int, triage: StoredTriage) -> str:
     """The claim's text with its quote span highlighted (offsets are the article's)."""
     if triage.quote_start is None or triage.quote_end is None:
-        return html.escape(claim_text)
+        return render.escape_plain(claim_text)
     start = triage.quote_start - claim_start
     end = triage.quote_end - claim_start
     if not 0 <= start < end <= len(claim_text):
-        return html.escape(claim_text)
-    speaker = f' title="{html.escape(triage.quote_speaker)}"' if triage.quote_speaker else ""
+        return render.escape_plain(claim_text)
+    speaker = f' title="{render.escape_plain(triage.quote_speaker)}"' if triage.quote_speaker else ""
     return (
-        html.escape(claim_text[:start])
-        + f'<span class="wb-triage-quote" style="{QUOTE_STYLE}"{speaker}>{html.escape(claim_text[start:end])}</span>'
-        + html.escape(claim_text[end:])
+        render.escape_plain(claim_text[:start])
+        + f'<span class="wb-triage-quote" style="{QUOTE_STYLE}"{speaker}>{render.escape_plain(claim_text[start:end])}</span>'
+        + render.escape_plain(claim_text[end:])
     )
 
 
@@ -83,7 +82,7 @@ def draw_article_triage(session, claims: list[tuple[int, int, str]]) -> None:
     stored = stored_triage(session, [claim_id for claim_id, _, _ in claims])
     rows = [
         f'<div class="wb-triage-row" style="margin:.35rem 0"><span style="color:#64748b">#{position + 1}</span> '
-        f"{html.escape(text if len(text) <= 90 else text[:89] + '…')}<br>{chips_html(stored[claim_id])}</div>"
+        f"{render.escape_plain(text if len(text) <= 90 else text[:89] + '…')}<br>{chips_html(stored[claim_id])}</div>"
         for claim_id, position, text in claims
         if claim_id in stored and stored[claim_id].kinds
     ]

@@ -10,7 +10,6 @@ from __future__ import annotations
 import streamlit as st
 
 from workbench.app import common
-from workbench.errors import WorkbenchError
 from workbench.triage_model import MIN_EXAMPLES, MIN_PER_CLASS, model_report, set_model_enabled, train_model
 from workbench.triage_store import queue_order, set_queue_order
 
@@ -24,16 +23,9 @@ def on_queue_order(collection_id: int, name: str) -> None:
 
 
 def on_train(name: str) -> None:
-    actor = common.unexpired_actor()
-    if actor is None:
-        common.flash("You are signed out. Sign in again.", "error")
-        return
-    try:
-        report = train_model(common.database(), name, actor)
-    except WorkbenchError as error:
-        common.flash(str(error), "error")
-        return
-    common.flash(f"Model trained. {report.summary()}")
+    report = common.run_action(lambda database, actor: train_model(database, name, actor), own_transactions=True)
+    if report is not None:
+        common.flash(f"Model trained. {report.summary()}")
 
 
 def on_use_model(collection_id: int, name: str) -> None:

@@ -11,11 +11,10 @@ import click
 import pandas as pd
 from sqlalchemy import func, select
 
+from workbench.access import lead_named
 from workbench.agreement_data import RatingFilter, load_rating_table, read_ratings_csv
 from workbench.assignment import collection_named
-from workbench.cli.common import database_from
-from workbench.cli.agreement import _lead as lead_named
-from workbench.cli.agreement import lead_option
+from workbench.cli.common import database_from, frame_text, lead_option
 from workbench.models import ControlClaim
 from workbench.reliability import (
     DEFAULT_CONTROL_THRESHOLD,
@@ -86,24 +85,16 @@ def _table_text(result: Aggregation) -> str:
     reviewers = result.reviewers_frame().sort_values("reliability", na_position="last")
     if len(reviewers):
         lines += ["", "Reviewers, least reliable first (reliability: kappa against the estimated truth):",
-                  _frame_text(reviewers)]
+                  frame_text(reviewers)]
         for item in result.reviewers:
             confusion = pd.DataFrame(item.confusion, index=[f"true {label}" for label in result.labels],
                                      columns=list(result.labels))
-            lines += ["", f"{item.reviewer}: confusion (row = true verdict, column = given)", _frame_text(confusion, True)]
+            lines += ["", f"{item.reviewer}: confusion (row = true verdict, column = given)", frame_text(confusion, True)]
     if len(claims):
         least = claims.sort_values(["confidence", "claim_id"]).head(SHOWN_CLAIMS)
         lines += ["", f"The {len(least)} least certain claims (--format csv for all):",
-                  _frame_text(least[["claim_id", "label", "confidence"]])]
+                  frame_text(least[["claim_id", "label", "confidence"]])]
     return "\n".join(lines)
-
-
-def _frame_text(frame: pd.DataFrame, index: bool = False) -> str:
-    shown = frame.copy()
-    for column in shown.columns:
-        if pd.api.types.is_float_dtype(shown[column]):
-            shown[column] = shown[column].map(lambda value: "-" if pd.isna(value) else f"{value:.3f}")
-    return shown.fillna("").to_string(index=index)
 
 
 # --- control claims -----------------------------------------------------------------------------

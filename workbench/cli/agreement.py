@@ -12,6 +12,7 @@ import click
 import pandas as pd
 
 from workbench import LABELS
+from workbench.access import lead_named
 from workbench.adjudication import (
     DEFAULT_PAGE_SIZE,
     QueueFilter,
@@ -36,9 +37,7 @@ from workbench.agreement_data import (
     read_ratings_csv,
 )
 from workbench.assignment import collection_named
-from workbench.auth import Actor, reviewer_by_name
-from workbench.cli.common import database_from
-from workbench.errors import WorkbenchError
+from workbench.cli.common import database_from, frame_text, lead_option
 
 BREAKDOWNS = {"label": by_label, "article": by_article, "reviewer": by_reviewer}
 
@@ -170,44 +169,19 @@ def _report_text(source: str, report: AgreementReport, tables: dict[str, pd.Data
     lines += [f"Note: {note}" for note in report.notes]
     if report.cohen_kappa:
         pairs = pd.DataFrame([pair.to_dict() for pair in report.cohen_kappa])
-        lines += ["", "Cohen's kappa per pair of reviewers (n = claims both rated):", _frame_text(pairs)]
+        lines += ["", "Cohen's kappa per pair of reviewers (n = claims both rated):", frame_text(pairs)]
     if report.n_claims_compared:
-        lines += ["", "Label confusion (pairs of verdicts on the same claim):", _frame_text(report.confusion_pairs())]
+        lines += ["", "Label confusion (pairs of verdicts on the same claim):", frame_text(report.confusion_pairs())]
     for name, frame in tables.items():
-        lines += ["", f"By {name}:", _frame_text(frame)]
+        lines += ["", f"By {name}:", frame_text(frame)]
     return "\n".join(lines)
-
-
-def _frame_text(frame: pd.DataFrame) -> str:
-    if frame.empty:
-        return "  (none)"
-    shown = frame.copy()
-    for column in shown.columns:
-        if pd.api.types.is_float_dtype(shown[column]):
-            shown[column] = shown[column].map(lambda value: "-" if pd.isna(value) else f"{value:.3f}")
-    return shown.fillna("").to_string(index=False)
 
 
 # --- adjudication -------------------------------------------------------------------------------
 
 
-def _lead(session, name: str) -> Actor:
-    reviewer = reviewer_by_name(session, name)
-    if reviewer is None or not reviewer.active:
-        raise WorkbenchError(f"No active account called {name!r}.")
-    if reviewer.role != "lead":
-        raise WorkbenchError(f"{reviewer.name} is not a lead: only leads adjudicate.")
-    return Actor.of(reviewer)
-
-
 def _collection_id(session, name: str | None) -> int | None:
     return collection_named(session, name).id if name else None
-
-
-lead_option = click.option(
-    "--as", "lead_name", envvar="WORKBENCH_LEAD", required=True, metavar="NAME",
-    help="The lead account this is done as (or $WORKBENCH_LEAD).",
-)
 
 
 @click.group()
@@ -229,7 +203,7 @@ def list_queue(ctx: click.Context, lead_name: str, collection: str | None, artic
                page: int, page_size: int, output_format: str) -> None:
     """Claims waiting for a final verdict, with how the reviewers split."""
     with database_from(ctx).session() as session:
-        actor = _lead(session, lead_name)
+        actor = lead_named(session, lead_name)
         filters = QueueFilter(_collection_id(session, collection), article_id, unanimous, decided)
         result = adjudication_queue(session, actor, filters, offset=(page - 1) * page_size, limit=page_size)
     if output_format == "json":
@@ -261,7 +235,7 @@ def list_queue(ctx: click.Context, lead_name: str, collection: str | None, artic
 def show_claim(ctx: click.Context, lead_name: str, claim_id: int) -> None:
     """A claim in context with every reviewer's verdict, note and evidence."""
     with database_from(ctx).session() as session:
-        case = claim_case(session, _lead(session, lead_name), claim_id)
+        case = claim_case(session, lead_named(session, lead_name), claim_id)
     click.secho(f"Claim {case.claim_id} in {case.article_title!r} (article {case.article_id})", bold=True)
     click.echo(f"…{case.context_before[-200:]}[{case.text}]{case.context_after[:200]}…")
     click.echo("")
@@ -290,7 +264,7 @@ def show_claim(ctx: click.Context, lead_name: str, claim_id: int) -> None:
 def decide(ctx: click.Context, lead_name: str, claim_id: int, label: str, rationale: str) -> None:
     """Record the final verdict on a claim."""
     with database_from(ctx).transaction() as session:
-        change = record_final_verdict(session, _lead(session, lead_name), claim_id, label, rationale)
+        change = record_final_verdict(session, lead_named(session, lead_name), claim_id, label, rationale)
     click.echo({"create": "Recorded", "update": "Changed", None: "Unchanged"}[change.action]
                + f": claim {claim_id} is final as {label}.")
 
@@ -303,7 +277,7 @@ def decide(ctx: click.Context, lead_name: str, claim_id: int, label: str, ration
 def clear(ctx: click.Context, lead_name: str, claim_id: int, reason: str) -> None:
     """Withdraw a claim's final verdict; it returns to the queue."""
     with database_from(ctx).transaction() as session:
-        cleared = clear_final_verdict(session, _lead(session, lead_name), claim_id, reason)
+        cleared = clear_final_verdict(session, lead_named(session, lead_name), claim_id, reason)
     click.echo(f"Cleared the final verdict on claim {claim_id}." if cleared else f"Claim {claim_id} had no final verdict.")
 
 
@@ -319,7 +293,7 @@ def accept(ctx: click.Context, lead_name: str, collection: str | None, article_i
     with database_from(ctx).transaction() as session:
         count = accept_unanimous(
             session,
-            _lead(session, lead_name),
+            lead_named(session, lead_name),
             claim_ids=list(claim_ids) or None,
             collection_id=_collection_id(session, collection),
             article_id=article_id,

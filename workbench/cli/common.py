@@ -54,5 +54,24 @@ def describe(database: Database) -> str:
     return url.render_as_string(hide_password=True)
 
 
+lead_option = click.option(
+    "--as", "lead_name", envvar="WORKBENCH_LEAD", required=True, metavar="NAME",
+    help="The lead account this is done as (or $WORKBENCH_LEAD).",
+)
+
+
+def frame_text(frame, index: bool = False) -> str:
+    """A pandas table as plain text: floats to three decimals, missing values as ``-``."""
+    import pandas as pd
+
+    if frame.empty:
+        return "  (none)"
+    shown = frame.copy()
+    for column in shown.columns:
+        if pd.api.types.is_float_dtype(shown[column]):
+            shown[column] = shown[column].map(lambda value: "-" if pd.isna(value) else f"{value:.3f}")
+    return shown.fillna("").to_string(index=index)
+
+
 def is_terminal(stream=None) -> bool:
     return (stream or sys.stderr).isatty()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from workbench.access import Actor
 from workbench.cli.common import database_from
 from workbench.config import EXPORTS_DIR
 from workbench.export import (
@@ -191,7 +192,7 @@ def import_verdicts_command(
     report = import_verdicts_file(
         database_from(ctx),
         file,
-        actor=None,
+        actor=Actor.operator(),
         create_reviewers=create_reviewers,
         formula_guard=not no_formula_guard,
         dry_run=dry_run,

@@ -9,6 +9,7 @@ import sys
 
 import click
 
+from workbench.access import Actor
 from workbench.assignment import (
     assign,
     assignments_by_reviewer,
@@ -71,7 +72,7 @@ def add_reviewer(ctx: click.Context, name: str, role: str, password_stdin: bool)
     """Add an account. The first account ever created is always a lead."""
     password = read_password(password_stdin)
     with database_from(ctx).transaction() as session:
-        reviewer = create_reviewer(session, name, password, role, actor=None)
+        reviewer = create_reviewer(session, name, password, role, actor=Actor.operator())
         created = (reviewer.name, reviewer.role)
     click.echo(f"Added {created[1]} {created[0]}.")
 
@@ -107,7 +108,7 @@ def set_account_password(ctx: click.Context, name: str, password_stdin: bool) ->
     password = read_password(password_stdin, "New password")
     with database_from(ctx).transaction() as session:
         reviewer = reviewer_named(session, name)
-        set_password(session, reviewer.id, password, actor=None)
+        set_password(session, reviewer.id, password, actor=Actor.operator())
         shown = reviewer.name
     click.echo(f"Password of {shown} changed.")
 
@@ -135,14 +136,14 @@ def end_sessions(ctx: click.Context, name: str) -> None:
     """Sign an account out everywhere: every browser must sign in again."""
     with database_from(ctx).transaction() as session:
         reviewer = reviewer_named(session, name)
-        ended = end_all_sessions(session, reviewer.id, actor=None)
+        ended = end_all_sessions(session, reviewer.id, actor=Actor.operator())
         shown = reviewer.name
     click.echo(f"Ended {ended} session{'' if ended == 1 else 's'} of {shown}.")
 
 
 def switch_account(ctx: click.Context, name: str, *, active: bool) -> None:
     with database_from(ctx).transaction() as session:
-        shown = set_active(session, reviewer_named(session, name).id, active, actor=None).name
+        shown = set_active(session, reviewer_named(session, name).id, active, actor=Actor.operator()).name
     click.echo(f"{shown} {'activated' if active else 'deactivated'}.")
 
 
@@ -167,11 +168,11 @@ def assign_collection(
         target = collection_named(session, collection)
         reviewer_ids = [reviewer_named(session, name).id for name in names]
         if remove:
-            changed = unassign(session, target.id, reviewer_ids, actor=None)
+            changed = unassign(session, target.id, reviewer_ids, actor=Actor.operator())
         else:
-            changed = len(assign(session, target.id, reviewer_ids, actor=None))
+            changed = len(assign(session, target.id, reviewer_ids, actor=Actor.operator()))
         if per_claim is not None:
-            set_reviewers_per_claim(session, target.id, per_claim_value, actor=None)
+            set_reviewers_per_claim(session, target.id, per_claim_value, actor=Actor.operator())
         collection_name = target.name
     if names:
         verb = "removed from" if remove else "newly assigned to"

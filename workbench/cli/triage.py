@@ -143,14 +143,15 @@ def _record(identifier, text: str, result, offset: int = 0) -> dict:
 
 
 def _model(ctx: click.Context, collection: str | None, train: bool, use_model: str | None) -> None:
+    from workbench.access import Actor
     from workbench.triage_model import collection_id_by_name, set_model_enabled, train_model
 
     if not collection:
         raise click.UsageError("--train and --model need --collection NAME.")
     database = database_from(ctx)
     if train:
-        click.echo(train_model(database, collection, actor=None).summary())
+        click.echo(train_model(database, collection, actor=Actor.operator()).summary())
     if use_model:
         with database.transaction() as session:
-            report = set_model_enabled(session, None, collection_id_by_name(session, collection), use_model == "on")
+            report = set_model_enabled(session, Actor.operator(), collection_id_by_name(session, collection), use_model == "on")
         click.echo(report.summary())

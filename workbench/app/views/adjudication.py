@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from workbench import LABEL_TITLES, LABELS
+from workbench import LABEL_TITLES, LABELS, render
+from workbench.access import visible_collections
 from workbench.adjudication import (
     CONTEXT_CHARS,
     DEFAULT_PAGE_SIZE,
@@ -27,7 +28,6 @@ from workbench.app.match_panel import show_group_final
 from workbench.app.next_step import show_next_step
 from workbench.app.reliability_panel import draw_control_toggle, draw_model_verdict
 from workbench.reliability import queue_by_doubt
-from workbench.articles import visible_collections
 from workbench.setup_state import setup_state
 
 CLAIM = "adjudication_claim"  # the claim on screen
@@ -55,11 +55,6 @@ KEYS_HELP = (
     '<div class="wb-keys"><kbd>1</kbd> <kbd>2</kbd> <kbd>3</kbd> choose the label · <kbd>W</kbd> write the '
     "rationale · <kbd>Esc</kbd> leave it · <kbd>F</kbd> record the final verdict · <kbd>J</kbd> next case · <kbd>K</kbd> previous</div>"
 )
-
-
-def snippet(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= SNIPPET_CHARS else text[: SNIPPET_CHARS - 1] + "…"
 
 
 def split_text(counts: dict[str, int]) -> str:
@@ -183,7 +178,7 @@ def draw_queue(session, items: list[QueueItem], total: int, page: int) -> None:
     with st.container(key="adjudication_queue"):
         for item in items:
             st.button(
-                common.escape_html(snippet(item.text)),
+                render.escape_html(render.snippet(item.text, SNIPPET_CHARS)),
                 key=f"adjudication_pick_{item.claim_id}",
                 help=f"Claim {item.claim_id}",
                 type="primary" if item.claim_id == current else "secondary",
@@ -197,30 +192,30 @@ def draw_queue(session, items: list[QueueItem], total: int, page: int) -> None:
 def draw_case(case: ClaimCase, previous_claim_id: int | None, next_claim_id: int | None) -> None:
     """The claim and its vote split, the decision right under it, then the claim in its article
     and what each reviewer said (the panel stays in view while the list scrolls)."""
-    st.markdown(f"**{common.escape_html(case.article_title)}** · claim {case.claim_id}")
-    st.markdown(f'<div class="wb-context"><mark>{common.escape_html(case.text)}</mark></div>', unsafe_allow_html=True)
+    st.markdown(f"**{render.escape_html(case.article_title)}** · claim {case.claim_id}")
+    st.markdown(f'<div class="wb-context"><mark>{render.escape_html(case.text)}</mark></div>', unsafe_allow_html=True)
     st.html(split_html(case.label_counts, None))
     draw_decision(case, previous_claim_id, next_claim_id)
     before = ("…" if len(case.context_before) >= CONTEXT_CHARS else "") + case.context_before
     after = case.context_after + ("…" if len(case.context_after) >= CONTEXT_CHARS else "")
     st.markdown("**In its article**")
     st.markdown(
-        f'<div class="wb-context">{common.escape_html(before)}<mark>{common.escape_html(case.text)}</mark>'
-        f"{common.escape_html(after)}</div>",
+        f'<div class="wb-context">{render.escape_html(before)}<mark>{render.escape_html(case.text)}</mark>'
+        f"{render.escape_html(after)}</div>",
         unsafe_allow_html=True,
     )
     st.markdown(f"**Reviewers:** {split_text(case.label_counts) or 'no verdicts yet'}")
     for verdict in case.verdicts:
         with st.container(border=True):
             st.markdown(
-                f"**{common.escape_html(verdict.reviewer)}** · {LABEL_TITLES.get(verdict.label, verdict.label)}"
+                f"**{render.escape_html(verdict.reviewer)}** · {LABEL_TITLES.get(verdict.label, verdict.label)}"
                 f" · {verdict.updated_at:%Y-%m-%d %H:%M} UTC"
             )
             if verdict.note:
                 st.text(verdict.note)
             if verdict.evidence:
                 st.markdown(
-                    " · ".join(common.safe_link(link, link) for link in verdict.evidence), unsafe_allow_html=True
+                    " · ".join(render.safe_link(link, link) for link in verdict.evidence), unsafe_allow_html=True
                 )
     if case.history:
         with st.expander(f"History ({len(case.history)})"):
@@ -246,7 +241,7 @@ def draw_decision(case: ClaimCase, previous_claim_id: int | None, next_claim_id:
     common.show_flash()
     if case.final is not None:
         st.markdown(
-            f"Now **{LABEL_TITLES[case.final.label]}**, decided by {common.escape_html(case.final.decided_by)} "
+            f"Now **{LABEL_TITLES[case.final.label]}**, decided by {render.escape_html(case.final.decided_by)} "
             f"on {case.final.updated_at:%Y-%m-%d %H:%M} UTC."
         )
         if case.final.rationale:

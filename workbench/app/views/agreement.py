@@ -8,7 +8,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from workbench import LABEL_TITLES
+from workbench import LABEL_TITLES, render
+from workbench.access import Actor, visible_collections
 from workbench.agreement import ALPHA_RELIABLE, ALPHA_TENTATIVE, DEFAULT_RESAMPLES, AgreementReport
 from workbench.agreement_data import (
     AgreementAnalysis,
@@ -21,8 +22,6 @@ from workbench.agreement_data import (
 from workbench.app import common
 from workbench.app.next_step import show_next_step
 from workbench.app.reliability_panel import draw_reliability
-from workbench.articles import visible_collections
-from workbench.auth import Actor
 
 ADJUDICATION_PAGE = "views/adjudication.py"
 DISPUTED_PER_PAGE = 20
@@ -300,7 +299,7 @@ def draw_disputed(session, analysis: AgreementAnalysis) -> None:
         with st.container(border=True):
             left, right = st.columns([5, 1], vertical_alignment="center")
             left.text(text)
-            left.caption(f"{common.escape_html(title)} · claim {claim_id} · {split}")
+            left.caption(f"{render.escape_html(title)} · claim {claim_id} · {split}")
             with right:
                 st.page_link(ADJUDICATION_PAGE, label="Adjudicate", icon=":material/gavel:",
                              query_params={"claim": claim_id})

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from workbench import LABEL_TITLES
-from workbench.app import common
-from workbench.app.next_step import show_next_step
+from workbench import LABEL_TITLES, render
+from workbench.access import Actor, visible_collections
 from workbench.app import common, triage_chips
+from workbench.app.next_step import show_next_step
 from workbench.articles import (
     ARTICLE_STATUSES,
     KIND_TITLES,
@@ -18,22 +18,10 @@ from workbench.articles import (
     ArticleFilters,
     ArticleView,
     UnitView,
-    article_html,
     article_view,
-    edit_impact,
-    header_html,
-    legend_html,
     list_articles,
-    merge_units,
-    set_unit_kind,
-    snippet,
-    source_label,
-    split_points,
-    split_preview,
-    split_unit,
-    visible_collections,
 )
-from workbench.auth import Actor
+from workbench.edits import edit_impact, merge_units, set_unit_kind, split_points, split_preview, split_unit
 from workbench.errors import WorkbenchError
 from workbench.models import CLAIM_KINDS
 
@@ -140,7 +128,7 @@ def listing_frame(listing, lead: bool) -> pd.DataFrame:
             "Yours": [f"{row.mine} of {row.claims}" for row in rows],
             "Published": [row.published.isoformat() if row.published else "" for row in rows],
             "Collection": [row.collection for row in rows],
-            "Source": [source_label(row.source) for row in rows],
+            "Source": [render.source_label(row.source) for row in rows],
         }
     )
     return frame if not lead else frame.drop(columns=["Yours"])
@@ -215,14 +203,14 @@ def draw_article(session, actor: Actor, article_id: int) -> None:
         st.button("All articles", icon=":material/arrow_back:", on_click=open_article, args=(None,))
         return
     common.show_flash()
-    st.html(header_html(view))
+    st.html(render.header_html(view))
     summary, back = st.columns([5, 1], vertical_alignment="center")
     summary.caption(status_summary(view))
     back.button("All articles", icon=":material/arrow_back:", on_click=open_article, args=(None,),
                 type="tertiary", width="stretch")
-    st.html(legend_html(view.lead_view))
+    st.html(render.legend_html(view.lead_view))
     if not view.lead_view:
-        st.html(article_html(view))
+        st.html(render.article_html(view))
         triage_chips.draw_article_triage(session, [(u.id, u.position, u.text) for u in view.units if u.is_claim])
         return
     st.text_input("Unit clicked", key=PICK, on_change=on_pick, args=(view.id,), label_visibility="collapsed")
@@ -231,7 +219,7 @@ def draw_article(session, actor: Actor, article_id: int) -> None:
     text_column, edit_column = st.columns([1.8, 1], gap="large")
     with text_column:
         st.caption("Click a sentence or line to fix it.")
-        st.html(f'<div class="wb-pickable">{article_html(view, selected.id if selected else None)}</div>')
+        st.html(f'<div class="wb-pickable">{render.article_html(view, selected.id if selected else None)}</div>')
     with edit_column, st.container(border=True, key="articles_editor"):
         draw_editor(session, view, selected)
         if selected:
@@ -239,7 +227,7 @@ def draw_article(session, actor: Actor, article_id: int) -> None:
 
 
 def unit_choice(unit: UnitView) -> str:
-    return f"#{unit.position + 1} · {KIND_TITLES[unit.kind]} · {snippet(unit.text, 60)}"
+    return f"#{unit.position + 1} · {KIND_TITLES[unit.kind]} · {render.snippet(unit.text, 60)}"
 
 
 def selected_unit(view: ArticleView) -> UnitView | None:
@@ -322,10 +310,10 @@ def unit_details(view: ArticleView, unit: UnitView) -> str:
         facts.append(f"Final: {LABEL_TITLES[unit.final_label]}")
     if not unit.is_claim and unit.verdicts:
         facts.append(f"{unit.verdicts} verdict{'s' if unit.verdicts != 1 else ''} kept, not counting")
-    chips = "".join(f'<span class="wb-chip">{common.escape_html(fact)}</span> ' for fact in facts)
+    chips = "".join(f'<span class="wb-chip">{render.escape_html(fact)}</span> ' for fact in facts)
     return (
         f'<div class="wb-small" style="margin-bottom:.35rem">{chips}</div>'
-        f'<div class="wb-note" style="border-left:3px solid #d0d7de;padding-left:.6rem">{common.escape_html(unit.text)}</div>'
+        f'<div class="wb-note" style="border-left:3px solid #d0d7de;padding-left:.6rem">{render.escape_html(unit.text)}</div>'
     )
 
 

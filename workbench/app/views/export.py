@@ -15,10 +15,9 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from workbench import LABEL_TITLES, LABELS
+from workbench import LABEL_TITLES, LABELS, render
 from workbench.app import common
 from workbench.app.next_step import show_next_step
-from workbench.articles import markdown_escape
 from workbench.config import EXPORTS_DIR
 from workbench.db import Database
 from workbench.errors import WorkbenchError
@@ -41,6 +40,7 @@ from workbench.export import (
 from workbench.setup_state import setup_state
 from workbench.verdict_import import (
     MAX_UPLOAD_BYTES,
+    ImportReport,
     VerdictImportError,
     check_verdict_file,
     import_verdicts,
@@ -131,7 +131,7 @@ def draw_download(database: Database, options: ExportOptions, title: str, descri
     try:
         rows = count_export_rows(database, options)
     except WorkbenchError as error:
-        count_column.error(markdown_escape(str(error)), icon=":material/error:")
+        count_column.error(render.markdown_escape(str(error)), icon=":material/error:")
         return
     unit = (
         "claim"
@@ -189,7 +189,7 @@ def draw_claimreview(database: Database, filters: ExportFilters) -> None:
         try:
             options.checked()
         except WorkbenchError as error:
-            st.error(markdown_escape(str(error)), icon=":material/error:")
+            st.error(render.markdown_escape(str(error)), icon=":material/error:")
             return
         draw_download(
             database, options, "ClaimReview", "One ClaimReview object per line (JSON Lines)."
@@ -229,21 +229,23 @@ def draw_export(session: Session, database: Database) -> None:
 
 def on_import(data: bytes, create_reviewers: bool, formula_guard: bool) -> None:
     """Write the checked file (checked again inside the transaction) as the signed-in lead."""
-    actor = common.unexpired_actor()
-    if actor is None:  # never None into the core: that would mean "the command line"
-        common.flash("You are signed out. Sign in again.", "error")
-        return
-    try:
-        report = import_verdicts(
-            common.database(),
-            data,
-            actor=actor,
-            create_reviewers=create_reviewers,
-            formula_guard=formula_guard,
-            max_bytes=MAX_UPLOAD_BYTES,
-        )
-    except WorkbenchError as error:
-        common.flash(markdown_escape(str(error)), "error")
+
+    def import_as(database, actor) -> ImportReport | None:
+        try:
+            return import_verdicts(
+                database,
+                data,
+                actor=actor,
+                create_reviewers=create_reviewers,
+                formula_guard=formula_guard,
+                max_bytes=MAX_UPLOAD_BYTES,
+            )
+        except WorkbenchError as error:  # the message quotes the file: shown literally
+            common.flash(render.markdown_escape(str(error)), "error")
+            return None
+
+    report = common.run_action(import_as, own_transactions=True)
+    if report is None:
         return
     st.session_state[IMPORT_RESULT] = report.summary()
     st.session_state[UPLOAD_GENERATION] = st.session_state.get(UPLOAD_GENERATION, 0) + 1
@@ -275,7 +277,7 @@ def draw_import(session: Session) -> None:
         "under your name, and importing the same file again changes nothing."
     )
     if IMPORT_RESULT in st.session_state:
-        st.success(markdown_escape(st.session_state.pop(IMPORT_RESULT)), icon=":material/task_alt:")
+        st.success(render.markdown_escape(st.session_state.pop(IMPORT_RESULT)), icon=":material/task_alt:")
     uploaded = st.file_uploader(
         "Verdict file (.csv)",
         type=["csv"],
@@ -309,7 +311,7 @@ def draw_import(session: Session) -> None:
     except VerdictImportError as error:
         draw_problems(error)
         return
-    st.info(markdown_escape(report.summary()), icon=":material/fact_check:")
+    st.info(render.markdown_escape(report.summary()), icon=":material/fact_check:")
     changes = report.created + report.updated
     st.button(
         f"Import {changes:,} change{'s' if changes != 1 else ''}"

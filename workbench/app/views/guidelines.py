@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from workbench import LABEL_TITLES, LABELS
+from workbench import LABEL_TITLES, LABELS, render
 from workbench.app import common
 from workbench.guidelines import (
     GuidelineVersion,
@@ -34,7 +34,7 @@ def draw_definitions(version: GuidelineVersion) -> None:
         with column, st.container(border=True, height="stretch"):
             st.html(
                 f'<span class="wb-badge wb-badge-{label}">{LABEL_TITLES[label]}</span>'
-                f'<p class="wb-note" style="margin-top:.6rem">{common.escape_html(version.definitions[label])}</p>'
+                f'<p class="wb-note" style="margin-top:.6rem">{render.escape_html(version.definitions[label])}</p>'
             )
 
 

@@ -7,19 +7,16 @@ from datetime import date
 
 import streamlit as st
 
+from workbench import render
+from workbench.access import Actor, visible_collections
 from workbench.app import common
-from workbench.articles import (
+from workbench.import_preview import (
     DocumentPreview,
     import_documents,
-    legend_html,
-    markdown_escape,
     pasted_document,
     preview_documents,
-    preview_html,
     read_uploads,
-    visible_collections,
 )
-from workbench.auth import Actor
 from workbench.errors import WorkbenchError
 from workbench.ingest import DEFAULT_COLLECTION, SUPPORTED_SUFFIXES, Document, IngestReport
 from workbench.links import web_link
@@ -76,7 +73,7 @@ def draw_paste(session, collection: str) -> None:
             document = pasted_document(state["import_text"], state["import_title"], state["import_url"],
                                        state["import_date"])
         except WorkbenchError as error:
-            st.error(markdown_escape(str(error)), icon=":material/error:")
+            st.error(render.markdown_escape(str(error)), icon=":material/error:")
             return
         make_preview(session, [document], [], collection, paste_signature())
 
@@ -117,14 +114,15 @@ def make_preview(session, documents: list[Document], errors: list[str], collecti
 
 def on_import() -> None:
     preview = st.session_state.get(PREVIEW)
-    actor = common.unexpired_actor()
-    if not preview or actor is None:
+    if not preview:
         return
-    try:
-        report = import_documents(common.database(), actor, preview["documents"], preview["collection"],
-                                  common.get_pipeline())
-    except WorkbenchError as error:
-        common.flash(str(error), "error")
+    report = common.run_action(
+        lambda database, actor: import_documents(
+            database, actor, preview["documents"], preview["collection"], common.get_pipeline()
+        ),
+        own_transactions=True,
+    )
+    if report is None:
         return
     report.failed += len(preview["errors"])
     report.messages = [*preview["errors"], *report.messages]
@@ -141,14 +139,14 @@ def preview_is_current(preview: dict, collection: str) -> bool:
 
 
 def document_facts(preview: DocumentPreview) -> str:
-    facts = [common.escape_html(preview.source), f"{preview.claims} claims", f"{len(preview.units)} units"]
+    facts = [render.escape_html(preview.source), f"{preview.claims} claims", f"{len(preview.units)} units"]
     if preview.published:
         facts.append(preview.published.isoformat())
     link = web_link(preview.url)
     if link:
-        facts.append(common.safe_link(link, link))
+        facts.append(render.safe_link(link, link))
     elif preview.url:
-        facts.append(f"URL {common.escape_html(preview.url)}")
+        facts.append(f"URL {render.escape_html(preview.url)}")
     if preview.duplicate:
         facts.append('<span class="wb-chip">already imported: will be skipped</span>')
     return f'<div class="wb-meta">{"".join(f"<span>{fact}</span>" for fact in facts)}</div>'
@@ -161,7 +159,7 @@ def draw_preview(collection: str) -> None:
     st.divider()
     st.subheader("Preview", anchor=False)
     for error in preview["errors"]:
-        st.error(markdown_escape(error), icon=":material/error:")
+        st.error(render.markdown_escape(error), icon=":material/error:")
     previews: list[DocumentPreview] = preview["previews"]
     documents: list[Document] = preview["documents"]
     if not documents:
@@ -174,7 +172,7 @@ def draw_preview(collection: str) -> None:
         + (f"; the first {len(previews)} are previewed" if len(previews) < len(documents) else "")
         + f" · {claims} claims in the preview."
     )
-    st.html(legend_html(lead_view=True, with_status=False))
+    st.html(render.legend_html(lead_view=True, with_status=False))
     current = preview_is_current(preview, collection)
     if not current:
         st.warning("The text, files or collection changed since this preview. Preview again before importing.",
@@ -189,9 +187,9 @@ def draw_preview(collection: str) -> None:
     )
     for index, document in enumerate(previews):
         with st.expander(f"Article {index + 1} of {len(documents)}: {document.claims} claims", expanded=index == 0):
-            st.html(f'<div class="wb-article-title">{common.escape_html(document.title or "Untitled")}</div>'
+            st.html(f'<div class="wb-article-title">{render.escape_html(document.title or "Untitled")}</div>'
                     + document_facts(document))
-            st.html(preview_html(document))
+            st.html(render.preview_html(document))
 
 
 def draw_report() -> None:

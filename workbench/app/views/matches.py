@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from workbench.access import visible_collections
 from workbench.app import common
 from workbench.app.match_panel import show_match
-from workbench.articles import visible_collections
-from workbench.errors import WorkbenchError
 from workbench.match_verdicts import detach_from_group
 from workbench.matching import collection_thresholds, linked_groups, list_matches, rebuild, set_thresholds
 
@@ -23,11 +22,8 @@ st.caption(
 
 
 def rebuild_collection(name: str) -> None:
-    try:
-        report = rebuild(common.database(), name)
-    except WorkbenchError as error:
-        common.flash(str(error), "error")
-    else:
+    report = common.run_action(lambda database, actor: rebuild(database, name), own_transactions=True)
+    if report is not None:
         common.flash(f"Rebuilt: {report.linked} linked, {report.suggested} suggested.")
 
 

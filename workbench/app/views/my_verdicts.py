@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from workbench import LABEL_TITLES, LABELS
+from workbench import LABEL_TITLES, LABELS, render
 from workbench.app import common
 from workbench.review import (
     MyVerdictRow,
@@ -61,13 +61,13 @@ def on_page(delta: int) -> None:
 
 
 def draw_row(session, actor, row: MyVerdictRow) -> None:
-    e = common.escape_html
+    e = render.escape_html
     editing = st.session_state.get(EDITING) == row.claim_id
     with st.container(border=True):
         text_column, action_column = st.columns([6, 1], vertical_alignment="top")
         with text_column:
             links = " ".join(
-                common.safe_link(url, f"link {i}") for i, url in enumerate(row.evidence, start=1)
+                render.safe_link(url, f"link {i}") for i, url in enumerate(row.evidence, start=1)
             )
             note = f'<div class="wb-note">{e(row.note)}</div>' if row.note else ""
             stale = "" if row.reviewable else ' <span class="wb-chip">no longer a claim</span>'

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import html
 import json
 
 import streamlit as st
 
 from workbench import LABEL_TITLES, LABELS
+from workbench.access import Actor
 from workbench.app import common, triage_chips
 from workbench.app.match_panel import show_claim_matches
-from workbench.auth import Actor
 from workbench.guidelines import current_guidelines
 from workbench.match_verdicts import apply_match_verdict
+from workbench.render import escape_html, escape_plain, safe_link
 from workbench.review import (
     ClaimContext,
     Progress,
@@ -320,10 +320,10 @@ CONTEXT_MAX_HEIGHT = "min(42vh, 22rem)"
 
 
 def draw_context(context: ClaimContext, render: int) -> None:
-    e = common.escape_html
+    e = escape_html
     meta = [f'<span class="wb-chip">{e(context.collection_name)}</span>']
     if context.source:
-        meta.append(f"<span>{common.safe_link(context.url, context.source)}</span>")
+        meta.append(f"<span>{safe_link(context.url, context.source)}</span>")
     if context.published:
         meta.append(f"<span>{context.published:%d %b %Y}</span>")
     parts = [
@@ -359,13 +359,13 @@ def draw_others(session, actor: Actor, context: ClaimContext) -> None:
     with st.expander(f"Other reviewers ({len(view.verdicts)})", expanded=actor.is_lead):
         for other in view.verdicts:
             note = (
-                f' — <span class="wb-note">{common.escape_html(other.note)}</span>'
+                f' — <span class="wb-note">{escape_html(other.note)}</span>'
                 if other.note
                 else ""
             )
-            links = " ".join(common.safe_link(url, "link") for url in other.evidence)
+            links = " ".join(safe_link(url, "link") for url in other.evidence)
             st.html(
-                f"<b>{common.escape_html(other.reviewer)}</b> "
+                f"<b>{escape_html(other.reviewer)}</b> "
                 f'<span class="wb-badge wb-badge-{other.label}">{LABEL_TITLES[other.label]}</span>{note} '
                 f'<span class="wb-small">{links}</span>'
             )
@@ -406,7 +406,7 @@ def draw_verdict_panel(session, actor: Actor, context: ClaimContext, existing) -
             type="primary" if existing is not None and existing.label == label else "secondary",
             width="stretch",
         )
-        st.html(f'<div class="wb-definition">{common.escape_html(definitions[label])}</div>')
+        st.html(f'<div class="wb-definition">{escape_html(definitions[label])}</div>')
     with st.container(horizontal=True, gap="small"):
         st.button("Back", key="queue_back_button", shortcut="B", on_click=on_back)
         if existing is not None:
@@ -502,7 +502,7 @@ def show_status() -> None:
         for kind, message in messages:
             if kind == "success":
                 st.html(
-                    f'<div class="wb-small" role="status">✓ {html.escape(message)}</div>'
+                    f'<div class="wb-small" role="status">✓ {escape_plain(message)}</div>'
                 )
             elif kind == "error":
                 st.error(message, icon=":material/error:")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from workbench import render
+from workbench.access import Actor
 from workbench.app import common
 from workbench.app.next_step import page_link
 from workbench.app.triage_queue_panel import draw_triage_controls
@@ -17,7 +19,7 @@ from workbench.assignment import (
     set_reviewers_per_claim,
     verdict_counts,
 )
-from workbench.auth import MIN_PASSWORD_LENGTH, Actor, create_reviewer, list_reviewers, set_password
+from workbench.auth import MIN_PASSWORD_LENGTH, create_reviewer, list_reviewers, set_password
 from workbench.models import ROLES, Reviewer
 
 EVERY = "Every assigned reviewer"
@@ -168,7 +170,7 @@ def draw_assignments(session, reviewers: list[Reviewer]) -> None:
     for collection in collections:
         with st.container(border=True):
             st.html(
-                f'<div class="wb-article-title">{common.escape_html(collection.name)}</div>'
+                f'<div class="wb-article-title">{render.escape_html(collection.name)}</div>'
                 f'<div class="wb-meta"><span>{collection.articles:,} articles</span>'
                 f"<span>{collection.claims:,} claims</span>"
                 f'<span class="wb-chip">{"open to everyone" if collection.is_open else "assigned"}</span></div>'
