@@ -25,7 +25,8 @@ from workbench.agreement_data import (
 )
 from workbench.auth import Actor, PermissionDenied, create_reviewer
 from workbench.db import Database
-from workbench.export import ExportOptions, export_to_path
+from workbench.export import export_to_path
+from workbench.export_options import ExportOptions
 from workbench.ingest import Document, ingest_documents
 from workbench.models import Article, Claim, Collection, Verdict
 from workbench.verdicts import delete_verdict, save_verdict

@@ -51,7 +51,8 @@ from workbench.cli import main as cli
 from workbench.db import Database
 from workbench.dump import dump_records
 from workbench.errors import WorkbenchError
-from workbench.export import ExportOptions, write_export
+from workbench.export import write_export
+from workbench.export_options import ExportOptions
 from workbench.guidelines import save_guidelines
 from workbench.ingest import MAX_FILE_BYTES, Document, InputError, ingest_documents, read_upload
 from workbench.match_verdicts import detach_from_group, group_final_preview

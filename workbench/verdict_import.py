@@ -37,7 +37,7 @@ from workbench.auth import (
 )
 from workbench.db import Database, unstorable_reason
 from workbench.errors import WorkbenchError
-from workbench.export import unguard_formula
+from workbench.export_columns import unguard_formula
 from workbench.models import Claim, Reviewer, Verdict
 from workbench.verdicts import (
     ConcurrentVerdictChange,
@@ -193,7 +193,7 @@ def decode_file(data: bytes, *, max_bytes: int = MAX_IMPORT_BYTES) -> str:
 def read_rows(text: str, *, formula_guard: bool = True) -> tuple[list[VerdictRow], int, Problems]:
     """Parse and check every data line on its own; returns the distinct rows, repeats and problems.
 
-    ``formula_guard`` undoes the export's spreadsheet guard (:func:`workbench.export.guard_formula`).
+    ``formula_guard`` undoes the export's spreadsheet guard (:func:`workbench.export_columns.guard_formula`).
     """
     problems = Problems()
     reader = csv.reader(io.StringIO(text, newline=""))
