@@ -28,6 +28,7 @@ from test_export_helpers import (
 
 from workbench.cli import main as cli
 from workbench.db import Database
+from workbench.errors import WorkbenchError
 from workbench.export import (
     count_export_rows,
     default_file_name,
@@ -655,7 +656,7 @@ def test_bad_options_are_refused_and_write_no_file(
     newsroom(db)
     folder = tmp_path / "exports"
     folder.mkdir()
-    with pytest.raises(ExportError, match=re.escape(message)):
+    with pytest.raises(WorkbenchError, match=re.escape(message)):
         export_to_path(db, options, directory=folder)
     assert list(folder.iterdir()) == []
 

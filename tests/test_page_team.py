@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from workbench.assignment import collection_named
 from workbench.auth import Actor, create_reviewer, sign_in
 from workbench.db import Database
 from workbench.ingest import Document, ingest_documents
 from workbench.models import Assignment, Collection, Reviewer
+from workbench.names import require_named
 
 PAGE = Path(__file__).resolve().parent.parent / "workbench" / "app" / "views" / "team.py"
 PASSWORD = "correct horse battery"
@@ -31,7 +31,7 @@ def world(db: Database, monkeypatch: pytest.MonkeyPatch) -> dict:
         collection="Story",
     )
     with db.session() as session:
-        story = collection_named(session, "Story").id
+        story = require_named(session, Collection, "Story").id
     return {"db": db, "lead": lead, "ana": ana, "story": story}
 
 

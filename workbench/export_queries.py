@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, aliased
 
 from workbench.export_options import ExportError, ExportFilters, ExportOptions
 from workbench.models import Article, Claim, ClaimSignal, Collection, FinalVerdict, Reviewer, Verdict
+from workbench.names import require_named
 from workbench.triage import SIGNAL_KINDS
 
 
@@ -64,8 +65,8 @@ def resolve_scope(connection: Connection, filters: ExportFilters) -> Scope:
             raise ExportError(f"No article with id {', '.join(missing)}.")
     return Scope(
         article_ids=article_ids,
-        collection_ids=_ids_by_name(connection, Collection, filters.collections, "collection"),
-        reviewer_ids=_ids_by_name(connection, Reviewer, filters.reviewers, "reviewer"),
+        collection_ids=_ids_by_name(connection, Collection, filters.collections),
+        reviewer_ids=_ids_by_name(connection, Reviewer, filters.reviewers),
         since=filters.since,
         signals=check_signal_filter(filters.signals),
         min_checkworthiness=check_score_filter(filters.min_checkworthiness),
@@ -93,18 +94,10 @@ def check_score_filter(score: float | None) -> float | None:
 
 
 def _ids_by_name(
-    connection: Connection,
-    model: type[Collection] | type[Reviewer],
-    names: Sequence[str],
-    what: str,
+    connection: Connection, model: type[Collection] | type[Reviewer], names: Sequence[str]
 ) -> tuple[int, ...]:
-    ids: list[int] = []
-    for name in dict.fromkeys(name.strip() for name in names):
-        found = connection.scalar(select(model.id).where(func.lower(model.name) == name.lower()))
-        if found is None:
-            raise ExportError(f"No {what} called {name!r}.")
-        ids.append(found)
-    return tuple(ids)
+    with Session(connection) as session:
+        return tuple(dict.fromkeys(require_named(session, model, name).id for name in names))
 
 
 @dataclass(frozen=True)

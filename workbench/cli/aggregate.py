@@ -12,11 +12,9 @@ import pandas as pd
 from sqlalchemy import func, select
 
 from workbench.agreement_data import RatingFilter, load_rating_table, read_ratings_csv
-from workbench.assignment import collection_named
-from workbench.cli.common import database_from
-from workbench.cli.agreement import _lead as lead_named
-from workbench.cli.agreement import lead_option
-from workbench.models import ControlClaim
+from workbench.cli.common import database_from, lead_named, lead_option
+from workbench.models import Collection, ControlClaim
+from workbench.names import require_named
 from workbench.reliability import (
     DEFAULT_CONTROL_THRESHOLD,
     METHODS,
@@ -54,7 +52,7 @@ def aggregate(ctx: click.Context, input_path: Path | None, collection: str | Non
         table = read_ratings_csv(input_path)
     else:
         with database_from(ctx).session() as session:
-            filters = RatingFilter(collection_named(session, collection).id) if collection else RatingFilter()
+            filters = RatingFilter(require_named(session, Collection, collection).id) if collection else RatingFilter()
             table = load_rating_table(session, filters)
     result = aggregate_table(table, method)
     if output_format == "json":
@@ -148,7 +146,7 @@ def unmark(ctx: click.Context, lead_name: str, claim_ids: tuple[int, ...]) -> No
 def rate(ctx: click.Context, lead_name: str, collection: str, rate: float, threshold: float) -> None:
     """Show a control in about RATE of the steps of COLLECTION's queues (0 to 0.5; 0 turns controls off)."""
     with database_from(ctx).transaction() as session:
-        set_control_rate(session, lead_named(session, lead_name), collection_named(session, collection).id,
+        set_control_rate(session, lead_named(session, lead_name), require_named(session, Collection, collection).id,
                          rate, threshold)
     click.echo(f"{collection}: controls in {rate:.0%} of queue steps; flag accuracy below {threshold:.0%}.")
 
@@ -161,7 +159,7 @@ def report(ctx: click.Context, lead_name: str, collection: str | None) -> None:
     """Each reviewer's accuracy on control claims, lowest first; those below the threshold flagged."""
     with database_from(ctx).session() as session:
         lead = lead_named(session, lead_name)
-        collection_id = collection_named(session, collection).id if collection else None
+        collection_id = require_named(session, Collection, collection).id if collection else None
         scores = control_scores(session, lead, collection_id)
         n_controls = session.scalar(select(func.count()).select_from(ControlClaim))
     click.echo(f"{n_controls} control claim(s).")

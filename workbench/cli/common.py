@@ -7,9 +7,20 @@ from pathlib import Path
 
 import click
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
+from workbench.auth import Actor
 from workbench.config import database_url
 from workbench.db import Database, normalise_url, open_database
+from workbench.errors import WorkbenchError
+from workbench.models import Reviewer
+from workbench.names import find_named
+
+lead_option = click.option(
+    "--as", "lead_name", envvar="WORKBENCH_LEAD", required=True, metavar="NAME",
+    help="The lead account this is done as (or $WORKBENCH_LEAD).",
+)
+"""``--as NAME``: the lead account a lead-only command is done as."""
 
 
 def configured_url(ctx: click.Context) -> str:
@@ -56,3 +67,13 @@ def describe(database: Database) -> str:
 
 def is_terminal(stream=None) -> bool:
     return (stream or sys.stderr).isatty()
+
+
+def lead_named(session: Session, name: str) -> Actor:
+    """The active lead account called ``name`` (any case), for ``--as``."""
+    reviewer = find_named(session, Reviewer, name)
+    if reviewer is None or not reviewer.active:
+        raise WorkbenchError(f"No active account called {name!r}.")
+    if reviewer.role != "lead":
+        raise WorkbenchError(f"{reviewer.name} is not a lead: only leads adjudicate.")
+    return Actor.of(reviewer)
