@@ -11,9 +11,14 @@ from test_page_agreement import open_agreement
 from workbench import LABELS
 from workbench.adjudication import record_final_verdict
 from workbench.auth import Actor, create_reviewer
+from workbench.controls import (
+    DEFAULT_CONTROL_THRESHOLD,
+    collection_controls,
+    mark_control,
+    set_control_rate,
+)
 from workbench.db import Database
 from workbench.models import ControlClaim, ControlSetting
-from workbench.reliability import DEFAULT_CONTROL_THRESHOLD, collection_controls, mark_control, set_control_rate
 from workbench.verdicts import save_verdict
 
 S, D, E = LABELS

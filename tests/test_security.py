@@ -48,6 +48,13 @@ from workbench.auth import (
     sign_in,
 )
 from workbench.cli import main as cli
+from workbench.controls import (
+    collection_controls,
+    control_scores,
+    mark_control,
+    set_control_rate,
+    unmark_control,
+)
 from workbench.db import Database
 from workbench.dump import dump_records
 from workbench.errors import WorkbenchError
@@ -56,18 +63,9 @@ from workbench.export_options import ExportOptions
 from workbench.guidelines import save_guidelines
 from workbench.ingest import MAX_FILE_BYTES, Document, InputError, ingest_documents, read_upload
 from workbench.match_verdicts import detach_from_group, group_final_preview
+from workbench.model_verdicts import model_verdict, queue_by_doubt
 from workbench.models import Collection, Reviewer, SignInThrottle, Verdict, VerdictHistory, utcnow
-from workbench.reliability import (
-    aggregate_verdicts,
-    collection_controls,
-    control_scores,
-    mark_control,
-    model_verdict,
-    queue_by_doubt,
-    review_pace,
-    set_control_rate,
-    unmark_control,
-)
+from workbench.reliability import aggregate_verdicts, review_pace
 from workbench.review import submit_verdict
 from workbench.sessions import end_all_sessions
 from workbench.triage_model import set_model_enabled, train_model

@@ -101,7 +101,7 @@ def _layout_table(
     if options.layout == "long":
         return list(LONG_COLUMNS), _stream(connection, long_query(scope))
     if options.layout == "final" and options.fill_with_model:
-        from workbench.reliability import final_rows_filled_with_model
+        from workbench.model_verdicts import final_rows_filled_with_model
 
         return [*FINAL_COLUMNS, *MODEL_FILL_COLUMNS], final_rows_filled_with_model(
             connection, _stream(connection, final_query(scope)), final_query(scope, adjudicated=False))

@@ -13,17 +13,16 @@ from sqlalchemy import func, select
 
 from workbench.agreement_data import RatingFilter, load_rating_table, read_ratings_csv
 from workbench.cli.common import database_from, lead_named, lead_option
-from workbench.models import Collection, ControlClaim
-from workbench.names import require_named
-from workbench.reliability import (
+from workbench.controls import (
     DEFAULT_CONTROL_THRESHOLD,
-    METHODS,
-    Aggregation,
     control_scores,
     mark_control,
     set_control_rate,
     unmark_control,
 )
+from workbench.models import Collection, ControlClaim
+from workbench.names import require_named
+from workbench.reliability import METHODS, Aggregation
 from workbench.reliability import aggregate as aggregate_table
 
 SHOWN_CLAIMS = 20
