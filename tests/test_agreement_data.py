@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import select, update
 
 from workbench import LABELS
-from workbench.agreement import RatingTable, agreement_report, by_article
+from workbench.agreement import RatingTable, agreement_report
+from workbench.agreement_breakdowns import by_article
 from workbench.agreement_data import (
     RatingFilter,
     RatingsFileError,

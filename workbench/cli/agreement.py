@@ -11,14 +11,8 @@ from typing import Any
 import click
 import pandas as pd
 
-from workbench.agreement import (
-    DEFAULT_RESAMPLES,
-    AgreementReport,
-    agreement_report,
-    by_article,
-    by_label,
-    by_reviewer,
-)
+from workbench.agreement import DEFAULT_RESAMPLES, AgreementReport, agreement_report
+from workbench.agreement_breakdowns import by_article, by_label, by_reviewer
 from workbench.agreement_data import (
     RatingFilter,
     article_titles,
