@@ -21,10 +21,8 @@ from workbench.export_columns import LONG_COLUMNS
 from workbench.export_options import ExportOptions
 from workbench.ingest import Document, ingest_documents
 from workbench.models import Claim, Reviewer, Verdict, VerdictHistory
+from workbench.verdict_file import MAX_PROBLEMS_KEPT, PROBLEMS_SHOWN, VerdictImportError
 from workbench.verdict_import import (
-    MAX_PROBLEMS_KEPT,
-    PROBLEMS_SHOWN,
-    VerdictImportError,
     check_verdict_file,
     import_verdicts,
     import_verdicts_file,

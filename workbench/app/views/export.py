@@ -40,12 +40,8 @@ from workbench.export_options import (
 )
 from workbench.export_queries import EXPORT_SIGNALS, export_choices
 from workbench.setup_state import setup_state
-from workbench.verdict_import import (
-    MAX_UPLOAD_BYTES,
-    VerdictImportError,
-    check_verdict_file,
-    import_verdicts,
-)
+from workbench.verdict_file import VerdictImportError
+from workbench.verdict_import import MAX_UPLOAD_BYTES, check_verdict_file, import_verdicts
 
 PROBLEMS_LISTED = 200
 LAYOUT_TEXT = {
