@@ -151,7 +151,9 @@ def test_python_dash_m_runs_the_cli() -> None:
     assert "ingest" in result.stdout and "split" in result.stdout
 
 
-def test_serve_loads_the_seeds_only_into_a_database_without_data(sqlite_db: Database, tmp_path: Path) -> None:
+def test_serve_loads_the_seeds_only_into_a_database_without_data(
+    sqlite_db: Database, tmp_path: Path
+) -> None:
     from workbench.auth import create_reviewer
     from workbench.cli.core import load_seeds_if_empty
 

@@ -821,7 +821,9 @@ def test_cli_replaces_an_out_file_only_with_overwrite(db: Database, tmp_path: Pa
     refused = CliRunner().invoke(cli, ["--database", url, "export", "--out", str(out)])
     assert refused.exit_code == 1 and "already exists" in refused.stderr
     assert out.read_text() == "keep me"
-    replaced = CliRunner().invoke(cli, ["--database", url, "export", "--out", str(out), "--overwrite"])
+    replaced = CliRunner().invoke(
+        cli, ["--database", url, "export", "--out", str(out), "--overwrite"]
+    )
     assert replaced.exit_code == 0, replaced.output
     assert out.read_text(encoding="utf-8").startswith("claim_id,")
 
@@ -831,7 +833,10 @@ def test_cli_replaces_an_out_file_only_with_overwrite(db: Database, tmp_path: Pa
     [
         (["--since", "yesterday"], "Cannot read 'yesterday' as a date"),
         (["--reviewer", "ghost"], "No reviewer called 'ghost'"),
-        (["--layout", "final", "--reviewer", "alice"], "choosing reviewers applies to the long and wide layouts"),
+        (
+            ["--layout", "final", "--reviewer", "alice"],
+            "choosing reviewers applies to the long and wide layouts",
+        ),
         (["--format", "claimreview", "--layout", "wide"], "use it with the final layout"),
         (["--format", "claimreview", "--rating-map", "maybe=Perhaps"], "not a label"),
         (["--layout", "diagonal"], "Invalid value for '--layout'"),

@@ -14,7 +14,8 @@ from workbench.output import OutputError, atomic_output
 def test_the_file_appears_when_the_block_ends_and_nothing_else_is_left(tmp_path: Path) -> None:
     target = tmp_path / "dump.jsonl.gz"
     with atomic_output(target) as partial:
-        assert partial.parent == tmp_path and partial.name.endswith(target.name), "same folder, same suffix"
+        assert partial.parent == tmp_path, "beside the target"
+        assert partial.name.endswith(target.name), "with the same suffix"
         assert partial.name.startswith(".")
         partial.write_text("whole")
         assert not target.exists()
@@ -66,7 +67,8 @@ def test_a_failure_leaves_nothing_behind(tmp_path: Path) -> None:
     with pytest.raises(ZeroDivisionError), atomic_output(target) as partial:
         partial.write_text("half")
         1 / 0
-    with pytest.raises(OutputError, match=r"Cannot write .*broken\.csv: No space left"), atomic_output(target):
+    no_space = pytest.raises(OutputError, match=r"Cannot write .*broken\.csv: No space left")
+    with no_space, atomic_output(target):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
     assert list(tmp_path.iterdir()) == []
 

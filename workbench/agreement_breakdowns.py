@@ -1,6 +1,6 @@
 """Agreement broken down: per label, per article, per reviewer, and the disputed claims.
 
-The same statistics as :mod:`workbench.agreement`, on the same :class:`~workbench.agreement.RatingTable`,
+The statistics of :mod:`workbench.agreement` on its :class:`~workbench.agreement.RatingTable`,
 vectorised: each breakdown is a few array passes over the claims × labels counts (no Python loop
 over claims), measured with the other measures by ``benchmarks/bench_agreement.py``.
 """

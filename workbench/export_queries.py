@@ -127,6 +127,12 @@ def export_choices(session: Session) -> ExportChoices:
 # --- queries ----------------------------------------------------------------------------------------
 
 
+ARTICLE_SELECT = (Collection.name, Article.id, Article.title)
+"""``collection``, ``article_id``, ``article_title`` (needs ``Article`` and ``Collection`` joined)."""
+SPAN_SELECT = (Claim.position, Claim.start_char, Claim.end_char, Claim.text)
+"""``claim_position``, ``start_char``, ``end_char``, ``claim_text``."""
+
+
 def long_query(scope: Scope) -> Select:
     condition = and_(scope.claims(), scope.verdicts())
     if scope.since is not None:
@@ -134,13 +140,8 @@ def long_query(scope: Scope) -> Select:
     return (
         select(
             Verdict.claim_id,
-            Collection.name,
-            Article.id,
-            Article.title,
-            Claim.position,
-            Claim.start_char,
-            Claim.end_char,
-            Claim.text,
+            *ARTICLE_SELECT,
+            *SPAN_SELECT,
             Reviewer.name,
             Verdict.label,
             Verdict.note,
@@ -183,13 +184,8 @@ def wide_query(scope: Scope) -> Select:
     return (
         select(
             Claim.id,
-            Collection.name,
-            Article.id,
-            Article.title,
-            Claim.position,
-            Claim.start_char,
-            Claim.end_char,
-            Claim.text,
+            *ARTICLE_SELECT,
+            *SPAN_SELECT,
             FinalVerdict.label,
             Verdict.reviewer_id,
             Verdict.label,
@@ -230,8 +226,7 @@ def final_query(scope: Scope, *, adjudicated: bool = True) -> Select:
     condition = scope.claims()
     if not adjudicated:
         return (
-            select(Claim.id, Collection.name, Article.id, Article.title, Article.url, Article.published,
-                   Claim.position, Claim.start_char, Claim.end_char, Claim.text, *TRIAGE_SELECT)
+            select(Claim.id, *ARTICLE_SELECT, Article.url, Article.published, *SPAN_SELECT, *TRIAGE_SELECT)
             .outerjoin(ClaimSignal, ClaimSignal.claim_id == Claim.id)
             .join(Article, Article.id == Claim.article_id)
             .join(Collection, Collection.id == Article.collection_id)
@@ -244,15 +239,10 @@ def final_query(scope: Scope, *, adjudicated: bool = True) -> Select:
     return (
         select(
             FinalVerdict.claim_id,
-            Collection.name,
-            Article.id,
-            Article.title,
+            *ARTICLE_SELECT,
             Article.url,
             Article.published,
-            Claim.position,
-            Claim.start_char,
-            Claim.end_char,
-            Claim.text,
+            *SPAN_SELECT,
             FinalVerdict.label,
             FinalVerdict.rationale,
             Reviewer.name,
