@@ -18,15 +18,8 @@ import numpy as np
 from sqlalchemy import func, insert, select
 
 from workbench import LABELS
-from workbench.agreement import (
-    RatingTable,
-    agreement_report,
-    alpha_with_interval,
-    by_article,
-    by_label,
-    by_reviewer,
-    disputed_claims,
-)
+from workbench.agreement import RatingTable, agreement_report, alpha_with_interval
+from workbench.agreement_breakdowns import by_article, by_label, by_reviewer, disputed_claims
 from workbench.agreement_data import load_rating_table
 from workbench.db import Database
 from workbench.models import Article, Claim, Collection, Reviewer, Verdict, utcnow

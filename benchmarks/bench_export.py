@@ -132,7 +132,8 @@ def peak_rss_mib() -> float:
 
 def export_only(url: str, layout: str, out: str) -> None:
     """Child process: import, export, print timings as JSON."""
-    from workbench.export import ExportOptions, export_to_path
+    from workbench.export import export_to_path
+    from workbench.export_options import ExportOptions
 
     database = Database(url)
     baseline = peak_rss_mib()

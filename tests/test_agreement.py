@@ -23,15 +23,12 @@ from workbench.agreement import (
     alpha_from_sums,
     alpha_with_interval,
     bootstrap_alpha,
-    by_article,
-    by_label,
-    by_reviewer,
     cohen_pairs,
-    disputed_claims,
     interpret_alpha,
     percent_agreement,
     unit_sums,
 )
+from workbench.agreement_breakdowns import by_article, by_label, by_reviewer, disputed_claims
 
 # --- helpers ------------------------------------------------------------------------------------
 

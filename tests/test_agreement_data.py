@@ -12,7 +12,8 @@ from sqlalchemy import select, update
 
 from workbench import LABELS
 from workbench.access import Actor, PermissionDenied
-from workbench.agreement import RatingTable, agreement_report, by_article
+from workbench.agreement import RatingTable, agreement_report
+from workbench.agreement_breakdowns import by_article
 from workbench.agreement_data import (
     RatingFilter,
     RatingsFileError,
@@ -26,7 +27,8 @@ from workbench.agreement_data import (
 )
 from workbench.auth import create_reviewer
 from workbench.db import Database
-from workbench.export import ExportOptions, export_to_path
+from workbench.export import export_to_path
+from workbench.export_options import ExportOptions
 from workbench.ingest import Document, ingest_documents
 from workbench.models import Article, Claim, Collection, Verdict
 from workbench.verdicts import delete_verdict, save_verdict

@@ -11,10 +11,8 @@ from workbench.assignment import (
     assign,
     assigned_reviewer_ids,
     assignments_by_reviewer,
-    collection_named,
     collection_overview,
     create_first_lead,
-    reviewer_named,
     set_active,
     set_assigned_reviewers,
     set_reviewers_per_claim,
@@ -25,6 +23,7 @@ from workbench.auth import AuthError, create_reviewer, sign_in
 from workbench.db import Database
 from workbench.ingest import Document, ingest_documents
 from workbench.models import Assignment, Collection, Reviewer
+from workbench.names import NameNotFound, find_named, require_named
 
 
 def add_account(db: Database, name: str, role: str = "reviewer") -> Actor:
@@ -45,7 +44,7 @@ def make_collection(
 ) -> int:
     ingest_documents(db, [Document(source=f"{name}.txt", text=text)], collection=name)
     with db.session() as session:
-        return collection_named(session, name).id
+        return require_named(session, Collection, name).id
 
 
 def test_assign_is_idempotent_and_opens_the_collection_only_to_assignees(db, team):
@@ -162,7 +161,7 @@ def test_a_deactivated_reviewer_cannot_sign_in(db):
     with pytest.raises(AuthError, match="wrong password"):
         sign_in(db, "ana", "password456")
     with db.transaction() as session:
-        set_active(session, reviewer_named(session, "ANA").id, True, actor=Actor.operator())
+        set_active(session, require_named(session, Reviewer, "ANA").id, True, actor=Actor.operator())
     assert sign_in(db, "ana", "password456").name == "ana"
 
 
@@ -201,7 +200,16 @@ def test_overview_and_lookups(db, team):
             team["ben"].id: ["story"],
         }
         assert verdict_counts(session) == {}
-        with pytest.raises(AssignmentError, match="Known collections: empty story, story"):
-            collection_named(session, "nope")
-        with pytest.raises(AuthError, match="No reviewer called"):
-            reviewer_named(session, "nobody")
+        with pytest.raises(NameNotFound, match="Known collections: empty story, story"):
+            require_named(session, Collection, "nope")
+        with pytest.raises(NameNotFound, match="No reviewer called 'nobody'. Known reviewers: ana, ben"):
+            require_named(session, Reviewer, "nobody")
+
+
+def test_names_are_found_in_any_case_and_only_the_strict_look_up_raises(db, team):
+    story = make_collection(db, "Story")
+    with db.session() as session:
+        assert require_named(session, Collection, "  sTORY ").id == story
+        assert find_named(session, Reviewer, "LENA").id == team["lena"].id
+        assert find_named(session, Reviewer, "nobody") is None
+        assert find_named(session, Collection, "stories") is None

@@ -26,6 +26,7 @@ from workbench.cli import main as cli
 from workbench.db import Database
 from workbench.dump import data_tables, dump_database, row_counts
 from workbench.models import Claim
+from workbench.output import OutputError
 from workbench.verdicts import save_verdict
 
 KINDS = ["sqlite", pytest.param("postgres", id="postgresql", marks=pytest.mark.postgres)]
@@ -151,7 +152,7 @@ def test_an_existing_backup_file_is_never_overwritten(db: Database, tmp_path: Pa
     folder.mkdir()
     path = folder / "taken.backup"
     path.write_bytes(b"keep me")
-    with pytest.raises(BackupError, match="already exists"):
+    with pytest.raises(OutputError, match="already exists"):
         backup_database(db, path)
     assert path.read_bytes() == b"keep me"
     assert [p.name for p in folder.iterdir()] == ["taken.backup"], "no partial file is left"

@@ -24,7 +24,8 @@ from workbench.edits import EditError, merge_units, split_unit
 from workbench.db import Database
 from workbench.models import Claim, FinalVerdict, Reviewer, Verdict
 from workbench.verdicts import StaleClaim, save_verdict
-from workbench.verdict_import import VerdictImportError, import_verdicts
+from workbench.verdict_file import VerdictImportError
+from workbench.verdict_import import import_verdicts
 
 HEADER = "claim_id,reviewer,verdict,note\r\n"
 PERSON_FIRST_SECONDS = 10

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from workbench.cli import COMMAND_MODULES, main
 from workbench.db import Database
 from workbench.extract import normalise_text
-from workbench.models import Article
+from workbench.models import Article, Reviewer
 
 
 @pytest.fixture
@@ -149,3 +149,21 @@ def test_python_dash_m_runs_the_cli() -> None:
         [sys.executable, "-m", "workbench", "--help"], capture_output=True, text=True, check=True
     )
     assert "ingest" in result.stdout and "split" in result.stdout
+
+
+def test_serve_loads_the_seeds_only_into_a_database_without_data(
+    sqlite_db: Database, tmp_path: Path
+) -> None:
+    from workbench.auth import create_reviewer
+    from workbench.cli.core import load_seeds_if_empty
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "bridge.txt").write_text("The bridge cost 3 million euros.\n", encoding="utf-8")
+    with sqlite_db.transaction() as session:
+        create_reviewer(session, "lena", "a long password", "lead", actor=None)
+    assert load_seeds_if_empty(sqlite_db, seeds) is None, "an account is data: no demo articles"
+    with sqlite_db.transaction() as session:
+        session.execute(Reviewer.__table__.delete())
+    assert "Loaded the seed articles" in load_seeds_if_empty(sqlite_db, seeds)
+    assert load_seeds_if_empty(sqlite_db, seeds) is None

@@ -12,15 +12,15 @@ from workbench.access import Actor, PermissionDenied
 from workbench.adjudication import record_final_verdict
 from workbench.auth import create_reviewer
 from workbench.cli import main
-from workbench.db import Database
-from workbench.models import ControlClaim
-from workbench.reliability import (
-    ReliabilityError,
+from workbench.controls import (
+    ControlError,
     control_scores,
     mark_control,
     set_control_rate,
     unmark_control,
 )
+from workbench.db import Database
+from workbench.models import ControlClaim
 from workbench.review import next_claim_id, submit_verdict
 
 S, D, E = LABELS
@@ -37,7 +37,7 @@ def newsroom(db: Database) -> Newsroom:
 
 def test_only_adjudicated_claims_by_leads(newsroom: Newsroom):
     with newsroom.db.transaction() as session:
-        with pytest.raises(ReliabilityError, match="no final verdict"):
+        with pytest.raises(ControlError, match="no final verdict"):
             mark_control(session, newsroom.lead, newsroom.claims[1])
         with pytest.raises(PermissionDenied):
             mark_control(session, newsroom.reviewers["ann"], newsroom.claims[0])
@@ -51,7 +51,7 @@ def test_only_adjudicated_claims_by_leads(newsroom: Newsroom):
 
 @pytest.mark.parametrize(("rate", "threshold"), [(-0.1, 0.5), (0.6, 0.5), (0.1, 1.5), (float("nan"), 0.5)])
 def test_rate_and_threshold_are_checked(newsroom: Newsroom, rate: float, threshold: float):
-    with newsroom.db.transaction() as session, pytest.raises(ReliabilityError):
+    with newsroom.db.transaction() as session, pytest.raises(ControlError):
         set_control_rate(session, newsroom.lead, newsroom.collections["Politics"], rate, threshold)
 
 

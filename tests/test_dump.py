@@ -31,6 +31,7 @@ from workbench.db import Database
 from workbench import dump
 from workbench.dump import DumpError, data_tables, dump_database, load_dump, row_counts
 from workbench.models import Claim, Collection
+from workbench.output import OutputError
 from workbench.verdicts import save_verdict
 
 KINDS = ["sqlite", pytest.param("postgres", id="postgresql", marks=pytest.mark.postgres)]
@@ -169,7 +170,7 @@ def test_a_database_with_data_is_refused_and_left_alone(db: Database, target: Da
 def test_an_existing_file_is_not_overwritten(db: Database, tmp_path: Path) -> None:
     path = tmp_path / "taken.jsonl"
     path.write_text("keep me")
-    with pytest.raises(DumpError, match="already exists"):
+    with pytest.raises(OutputError, match="already exists"):
         dump_database(db, path)
     assert path.read_text() == "keep me"
 

@@ -28,34 +28,40 @@ from test_export_helpers import (
 
 from workbench.cli import main as cli
 from workbench.db import Database
+from workbench.errors import WorkbenchError
 from workbench.export import (
+    count_export_rows,
+    default_file_name,
+    export_to_path,
+    iter_export_chunks,
+    majority_label,
+    reviewers_agreed,
+)
+from workbench.export_columns import (
     CLAIM_COLUMNS,
-    DEFAULT_RATINGS,
     FINAL_COLUMNS,
     FORMULA_TRIGGERS,
     LONG_COLUMNS,
     MATCH_GROUP_COLUMN,
     TRIAGE_COLUMNS,
     WIDE_SUMMARY_COLUMNS,
+    cell_encoder,
+    guard_formula,
+    unguard_formula,
+)
+from workbench.export_options import (
+    DEFAULT_RATINGS,
     ClaimReviewSettings,
     ExportError,
     ExportFilters,
     ExportOptions,
     Rating,
-    cell_encoder,
-    count_export_rows,
-    default_file_name,
-    export_choices,
-    export_to_path,
-    guard_formula,
-    iter_export_chunks,
-    majority_label,
     parse_rating_map,
     parse_since,
-    reviewers_agreed,
-    unguard_formula,
 )
+from workbench.export_queries import export_choices
 from workbench.models import Article, Claim, FinalVerdict, Verdict
+from workbench.output import OutputError
 
 DOCS = Path(__file__).resolve().parent.parent / "README.md"
 ISO_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
@@ -613,9 +619,9 @@ def test_parse_since(text: str, expected: datetime) -> None:
         (ExportOptions(filters=ExportFilters(article_ids=(999_999,))), "No article with id 999999"),
         (
             ExportOptions(layout="final", filters=ExportFilters(reviewers=("alice",))),
-            "--reviewer applies",
+            "choosing reviewers applies",
         ),
-        (ExportOptions(format="claimreview", layout="long"), "--layout final"),
+        (ExportOptions(format="claimreview", layout="long"), "use it with the final layout"),
         (ExportOptions(format="xml"), "Unknown format"),
         (ExportOptions(layout="tall"), "Unknown layout"),
         (
@@ -650,7 +656,7 @@ def test_bad_options_are_refused_and_write_no_file(
     newsroom(db)
     folder = tmp_path / "exports"
     folder.mkdir()
-    with pytest.raises(ExportError, match=re.escape(message)):
+    with pytest.raises(WorkbenchError, match=re.escape(message)):
         export_to_path(db, options, directory=folder)
     assert list(folder.iterdir()) == []
 
@@ -688,10 +694,22 @@ def test_default_files_are_timestamped_in_the_exports_folder(db: Database, tmp_p
 
 
 def test_out_must_be_a_writable_file(db: Database, tmp_path: Path) -> None:
-    with pytest.raises(ExportError, match="is a folder"):
+    with pytest.raises(OutputError, match="is a folder"):
         export_to_path(db, ExportOptions(), tmp_path)
-    with pytest.raises(ExportError, match="does not exist"):
+    with pytest.raises(OutputError, match="does not exist"):
         export_to_path(db, ExportOptions(), tmp_path / "missing" / "x.csv")
+
+
+def test_an_existing_out_file_is_replaced_only_when_asked(db: Database, tmp_path: Path) -> None:
+    (tmp_path / "out").mkdir()
+    out = tmp_path / "out" / "verdicts.csv"
+    out.write_text("keep me")
+    with pytest.raises(OutputError, match="already exists"):
+        export_to_path(db, ExportOptions(), out)
+    assert out.read_text() == "keep me"
+    assert export_to_path(db, ExportOptions(), out, overwrite=True).rows == 0
+    assert out.read_text(encoding="utf-8").startswith("claim_id,")
+    assert [path.name for path in out.parent.iterdir()] == ["verdicts.csv"]
 
 
 def test_chunks_stream_the_same_bytes(db: Database) -> None:
@@ -796,13 +814,30 @@ def test_cli_export_defaults_to_the_exports_folder(db: Database, tmp_path: Path)
     assert review["url"] == f"https://x.example/{room.claims['bridge'][0]}"
 
 
+def test_cli_replaces_an_out_file_only_with_overwrite(db: Database, tmp_path: Path) -> None:
+    url = db.engine.url.render_as_string(hide_password=False)
+    out = tmp_path / "verdicts.csv"
+    out.write_text("keep me")
+    refused = CliRunner().invoke(cli, ["--database", url, "export", "--out", str(out)])
+    assert refused.exit_code == 1 and "already exists" in refused.stderr
+    assert out.read_text() == "keep me"
+    replaced = CliRunner().invoke(
+        cli, ["--database", url, "export", "--out", str(out), "--overwrite"]
+    )
+    assert replaced.exit_code == 0, replaced.output
+    assert out.read_text(encoding="utf-8").startswith("claim_id,")
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (["--since", "yesterday"], "Cannot read 'yesterday' as a date"),
         (["--reviewer", "ghost"], "No reviewer called 'ghost'"),
-        (["--layout", "final", "--reviewer", "alice"], "--reviewer applies to long and wide"),
-        (["--format", "claimreview", "--layout", "wide"], "--layout final"),
+        (
+            ["--layout", "final", "--reviewer", "alice"],
+            "choosing reviewers applies to the long and wide layouts",
+        ),
+        (["--format", "claimreview", "--layout", "wide"], "use it with the final layout"),
         (["--format", "claimreview", "--rating-map", "maybe=Perhaps"], "not a label"),
         (["--layout", "diagonal"], "Invalid value for '--layout'"),
     ],

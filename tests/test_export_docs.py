@@ -11,7 +11,8 @@ import pytest
 from test_export_helpers import decide, export_json, export_text, give, newsroom
 
 from workbench.db import Database
-from workbench.export import COLUMN_TYPES, REVIEWER_COLUMN_PREFIX, ClaimReviewSettings, column_type
+from workbench.export_columns import COLUMN_TYPES, REVIEWER_COLUMN_PREFIX, column_type
+from workbench.export_options import ClaimReviewSettings
 
 DOCS = Path(__file__).resolve().parent.parent / "README.md"
 ROW = re.compile(r"^\|\s*(`[^|]+`)\s*\|\s*([^|]+?)\s*\|")

@@ -14,7 +14,8 @@ from workbench.access import Actor
 from workbench.adjudication import record_final_verdict
 from workbench.auth import create_reviewer
 from workbench.db import Database
-from workbench.export import ExportOptions, write_export
+from workbench.export import write_export
+from workbench.export_options import ExportOptions
 from workbench.ingest import Document, ingest_documents
 from workbench.models import Claim
 from workbench.verdicts import save_verdict

@@ -17,7 +17,8 @@ import pytest
 from test_export_helpers import decide, give, newsroom
 
 from workbench.db import Database
-from workbench.export import ExportOptions, export_to_path
+from workbench.export import export_to_path
+from workbench.export_options import ExportOptions
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 pytestmark = pytest.mark.skipif(

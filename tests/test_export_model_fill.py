@@ -12,7 +12,8 @@ from test_export_helpers import decide, export_json, export_text, give, newsroom
 
 from workbench.cli import main
 from workbench.db import Database
-from workbench.export import FINAL_COLUMNS, MATCH_GROUP_COLUMN, ExportError, ExportOptions
+from workbench.export_columns import FINAL_COLUMNS, MATCH_GROUP_COLUMN
+from workbench.export_options import ExportError, ExportOptions
 from workbench.reliability import aggregate
 from workbench.agreement_data import load_rating_table
 
@@ -48,9 +49,9 @@ def test_fill_with_model_adds_flagged_rows_in_order(db: Database) -> None:
 
 
 def test_fill_with_model_only_for_final_csv_or_jsonl() -> None:
-    with pytest.raises(ExportError, match="layout final"):
+    with pytest.raises(ExportError, match="the final layout"):
         ExportOptions(layout="long", fill_with_model=True).checked()
-    with pytest.raises(ExportError, match="layout final"):
+    with pytest.raises(ExportError, match="the final layout"):
         ExportOptions(format="claimreview", layout="final", fill_with_model=True).checked()
 
 

@@ -25,7 +25,8 @@ from workbench.errors import WorkbenchError
 from workbench.extract import extract, load_pipeline
 from workbench.ingest import SUPPORTED_SUFFIXES, Document, ingest_documents, read_upload
 from workbench.models import CLAIM_KINDS, Article, Claim
-from workbench.verdict_import import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, import_verdicts
+from workbench.verdict_file import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from workbench.verdict_import import import_verdicts
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FUZZ_WITH_DATABASE = settings(

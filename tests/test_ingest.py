@@ -75,6 +75,15 @@ def test_same_article_may_live_in_two_collections(db: Database) -> None:
     assert count(db, Article) == 2 and count(db, Collection) == 2
 
 
+def test_a_collection_name_in_another_case_is_the_same_collection(db: Database) -> None:
+    document = Document("a", "The council met on Monday. It approved the budget.")
+    ingest_documents(db, [document], "News")
+    report = ingest_documents(db, [document, Document("b", "The mayor resigned.")], " NEWS ")
+    assert (report.added, report.duplicates) == (1, 1)
+    with db.session() as session:
+        assert session.scalars(select(Collection.name)).all() == ["News"]
+
+
 @pytest.mark.parametrize(
     ("name", "content", "expected"),
     [

@@ -153,7 +153,8 @@ def test_exports_carry_the_group_and_claimreview_gives_one_review_per_group(db: 
     import io
     import json
 
-    from workbench.export import ExportOptions, write_export
+    from workbench.export import write_export
+    from workbench.export_options import ExportOptions
 
     first, second, third = quote_claims(db)
     lead, rita = person(db, "Lena", "lead"), person(db, "Rita")

@@ -12,9 +12,14 @@ from workbench import LABELS
 from workbench.access import Actor
 from workbench.adjudication import record_final_verdict
 from workbench.auth import create_reviewer
+from workbench.controls import (
+    DEFAULT_CONTROL_THRESHOLD,
+    collection_controls,
+    mark_control,
+    set_control_rate,
+)
 from workbench.db import Database
 from workbench.models import ControlClaim, ControlSetting
-from workbench.reliability import DEFAULT_CONTROL_THRESHOLD, collection_controls, mark_control, set_control_rate
 from workbench.verdicts import save_verdict
 
 S, D, E = LABELS

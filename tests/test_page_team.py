@@ -10,11 +10,11 @@ from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from workbench.access import Actor
-from workbench.assignment import collection_named
 from workbench.auth import create_reviewer, sign_in
 from workbench.db import Database
 from workbench.ingest import Document, ingest_documents
 from workbench.models import Assignment, Collection, Reviewer
+from workbench.names import require_named
 
 PAGE = Path(__file__).resolve().parent.parent / "workbench" / "app" / "views" / "team.py"
 PASSWORD = "correct horse battery"
@@ -32,7 +32,7 @@ def world(db: Database, monkeypatch: pytest.MonkeyPatch) -> dict:
         collection="Story",
     )
     with db.session() as session:
-        story = collection_named(session, "Story").id
+        story = require_named(session, Collection, "Story").id
     return {"db": db, "lead": lead, "ana": ana, "story": story}
 
 

@@ -106,7 +106,7 @@ def test_agreement_page_shows_the_reliability_section(newsroom: Newsroom):
 
 def test_queue_by_doubt_holds_the_same_claims_least_certain_first(newsroom: Newsroom):
     from workbench.adjudication import QueueFilter, adjudication_queue
-    from workbench.reliability import model_verdict, queue_by_doubt
+    from workbench.model_verdicts import model_verdict, queue_by_doubt
 
     with newsroom.db.session() as session:
         for filters in (QueueFilter(), QueueFilter(include_unanimous=True),

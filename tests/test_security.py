@@ -26,7 +26,8 @@ from workbench.assignment import set_active
 from workbench.auth import AuthError, SignInThrottled, create_reviewer, lockout_for, set_password, sign_in
 from workbench.cli import main as cli
 from workbench.db import Database
-from workbench.export import ExportOptions, write_export
+from workbench.export import write_export
+from workbench.export_options import ExportOptions
 from workbench.ingest import MAX_FILE_BYTES, InputError, ingest_documents, read_upload
 from workbench.models import Reviewer, SignInThrottle, Verdict, VerdictHistory, utcnow
 from workbench.review import submit_verdict

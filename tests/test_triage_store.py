@@ -193,7 +193,8 @@ def test_export_carries_triage_columns(db: Database) -> None:
     import csv
     import io
 
-    from workbench.export import ExportFilters, ExportOptions, write_export
+    from workbench.export import write_export
+    from workbench.export_options import ExportFilters, ExportOptions
 
     ingest(db)
     stream = io.StringIO()
@@ -285,7 +286,8 @@ def test_exports_filter_by_signal_and_score(db: Database) -> None:
     import csv
     import io
 
-    from workbench.export import ExportError, ExportFilters, ExportOptions, count_export_rows, write_export
+    from workbench.export import count_export_rows, write_export
+    from workbench.export_options import ExportError, ExportFilters, ExportOptions
 
     ingest(db)
     ingest(db, "A plain note\n\nThe cat sat on the mat. It was calm.")

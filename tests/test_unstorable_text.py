@@ -19,7 +19,8 @@ from workbench.errors import WorkbenchError
 from workbench.guidelines import GuidelineError, save_guidelines
 from workbench.ingest import Document, ingest_documents
 from workbench.models import Article, Reviewer, Verdict, VerdictHistory
-from workbench.verdict_import import VerdictImportError, import_verdicts
+from workbench.verdict_file import VerdictImportError
+from workbench.verdict_import import import_verdicts
 from workbench.verdicts import VerdictError
 
 UNSTORABLE = {"nul": "before\x00after", "surrogate": "before\ud800after"}

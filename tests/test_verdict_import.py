@@ -16,13 +16,13 @@ from test_export_helpers import TRICKY_NOTES, Newsroom, add_people, export_text,
 from workbench.access import Actor, PermissionDenied
 from workbench.cli import main as cli
 from workbench.db import Database
-from workbench.export import LONG_COLUMNS, ExportOptions, export_to_path
+from workbench.export import export_to_path
+from workbench.export_columns import LONG_COLUMNS
+from workbench.export_options import ExportOptions
 from workbench.ingest import Document, ingest_documents
 from workbench.models import Claim, Reviewer, Verdict, VerdictHistory
+from workbench.verdict_file import MAX_PROBLEMS_KEPT, PROBLEMS_SHOWN, VerdictImportError
 from workbench.verdict_import import (
-    MAX_PROBLEMS_KEPT,
-    PROBLEMS_SHOWN,
-    VerdictImportError,
     check_verdict_file,
     import_verdicts,
     import_verdicts_file,

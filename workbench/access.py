@@ -17,11 +17,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workbench.errors import WorkbenchError
 from workbench.models import Assignment, Collection, Reviewer
+from workbench.names import find_named
 
 OPERATOR_ROLE = "operator"
 """The role of :meth:`Actor.operator`; no account has it."""
@@ -95,7 +96,7 @@ def require_active_lead(session: Session, actor: Actor, action: str) -> None:
 
 def lead_named(session: Session, name: str) -> Actor:
     """The active lead called ``name`` (any case): whom the command line acts for when a lead is named."""
-    reviewer = session.scalar(select(Reviewer).where(func.lower(Reviewer.name) == name.strip().lower()))
+    reviewer = find_named(session, Reviewer, name)
     if reviewer is None or not reviewer.active:
         raise WorkbenchError(f"No active account called {name!r}.")
     if reviewer.role != "lead":

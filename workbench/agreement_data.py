@@ -26,11 +26,8 @@ from workbench.agreement import (
     AgreementReport,
     RatingTable,
     agreement_report,
-    by_article,
-    by_label,
-    by_reviewer,
-    disputed_claims,
 )
+from workbench.agreement_breakdowns import by_article, by_label, by_reviewer, disputed_claims
 from workbench.errors import WorkbenchError
 from workbench.matching import applied_from_match
 from workbench.models import Article, Claim, Reviewer, Verdict

@@ -15,7 +15,7 @@ from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from workbench.access import Actor, PermissionDenied, require_lead
-from workbench.auth import AuthError, create_reviewer, has_accounts, reviewer_by_name
+from workbench.auth import AuthError, create_reviewer, has_accounts
 from workbench.db import Database
 from workbench.errors import WorkbenchError
 from workbench.models import Article, Assignment, Claim, Collection, Reviewer, Verdict
@@ -88,28 +88,7 @@ def active_lead_count(session: Session) -> int:
     )
 
 
-def reviewer_named(session: Session, name: str) -> Reviewer:
-    """The account called ``name`` (any case), or a clear error."""
-    reviewer = reviewer_by_name(session, name)
-    if reviewer is None:
-        raise AuthError(f"No reviewer called {name!r}.")
-    return reviewer
-
-
 # --- assignments ---------------------------------------------------------------------------------
-
-
-def collection_named(session: Session, name: str) -> Collection:
-    collection = session.scalar(select(Collection).where(Collection.name == name.strip()))
-    if collection is None:
-        known = session.scalars(select(Collection.name).order_by(Collection.name).limit(10)).all()
-        hint = (
-            f" Known collections: {', '.join(known)}."
-            if known
-            else " There are no collections yet."
-        )
-        raise AssignmentError(f"No collection called {name!r}.{hint}")
-    return collection
 
 
 def validate_reviewers_per_claim(value: int | None) -> int | None:

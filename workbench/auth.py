@@ -234,7 +234,3 @@ def set_password(session: Session, reviewer_id: int, password: str, *, actor: Ac
 
 def list_reviewers(session: Session) -> list[Reviewer]:
     return list(session.scalars(select(Reviewer).order_by(Reviewer.name)))
-
-
-def reviewer_by_name(session: Session, name: str) -> Reviewer | None:
-    return session.scalar(select(Reviewer).where(func.lower(Reviewer.name) == name.strip().lower()))

@@ -22,6 +22,7 @@ from workbench.db import Database
 from workbench.dump import data_tables, known_revisions, row_counts
 from workbench.errors import WorkbenchError
 from workbench.models import utcnow
+from workbench.output import atomic_output
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_DUMP_MAGIC = b"PGDMP"
@@ -62,12 +63,7 @@ class RestoreReport:
 def backup_database(database: Database, path: Path) -> BackupReport:
     """Copy the whole database to ``path`` while it stays in use; an existing file is refused."""
     path = Path(path)
-    if path.exists():
-        raise BackupError(f"{path} already exists; choose a new file name.")
-    if not path.parent.is_dir():
-        raise BackupError(f"{path.parent}: no such folder.")
-    partial = path.with_name(f".partial-{path.name}")
-    try:
+    with atomic_output(path) as partial:
         if database.dialect == "sqlite":
             revision = sqlite_backup(sqlite_file(database), partial)
         elif database.dialect == "postgresql":
@@ -75,9 +71,6 @@ def backup_database(database: Database, path: Path) -> BackupReport:
             pg_dump(database, partial, path)
         else:
             raise BackupError(f"Backups of {database.dialect} databases are not supported.")
-        partial.rename(path)
-    finally:
-        partial.unlink(missing_ok=True)
     return BackupReport(path, revision, path.stat().st_size)
 
 

@@ -53,6 +53,7 @@ from workbench import __version__
 from workbench.db import Database, alembic_config
 from workbench.errors import WorkbenchError
 from workbench.models import utcnow
+from workbench.output import atomic_output
 
 FORMAT = "workbench-dump"
 FORMAT_VERSION = 1
@@ -221,22 +222,13 @@ def write_dump(database: Database, stream: IO[str]) -> DumpReport:
 def dump_database(database: Database, path: Path | str) -> DumpReport:
     """Write every table of ``database`` to ``path`` (``-``: stdout); an existing file is refused.
 
-    The file appears only once complete: it is written under a hidden name and renamed.
+    The file appears only once complete (:func:`workbench.output.atomic_output`).
     """
     if str(path) == "-":
         with open_text("-", "w") as stream:
             return write_dump(database, stream)
-    path = Path(path)
-    if path.exists():
-        raise DumpError(f"{path} already exists; choose a new file name.")
-    partial = path.with_name(f".partial-{path.name}")
-    try:
-        with open_text(partial, "w") as stream:
-            report = write_dump(database, stream)
-        partial.rename(path)
-    finally:
-        partial.unlink(missing_ok=True)
-    return report
+    with atomic_output(path) as partial, open_text(partial, "w") as stream:
+        return write_dump(database, stream)
 
 
 # --- loading -----------------------------------------------------------------------------------

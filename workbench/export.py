@@ -2,7 +2,9 @@
 
 Every export reads the database through one server-side cursor (``yield_per``) and writes
 rows as they arrive, so memory stays flat however many verdicts there are. The column
-names and meanings are documented in the README ("Verdict exports").
+names and meanings are documented in the README ("Verdict exports"); the columns and cells are
+in :mod:`workbench.export_columns`, the options in :mod:`workbench.export_options` and the
+queries in :mod:`workbench.export_queries`.
 """
 
 from __future__ import annotations
@@ -10,656 +12,50 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import re
-import string
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TextIO
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, exists, func, or_, select, true
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Connection, Select
 
-from workbench import LABELS
 from workbench.config import EXPORTS_DIR
 from workbench.db import Database
-from workbench.errors import WorkbenchError
+from workbench.export_columns import (
+    CLAIM_COLUMNS,
+    FINAL_COLUMNS,
+    LONG_COLUMNS,
+    MATCH_GROUP_COLUMN,
+    MODEL_FILL_COLUMNS,
+    REVIEWER_COLUMN_PREFIX,
+    TRIAGE_COLUMNS,
+    WIDE_SUMMARY_COLUMNS,
+    cell_encoder,
+    column_type,
+    iso_utc,
+    json_value,
+)
+from workbench.export_options import DEFAULT_RATINGS, ClaimReviewSettings, ExportOptions
+from workbench.export_queries import (
+    count_query,
+    final_query,
+    long_query,
+    resolve_scope,
+    wide_query,
+    wide_reviewers,
+)
 from workbench.matching import match_groups
-from workbench.models import Article, Claim, ClaimSignal, Collection, FinalVerdict, Reviewer, Verdict
-from workbench.triage import SIGNAL_KINDS
-
-FORMATS: tuple[str, ...] = ("csv", "jsonl", "claimreview")
-LAYOUTS: tuple[str, ...] = ("long", "wide", "final")
-
-LONG_COLUMNS: tuple[str, ...] = (
-    "claim_id",
-    "collection",
-    "article_id",
-    "article_title",
-    "claim_position",
-    "start_char",
-    "end_char",
-    "claim_text",
-    "reviewer",
-    "verdict",
-    "note",
-    "evidence",
-    "guideline_version",
-    "created_at",
-    "updated_at",
-)
-CLAIM_COLUMNS: tuple[str, ...] = LONG_COLUMNS[:8]
-"""The claim fields every layout starts with."""
-REVIEWER_COLUMN_PREFIX = "verdict:"
-"""A ``wide`` export has one column ``verdict:NAME`` per reviewer."""
-WIDE_SUMMARY_COLUMNS: tuple[str, ...] = ("n_verdicts", "majority", "agreed", "final_verdict")
-TRIAGE_COLUMNS: tuple[str, ...] = ("checkworthiness", "signals", "quote_speaker")
-"""Triage of the claim (``workbench.triage``), last in the ``wide`` and ``final`` layouts."""
-FINAL_COLUMNS: tuple[str, ...] = (
-    *CLAIM_COLUMNS[:4],
-    "article_url",
-    "article_published",
-    *CLAIM_COLUMNS[4:],
-    "final_verdict",
-    "rationale",
-    "decided_by",
-    "decided_at",
-    "updated_at",
-    *TRIAGE_COLUMNS,
-)
-
-MATCH_GROUP_COLUMN = "match_group"
-"""Last in every layout: the claim's group of linked claims (``workbench.match_verdicts``), empty if none."""
-MODEL_FILL_COLUMNS: tuple[str, ...] = ("verdict_source", "model_confidence")
-"""Added to ``final`` by ``fill_with_model``: where each verdict comes from, and the model's probability."""
-
-FORMULA_TRIGGERS = "=+-@\t\r"
-"""A spreadsheet runs a cell starting with one of these as a formula."""
-FORMULA_GUARD = "'"
-_GUARDED = re.compile(r"'*[=+\-@\t\r]")
-_UNGUARD = re.compile(r"'+[=+\-@\t\r]")
-EVIDENCE_SEPARATOR = "\n"
-"""Evidence URLs share one cell, one per line; a valid URL never contains whitespace."""
+from workbench.output import atomic_output
 
 YIELD_PER = 5_000
 ROWS_PER_CHUNK = 2_000
 
-DEFAULT_ORGANISATION = "Workbench"
 BROWSER_DOWNLOAD_MAX_ROWS = 250_000
 """The Export page offers downloads up to this many rows (a browser download is held in memory);
 larger exports are made with ``workbench export``, which streams any size to disk."""
-
-
-class ExportError(WorkbenchError):
-    """An export cannot be made as asked; the message says why."""
-
-
-# --- cell encoding --------------------------------------------------------------------------------
-
-
-def guard_formula(text: str) -> str:
-    """Prefix ``'`` to a cell a spreadsheet would run as a formula.
-
-    Text that starts with any number of ``'`` followed by ``= + - @``, tab or carriage return
-    gets one more ``'``; nothing else changes. :func:`unguard_formula` undoes it exactly.
-    """
-    return FORMULA_GUARD + text if _GUARDED.match(text) else text
-
-
-def unguard_formula(text: str) -> str:
-    """The inverse of :func:`guard_formula`: drop the one ``'`` it added."""
-    return text[1:] if _UNGUARD.match(text) else text
-
-
-def iso_utc(moment: datetime) -> str:
-    """``2024-05-01T12:34:56Z``: ISO 8601, always UTC, with an explicit ``Z``."""
-    if moment.tzinfo is not timezone.utc:
-        moment = (
-            moment.replace(tzinfo=timezone.utc)
-            if moment.tzinfo is None
-            else moment.astimezone(timezone.utc)
-        )
-    return moment.isoformat(timespec="seconds")[:-6] + "Z"
-
-
-COLUMN_TYPES: dict[str, str] = {
-    "claim_id": "integer",
-    "collection": "text",
-    "article_id": "integer",
-    "article_title": "text",
-    "article_url": "URL",
-    "article_published": "date",
-    "claim_position": "integer",
-    "start_char": "integer",
-    "end_char": "integer",
-    "claim_text": "text",
-    "reviewer": "text",
-    "verdict": "label",
-    "note": "text",
-    "evidence": "URLs",
-    "guideline_version": "integer",
-    "created_at": "time (UTC)",
-    "updated_at": "time (UTC)",
-    "n_verdicts": "integer",
-    "majority": "label",
-    "agreed": "boolean",
-    "final_verdict": "label",
-    "rationale": "text",
-    "decided_by": "text",
-    "decided_at": "time (UTC)",
-    "verdict_source": "text",
-    "model_confidence": "number",
-    "checkworthiness": "number",
-    "signals": "text",
-    "quote_speaker": "text",
-    "match_group": "text",
-}
-"""The type of every fixed column, as documented; ``verdict:NAME`` columns are labels."""
-
-_GUARD_CANDIDATES = frozenset(FORMULA_GUARD + FORMULA_TRIGGERS)
-CellEncoder = Callable[[Any], str]
-
-
-def column_type(column: str) -> str:
-    return "label" if column.startswith(REVIEWER_COLUMN_PREFIX) else COLUMN_TYPES[column]
-
-
-def cell_encoder(kind: str, *, formula_guard: bool) -> CellEncoder:
-    """How values of a column type become CSV text: empty for none, ``true``/``false``,
-    one URL per line, ISO 8601 UTC times, and (``formula_guard``) guarded text."""
-    if kind in ("integer", "number"):
-        return lambda value: "" if value is None else str(value)
-    if kind == "time (UTC)":
-        return lambda value: "" if value is None else iso_utc(value)
-    if kind == "date":
-        return lambda value: "" if value is None else value.isoformat()
-    if kind == "boolean":
-        return lambda value: "" if value is None else ("true" if value else "false")
-    if kind == "number":
-        return lambda value: "" if value is None else repr(float(value))
-
-    def text(value: str | None) -> str:
-        if not value:
-            return ""
-        if formula_guard and value[0] in _GUARD_CANDIDATES:
-            return guard_formula(value)
-        return value
-
-    if kind == "URLs":
-        return lambda urls: text(EVIDENCE_SEPARATOR.join(urls or ()))
-    return text
-
-
-def json_value(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return iso_utc(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
-# --- options ----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Rating:
-    """How one of our labels appears as a schema.org ``Rating``."""
-
-    alternate_name: str
-    rating_value: int | None = None
-    best_rating: int | None = None
-    worst_rating: int | None = None
-
-    def json_ld(self) -> dict[str, Any]:
-        rating: dict[str, Any] = {"@type": "Rating", "alternateName": self.alternate_name}
-        for key, value in (
-            ("ratingValue", self.rating_value),
-            ("bestRating", self.best_rating),
-            ("worstRating", self.worst_rating),
-        ):
-            if value is not None:
-                rating[key] = value
-        return rating
-
-
-DEFAULT_RATINGS: dict[str, Rating] = {
-    "supported": Rating("True"),
-    "disputed": Rating("False"),
-    "editorial_framing": Rating("Misleading"),
-}
-
-
-@dataclass(frozen=True)
-class ExportFilters:
-    """Which verdicts to export. Empty tuples mean "all"."""
-
-    article_ids: tuple[int, ...] = ()
-    reviewers: tuple[str, ...] = ()
-    collections: tuple[str, ...] = ()
-    since: datetime | None = None
-    """Only verdicts (``final``: final verdicts) created or changed at or after this moment."""
-    signals: tuple[str, ...] = ()
-    """Only claims with every one of these signal kinds (``workbench.triage.SIGNAL_KINDS`` or ``quote``)."""
-    min_checkworthiness: float | None = None
-    """Only claims whose check-worthiness is at least this (0–1)."""
-
-
-@dataclass(frozen=True)
-class ClaimReviewSettings:
-    """What a ClaimReview export says about who reviewed and where the review lives."""
-
-    organisation: str = DEFAULT_ORGANISATION
-    ratings: Mapping[str, Rating] = field(default_factory=lambda: dict(DEFAULT_RATINGS))
-    review_url: str | None = None
-    """A URL template for each review's page, with ``{claim_id}`` and/or ``{article_id}``."""
-
-
-@dataclass(frozen=True)
-class ExportOptions:
-    format: str = "csv"
-    layout: str = "long"
-    filters: ExportFilters = ExportFilters()
-    formula_guard: bool = True
-    """Neutralise spreadsheet formulas in CSV cells (see :func:`guard_formula`)."""
-    claimreview: ClaimReviewSettings = ClaimReviewSettings()
-    fill_with_model: bool = False
-    """``final``: also claims without a final verdict, with the model's most likely verdict, flagged."""
-
-    def checked(self) -> ExportOptions:
-        """These options, or an :class:`ExportError` saying what does not fit together."""
-        if self.format not in FORMATS:
-            raise ExportError(f"Unknown format {self.format!r}: use one of {', '.join(FORMATS)}.")
-        if self.layout not in LAYOUTS:
-            raise ExportError(f"Unknown layout {self.layout!r}: use one of {', '.join(LAYOUTS)}.")
-        if self.format == "claimreview" and self.layout != "final":
-            raise ExportError(
-                "ClaimReview describes adjudicated verdicts: use it with --layout final."
-            )
-        if self.fill_with_model and (self.layout != "final" or self.format == "claimreview"):
-            raise ExportError("Filling with the model's verdicts applies to --layout final in csv or jsonl.")
-        if self.layout == "final" and self.filters.reviewers:
-            raise ExportError(
-                "Final verdicts are a lead's, not a reviewer's: --reviewer applies to long and wide."
-            )
-        if self.format == "claimreview":
-            check_review_url(self.claimreview.review_url)
-            if not self.claimreview.organisation.strip():
-                raise ExportError("The organisation name of a ClaimReview cannot be empty.")
-        return self
-
-
-def parse_since(text: str) -> datetime:
-    """``2024-05-01`` (midnight UTC) or an ISO 8601 time; times without a zone are UTC."""
-    try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise ExportError(
-            f"Cannot read {text!r} as a date: use YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][+HH:MM]."
-        ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
-
-
-def since_date(day: date) -> datetime:
-    """Midnight UTC at the start of ``day``."""
-    return datetime.combine(day, time(0), tzinfo=timezone.utc)
-
-
-def parse_rating_map(text: str) -> dict[str, Rating]:
-    """Our labels → ratings, from ``supported=True,disputed=False`` or a JSON file.
-
-    The JSON file maps a label to a name (``{"disputed": "False"}``) or to a Rating's fields
-    (``{"disputed": {"alternateName": "False", "ratingValue": 1, "bestRating": 5, "worstRating": 1}}``).
-    Labels left out keep their default (:data:`DEFAULT_RATINGS`).
-    """
-    path = Path(text)
-    if text.lower().endswith(".json") or path.is_file():
-        try:
-            mapping = json.loads(path.read_text(encoding="utf-8"))
-        except OSError as error:
-            raise ExportError(f"Cannot read the rating map {text}: {error.strerror}.") from None
-        except (ValueError, UnicodeDecodeError) as error:
-            raise ExportError(f"The rating map {text} is not valid JSON: {error}.") from None
-        if not isinstance(mapping, dict):
-            raise ExportError(f"The rating map {text} must be a JSON object of label → rating.")
-    else:
-        mapping = {}
-        for pair in filter(None, (part.strip() for part in text.split(","))):
-            label, separator, name = pair.partition("=")
-            if not separator:
-                raise ExportError(f"Rating map entries look like label=Name, not {pair!r}.")
-            mapping[label.strip()] = name.strip()
-    ratings = dict(DEFAULT_RATINGS)
-    for label, value in mapping.items():
-        if label not in LABELS:
-            raise ExportError(
-                f"The rating map names {label!r}, which is not a label ({', '.join(LABELS)})."
-            )
-        ratings[label] = rating_from(label, value)
-    return ratings
-
-
-def rating_from(label: str, value: Any) -> Rating:
-    if isinstance(value, str) and value.strip():
-        return Rating(value.strip())
-    if (
-        isinstance(value, dict)
-        and isinstance(value.get("alternateName"), str)
-        and value["alternateName"].strip()
-    ):
-        numbers = {}
-        for key in ("ratingValue", "bestRating", "worstRating"):
-            number = value.get(key)
-            if number is not None and (isinstance(number, bool) or not isinstance(number, int)):
-                raise ExportError(f"{key} for {label!r} must be a whole number.")
-            numbers[key] = number
-        return Rating(
-            value["alternateName"].strip(),
-            numbers["ratingValue"],
-            numbers["bestRating"],
-            numbers["worstRating"],
-        )
-    raise ExportError(f"The rating for {label!r} needs a non-empty name (alternateName).")
-
-
-def check_review_url(template: str | None) -> None:
-    if template is None:
-        return
-    if not template.lower().startswith(("http://", "https://")):
-        raise ExportError("The review URL template must start with http:// or https://.")
-    try:
-        fields = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
-    except ValueError as error:
-        raise ExportError(f"The review URL template is malformed: {error}.") from None
-    unknown = fields - {"claim_id", "article_id"}
-    if unknown:
-        raise ExportError(
-            f"The review URL template may only use {{claim_id}} and {{article_id}}, not {', '.join(sorted(unknown))}."
-        )
-
-
-# --- scope ------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Filters resolved against the database: ids instead of names."""
-
-    article_ids: tuple[int, ...]
-    collection_ids: tuple[int, ...]
-    reviewer_ids: tuple[int, ...]
-    since: datetime | None
-    signals: tuple[str, ...] = ()
-    min_checkworthiness: float | None = None
-
-    def claims(self) -> ColumnElement[bool]:
-        """Reviewable claims of the chosen articles and collections (needs ``Article`` joined)."""
-        condition = Claim.kind == "claim"
-        if self.article_ids:
-            condition = and_(condition, Article.id.in_(self.article_ids))
-        if self.collection_ids:
-            condition = and_(condition, Article.collection_id.in_(self.collection_ids))
-        if self.signals or self.min_checkworthiness is not None:
-            condition = and_(condition, self._triaged())
-        return condition
-
-    def _triaged(self) -> ColumnElement[bool]:
-        """The claim's stored triage has every chosen signal and at least the chosen score."""
-        signal = aliased(ClaimSignal)
-        wanted = [signal.kinds.contains(f" {kind} ", autoescape=True) for kind in self.signals]
-        if self.min_checkworthiness is not None:
-            wanted.append(signal.checkworthiness >= self.min_checkworthiness)
-        return exists().where(signal.claim_id == Claim.id, *wanted)
-
-    def verdicts(self, verdict: type[Verdict] | Any = Verdict) -> ColumnElement[bool]:
-        """The chosen reviewers' verdicts (no time limit)."""
-        return verdict.reviewer_id.in_(self.reviewer_ids) if self.reviewer_ids else true()
-
-
-def resolve_scope(connection: Connection, filters: ExportFilters) -> Scope:
-    """Check that every named article, reviewer and collection exists; refuse the export if not."""
-    article_ids = tuple(dict.fromkeys(filters.article_ids))
-    if article_ids:
-        found = set(connection.scalars(select(Article.id).where(Article.id.in_(article_ids))))
-        missing = [str(article_id) for article_id in article_ids if article_id not in found]
-        if missing:
-            raise ExportError(f"No article with id {', '.join(missing)}.")
-    return Scope(
-        article_ids=article_ids,
-        collection_ids=_ids_by_name(connection, Collection, filters.collections, "collection"),
-        reviewer_ids=_ids_by_name(connection, Reviewer, filters.reviewers, "reviewer"),
-        since=filters.since,
-        signals=check_signal_filter(filters.signals),
-        min_checkworthiness=check_score_filter(filters.min_checkworthiness),
-    )
-
-
-EXPORT_SIGNALS: tuple[str, ...] = (*SIGNAL_KINDS, "quote")
-"""Signal kinds an export can be narrowed to."""
-
-
-def check_signal_filter(signals: Sequence[str]) -> tuple[str, ...]:
-    """The chosen signal kinds, or an :class:`ExportError` naming an unknown one."""
-    chosen = tuple(dict.fromkeys(signal.strip().lower().replace(" ", "_") for signal in signals))
-    unknown = [signal for signal in chosen if signal not in EXPORT_SIGNALS]
-    if unknown:
-        raise ExportError(f"Unknown signal {unknown[0]!r}: use one of {', '.join(EXPORT_SIGNALS)}.")
-    return chosen
-
-
-def check_score_filter(score: float | None) -> float | None:
-    """The minimum check-worthiness, or an :class:`ExportError` if it is outside 0–1."""
-    if score is not None and not 0 <= score <= 1:
-        raise ExportError(f"The minimum check-worthiness must be between 0 and 1, not {score}.")
-    return score
-
-
-def _ids_by_name(
-    connection: Connection,
-    model: type[Collection] | type[Reviewer],
-    names: Sequence[str],
-    what: str,
-) -> tuple[int, ...]:
-    ids: list[int] = []
-    for name in dict.fromkeys(name.strip() for name in names):
-        found = connection.scalar(select(model.id).where(func.lower(model.name) == name.lower()))
-        if found is None:
-            raise ExportError(f"No {what} called {name!r}.")
-        ids.append(found)
-    return tuple(ids)
-
-
-@dataclass(frozen=True)
-class ExportChoices:
-    """What an export can be narrowed to, for pickers on the Export page."""
-
-    collections: list[str]
-    articles: list[tuple[int, str]]
-    """(id, title) of every article, oldest first."""
-    reviewers: list[str]
-
-
-def export_choices(session: Session) -> ExportChoices:
-    """Collections and reviewers by name (ignoring case), articles oldest first."""
-    return ExportChoices(
-        collections=sorted(session.scalars(select(Collection.name)), key=str.lower),
-        articles=[
-            (article_id, title)
-            for article_id, title in session.execute(
-                select(Article.id, Article.title).order_by(Article.id)
-            )
-        ],
-        reviewers=sorted(session.scalars(select(Reviewer.name)), key=str.lower),
-    )
-
-
-# --- queries ----------------------------------------------------------------------------------------
-
-
-def long_query(scope: Scope) -> Select:
-    condition = and_(scope.claims(), scope.verdicts())
-    if scope.since is not None:
-        condition = and_(condition, Verdict.updated_at >= scope.since)
-    return (
-        select(
-            Verdict.claim_id,
-            Collection.name,
-            Article.id,
-            Article.title,
-            Claim.position,
-            Claim.start_char,
-            Claim.end_char,
-            Claim.text,
-            Reviewer.name,
-            Verdict.label,
-            Verdict.note,
-            Verdict.evidence,
-            Verdict.guideline_version,
-            Verdict.created_at,
-            Verdict.updated_at,
-        )
-        .join(Claim, Claim.id == Verdict.claim_id)
-        .join(Article, Article.id == Claim.article_id)
-        .join(Collection, Collection.id == Article.collection_id)
-        .join(Reviewer, Reviewer.id == Verdict.reviewer_id)
-        .where(condition)
-        .order_by(Article.id, Claim.position, Claim.id, func.lower(Reviewer.name), Reviewer.id)
-    )
-
-
-TRIAGE_SELECT = (
-    ClaimSignal.checkworthiness,
-    func.trim(ClaimSignal.kinds),
-    ClaimSignal.quote_speaker,
-)
-"""The ``TRIAGE_COLUMNS`` (empty when a claim's triage was never computed)."""
-
-
-def wide_claims_condition(scope: Scope) -> ColumnElement[bool]:
-    condition = scope.claims()
-    if scope.since is not None:
-        # Aliases, so the subqueries correlate only to Claim, whatever else the outer query joins.
-        verdict, final = aliased(Verdict), aliased(FinalVerdict)
-        changed_verdict = exists().where(
-            verdict.claim_id == Claim.id, scope.verdicts(verdict), verdict.updated_at >= scope.since
-        )
-        changed_final = exists().where(final.claim_id == Claim.id, final.updated_at >= scope.since)
-        condition = and_(condition, or_(changed_verdict, changed_final))
-    return condition
-
-
-def wide_query(scope: Scope) -> Select:
-    return (
-        select(
-            Claim.id,
-            Collection.name,
-            Article.id,
-            Article.title,
-            Claim.position,
-            Claim.start_char,
-            Claim.end_char,
-            Claim.text,
-            FinalVerdict.label,
-            Verdict.reviewer_id,
-            Verdict.label,
-            *TRIAGE_SELECT,
-        )
-        .join(Article, Article.id == Claim.article_id)
-        .join(Collection, Collection.id == Article.collection_id)
-        .outerjoin(ClaimSignal, ClaimSignal.claim_id == Claim.id)
-        .outerjoin(FinalVerdict, FinalVerdict.claim_id == Claim.id)
-        .outerjoin(Verdict, and_(Verdict.claim_id == Claim.id, scope.verdicts()))
-        .where(wide_claims_condition(scope))
-        .order_by(Article.id, Claim.position, Claim.id)
-    )
-
-
-def wide_reviewers(connection: Connection, scope: Scope) -> list[tuple[int, str]]:
-    """The reviewers who get a column: those chosen, else everyone with a verdict in scope."""
-    if scope.reviewer_ids:
-        condition = Reviewer.id.in_(scope.reviewer_ids)
-    else:
-        with_verdicts = (
-            select(Verdict.reviewer_id)
-            .join(Claim, Claim.id == Verdict.claim_id)
-            .join(Article, Article.id == Claim.article_id)
-            .where(wide_claims_condition(scope))
-        )
-        condition = Reviewer.id.in_(with_verdicts)
-    rows = connection.execute(select(Reviewer.id, Reviewer.name).where(condition))
-    return sorted(
-        ((reviewer_id, name) for reviewer_id, name in rows),
-        key=lambda row: (row[1].lower(), row[1]),
-    )
-
-
-def final_query(scope: Scope, *, adjudicated: bool = True) -> Select:
-    """``final`` rows; with ``adjudicated=False``, the claim and triage columns of claims without
-    a final verdict but with verdicts, for filling with the model."""
-    condition = scope.claims()
-    if not adjudicated:
-        return (
-            select(Claim.id, Collection.name, Article.id, Article.title, Article.url, Article.published,
-                   Claim.position, Claim.start_char, Claim.end_char, Claim.text, *TRIAGE_SELECT)
-            .outerjoin(ClaimSignal, ClaimSignal.claim_id == Claim.id)
-            .join(Article, Article.id == Claim.article_id)
-            .join(Collection, Collection.id == Article.collection_id)
-            .where(condition, ~exists().where(FinalVerdict.claim_id == Claim.id),
-                   exists().where(Verdict.claim_id == Claim.id))
-            .order_by(Article.id, Claim.position, Claim.id)
-        )
-    if scope.since is not None:
-        condition = and_(condition, FinalVerdict.updated_at >= scope.since)
-    return (
-        select(
-            FinalVerdict.claim_id,
-            Collection.name,
-            Article.id,
-            Article.title,
-            Article.url,
-            Article.published,
-            Claim.position,
-            Claim.start_char,
-            Claim.end_char,
-            Claim.text,
-            FinalVerdict.label,
-            FinalVerdict.rationale,
-            Reviewer.name,
-            FinalVerdict.created_at,
-            FinalVerdict.updated_at,
-            *TRIAGE_SELECT,
-        )
-        .join(Claim, Claim.id == FinalVerdict.claim_id)
-        .outerjoin(ClaimSignal, ClaimSignal.claim_id == Claim.id)
-        .join(Article, Article.id == Claim.article_id)
-        .join(Collection, Collection.id == Article.collection_id)
-        .join(Reviewer, Reviewer.id == FinalVerdict.decided_by)
-        .where(condition)
-        .order_by(Article.id, Claim.position, Claim.id)
-    )
-
-
-def count_query(options: ExportOptions, scope: Scope) -> Select:
-    """How many rows (``wide``: claims) an export of ``options`` has."""
-    if options.layout == "long":
-        inner = long_query(scope)
-    elif options.layout == "wide":
-        inner = (
-            select(Claim.id)
-            .join(Article, Article.id == Claim.article_id)
-            .where(wide_claims_condition(scope))
-        )
-    else:
-        inner = final_query(scope)
-    return select(func.count()).select_from(inner.order_by(None).subquery())
-
-
-# --- rows -------------------------------------------------------------------------------------------
 
 
 @contextmanager
@@ -705,7 +101,7 @@ def _layout_table(
     if options.layout == "long":
         return list(LONG_COLUMNS), _stream(connection, long_query(scope))
     if options.layout == "final" and options.fill_with_model:
-        from workbench.reliability import final_rows_filled_with_model
+        from workbench.model_verdicts import final_rows_filled_with_model
 
         return [*FINAL_COLUMNS, *MODEL_FILL_COLUMNS], final_rows_filled_with_model(
             connection, _stream(connection, final_query(scope)), final_query(scope, adjudicated=False))
@@ -905,34 +301,22 @@ def export_to_path(
     options: ExportOptions,
     out: Path | None = None,
     *,
+    overwrite: bool = False,
     directory: Path = EXPORTS_DIR,
     now: datetime | None = None,
 ) -> ExportResult:
     """Write the export to ``out`` or to a new timestamped file in ``directory``.
 
-    The file appears whole or not at all: rows go to a ``.part`` file renamed at the end.
+    The file appears whole or not at all (:func:`workbench.output.atomic_output`); an existing
+    ``out`` is refused unless ``overwrite``.
     """
     options = options.checked()
     if out is None:
         directory.mkdir(parents=True, exist_ok=True)
         out = _unused(directory / default_file_name(options, now or datetime.now(timezone.utc)))
-    elif out.is_dir():
-        raise ExportError(
-            f"{out} is a folder: give a file name, or leave --out out to write into {EXPORTS_DIR}/."
-        )
-    elif not out.parent.is_dir():
-        raise ExportError(f"The folder {out.parent} does not exist.")
-    partial = out.with_name(out.name + ".part")
-    try:
+    with atomic_output(out, overwrite=overwrite) as partial:
         with partial.open("w", encoding="utf-8", newline="") as stream:
             rows = write_export(database, stream, options)
-        os.replace(partial, out)
-    except OSError as error:
-        partial.unlink(missing_ok=True)
-        raise ExportError(f"Cannot write {out}: {error.strerror or error}.") from error
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
     return ExportResult(out, rows)
 
 

@@ -14,6 +14,7 @@ from workbench.db import Database
 from workbench.extract import Extraction, extract_many, load_pipeline, normalise_text
 from workbench.matching import match_articles
 from workbench.models import Article, Claim, Collection
+from workbench.names import find_named, same_name
 from workbench.reading import (  # noqa: F401  (re-exported: the reading half of ingest)
     MAX_FILE_BYTES,
     SUPPORTED_SUFFIXES,
@@ -62,7 +63,7 @@ def get_or_create_collection(session: Session, name: str) -> Collection:
     name = name.strip()
     if not name or len(name) > 200:
         raise InputError("A collection name is 1 to 200 characters.")
-    collection = session.scalar(select(Collection).where(Collection.name == name))
+    collection = find_named(session, Collection, name)
     if collection is None:
         collection = Collection(name=name)
         session.add(collection)
@@ -84,7 +85,7 @@ def already_imported(session: Session, collection: str, hashes: list[str]) -> se
         session.scalars(
             select(Article.content_hash)
             .join(Collection, Collection.id == Article.collection_id)
-            .where(Collection.name == collection.strip(), Article.content_hash.in_(set(hashes)))
+            .where(same_name(Collection.name, collection), Article.content_hash.in_(set(hashes)))
         )
     )
 

@@ -26,7 +26,7 @@ from workbench.models import (
     Verdict,
     VerdictHistory,
 )
-from workbench.reliability import with_control
+from workbench.controls import with_control
 from workbench.verdicts import (
     VerdictError,
     delete_verdict,

@@ -1,6 +1,7 @@
 """The Agreement page's reliability section: who to trust, how each reviewer uses the labels, their pace.
 
-Drawn by :func:`draw_reliability`; everything it shows comes from :mod:`workbench.reliability`.
+Drawn by :func:`draw_reliability`; everything it shows comes from :mod:`workbench.reliability`,
+:mod:`workbench.controls` and :mod:`workbench.model_verdicts`.
 """
 
 from __future__ import annotations
@@ -13,21 +14,18 @@ from workbench import LABEL_TITLES
 from workbench.access import Actor, require_lead
 from workbench.agreement_data import RatingFilter, load_rating_table, ratings_fingerprint
 from workbench.app import common
-from workbench.reliability import (
+from workbench.controls import (
     MAX_CONTROL_RATE,
-    Aggregation,
     ControlScore,
-    aggregate,
     collection_controls,
     control_scores,
     is_control,
-    label_distribution,
     mark_control,
-    model_verdict,
-    review_pace,
     set_control_rate,
     unmark_control,
 )
+from workbench.model_verdicts import model_verdict
+from workbench.reliability import Aggregation, aggregate, label_distribution, review_pace
 
 TEAM = "Team"
 

@@ -22,7 +22,7 @@ COMMAND_MODULES: dict[str, tuple[str, str]] = {
     "reviewers": ("reviewers", "reviewers"),
     "assign": ("reviewers", "assign_collection"),
     "agreement": ("agreement", "agreement"),
-    "adjudicate": ("agreement", "adjudicate"),
+    "adjudicate": ("adjudicate", "adjudicate"),
     "aggregate": ("aggregate", "aggregate"),
     "controls": ("aggregate", "controls"),
     "export": ("export", "export"),

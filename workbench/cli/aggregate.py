@@ -13,18 +13,17 @@ from sqlalchemy import func, select
 
 from workbench.access import lead_named
 from workbench.agreement_data import RatingFilter, load_rating_table, read_ratings_csv
-from workbench.assignment import collection_named
 from workbench.cli.common import database_from, frame_text, lead_option
-from workbench.models import ControlClaim
-from workbench.reliability import (
+from workbench.controls import (
     DEFAULT_CONTROL_THRESHOLD,
-    METHODS,
-    Aggregation,
     control_scores,
     mark_control,
     set_control_rate,
     unmark_control,
 )
+from workbench.models import Collection, ControlClaim
+from workbench.names import require_named
+from workbench.reliability import METHODS, Aggregation
 from workbench.reliability import aggregate as aggregate_table
 
 SHOWN_CLAIMS = 20
@@ -53,7 +52,7 @@ def aggregate(ctx: click.Context, input_path: Path | None, collection: str | Non
         table = read_ratings_csv(input_path)
     else:
         with database_from(ctx).session() as session:
-            filters = RatingFilter(collection_named(session, collection).id) if collection else RatingFilter()
+            filters = RatingFilter(require_named(session, Collection, collection).id) if collection else RatingFilter()
             table = load_rating_table(session, filters)
     result = aggregate_table(table, method)
     if output_format == "json":
@@ -139,7 +138,7 @@ def unmark(ctx: click.Context, lead_name: str, claim_ids: tuple[int, ...]) -> No
 def rate(ctx: click.Context, lead_name: str, collection: str, rate: float, threshold: float) -> None:
     """Show a control in about RATE of the steps of COLLECTION's queues (0 to 0.5; 0 turns controls off)."""
     with database_from(ctx).transaction() as session:
-        set_control_rate(session, lead_named(session, lead_name), collection_named(session, collection).id,
+        set_control_rate(session, lead_named(session, lead_name), require_named(session, Collection, collection).id,
                          rate, threshold)
     click.echo(f"{collection}: controls in {rate:.0%} of queue steps; flag accuracy below {threshold:.0%}.")
 
@@ -152,7 +151,7 @@ def report(ctx: click.Context, lead_name: str, collection: str | None) -> None:
     """Each reviewer's accuracy on control claims, lowest first; those below the threshold flagged."""
     with database_from(ctx).session() as session:
         lead = lead_named(session, lead_name)
-        collection_id = collection_named(session, collection).id if collection else None
+        collection_id = require_named(session, Collection, collection).id if collection else None
         scores = control_scores(session, lead, collection_id)
         n_controls = session.scalar(select(func.count()).select_from(ControlClaim))
     click.echo(f"{n_controls} control claim(s).")

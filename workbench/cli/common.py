@@ -11,6 +11,12 @@ from sqlalchemy.engine import make_url
 from workbench.config import database_url
 from workbench.db import Database, normalise_url, open_database
 
+lead_option = click.option(
+    "--as", "lead_name", envvar="WORKBENCH_LEAD", required=True, metavar="NAME",
+    help="The lead account this is done as (or $WORKBENCH_LEAD).",
+)
+"""``--as NAME``: the lead account a lead-only command is done as."""
+
 
 def configured_url(ctx: click.Context) -> str:
     """The URL given by ``--database`` / ``WORKBENCH_DATABASE_URL``, or the default SQLite file."""
@@ -52,12 +58,6 @@ def describe(database: Database) -> str:
     if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
         return f"sqlite:///{Path(url.database).resolve()}"
     return url.render_as_string(hide_password=True)
-
-
-lead_option = click.option(
-    "--as", "lead_name", envvar="WORKBENCH_LEAD", required=True, metavar="NAME",
-    help="The lead account this is done as (or $WORKBENCH_LEAD).",
-)
 
 
 def frame_text(frame, index: bool = False) -> str:

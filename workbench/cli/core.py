@@ -9,12 +9,10 @@ import sys
 from pathlib import Path
 
 import click
-from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from workbench.cli.common import database_from, describe, is_terminal
 from workbench.db import Database
-from workbench.models import Article
 
 APP_ENTRY = Path(__file__).resolve().parent.parent / "app" / "server.py"
 SEED_COLLECTION = "Seed articles"
@@ -81,12 +79,10 @@ def current(ctx: click.Context) -> None:
 
 def load_seeds_if_empty(database: Database, seeds: Path) -> str | None:
     """Import the demo articles into an empty database; return a summary if it did."""
+    from workbench.backup import holds_data
     from workbench.ingest import ingest_paths
 
-    with database.session() as session:
-        if session.scalar(select(func.count()).select_from(Article)):
-            return None
-    if not seeds.is_dir():
+    if holds_data(database) or not seeds.is_dir():
         return None
     report = ingest_paths(database, [seeds], SEED_COLLECTION)
     return f"Loaded the seed articles: {report.summary()}"

@@ -10,7 +10,8 @@ import click
 from workbench.access import Actor
 from workbench.cli.common import database_from
 from workbench.config import EXPORTS_DIR
-from workbench.export import (
+from workbench.export import export_to_path, write_export
+from workbench.export_options import (
     DEFAULT_ORGANISATION,
     DEFAULT_RATINGS,
     FORMATS,
@@ -18,10 +19,8 @@ from workbench.export import (
     ClaimReviewSettings,
     ExportFilters,
     ExportOptions,
-    export_to_path,
     parse_rating_map,
     parse_since,
-    write_export,
 )
 from workbench.verdict_import import import_verdicts_file
 
@@ -86,6 +85,7 @@ DEFAULT_RATING_MAP = ",".join(
     type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
     help=f"Output file, or - for standard output [default: a new timestamped file in {EXPORTS_DIR}/].",
 )
+@click.option("--overwrite", is_flag=True, help="Replace the --out file if it exists.")
 @click.option(
     "--no-formula-guard",
     is_flag=True,
@@ -126,6 +126,7 @@ def export(
     signals: tuple[str, ...],
     min_checkworthiness: float | None,
     out: Path | None,
+    overwrite: bool,
     no_formula_guard: bool,
     rating_map: str | None,
     organisation: str,
@@ -160,7 +161,7 @@ def export(
         rows = write_export(database, sys.stdout, options)
         click.echo(f"Wrote {rows:,} rows to standard output.", err=True)
         return
-    result = export_to_path(database, options, out)
+    result = export_to_path(database, options, out, overwrite=overwrite)
     click.echo(f"Wrote {result.rows:,} rows to {result.path}", err=True)
     click.echo(str(result.path))
 

@@ -13,15 +13,14 @@ from workbench.access import Actor
 from workbench.assignment import (
     assign,
     assignments_by_reviewer,
-    collection_named,
-    reviewer_named,
     set_active,
     set_reviewers_per_claim,
     unassign,
 )
 from workbench.auth import create_reviewer, list_reviewers, set_password
 from workbench.cli.common import database_from
-from workbench.models import ROLES
+from workbench.models import ROLES, Collection, Reviewer
+from workbench.names import require_named
 from workbench.sessions import end_all_sessions
 
 
@@ -107,7 +106,7 @@ def set_account_password(ctx: click.Context, name: str, password_stdin: bool) ->
     """Set a new password for an account (and lift any sign-in lock)."""
     password = read_password(password_stdin, "New password")
     with database_from(ctx).transaction() as session:
-        reviewer = reviewer_named(session, name)
+        reviewer = require_named(session, Reviewer, name)
         set_password(session, reviewer.id, password, actor=Actor.operator())
         shown = reviewer.name
     click.echo(f"Password of {shown} changed.")
@@ -135,7 +134,7 @@ def activate(ctx: click.Context, name: str) -> None:
 def end_sessions(ctx: click.Context, name: str) -> None:
     """Sign an account out everywhere: every browser must sign in again."""
     with database_from(ctx).transaction() as session:
-        reviewer = reviewer_named(session, name)
+        reviewer = require_named(session, Reviewer, name)
         ended = end_all_sessions(session, reviewer.id, actor=Actor.operator())
         shown = reviewer.name
     click.echo(f"Ended {ended} session{'' if ended == 1 else 's'} of {shown}.")
@@ -143,7 +142,7 @@ def end_sessions(ctx: click.Context, name: str) -> None:
 
 def switch_account(ctx: click.Context, name: str, *, active: bool) -> None:
     with database_from(ctx).transaction() as session:
-        shown = set_active(session, reviewer_named(session, name).id, active, actor=Actor.operator()).name
+        shown = set_active(session, require_named(session, Reviewer, name).id, active, actor=Actor.operator()).name
     click.echo(f"{shown} {'activated' if active else 'deactivated'}.")
 
 
@@ -165,8 +164,8 @@ def assign_collection(
         raise click.UsageError("Name at least one reviewer, or give --per-claim.")
     per_claim_value = parse_per_claim(per_claim)
     with database_from(ctx).transaction() as session:
-        target = collection_named(session, collection)
-        reviewer_ids = [reviewer_named(session, name).id for name in names]
+        target = require_named(session, Collection, collection)
+        reviewer_ids = [require_named(session, Reviewer, name).id for name in names]
         if remove:
             changed = unassign(session, target.id, reviewer_ids, actor=Actor.operator())
         else:

@@ -27,7 +27,7 @@ from workbench.app import common
 from workbench.app.match_panel import show_group_final
 from workbench.app.next_step import show_next_step
 from workbench.app.reliability_panel import draw_control_toggle, draw_model_verdict
-from workbench.reliability import queue_by_doubt
+from workbench.model_verdicts import queue_by_doubt
 from workbench.setup_state import setup_state
 
 CLAIM = "adjudication_claim"  # the claim on screen

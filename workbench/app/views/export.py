@@ -23,28 +23,24 @@ from workbench.db import Database
 from workbench.errors import WorkbenchError
 from workbench.export import (
     BROWSER_DOWNLOAD_MAX_ROWS,
+    count_export_rows,
+    default_file_name,
+    export_to_path,
+)
+from workbench.export_options import (
     DEFAULT_ORGANISATION,
     DEFAULT_RATINGS,
     LAYOUTS,
     ClaimReviewSettings,
-    EXPORT_SIGNALS,
     ExportFilters,
     ExportOptions,
     Rating,
-    count_export_rows,
-    default_file_name,
-    export_choices,
-    export_to_path,
     since_date,
 )
+from workbench.export_queries import EXPORT_SIGNALS, export_choices
 from workbench.setup_state import setup_state
-from workbench.verdict_import import (
-    MAX_UPLOAD_BYTES,
-    ImportReport,
-    VerdictImportError,
-    check_verdict_file,
-    import_verdicts,
-)
+from workbench.verdict_file import VerdictImportError
+from workbench.verdict_import import MAX_UPLOAD_BYTES, ImportReport, check_verdict_file, import_verdicts
 
 PROBLEMS_LISTED = 200
 LAYOUT_TEXT = {
