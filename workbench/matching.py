@@ -1,16 +1,7 @@
-"""Same claim across articles: normalise, compare, guard, and keep the ``claim_match`` table current.
+"""Same claim across articles: find candidates, store matches, keep ``claim_match`` current, read it.
 
-Scoring (pure, no database): both texts are normalised (:func:`normalise`: quotes, apostrophes,
-dashes, ellipses, whitespace, case, attribution wrappers, truncation marks), turned into
-character 3–5-gram vectors (scikit-learn ``HashingVectorizer``, sublinear term frequency, L2
-norm) and compared by cosine; a word-level overlap of content words is blended in. The score
-depends on the two texts only, so it never changes when other articles arrive.
-
-Tiers: **linked** (score ≥ the collection's ``link_threshold``, both claims at least
-:data:`MIN_LINK_WORDS` words, and no conflict) and **suggested** (score ≥ ``suggest_threshold``,
-or a linked-level score with a conflict). The conflict guard (:func:`conflicts`) compares
-numbers, dates, negation, direction words and proper names; what differs becomes the match's
-``reasons`` ("number: 2008 vs 2002").
+Scoring and the conflict guard are pure text work (:mod:`workbench.match_text`); this module
+decides which pairs to score and stores the result.
 
 Candidate search: each claim's content words are hashed into ``match_term``; a claim's
 candidates are the claims sharing its rarer words (document frequency ≤ :data:`MAX_TERM_DF`),
@@ -24,39 +15,27 @@ always span two articles); the work per claim is bounded, never quadratic.
 
 from __future__ import annotations
 
-import hashlib
-import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, HashingVectorizer
 from sklearn.preprocessing import normalize as l2_normalise
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session, aliased
 
-from workbench.errors import WorkbenchError
+from workbench.match_text import (
+    YEAR_CONFLICT_THRESHOLD, MatchError, TextVectors, Thresholds, content_words, decide, features, mentions_year,
+    normalise, term_hash, word_presence,
+)
 from workbench.models import Verdict as StoredVerdict
 from workbench.models import (
     Article, Claim, ClaimMatch, Collection, MatchSettings, MatchTerm, Reviewer, VerdictHistory, utcnow,
 )
 
-LINK_THRESHOLD = 0.80
-"""Default score at or above which two claims are linked (see the README for its precision)."""
-SUGGEST_THRESHOLD = 0.42
-"""Default score at or above which two claims are suggested to a person."""
-YEAR_CONFLICT_THRESHOLD = 0.25
-"""Two claims that name different years are suggested from this lower score: conflicting reports."""
-MIN_LINK_WORDS = 8
-"""Claims shorter than this many words are suggested at most, never linked."""
-CHAR_WEIGHT = 0.6
-"""Share of the character n-gram cosine in the score; the rest is content-word overlap."""
 MAX_TERM_DF = 1000
 """Words in more claims than this (or than :data:`MAX_TERM_SHARE` of them) are too common to find candidates with."""
 MAX_TERM_SHARE = 0.01
@@ -64,326 +43,8 @@ CANDIDATES_PER_CLAIM = 30
 """How many candidates per claim are scored."""
 CHUNK_ROWS = 2000
 """Rows per sparse matrix product in a full rebuild (bounds memory)."""
-MAX_CHARS = 2000
-"""Only the first this many characters of a claim are compared (a 5,000-character claim is fine)."""
 TIERS = ("linked", "suggested")
 STATUSES = ("suggested", "confirmed", "rejected")
-
-
-class MatchError(WorkbenchError):
-    """A matching request that cannot be done (unknown collection, bad thresholds, stale match)."""
-
-
-# --- normalisation -------------------------------------------------------------------------
-
-_CHARACTERS = str.maketrans({
-    "“": '"', "”": '"', "„": '"', "‟": '"', "«": '"', "»": '"', "″": '"',
-    "‘": "'", "’": "'", "‚": "'", "‛": "'", "‹": "'", "›": "'", "`": "'", "´": "'", "′": "'",
-    "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-",
-    "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u200b": "",
-})
-_SPEECH = r"(?:said|says|say|added|adds|wrote|writes|stated|states|told|tells|continued|concluded|explained|noted|insisted|claimed|argued|according)"
-_SPEAKER = r"(?:he|she|they|it|we|i|the (?:brand|company|statement|spokesperson|spokesman|spokeswoman|minister|report|court|police)|[A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,3})"
-_TRAILING_ATTRIBUTION = re.compile(
-    rf"""[,.!?]?["']?\s*[,-]?\s*(?:{_SPEAKER}\s+{_SPEECH}|{_SPEECH}\s+{_SPEAKER})\b[^"']{{0,60}}$""",
-    re.IGNORECASE,
-)
-_LEADING_ATTRIBUTION = re.compile(
-    rf"""^(?:according to [^,"]{{1,80}},\s*|[^"]{{0,80}}?\b{_SPEAKER}\s+{_SPEECH}\b[^"]{{0,60}}?[,:]\s*(?=["']))""",
-    re.IGNORECASE,
-)
-_SPEECH_WORD = re.compile(rf"\b{_SPEECH}\b", re.IGNORECASE)
-_BRACKETED = re.compile(r"\((?:sic)\)|\[(?:sic|\.\.\.)\]", re.IGNORECASE)
-_DIGIT_GROUPS = re.compile(r"(?<=\d)[,\s](?=\d{3}\b)")
-_NON_WORD = re.compile(r"[^\w$%.]+|(?<!\d)\.|\.(?!\d)")
-
-
-def tidy(text: str) -> str:
-    """Unicode, quotes, apostrophes, dashes and spaces made uniform; case and wording kept."""
-    text = unicodedata.normalize("NFKC", text or "").translate(_CHARACTERS)
-    return " ".join(text.split())
-
-
-def strip_attribution(text: str) -> str:
-    """The quoted statement without ``"…," she said`` / ``According to X, …`` around it."""
-    if not _SPEECH_WORD.search(text):
-        return text
-    stripped = _LEADING_ATTRIBUTION.sub("", text, count=1)
-    if '"' in stripped or "'" in stripped or stripped != text:
-        stripped = _TRAILING_ATTRIBUTION.sub("", stripped, count=1)
-    return stripped if len(stripped.split()) >= 3 else text
-
-
-@lru_cache(maxsize=2**17)
-def normalise(text: str) -> str:
-    """The comparable form of a claim: tidy, attribution and truncation marks removed, lower case."""
-    text = strip_attribution(tidy(text)[:MAX_CHARS])
-    text = _BRACKETED.sub(" ", text).replace("...", " ")
-    text = _DIGIT_GROUPS.sub("", text).casefold()
-    text = _NON_WORD.sub(" ", text.replace("[", "").replace("]", ""))
-    return " ".join(text.split())
-
-
-def words(normalised: str) -> list[str]:
-    return re.findall(r"\w+(?:\.\d+)?", normalised)
-
-
-def content_words(normalised: str) -> list[str]:
-    """Words that carry meaning: not stop words, not one letter."""
-    return [w for w in words(normalised) if len(w) > 1 and w not in ENGLISH_STOP_WORDS]
-
-
-def term_hash(word: str) -> int:
-    """A stable signed 63-bit id for a word (stored in ``match_term``)."""
-    return int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "big") >> 1
-
-
-# --- the conflict guard --------------------------------------------------------------------
-
-_NUMBER_WORDS = {
-    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
-    "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "twenty": "20",
-    "hundred": "100", "thousand": "1000", "dozen": "12", "twice": "2", "half": "0.5", "quarter": "0.25",
-    "first": "1st", "second": "2nd", "third": "3rd", "fourth": "4th", "fifth": "5th", "sixth": "6th",
-    "seventh": "7th", "eighth": "8th", "ninth": "9th", "tenth": "10th",
-}
-_MONTHS = ("january february march april may june july august september october november december "
-           "monday tuesday wednesday thursday friday saturday sunday").split()
-_NEGATIONS = {"not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without", "cannot", "t"}
-_OPPOSITES: list[tuple[set[str], set[str]]] = [
-    ({"rose", "rise", "rises", "rising", "risen", "increase", "increased", "increases", "up", "higher", "gain", "gained", "grew", "grow", "growth"},
-     {"fell", "fall", "falls", "falling", "fallen", "decrease", "decreased", "decreases", "down", "lower", "loss", "lost", "shrank", "shrink", "drop", "dropped"}),
-    ({"more", "most", "greater", "above", "over", "majority", "highest", "largest", "biggest"},
-     {"less", "fewer", "least", "below", "under", "minority", "lowest", "smallest"}),
-    ({"won", "win", "wins", "winning", "victory"}, {"lost", "lose", "loses", "losing", "defeat", "defeated"}),
-    ({"before", "earlier"}, {"after", "later"}),
-    ({"legal", "lawful", "guilty", "approved", "accepted", "confirmed", "allowed"},
-     {"illegal", "unlawful", "innocent", "rejected", "declined", "denied", "banned"}),
-]
-
-
-@dataclass(frozen=True)
-class Features:
-    """What the guard compares, read once per claim."""
-
-    numbers: frozenset[str]
-    """Numbers (digits and number words), commas removed."""
-    dates: frozenset[str]
-    """Month and weekday names."""
-    negations: int
-    """How many negation words (not, no, never, n't, …)."""
-    words: frozenset[str]
-    """Every lower-case word, for direction words and to check names against."""
-    names: frozenset[str]
-    """Proper names: capitalised words not starting a sentence or quote (lower case)."""
-    negated: frozenset[tuple[str, str]] = frozenset()
-    """(word before, word after) of each negation."""
-    bigrams: frozenset[tuple[str, str]] = frozenset()
-    """Neighbouring words, negations left out."""
-    length: int = 0
-    """Words."""
-
-
-def _auxiliary(word: str) -> str:
-    """``didn`` (from "didn't") → ``did``; ``won`` → ``will``; ``can`` stays."""
-    return {"won": "will", "can": "can", "ca": "can", "shan": "shall"}.get(word, word[:-1] if word.endswith("n") else word)
-
-
-def _without_negations(tokens: list[str]) -> list[str]:
-    plain = []
-    for index, token in enumerate(tokens):
-        if token in _NEGATIONS:
-            if token == "t" and plain:
-                plain[-1] = _auxiliary(plain[-1])
-            continue
-        plain.append(token)
-    return plain
-
-
-@lru_cache(maxsize=2**17)
-def features(text: str) -> Features:
-    tidied = tidy(text)[:MAX_CHARS]
-    norm = normalise(text)
-    tokens = words(norm)
-    numbers = {token.rstrip("0").rstrip(".") if "." in token else token for token in tokens if token[0].isdigit()}
-    numbers |= {_NUMBER_WORDS[token] for token in tokens if token in _NUMBER_WORDS}
-    names = set()
-    for match in re.finditer(r"(?<![.!?\"'(\[:]\s)(?<!^)(?<![\w'-])([A-Z][\w']+)", strip_attribution(tidied)):
-        word = match.group(1).casefold().split("'")[0]
-        if len(word) > 1 and word not in ENGLISH_STOP_WORDS and word not in _MONTHS and word not in _NUMBER_WORDS:
-            names.add(word)
-    plain = _without_negations(tokens)
-    negated = set()
-    for index, token in enumerate(tokens):
-        if token in _NEGATIONS:
-            before = _auxiliary(tokens[index - 1]) if index and token == "t" else (tokens[index - 1] if index else "")
-            after = next((t for t in tokens[index + 1:] if t not in _NEGATIONS), "")
-            negated.add((before, after))
-    return Features(
-        negated=frozenset(negated),
-        bigrams=frozenset(zip(plain, plain[1:])),
-        length=len(tokens),
-        numbers=frozenset(numbers),
-        dates=frozenset(token for token in tokens if token in _MONTHS),
-        negations=sum(token in _NEGATIONS for token in tokens),
-        words=frozenset(tokens),
-        names=frozenset(names),
-    )
-
-
-def _negation_conflict(a: Features, b: Features) -> str | None:
-    """A negation present in one claim only, at a spot the other claim says without it.
-
-    "she did not say" vs "she did say" conflicts; a longer quote that adds a negated clause of its
-    own does not (its negation has no unnegated counterpart in the shorter one).
-    """
-    if a.negations == b.negations:
-        return None
-    for one, other in ((a, b), (b, a)):
-        for before, after in one.negated - other.negated:
-            if (before, after) in other.bigrams:
-                return f"negation: '{before} not {after}' vs '{before} {after}'" if one is a else \
-                    f"negation: '{before} {after}' vs '{before} not {after}'"
-    if abs(a.length - b.length) <= 3:
-        return f"negation: {a.negations} vs {b.negations}"
-    return None
-
-
-def _versus(kind: str, only_a: Iterable[str], only_b: Iterable[str]) -> str:
-    left = ", ".join(sorted(only_a)) or "none"
-    right = ", ".join(sorted(only_b)) or "none"
-    return f"{kind}: {left} vs {right}"
-
-
-def conflicts(a: Features, b: Features) -> list[str]:
-    """What differs between two claims in a way that makes them different facts (empty: nothing)."""
-    reasons = []
-    if (a.numbers - b.numbers) and (b.numbers - a.numbers):
-        reasons.append(_versus("number", a.numbers - b.numbers, b.numbers - a.numbers))
-    if a.dates and b.dates and a.dates != b.dates:
-        reasons.append(_versus("date", a.dates - b.dates, b.dates - a.dates))
-    negated = _negation_conflict(a, b)
-    if negated:
-        reasons.append(negated)
-    for up, down in _OPPOSITES:
-        a_up, a_down = a.words & up, a.words & down
-        b_up, b_down = b.words & up, b.words & down
-        if (a_up - b.words and b_down - a.words) or (a_down - b.words and b_up - a.words):
-            reasons.append(_versus("direction", (a_up | a_down) - b.words, (b_up | b_down) - a.words))
-    names_a, names_b = a.names - b.words, b.names - a.words
-    if names_a and names_b:
-        reasons.append(_versus("name", names_a, names_b))
-    return reasons
-
-
-# --- scoring -------------------------------------------------------------------------------
-
-_CHAR_VECTORS = HashingVectorizer(
-    analyzer="char_wb", ngram_range=(3, 5), n_features=2**20, alternate_sign=False, norm=None,
-    lowercase=False, dtype=np.float32,
-)
-_WORD_VECTORS = HashingVectorizer(
-    analyzer=content_words, n_features=2**20, alternate_sign=False, norm=None, binary=True,
-    lowercase=False, dtype=np.float32,
-)
-
-
-def char_matrix(normalised: Sequence[str]) -> sparse.csr_matrix:
-    """Rows of L2-normalised, sublinear character 3–5-gram frequencies."""
-    matrix = _CHAR_VECTORS.transform(normalised).tocsr()
-    np.log1p(matrix.data, out=matrix.data)
-    return l2_normalise(matrix, copy=False)
-
-
-def word_matrix(normalised: Sequence[str]) -> sparse.csr_matrix:
-    return l2_normalise(_WORD_VECTORS.transform(normalised).tocsr(), copy=False)
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """The two score thresholds of a collection."""
-
-    link: float = LINK_THRESHOLD
-    """At or above: linked (if long enough and no conflict)."""
-    suggest: float = SUGGEST_THRESHOLD
-    """At or above: suggested."""
-
-    def __post_init__(self) -> None:
-        if not (0 < self.suggest <= self.link <= 1):
-            raise MatchError(
-                f"Thresholds must satisfy 0 < suggest ≤ link ≤ 1 (got suggest {self.suggest}, link {self.link})."
-            )
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """How two texts compare."""
-
-    score: float
-    """0–1; 1 means the same after normalising."""
-    tier: str
-    """``linked``, ``suggested`` or ``none``."""
-    reasons: tuple[str, ...] = ()
-    """What differs (conflicts), or why a high score was not linked."""
-
-
-_YEARS = re.compile(r"\b(1[89]\d\d|20\d\d)\b.* vs .*\b(1[89]\d\d|20\d\d)\b")
-
-
-def decide(score: float, a: Features, b: Features, norm_a: str, norm_b: str, thresholds: Thresholds) -> Verdict:
-    """The tier for a score, applying the conflict guard and the short-claim rule."""
-    score = round(float(min(max(score, 0.0), 1.0)), 4)
-    reasons = conflicts(a, b)
-    year_conflict = any(_YEARS.search(reason) for reason in reasons if reason.startswith("number:"))
-    if score < thresholds.suggest and not (year_conflict and score >= min(YEAR_CONFLICT_THRESHOLD, thresholds.suggest)):
-        return Verdict(score, "none", tuple(reasons))
-    if score < thresholds.link:
-        return Verdict(score, "suggested", tuple(reasons))
-    if reasons:
-        return Verdict(score, "suggested", tuple(reasons))
-    if min(len(words(norm_a)), len(words(norm_b))) < MIN_LINK_WORDS:
-        return Verdict(score, "suggested", (f"short: under {MIN_LINK_WORDS} words",))
-    return Verdict(score, "linked", ())
-
-
-def pair_scores(norm_a: Sequence[str], norm_b: Sequence[str]) -> np.ndarray:
-    """Scores of aligned pairs of normalised texts (each distinct text is vectorised once)."""
-    if not norm_a:
-        return np.zeros(0)
-    index: dict[str, int] = {}
-    ia = np.array([index.setdefault(text, len(index)) for text in norm_a])
-    ib = np.array([index.setdefault(text, len(index)) for text in norm_b])
-    texts = list(index)
-    chars, word_vectors = char_matrix(texts), word_matrix(texts)
-    char_cos = np.asarray(chars[ia].multiply(chars[ib]).sum(axis=1)).ravel()
-    words_a, words_b = word_vectors[ia], word_vectors[ib]
-    word_cos = np.asarray(words_a.multiply(words_b).sum(axis=1)).ravel()
-    no_words = (words_a.getnnz(axis=1) == 0) | (words_b.getnnz(axis=1) == 0)
-    word_cos = np.where(no_words, char_cos, word_cos)
-    score = CHAR_WEIGHT * char_cos + (1 - CHAR_WEIGHT) * word_cos
-    identical = (ia == ib) & np.array([text != "" for text in norm_a])
-    return np.where(identical, 1.0, score)
-
-
-def compare_pairs(pairs: Sequence[tuple[str, str]], thresholds: Thresholds = Thresholds()) -> list[Verdict]:
-    """Score and tier each (a, b) text pair, in order (``workbench similarity``)."""
-    norm_a = [normalise(a) for a, _ in pairs]
-    norm_b = [normalise(b) for _, b in pairs]
-    scores = pair_scores(norm_a, norm_b)
-    return [
-        decide(score, features(a), features(b), na, nb, thresholds)
-        for score, (a, b), na, nb in zip(scores, pairs, norm_a, norm_b)
-    ]
-
-
-def compare(a: str, b: str, thresholds: Thresholds = Thresholds()) -> Verdict:
-    return compare_pairs([(a, b)], thresholds)[0]
-
-
-def differing_words(a: str, b: str) -> tuple[set[str], set[str]]:
-    """Lower-case words found in only one of the two texts (for highlighting)."""
-    words_a, words_b = set(words(normalise(a))), set(words(normalise(b)))
-    return words_a - words_b, words_b - words_a
 
 
 # --- candidates ----------------------------------------------------------------------------
@@ -399,16 +60,26 @@ class ClaimText:
     text: str
 
 
-def _top_candidates(products: sparse.csr_matrix, limit: int) -> Iterable[tuple[int, np.ndarray]]:
-    for row in range(products.shape[0]):
+def _top_columns(products: sparse.csr_matrix, limit: int) -> tuple[np.ndarray, np.ndarray]:
+    """(row, column) of each row's ``limit`` largest entries (all of a row with fewer)."""
+    counts = np.diff(products.indptr)
+    short = np.repeat(counts <= limit, counts)
+    rows = [np.repeat(np.arange(products.shape[0]), counts)[short]]
+    columns = [products.indices[short]]
+    for row in np.flatnonzero(counts > limit):
         start, end = products.indptr[row], products.indptr[row + 1]
-        if start == end:
-            continue
-        columns, values = products.indices[start:end], products.data[start:end]
-        if len(values) > limit:
-            keep = np.argpartition(-values, limit)[:limit]
-            columns = columns[keep]
-        yield row, columns
+        keep = np.argpartition(-products.data[start:end], limit)[:limit]
+        rows.append(np.full(limit, row))
+        columns.append(products.indices[start:end][keep])
+    return np.concatenate(rows), np.concatenate(columns)
+
+
+def _expand(first: np.ndarray, sizes: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each ``keys[k]``, the positions ``first[key] … first[key] + sizes[key] - 1``: (k, position) arrays."""
+    counts = sizes[keys]
+    which = np.repeat(np.arange(len(keys)), counts)
+    offset = np.arange(len(which)) - np.repeat(np.cumsum(counts) - counts, counts)
+    return which, first[keys][which] + offset
 
 
 def max_df(claims: int) -> int:
@@ -416,54 +87,60 @@ def max_df(claims: int) -> int:
     return max(20, min(MAX_TERM_DF, int(claims * MAX_TERM_SHARE)))
 
 
-def candidate_pairs(claims: Sequence[ClaimText], across_collections: bool = False) -> set[tuple[int, int]]:
-    """Index pairs (i < j) worth scoring among ``claims``: another article, and shared rarer words.
+def candidate_pairs(claims: Sequence[ClaimText], across_collections: bool = False) -> np.ndarray:
+    """Index pairs ``[i, j]`` (i < j, one per row) worth scoring among ``claims``.
 
-    Claims with the same normalised text are grouped first: each is paired with at most
-    :data:`CANDIDATES_PER_CLAIM` copies in other articles (linear in the copies, never quadratic),
-    and the word search runs over the distinct texts only.
+    Worth scoring: another article (of the same collection unless ``across_collections``) and
+    shared rarer words. Claims with the same normalised text are grouped first: each is paired
+    with at most :data:`CANDIDATES_PER_CLAIM` copies in other articles (linear in the copies,
+    never quadratic), and the word search runs over the distinct texts only.
     """
     if len(claims) < 2:
-        return set()
+        return np.zeros((0, 2), dtype=np.int64)
     articles = np.array([claim.article_id for claim in claims])
     collections = np.array([claim.collection_id for claim in claims])
+    text_ids: dict[str, int] = {}
+    text_of = np.array([text_ids.setdefault(normalise(claim.text), len(text_ids)) for claim in claims])
+    order = np.lexsort((articles, text_of))  # by text, then by article
+    sorted_text, sorted_article = text_of[order], articles[order]
+    text_first = np.searchsorted(sorted_text, np.arange(len(text_ids)))
+    text_size = np.bincount(text_of, minlength=len(text_ids))
+    # copies: each claim with the next CANDIDATES_PER_CLAIM copies after its own article's block
+    key = sorted_text * (articles.max() + 1) + sorted_article
+    block_end = np.searchsorted(key, key, side="right")
+    start, size = text_first[sorted_text], text_size[sorted_text]
+    others = size - (block_end - np.searchsorted(key, key, side="left"))
+    step = np.arange(CANDIDATES_PER_CLAIM)
+    has_copies = np.flatnonzero(others > 0)
+    reach = (block_end[has_copies, None] - start[has_copies, None] + step) % size[has_copies, None]
+    valid = step < np.minimum(others[has_copies], CANDIDATES_PER_CLAIM)[:, None]
+    found = [(order[np.broadcast_to(has_copies[:, None], reach.shape)[valid]], order[(start[has_copies, None] + reach)[valid]])]
+    # distinct texts: shared rarer words, weighted by IDF
+    if len(text_ids) >= 2:
+        matrix = word_presence(list(text_ids)).tocsc()
+        df = np.diff(matrix.indptr)
+        usable = (df > 0) & (df <= max_df(len(text_ids)))
+        idf = np.where(usable, np.log((1 + len(text_ids)) / (1 + df)) + 1, 0).astype(np.float32)
+        matrix = l2_normalise((matrix @ sparse.diags(idf)).tocsr(), copy=False)
+        matrix.eliminate_zeros()
+        transposed = matrix.T.tocsr()
+        members = np.minimum(text_size, CANDIDATES_PER_CLAIM)
+        for chunk in range(0, len(text_ids), CHUNK_ROWS):
+            rows, columns = _top_columns((matrix[chunk:chunk + CHUNK_ROWS] @ transposed).tocsr(), CANDIDATES_PER_CLAIM)
+            which, first = _expand(text_first, members, rows + chunk)
+            which, second = _expand(text_first, members, columns[which])
+            found.append((order[first[which]], order[second]))
+    u = np.concatenate([a for a, _ in found])
+    v = np.concatenate([b for _, b in found])
+    keep = (articles[u] != articles[v]) & (across_collections or (collections[u] == collections[v]))
+    u, v = u[keep], v[keep]
+    return _distinct_pairs(u, v)
 
-    def allowed(i: int, j: int) -> bool:
-        return articles[i] != articles[j] and (across_collections or collections[i] == collections[j])
 
-    groups: dict[str, list[int]] = defaultdict(list)
-    for index, claim in enumerate(claims):
-        groups[normalise(claim.text)].append(index)
-    pairs: set[tuple[int, int]] = set()
-    for members in groups.values():
-        for position, i in enumerate(members):
-            found = 0
-            for step in range(1, len(members)):
-                j = members[(position + step) % len(members)]
-                if allowed(i, j):
-                    pairs.add((min(i, j), max(i, j)))
-                    found += 1
-                    if found == CANDIDATES_PER_CLAIM:
-                        break
-    texts = list(groups)
-    if len(texts) < 2:
-        return pairs
-    matrix = _WORD_VECTORS.transform(texts).tocsc()
-    df = np.diff(matrix.indptr)
-    idf = np.where((df > 0) & (df <= max_df(len(texts))), np.log((1 + len(texts)) / (1 + df)) + 1, 0).astype(np.float32)
-    matrix = l2_normalise((matrix @ sparse.diags(idf)).tocsr(), copy=False)
-    matrix.eliminate_zeros()
-    transposed = matrix.T.tocsr()
-    members_of = [groups[text][:CANDIDATES_PER_CLAIM] for text in texts]
-    for start in range(0, len(texts), CHUNK_ROWS):
-        products = (matrix[start:start + CHUNK_ROWS] @ transposed).tocsr()
-        for row, columns in _top_candidates(products, CANDIDATES_PER_CLAIM):
-            for u in members_of[start + row]:
-                for column in columns.tolist():
-                    for v in members_of[column]:
-                        if u != v and allowed(u, v):
-                            pairs.add((min(u, v), max(u, v)))
-    return pairs
+def _distinct_pairs(u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Rows ``[min, max]`` of the pairs ``(u[k], v[k])``, each pair once, sorted."""
+    keys = np.unique((np.minimum(u, v).astype(np.int64) << 32) | np.maximum(u, v))
+    return np.stack([keys >> 32, keys & 0xFFFFFFFF], axis=1)
 
 
 # --- storage -------------------------------------------------------------------------------
@@ -513,36 +190,52 @@ def _claims_query(collection_ids: list[int] | None = None, claim_ids: Iterable[i
     return query
 
 
-def _score_pairs(session: Session, claims: Sequence[ClaimText], pairs: Iterable[tuple[int, int]]) -> list[dict]:
-    """Rows for ``claim_match`` from index pairs into ``claims`` (tier ``none`` dropped)."""
-    pairs = sorted(pairs)
-    if not pairs:
+@dataclass(frozen=True)
+class MatchFound:
+    """A pair that reached a tier, ready to be stored (``claim_a < claim_b``)."""
+
+    claim_a: int
+    claim_b: int
+    score: float
+    tier: str
+    reasons: tuple[str, ...]
+    same_collection: bool
+
+
+def _score_pairs(session: Session, claims: Sequence[ClaimText], pairs: np.ndarray) -> list[MatchFound]:
+    """The pairs (index pairs into ``claims``) that reach a tier, vectorised; the guard runs on those only."""
+    if not len(pairs):
         return []
-    used = sorted({i for pair in pairs for i in pair})
-    normalised = {i: normalise(claims[i].text) for i in used}
-    feats = {i: features(claims[i].text) for i in used}
-    settings = {}
-    rows = []
-    for start in range(0, len(pairs), 200_000):
-        chunk = pairs[start:start + 200_000]
-        scores = pair_scores([normalised[i] for i, _ in chunk], [normalised[j] for _, j in chunk])
-        for (i, j), score in zip(chunk, scores):
-            a, b = claims[i], claims[j]
-            for collection_id in (a.collection_id, b.collection_id):
-                if collection_id not in settings:
-                    settings[collection_id] = thresholds_for(session, collection_id)
-            ta, tb = settings[a.collection_id], settings[b.collection_id]
-            thresholds = Thresholds(max(ta.link, tb.link), max(ta.suggest, tb.suggest))
-            verdict = decide(score, feats[i], feats[j], normalised[i], normalised[j], thresholds)
-            if verdict.tier == "none":
-                continue
-            first, second = (a, b) if a.id < b.id else (b, a)
-            rows.append({
-                "claim_a_id": first.id, "claim_b_id": second.id, "score": verdict.score,
-                "tier": verdict.tier, "reasons": list(verdict.reasons),
-                "same_collection": a.collection_id == b.collection_id,
-            })
-    return rows
+    text_ids: dict[str, int] = {}
+    row_of = np.zeros(len(claims), dtype=np.int64)
+    year = np.zeros(len(claims), dtype=bool)
+    for i in np.unique(pairs).tolist():
+        row_of[i] = text_ids.setdefault(normalise(claims[i].text), len(text_ids))
+        year[i] = mentions_year(normalise(claims[i].text))
+    scores = TextVectors.of(list(text_ids)).scores(row_of[pairs[:, 0]], row_of[pairs[:, 1]])
+    collections = np.array([claim.collection_id for claim in claims])
+    settings = {collection_id: thresholds_for(session, collection_id) for collection_id in np.unique(collections).tolist()}
+    link = np.array([settings[c].link for c in collections.tolist()])
+    suggest = np.array([settings[c].suggest for c in collections.tolist()])
+    pair_link = np.maximum(link[pairs[:, 0]], link[pairs[:, 1]])
+    pair_suggest = np.maximum(suggest[pairs[:, 0]], suggest[pairs[:, 1]])
+    # decide rounds scores to 4 places; below ``suggest`` only two reports naming different years are kept
+    reachable = (scores >= pair_suggest - 1e-4) | (
+        (scores >= np.minimum(YEAR_CONFLICT_THRESHOLD, pair_suggest) - 1e-4) & year[pairs[:, 0]] & year[pairs[:, 1]]
+    )
+    thresholds: dict[tuple[float, float], Thresholds] = {}
+    found = []
+    for (i, j), score, link_at, suggest_at in zip(
+        pairs[reachable].tolist(), scores[reachable].tolist(), pair_link[reachable].tolist(), pair_suggest[reachable].tolist()
+    ):
+        a, b = claims[i], claims[j]
+        pair_thresholds = thresholds.setdefault((link_at, suggest_at), Thresholds(link_at, suggest_at))
+        verdict = decide(score, features(a.text), features(b.text), normalise(a.text), normalise(b.text), pair_thresholds)
+        if verdict.tier != "none":
+            first, second = (a.id, b.id) if a.id < b.id else (b.id, a.id)
+            found.append(MatchFound(first, second, verdict.score, verdict.tier, verdict.reasons,
+                                    a.collection_id == b.collection_id))
+    return found
 
 
 def _term_rows(claims: Iterable[ClaimText]) -> list[dict]:
@@ -553,35 +246,42 @@ def _term_rows(claims: Iterable[ClaimText]) -> list[dict]:
     ]
 
 
-def _store(session: Session, rows: list[dict], claim_ids: set[int] | None) -> int:
-    """Replace the undecided matches (of ``claim_ids``, or all when None) by ``rows``; keep decisions."""
-    existing = select(ClaimMatch.id, ClaimMatch.claim_a_id, ClaimMatch.claim_b_id, ClaimMatch.status)
-    if claim_ids is not None:
-        ids = list(claim_ids)
-        existing = existing.where(or_(ClaimMatch.claim_a_id.in_(ids), ClaimMatch.claim_b_id.in_(ids)))
+def _store(session: Session, found: list[MatchFound], claim_ids: set[int] | None) -> None:
+    """Replace the undecided matches (of ``claim_ids``, or all when None) by ``found``; keep decisions.
+
+    Core statements with executemany: no ORM object per row.
+    """
+    table = ClaimMatch.__table__
+    undecided = table.c.status == "suggested"
+    decided_query = select(table.c.id, table.c.claim_a_id, table.c.claim_b_id).where(~undecided)
     decided: dict[tuple[int, int], int] = {}
-    stale = []
-    for match_id, a, b, status in session.execute(existing):
-        if status == "suggested":
-            stale.append(match_id)
-        else:
-            decided[(a, b)] = match_id
-    for start in range(0, len(stale), 5000):
-        session.execute(delete(ClaimMatch).where(ClaimMatch.id.in_(stale[start:start + 5000])))
+    if claim_ids is None:
+        session.execute(delete(table).where(undecided))
+        decided.update(((a, b), match_id) for match_id, a, b in session.execute(decided_query))
+    else:
+        ids = sorted(claim_ids)
+        for start in range(0, len(ids), 5000):
+            chunk = ids[start:start + 5000]
+            touching = or_(table.c.claim_a_id.in_(chunk), table.c.claim_b_id.in_(chunk))
+            session.execute(delete(table).where(undecided, touching))
+            decided.update(((a, b), match_id) for match_id, a, b in session.execute(decided_query.where(touching)))
     now = utcnow()
-    fresh = []
-    for row in rows:
-        match_id = decided.get((row["claim_a_id"], row["claim_b_id"]))
+    fresh, changed = [], []
+    for match in found:
+        values = {"score": match.score, "tier": match.tier, "reasons": list(match.reasons), "updated_at": now}
+        match_id = decided.get((match.claim_a, match.claim_b))
         if match_id is None:
-            fresh.append({**row, "status": "suggested", "created_at": now, "updated_at": now})
+            fresh.append({**values, "claim_a_id": match.claim_a, "claim_b_id": match.claim_b,
+                          "same_collection": match.same_collection, "status": "suggested", "created_at": now})
         else:
-            session.execute(
-                update(ClaimMatch).where(ClaimMatch.id == match_id)
-                .values(score=row["score"], tier=row["tier"], reasons=row["reasons"], updated_at=now)
-            )
-    for start in range(0, len(fresh), 10_000):
-        session.execute(insert(ClaimMatch), fresh[start:start + 10_000])
-    return len(rows)
+            changed.append({**values, "match_id": match_id})
+        if len(fresh) == 10_000:
+            session.execute(insert(table), fresh)
+            fresh = []
+    if fresh:
+        session.execute(insert(table), fresh)
+    if changed:
+        session.execute(update(table).where(table.c.id == bindparam("match_id")), changed)
 
 
 @dataclass(frozen=True)
@@ -606,25 +306,20 @@ def rebuild(database, collection: str | None = None, across_collections: bool = 
         collection_ids = None if collection is None else [_collection_id(session, collection)]
         claims = [ClaimText(*row) for row in session.execute(_claims_query(collection_ids))]
         pairs = candidate_pairs(claims, across_collections)
-        rows = _score_pairs(session, claims, pairs)
-        terms = _term_rows(claims)
+        found = _score_pairs(session, claims, pairs)
     with database.transaction() as session:
         ids = [claim.id for claim in claims]
         if collection_ids is None:
-            session.execute(delete(MatchTerm))
+            session.execute(delete(MatchTerm.__table__))
         else:
             for start in range(0, len(ids), 5000):
-                session.execute(delete(MatchTerm).where(MatchTerm.claim_id.in_(ids[start:start + 5000])))
-        for start in range(0, len(terms), 20_000):
-            session.execute(insert(MatchTerm), terms[start:start + 20_000])
+                session.execute(delete(MatchTerm.__table__).where(MatchTerm.claim_id.in_(ids[start:start + 5000])))
+        for start in range(0, len(claims), 5000):
+            session.execute(insert(MatchTerm.__table__), _term_rows(claims[start:start + 5000]))
         current = set(session.scalars(_claims_query(collection_ids).with_only_columns(Claim.id)))
-        rows = [row for row in rows if row["claim_a_id"] in current and row["claim_b_id"] in current]
-        if not across_collections:
-            rows_scope = set(ids)
-            _store(session, rows, rows_scope if collection_ids is not None else None)
-        else:
-            _store(session, rows, None)
-    tiers = Counter(row["tier"] for row in rows)
+        found = [match for match in found if match.claim_a in current and match.claim_b in current]
+        _store(session, found, set(ids) if collection_ids is not None and not across_collections else None)
+    tiers = Counter(match.tier for match in found)
     return RebuildReport(len(claims), len(pairs), tiers["linked"], tiers["suggested"])
 
 
@@ -640,37 +335,42 @@ def update_claims(session: Session, claim_ids: Iterable[int], across_collections
         return 0
     for start in range(0, len(claim_ids), 5000):
         chunk = claim_ids[start:start + 5000]
-        session.execute(delete(MatchTerm).where(MatchTerm.claim_id.in_(chunk)))
+        session.execute(delete(MatchTerm.__table__).where(MatchTerm.claim_id.in_(chunk)))
     claims = [ClaimText(*row) for row in session.execute(_claims_query(claim_ids=claim_ids))]
-    gone = set(claim_ids) - {claim.id for claim in claims}
-    if gone:
-        ids = list(gone)
-        session.execute(delete(ClaimMatch).where(or_(ClaimMatch.claim_a_id.in_(ids), ClaimMatch.claim_b_id.in_(ids))))
+    gone = sorted(set(claim_ids) - {claim.id for claim in claims})
+    for start in range(0, len(gone), 5000):
+        chunk = gone[start:start + 5000]
+        session.execute(delete(ClaimMatch.__table__).where(
+            or_(ClaimMatch.claim_a_id.in_(chunk), ClaimMatch.claim_b_id.in_(chunk))
+        ))
     if not claims:
         return 0
     terms = _term_rows(claims)
     candidates = _stored_candidates(session, claims, terms, across_collections)
     everyone = list(claims)
     position = {claim.id: index for index, claim in enumerate(everyone)}
-    pairs = candidate_pairs(claims, across_collections)  # among the claims themselves
+    pairs = [candidate_pairs(claims, across_collections)]  # among the claims themselves
     for claim in claims:
         for other in candidates.get(claim.id, []):
             if other.id not in position:
                 position[other.id] = len(everyone)
                 everyone.append(other)
-            i, j = position[claim.id], position[other.id]
-            pairs.add((min(i, j), max(i, j)))
-    rows = _score_pairs(session, everyone, pairs)
+            pairs.append(np.array([[position[claim.id], position[other.id]]]))
+    pairs = np.concatenate(pairs)
+    found = _score_pairs(session, everyone, _distinct_pairs(pairs[:, 0], pairs[:, 1]))
     if terms:
-        session.execute(insert(MatchTerm), terms)
-    _store(session, rows, {claim.id for claim in claims})
-    return len(rows)
+        session.execute(insert(MatchTerm.__table__), terms)
+    _store(session, found, {claim.id for claim in claims})
+    return len(found)
 
 
 def _stored_candidates(
     session: Session, claims: Sequence[ClaimText], terms: list[dict], across_collections: bool
 ) -> dict[int, list[ClaimText]]:
-    """For each of ``claims``: the stored claims of other articles sharing the most IDF weight of rarer words."""
+    """For each of ``claims``: the stored claims of other articles sharing the most IDF weight of rarer words.
+
+    One sparse product (claims × words) @ (words × stored claims), not a loop over postings.
+    """
     all_terms = sorted({row["term"] for row in terms})
     df: dict[int, int] = {}
     for start in range(0, len(all_terms), 1000):
@@ -682,25 +382,30 @@ def _stored_candidates(
     useful = [term for term in all_terms if 0 < df.get(term, 0) <= max_df(total)]
     if not useful:
         return {}
-    postings: dict[int, list[int]] = defaultdict(list)
+    postings = []
     for start in range(0, len(useful), 1000):
-        for term, claim_id in session.execute(
+        postings += session.execute(
             select(MatchTerm.term, MatchTerm.claim_id).where(MatchTerm.term.in_(useful[start:start + 1000]))
-        ):
-            postings[term].append(claim_id)
-    own_ids = {claim.id for claim in claims}
-    terms_by_claim: dict[int, list[int]] = defaultdict(list)
-    for row in terms:
-        terms_by_claim[row["claim_id"]].append(row["term"])
+        ).all()
+    term_row = {term: index for index, term in enumerate(useful)}
+    stored, stored_column = np.unique([claim_id for _, claim_id in postings], return_inverse=True)
+    by_term = sparse.csr_matrix(
+        (np.ones(len(postings)), ([term_row[term] for term, _ in postings], stored_column)),
+        shape=(len(useful), len(stored)),
+    )
+    claim_row = {claim.id: index for index, claim in enumerate(claims)}
+    asked = [(claim_row[row["claim_id"]], term_row[row["term"]]) for row in terms if row["term"] in term_row]
+    idf = [float(np.log((1 + total) / (1 + df[useful[term]])) + 1) for _, term in asked]
+    weights = (sparse.csr_matrix(
+        (idf, ([claim for claim, _ in asked], [term for _, term in asked])), shape=(len(claims), len(useful))
+    ) @ by_term).tocsr()
+    weights.data[np.isin(stored, list(claim_row))[weights.indices]] = 0  # never a candidate of itself
+    weights.eliminate_zeros()
     ranked: dict[int, list[int]] = {}
-    for claim in claims:
-        weights: Counter[int] = Counter()
-        for term in terms_by_claim[claim.id]:
-            idf = float(np.log((1 + total) / (1 + df.get(term, 0))) + 1)
-            for other in postings.get(term, ()):
-                if other not in own_ids:
-                    weights[other] += idf
-        ranked[claim.id] = [other for other, _ in weights.most_common(CANDIDATES_PER_CLAIM * 3)]
+    for row, claim in enumerate(claims):
+        start, end = weights.indptr[row], weights.indptr[row + 1]
+        best = np.lexsort((stored[weights.indices[start:end]], -weights.data[start:end]))[:CANDIDATES_PER_CLAIM * 3]
+        ranked[claim.id] = stored[weights.indices[start:end][best]].tolist()
     ids = sorted({other for best in ranked.values() for other in best})
     found: dict[int, ClaimText] = {}
     for start in range(0, len(ids), 5000):
