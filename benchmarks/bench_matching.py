@@ -35,7 +35,8 @@ def vocabulary(size: int, rng: np.random.Generator) -> list[str]:
 
 
 def sentences(count: int, words: list[str], rng: np.random.Generator) -> list[str]:
-    ranks = np.minimum(rng.zipf(1.1, size=(count, 22)), len(words)) - 1
+    weights = 1 / np.arange(1, len(words) + 1) ** 1.1  # Zipf over the vocabulary (clipping numpy's
+    ranks = rng.choice(len(words), size=(count, 22), p=weights / weights.sum())  # made a third one word)
     lengths = rng.integers(8, 22, size=count)
     texts = [" ".join(words[r] for r in row[:n]).capitalize() + "." for row, n in zip(ranks, lengths)]
     for index in range(0, count, 10):  # a near copy elsewhere
