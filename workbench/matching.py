@@ -41,7 +41,7 @@ MAX_TERM_DF = 1000
 MAX_TERM_SHARE = 0.01
 CANDIDATES_PER_CLAIM = 30
 """How many candidates per claim are scored."""
-CHUNK_ROWS = 2000
+CHUNK_ROWS = 1000
 """Rows per sparse matrix product in a full rebuild (bounds memory)."""
 TIERS = ("linked", "suggested")
 STATUSES = ("suggested", "confirmed", "rejected")
@@ -139,8 +139,18 @@ def candidate_pairs(claims: Sequence[ClaimText], across_collections: bool = Fals
 
 def _distinct_pairs(u: np.ndarray, v: np.ndarray) -> np.ndarray:
     """Rows ``[min, max]`` of the pairs ``(u[k], v[k])``, each pair once, sorted."""
-    keys = np.unique((np.minimum(u, v).astype(np.int64) << 32) | np.maximum(u, v))
+    keys = np.sort((np.minimum(u, v).astype(np.int64) << 32) | np.maximum(u, v))
+    first = np.ones(len(keys), dtype=bool)  # a sort and a comparison: faster than np.unique's hashing
+    first[1:] = keys[1:] != keys[:-1]
+    keys = keys[first]
     return np.stack([keys >> 32, keys & 0xFFFFFFFF], axis=1)
+
+
+def _used(pairs: np.ndarray, count: int) -> list[int]:
+    """The distinct indices in ``pairs`` (of ``count`` claims), in order."""
+    used = np.zeros(count, dtype=bool)
+    used[pairs.ravel()] = True
+    return np.flatnonzero(used).tolist()
 
 
 # --- storage -------------------------------------------------------------------------------
@@ -190,7 +200,7 @@ def _claims_query(collection_ids: list[int] | None = None, claim_ids: Iterable[i
     return query
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MatchFound:
     """A pair that reached a tier, ready to be stored (``claim_a < claim_b``)."""
 
@@ -209,7 +219,7 @@ def _score_pairs(session: Session, claims: Sequence[ClaimText], pairs: np.ndarra
     text_ids: dict[str, int] = {}
     row_of = np.zeros(len(claims), dtype=np.int64)
     year = np.zeros(len(claims), dtype=bool)
-    for i in np.unique(pairs).tolist():
+    for i in _used(pairs, len(claims)):
         row_of[i] = text_ids.setdefault(normalise(claims[i].text), len(text_ids))
         year[i] = mentions_year(normalise(claims[i].text))
     scores = TextVectors.of(list(text_ids)).scores(row_of[pairs[:, 0]], row_of[pairs[:, 1]])
@@ -224,13 +234,14 @@ def _score_pairs(session: Session, claims: Sequence[ClaimText], pairs: np.ndarra
         (scores >= np.minimum(YEAR_CONFLICT_THRESHOLD, pair_suggest) - 1e-4) & year[pairs[:, 0]] & year[pairs[:, 1]]
     )
     thresholds: dict[tuple[float, float], Thresholds] = {}
+    guarded = {i: features(claims[i].text) for i in _used(pairs[reachable], len(claims))}
     found = []
     for (i, j), score, link_at, suggest_at in zip(
         pairs[reachable].tolist(), scores[reachable].tolist(), pair_link[reachable].tolist(), pair_suggest[reachable].tolist()
     ):
         a, b = claims[i], claims[j]
         pair_thresholds = thresholds.setdefault((link_at, suggest_at), Thresholds(link_at, suggest_at))
-        verdict = decide(score, features(a.text), features(b.text), normalise(a.text), normalise(b.text), pair_thresholds)
+        verdict = decide(score, guarded[i], guarded[j], normalise(a.text), normalise(b.text), pair_thresholds)
         if verdict.tier != "none":
             first, second = (a.id, b.id) if a.id < b.id else (b.id, a.id)
             found.append(MatchFound(first, second, verdict.score, verdict.tier, verdict.reasons,
