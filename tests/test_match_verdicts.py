@@ -55,8 +55,8 @@ def test_a_verdict_applied_from_a_match_is_the_reviewers_own_and_marked(db: Data
         assert saved.before is None and saved.after.label == "disputed"
     with db.read_session() as session:
         history = session.scalars(select(VerdictHistory).where(VerdictHistory.claim_id == second)).all()
-        assert [(h.action, h.reviewer_id, h.new_label, h.new_note) for h in history] == [
-            (MATCH_ACTION, rita.id, "disputed", "Numbers differ elsewhere.")
+        assert [(h.action, h.reviewer_id, h.new_label, h.new_note, h.source_claim_id) for h in history] == [
+            (MATCH_ACTION, rita.id, "disputed", "Numbers differ elsewhere.", first)
         ]
         assert applied_from_match(session) == {(second, rita.id)}
     with db.transaction() as session:  # changed by hand: an ordinary judgement again

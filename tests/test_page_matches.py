@@ -87,8 +87,11 @@ def test_reviewer_applies_her_verdict_on_a_matched_claim_with_one_button(app_dat
     with app_database.read_session() as session:
         verdict = session.scalar(select(Verdict).where(Verdict.claim_id == second))
         assert (verdict.reviewer_id, verdict.label, verdict.note) == (ann.id, "disputed", "Checked the utility's figures.")
-        assert session.scalar(select(VerdictHistory.action).where(VerdictHistory.claim_id == second)) == MATCH_ACTION
+        history = session.scalars(select(VerdictHistory).where(VerdictHistory.claim_id == second)).one()
+        assert (history.action, history.source_claim_id) == (MATCH_ACTION, first)
         assert applied_from_match(session) == {(second, ann.id)}
+    mine = signed_in(ann, "my_verdicts").button(key=f"mv_edit_{second}").click().run()
+    assert any(f"match: — → Disputed (applied from the match with claim {first})" in caption.value for caption in mine.caption)
 
 
 def test_lead_applies_a_final_verdict_to_the_whole_group_on_the_adjudication_page(app_database: Database) -> None:

@@ -2,9 +2,10 @@
 
 - **Applying a verdict from a match** (:func:`apply_match_verdict`): a reviewer who already
   labelled one claim of a match saves the same label, note and links on the other. The verdict is
-  the reviewer's own; its history row has action ``match``. A current verdict whose latest
-  history row is ``match`` counts as *applied from a match* (:func:`applied_from_match`), so a later
-  edit by hand makes it an ordinary judgement again. Blind review holds: only the reviewer's own
+  the reviewer's own; its history row has action ``match`` and names the claim it came from
+  (``source_claim_id``). A current verdict whose latest history row is ``match`` counts as
+  *applied from a match* (:func:`applied_from_match`), so a later edit by hand makes it an
+  ordinary judgement again. Blind review holds: only the reviewer's own
   verdict is ever read.
 - **Groups** (:func:`workbench.matching.match_groups`, :func:`group_of`): connected components of
   linked or confirmed (never rejected) matches; a group's stable id is ``G`` + its smallest claim
@@ -92,7 +93,7 @@ def apply_match_verdict(
     existing = own_verdict(session, actor, claim_id)
     before = VerdictState(existing.label, existing.note, tuple(existing.evidence or ())) if existing else None
     write_verdict(session, claim_id, actor.id, offer.label, offer.note, list(offer.evidence),
-                  actor_id=actor.id, action=MATCH_ACTION)
+                  actor_id=actor.id, action=MATCH_ACTION, source_claim_id=source_claim_id)
     return SavedVerdict(claim_id, before, VerdictState(offer.label, offer.note, offer.evidence))
 
 
