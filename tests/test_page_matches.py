@@ -143,3 +143,28 @@ def test_lead_sets_thresholds_and_splits_a_group_on_the_matches_page(app_databas
         assert (collection_thresholds(session, "news").link, collection_thresholds(session, "news").suggest) == (0.9, 0.5)
         groups = match_groups(session)
     assert third not in groups and groups[second] == f"G{first}"
+
+
+def test_lead_merges_two_groups_on_the_matches_page(app_database: Database) -> None:
+    from test_match_verdicts import quote_claims
+
+    from workbench.extract import load_pipeline
+    from workbench.ingest import Document, ingest_documents
+    from workbench.matching import match_groups
+
+    first, _, _ = quote_claims(app_database)
+    dam = "Engineers said the old dam held firm through the night despite record rain upstream."
+    ingest_documents(app_database, [Document(source=f"dam{n}.txt", text=f"Dam {n}\n\n{dam}") for n in (1, 2)],
+                     collection="news", nlp=load_pipeline())
+    with app_database.transaction() as session:
+        lead = Actor.of(create_reviewer(session, "Lena Lead", None, "lead", actor=None))
+        dam_group = {claim for claim, group in match_groups(session).items() if group != f"G{first}"}
+    assert len(dam_group) == 2
+    app = signed_in(lead, "matches")
+    app.selectbox(key=f"matches_merge_with_{first}").set_value(min(dam_group))
+    app.button(key=f"matches_merge_{first}").click().run()
+    assert not app.exception, app.exception
+    with app_database.read_session() as session:
+        groups = match_groups(session)
+    assert len(groups) == 5 and set(groups.values()) == {f"G{first}"}
+
