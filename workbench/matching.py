@@ -249,12 +249,16 @@ def _score_pairs(session: Session, claims: Sequence[ClaimText], pairs: np.ndarra
     return found
 
 
-def _term_rows(claims: Iterable[ClaimText]) -> list[dict]:
-    return [
-        {"claim_id": claim.id, "term": term_hash(word)}
-        for claim in claims
-        for word in set(content_words(normalise(claim.text)))
-    ]
+def _terms(claims: Iterable[ClaimText]) -> list[tuple[int, int]]:
+    """``(term, claim_id)`` of the claims' content words."""
+    return [(term_hash(word), claim.id) for claim in claims for word in set(content_words(normalise(claim.text)))]
+
+
+def _insert_terms(session: Session, terms: list[tuple[int, int]]) -> None:
+    for start in range(0, len(terms), 20_000):
+        session.execute(insert(MatchTerm.__table__), [
+            {"term": term, "claim_id": claim_id} for term, claim_id in terms[start:start + 20_000]
+        ])
 
 
 def _store(session: Session, found: list[MatchFound], claim_ids: set[int] | None) -> None:
@@ -325,8 +329,7 @@ def rebuild(database, collection: str | None = None, across_collections: bool = 
         else:
             for start in range(0, len(ids), 5000):
                 session.execute(delete(MatchTerm.__table__).where(MatchTerm.claim_id.in_(ids[start:start + 5000])))
-        for start in range(0, len(claims), 5000):
-            session.execute(insert(MatchTerm.__table__), _term_rows(claims[start:start + 5000]))
+        _insert_terms(session, _terms(claims))
         current = set(session.scalars(_claims_query(collection_ids).with_only_columns(Claim.id)))
         found = [match for match in found if match.claim_a in current and match.claim_b in current]
         _store(session, found, set(ids) if collection_ids is not None and not across_collections else None)
@@ -356,7 +359,7 @@ def update_claims(session: Session, claim_ids: Iterable[int], across_collections
         ))
     if not claims:
         return 0
-    terms = _term_rows(claims)
+    terms = _terms(claims)
     candidates = _stored_candidates(session, claims, terms, across_collections)
     everyone = list(claims)
     position = {claim.id: index for index, claim in enumerate(everyone)}
@@ -369,20 +372,19 @@ def update_claims(session: Session, claim_ids: Iterable[int], across_collections
             pairs.append(np.array([[position[claim.id], position[other.id]]]))
     pairs = np.concatenate(pairs)
     found = _score_pairs(session, everyone, _distinct_pairs(pairs[:, 0], pairs[:, 1]))
-    if terms:
-        session.execute(insert(MatchTerm.__table__), terms)
+    _insert_terms(session, terms)
     _store(session, found, {claim.id for claim in claims})
     return len(found)
 
 
 def _stored_candidates(
-    session: Session, claims: Sequence[ClaimText], terms: list[dict], across_collections: bool
+    session: Session, claims: Sequence[ClaimText], terms: list[tuple[int, int]], across_collections: bool
 ) -> dict[int, list[ClaimText]]:
     """For each of ``claims``: the stored claims of other articles sharing the most IDF weight of rarer words.
 
     One sparse product (claims × words) @ (words × stored claims), not a loop over postings.
     """
-    all_terms = sorted({row["term"] for row in terms})
+    all_terms = sorted({term for term, _ in terms})
     df: dict[int, int] = {}
     for start in range(0, len(all_terms), 1000):
         chunk = all_terms[start:start + 1000]
@@ -405,7 +407,7 @@ def _stored_candidates(
         shape=(len(useful), len(stored)),
     )
     claim_row = {claim.id: index for index, claim in enumerate(claims)}
-    asked = [(claim_row[row["claim_id"]], term_row[row["term"]]) for row in terms if row["term"] in term_row]
+    asked = [(claim_row[claim_id], term_row[term]) for term, claim_id in terms if term in term_row]
     idf = [float(np.log((1 + total) / (1 + df[useful[term]])) + 1) for _, term in asked]
     weights = (sparse.csr_matrix(
         (idf, ([claim for claim, _ in asked], [term for _, term in asked])), shape=(len(claims), len(useful))
