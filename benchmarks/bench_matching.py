@@ -22,7 +22,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from sqlalchemy import insert, select
 
 from workbench.db import Database
-from workbench.matching import rebuild, update_claims
+from workbench.match_search import rebuild, update_claims
 from workbench.models import Article, Claim, Collection
 
 CLAIMS_PER_ARTICLE = 50

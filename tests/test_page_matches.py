@@ -127,7 +127,8 @@ def test_lead_applies_a_final_verdict_to_the_whole_group_on_the_adjudication_pag
 def test_lead_sets_thresholds_and_splits_a_group_on_the_matches_page(app_database: Database) -> None:
     from test_match_verdicts import quote_claims
 
-    from workbench.matching import collection_thresholds, match_groups
+    from workbench.match_search import collection_thresholds
+    from workbench.matching import match_groups
 
     first, second, third = quote_claims(app_database)
     with app_database.transaction() as session:

@@ -41,7 +41,7 @@ from workbench.ingest import (
     read_upload,
 )
 from workbench.links import MAX_URL_CHARS, host_of, web_link
-from workbench.matching import update_claims
+from workbench.match_search import update_claims
 from workbench.models import (
     CLAIM_KINDS,
     Article,

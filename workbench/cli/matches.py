@@ -10,7 +10,8 @@ import click
 from workbench.cli.common import database_from
 from workbench.errors import WorkbenchError
 from workbench.match_text import Thresholds, compare_pairs
-from workbench.matching import TIERS, list_matches, rebuild, set_thresholds
+from workbench.match_search import rebuild, set_thresholds
+from workbench.matching import TIERS, list_matches
 
 MAX_PAIR_LINES = 1_000_000
 

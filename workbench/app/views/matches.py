@@ -9,7 +9,8 @@ from workbench.app.match_panel import show_match
 from workbench.articles import visible_collections
 from workbench.errors import WorkbenchError
 from workbench.match_verdicts import detach_from_group, merge_groups
-from workbench.matching import collection_thresholds, linked_groups, list_matches, rebuild, set_thresholds
+from workbench.match_search import collection_thresholds, rebuild, set_thresholds
+from workbench.matching import linked_groups, list_matches
 
 actor = common.lead_or_stop("review matches")
 common.load_style()
