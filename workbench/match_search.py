@@ -356,14 +356,16 @@ def update_claims(session: Session, claim_ids: Iterable[int], across_collections
     candidates = _stored_candidates(session, claims, terms, across_collections)
     everyone = list(claims)
     position = {claim.id: index for index, claim in enumerate(everyone)}
-    pairs = [candidate_pairs(claims, across_collections)]  # among the claims themselves
+    stored_pairs = []
     for claim in claims:
         for other in candidates.get(claim.id, []):
             if other.id not in position:
                 position[other.id] = len(everyone)
                 everyone.append(other)
-            pairs.append(np.array([[position[claim.id], position[other.id]]]))
-    pairs = np.concatenate(pairs)
+            stored_pairs.append((position[claim.id], position[other.id]))
+    pairs = np.concatenate([  # among the claims themselves, and with stored claims
+        candidate_pairs(claims, across_collections), np.array(stored_pairs, dtype=np.int64).reshape(-1, 2)
+    ])
     found = _score_pairs(session, everyone, _distinct_pairs(pairs[:, 0], pairs[:, 1]))
     _insert_terms(session, terms)
     _store(session, found, {claim.id for claim in claims})
