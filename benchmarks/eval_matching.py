@@ -14,7 +14,7 @@ import json
 import re
 from pathlib import Path
 
-from workbench.matching import LINK_THRESHOLD, SUGGEST_THRESHOLD, Thresholds, compare_pairs
+from workbench.match_text import LINK_THRESHOLD, SUGGEST_THRESHOLD, Thresholds, compare_pairs
 
 DEFAULT = Path(__file__).parent.parent / "tests" / "data" / "match_dev.jsonl"
 

@@ -56,8 +56,8 @@ def test_a_verdict_applied_from_a_match_is_the_reviewers_own_and_marked(db: Data
         assert saved.before is None and saved.after.label == "disputed"
     with db.read_session() as session:
         history = session.scalars(select(VerdictHistory).where(VerdictHistory.claim_id == second)).all()
-        assert [(h.action, h.reviewer_id, h.new_label, h.new_note) for h in history] == [
-            (MATCH_ACTION, rita.id, "disputed", "Numbers differ elsewhere.")
+        assert [(h.action, h.reviewer_id, h.new_label, h.new_note, h.source_claim_id) for h in history] == [
+            (MATCH_ACTION, rita.id, "disputed", "Numbers differ elsewhere.", first)
         ]
         assert applied_from_match(session) == {(second, rita.id)}
     with db.transaction() as session:  # changed by hand: an ordinary judgement again
@@ -193,3 +193,32 @@ def test_a_lead_splits_a_claim_out_of_its_group(db: Database) -> None:
     with db.read_session() as session:
         groups = match_groups(session)
         assert third not in groups and groups[second] == f"G{first}"
+
+
+def test_a_lead_merges_two_groups(db: Database) -> None:
+    from workbench.match_verdicts import detach_from_group, merge_groups
+
+    first, second, third = quote_claims(db)
+    lead, rita = person(db, "Lena", "lead"), person(db, "Rita")
+    with db.transaction() as session:
+        detach_from_group(session, lead, third)
+    with db.transaction() as session, pytest.raises(Exception):
+        merge_groups(session, rita, first, third)
+    with db.transaction() as session:  # the closest stored match between the groups (rejected by the split) is confirmed
+        match_id = merge_groups(session, lead, second, third)
+    with db.read_session() as session:
+        assert {match_groups(session)[claim] for claim in (first, second, third)} == {f"G{first}"}
+        [merged] = [row for row in list_matches(session, "news") if row.id == match_id]
+        assert (merged.status, merged.decided_by, third in (merged.claim_a, merged.claim_b)) == ("confirmed", "Lena", True)
+        shelters, schools = (session.scalar(select(Claim.id).where(Claim.text.startswith(start)))
+                             for start in ("Officials opened", "Schools stay"))
+    with db.transaction() as session, pytest.raises(MatchError, match="already in one group"):
+        merge_groups(session, lead, first, third)
+    with db.transaction() as session:  # no stored match between them: one is recorded, confirmed
+        merge_groups(session, lead, shelters, schools)
+    with db.read_session() as session:
+        groups = match_groups(session)
+        assert groups[shelters] == groups[schools] == f"G{min(shelters, schools)}"
+    with db.transaction() as session, pytest.raises(MatchError, match="one article"):
+        merge_groups(session, lead, first, shelters)
+

@@ -17,20 +17,9 @@ from workbench.cli import main
 from workbench.db import Database
 from workbench.extract import load_pipeline
 from workbench.ingest import Document, ingest_documents, ingest_paths
-from workbench.matching import (
-    ClaimText,
-    MatchError,
-    Thresholds,
-    candidate_pairs,
-    compare,
-    compare_pairs,
-    decide_match,
-    linked_groups,
-    list_matches,
-    matches_of_claim,
-    normalise,
-    rebuild,
-)
+from workbench.match_text import MatchError, Thresholds, compare, compare_pairs, normalise
+from workbench.match_search import ClaimText, candidate_pairs, rebuild
+from workbench.matching import decide_match, linked_groups, list_matches, matches_of_claim
 from workbench.models import Claim, ClaimMatch, MatchTerm
 
 DEV = Path(__file__).parent / "data" / "match_dev.jsonl"

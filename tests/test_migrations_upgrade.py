@@ -147,8 +147,15 @@ def fill_0006(connection, dialect: str) -> None:
     connection.execute(text("INSERT INTO claim_model_score (claim_id, score) VALUES (1, 0.8)"))
 
 
+def fill_0007(connection, dialect: str) -> None:
+    """Revision 0007 (a verdict's match source): 0006's rows, one history row naming the claim it came from."""
+    fill_0006(connection, dialect)
+    connection.execute(text("UPDATE verdict_history SET source_claim_id = 1 WHERE id = 9"))
+
+
 FILLS: dict[str, Callable] = {
     "0001": fill_0001, "0002": fill_0002, "0003": fill_0003, "0004": fill_0004, "0005": fill_0005, "0006": fill_0006,
+    "0007": fill_0007,
 }
 
 

@@ -88,8 +88,11 @@ def test_reviewer_applies_her_verdict_on_a_matched_claim_with_one_button(app_dat
     with app_database.read_session() as session:
         verdict = session.scalar(select(Verdict).where(Verdict.claim_id == second))
         assert (verdict.reviewer_id, verdict.label, verdict.note) == (ann.id, "disputed", "Checked the utility's figures.")
-        assert session.scalar(select(VerdictHistory.action).where(VerdictHistory.claim_id == second)) == MATCH_ACTION
+        history = session.scalars(select(VerdictHistory).where(VerdictHistory.claim_id == second)).one()
+        assert (history.action, history.source_claim_id) == (MATCH_ACTION, first)
         assert applied_from_match(session) == {(second, ann.id)}
+    mine = signed_in(ann, "my_verdicts").button(key=f"mv_edit_{second}").click().run()
+    assert any(f"match: — → Disputed (applied from the match with claim {first})" in caption.value for caption in mine.caption)
 
 
 def test_lead_applies_a_final_verdict_to_the_whole_group_on_the_adjudication_page(app_database: Database) -> None:
@@ -125,7 +128,8 @@ def test_lead_applies_a_final_verdict_to_the_whole_group_on_the_adjudication_pag
 def test_lead_sets_thresholds_and_splits_a_group_on_the_matches_page(app_database: Database) -> None:
     from test_match_verdicts import quote_claims
 
-    from workbench.matching import collection_thresholds, match_groups
+    from workbench.match_search import collection_thresholds
+    from workbench.matching import match_groups
 
     first, second, third = quote_claims(app_database)
     with app_database.transaction() as session:
@@ -141,3 +145,28 @@ def test_lead_sets_thresholds_and_splits_a_group_on_the_matches_page(app_databas
         assert (collection_thresholds(session, "news").link, collection_thresholds(session, "news").suggest) == (0.9, 0.5)
         groups = match_groups(session)
     assert third not in groups and groups[second] == f"G{first}"
+
+
+def test_lead_merges_two_groups_on_the_matches_page(app_database: Database) -> None:
+    from test_match_verdicts import quote_claims
+
+    from workbench.extract import load_pipeline
+    from workbench.ingest import Document, ingest_documents
+    from workbench.matching import match_groups
+
+    first, _, _ = quote_claims(app_database)
+    dam = "Engineers said the old dam held firm through the night despite record rain upstream."
+    ingest_documents(app_database, [Document(source=f"dam{n}.txt", text=f"Dam {n}\n\n{dam}") for n in (1, 2)],
+                     collection="news", nlp=load_pipeline())
+    with app_database.transaction() as session:
+        lead = Actor.of(create_reviewer(session, "Lena Lead", None, "lead", actor=None))
+        dam_group = {claim for claim, group in match_groups(session).items() if group != f"G{first}"}
+    assert len(dam_group) == 2
+    app = signed_in(lead, "matches")
+    app.selectbox(key=f"matches_merge_with_{first}").set_value(min(dam_group))
+    app.button(key=f"matches_merge_{first}").click().run()
+    assert not app.exception, app.exception
+    with app_database.read_session() as session:
+        groups = match_groups(session)
+    assert len(groups) == 5 and set(groups.values()) == {f"G{first}"}
+

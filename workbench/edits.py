@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from workbench.access import Actor, require_lead
 from workbench.adjudication import clear_final_verdict
 from workbench.articles import ArticleError
-from workbench.matching import update_claims
+from workbench.match_search import update_claims
 from workbench.models import CLAIM_KINDS, Article, Claim, FinalVerdict, FinalVerdictHistory, Verdict, VerdictHistory
 from workbench.render import snippet
 from workbench.triage_store import refresh_claim_signals

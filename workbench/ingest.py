@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from workbench.db import Database
 from workbench.extract import Extraction, extract_many, load_pipeline, normalise_text
-from workbench.matching import match_articles
+from workbench.match_search import match_articles
 from workbench.models import Article, Claim, Collection
 from workbench.names import find_named, same_name
 from workbench.reading import (  # noqa: F401  (re-exported: the reading half of ingest)

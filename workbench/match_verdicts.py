@@ -2,14 +2,17 @@
 
 - **Applying a verdict from a match** (:func:`apply_match_verdict`): a reviewer who already
   labelled one claim of a match saves the same label, note and links on the other. The verdict is
-  the reviewer's own; its history row has action ``match``. A current verdict whose latest
-  history row is ``match`` counts as *applied from a match* (:func:`applied_from_match`), so a later
-  edit by hand makes it an ordinary judgement again. Blind review holds: only the reviewer's own
+  the reviewer's own; its history row has action ``match`` and names the claim it came from
+  (``source_claim_id``). A current verdict whose latest history row is ``match`` counts as
+  *applied from a match* (:func:`applied_from_match`), so a later edit by hand makes it an
+  ordinary judgement again. Blind review holds: only the reviewer's own
   verdict is ever read.
 - **Groups** (:func:`workbench.matching.match_groups`, :func:`group_of`): connected components of
   linked or confirmed (never rejected) matches; a group's stable id is ``G`` + its smallest claim
   id, unchanged while that claim stays in it.
 - **A final verdict for a whole group** (:func:`group_final_preview`, :func:`apply_final_to_group`).
+- **A lead reshapes groups**: :func:`detach_from_group` splits a claim out, :func:`merge_groups`
+  joins two groups.
 
 Performance: every function reads only the matches, verdicts and history rows of the claims it
 is given; :func:`applied_from_match` reads only history rows with action ``match`` (few) and
@@ -26,8 +29,9 @@ from sqlalchemy.orm import Session, aliased
 
 from workbench.access import Actor, PermissionDenied, require_active, require_lead
 from workbench.adjudication import FinalChange, record_final_verdict
+from workbench.match_text import compare
 from workbench.matching import MATCH_ACTION, MatchError, decide_match, sharing_verdicts
-from workbench.models import Article, Claim, ClaimMatch, FinalVerdict, Verdict
+from workbench.models import Article, Claim, ClaimMatch, FinalVerdict, Verdict, utcnow
 from workbench.review import SavedVerdict, VerdictState, may_review, own_verdict
 from workbench.verdicts import load_reviewable_claim, write_verdict
 
@@ -92,7 +96,7 @@ def apply_match_verdict(
     existing = own_verdict(session, actor, claim_id)
     before = VerdictState(existing.label, existing.note, tuple(existing.evidence or ())) if existing else None
     write_verdict(session, claim_id, actor.id, offer.label, offer.note, list(offer.evidence),
-                  actor_id=actor.id, action=MATCH_ACTION)
+                  actor_id=actor.id, action=MATCH_ACTION, source_claim_id=source_claim_id)
     return SavedVerdict(claim_id, before, VerdictState(offer.label, offer.note, offer.evidence))
 
 
@@ -176,3 +180,48 @@ def detach_from_group(session: Session, actor: Actor, claim_id: int) -> int:
     for match in matches:
         decide_match(session, actor, match.id, "rejected")
     return len(matches)
+
+
+def merge_groups(session: Session, actor: Actor, claim_id: int, other_claim_id: int) -> int:
+    """Join the linked groups of two claims (leads): the closest stored match between them is confirmed.
+
+    If no match between the two groups is stored, one between the two claims is recorded as
+    confirmed, with its score. Returns the confirmed match's id.
+    """
+    require_lead(actor, "merge groups of matches")
+    group, other = group_of(session, claim_id), group_of(session, other_claim_id)
+    if set(group) & set(other):
+        raise MatchError(f"Claims {claim_id} and {other_claim_id} are already in one group.")
+    match_id = session.scalar(
+        select(ClaimMatch.id).where(or_(
+            and_(ClaimMatch.claim_a_id.in_(group), ClaimMatch.claim_b_id.in_(other)),
+            and_(ClaimMatch.claim_a_id.in_(other), ClaimMatch.claim_b_id.in_(group)),
+        )).order_by(ClaimMatch.score.desc(), ClaimMatch.id).limit(1)
+    )
+    if match_id is None:
+        match_id = _record_match(session, claim_id, other_claim_id)
+    decide_match(session, actor, match_id, "confirmed")
+    return match_id
+
+
+def _record_match(session: Session, claim_id: int, other_claim_id: int) -> int:
+    rows = session.execute(
+        select(Claim.id, Claim.article_id, Article.collection_id, Claim.text)
+        .join(Article, Article.id == Claim.article_id)
+        .where(Claim.id.in_([claim_id, other_claim_id]), Claim.kind == "claim")
+        .order_by(Claim.id)
+    ).all()
+    if len(rows) != 2:
+        raise MatchError("One of the claims is no longer a reviewable claim. Reload.")
+    (first, first_article, first_collection, first_text), (second, second_article, second_collection, second_text) = rows
+    if first_article == second_article:
+        raise MatchError("Two claims of one article are never matched: pick a claim of another article.")
+    verdict = compare(first_text, second_text)
+    match = ClaimMatch(
+        claim_a_id=first, claim_b_id=second, score=verdict.score,
+        tier="linked" if verdict.tier == "linked" else "suggested", reasons=list(verdict.reasons),
+        same_collection=first_collection == second_collection, created_at=utcnow(), updated_at=utcnow(),
+    )
+    session.add(match)
+    session.flush()
+    return match.id

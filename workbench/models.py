@@ -222,7 +222,8 @@ class VerdictHistory(Base):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("reviewer.id"))
     """Who made the change (the reviewer, a lead, or ``None`` for an import without a signed-in user)."""
     action: Mapped[str] = mapped_column(String(20))
-    """``create``, ``update``, ``delete`` (undo), ``import``, or ``edit`` (withdrawn by a lead's merge or split)."""
+    """``create``, ``update``, ``delete`` (undo), ``import``, ``match`` (applied from a match), or ``edit``
+    (withdrawn by a lead's merge or split)."""
     old_label: Mapped[str | None] = mapped_column(String(32))
     new_label: Mapped[str | None] = mapped_column(String(32))
     old_note: Mapped[str | None] = mapped_column(Text)
@@ -230,6 +231,8 @@ class VerdictHistory(Base):
     old_evidence: Mapped[list[str] | None] = mapped_column(JSON)
     new_evidence: Mapped[list[str] | None] = mapped_column(JSON)
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    source_claim_id: Mapped[int | None] = mapped_column(ForeignKey("claim.id", ondelete="SET NULL"))
+    """Action ``match``: the matched claim whose verdict was applied (``None`` once that claim is gone)."""
 
 
 class FinalVerdict(Base):

@@ -118,8 +118,11 @@ def write_verdict(
     *,
     actor_id: int | None,
     action: str | None = None,
+    source_claim_id: int | None = None,
 ) -> VerdictChange:
     """Upsert one verdict and record the change; inputs are already validated and permitted.
+
+    ``source_claim_id``: the matched claim the verdict was applied from (history action ``match``).
 
     Safe against a concurrent insert of the same (claim, reviewer): the loser updates instead.
     """
@@ -145,7 +148,8 @@ def write_verdict(
             if verdict is None:
                 raise
         else:
-            _record(session, claim_id, reviewer_id, actor_id, action or "create", None, (label, note, evidence))
+            _record(session, claim_id, reviewer_id, actor_id, action or "create", None, (label, note, evidence),
+                    source_claim_id)
             return VerdictChange(claim_id, reviewer_id, action or "create")
     old = (verdict.label, verdict.note, list(verdict.evidence or []))
     if old == (label, note, evidence):
@@ -153,7 +157,7 @@ def write_verdict(
     verdict.label, verdict.note, verdict.evidence = label, note, evidence
     verdict.guideline_version = current_guideline_version(session)
     verdict.updated_at = now
-    _record(session, claim_id, reviewer_id, actor_id, action or "update", old, (label, note, evidence))
+    _record(session, claim_id, reviewer_id, actor_id, action or "update", old, (label, note, evidence), source_claim_id)
     return VerdictChange(claim_id, reviewer_id, action or "update")
 
 
@@ -331,9 +335,10 @@ def _record(
     action: str,
     old: tuple[str, str, list[str]] | None,
     new: tuple[str, str, list[str]] | None,
+    source_claim_id: int | None = None,
 ) -> None:
     row = _history_row(claim_id, reviewer_id, actor_id, action, old, new, utcnow())
-    session.add(VerdictHistory(**row))
+    session.add(VerdictHistory(**row, source_claim_id=source_claim_id))
     session.flush()
 
 

@@ -16,7 +16,8 @@ from workbench import LABEL_TITLES, render
 from workbench.access import Actor
 from workbench.app import common
 from workbench.match_verdicts import apply_final_to_group, group_final_preview, match_offers
-from workbench.matching import MatchRow, decide_match, differing_words, matches_of_claim, normalise
+from workbench.match_text import differing_words, normalise
+from workbench.matching import MatchRow, decide_match, matches_of_claim
 
 
 def marked(text: str, differing: set[str]) -> str:

@@ -9,7 +9,9 @@ import click
 
 from workbench.cli.common import database_from
 from workbench.errors import WorkbenchError
-from workbench.matching import TIERS, Thresholds, compare_pairs, list_matches, rebuild, set_thresholds
+from workbench.match_text import Thresholds, compare_pairs
+from workbench.match_search import rebuild, set_thresholds
+from workbench.matching import TIERS, list_matches
 
 MAX_PAIR_LINES = 1_000_000
 

@@ -7,8 +7,9 @@ import streamlit as st
 from workbench.access import visible_collections
 from workbench.app import common
 from workbench.app.match_panel import show_match
-from workbench.match_verdicts import detach_from_group
-from workbench.matching import collection_thresholds, linked_groups, list_matches, rebuild, set_thresholds
+from workbench.match_verdicts import detach_from_group, merge_groups
+from workbench.match_search import collection_thresholds, rebuild, set_thresholds
+from workbench.matching import linked_groups, list_matches
 
 actor = common.lead_or_stop("review matches")
 common.load_style()
@@ -16,7 +17,8 @@ common.show_flash()
 st.title("Matches")
 st.caption(
     "Claims in different articles that say the same thing. **Linked** pairs are close enough to share "
-    "a verdict; **suggested** pairs need a person. Confirming joins two claims' groups, rejecting splits them. "
+    "a verdict; **suggested** pairs need a person. Confirming joins two claims' groups, rejecting splits them; "
+    "a group can also be merged with another or have a claim split out. "
     "Pairs that differ in numbers, dates, negation, direction or names are never linked and come first."
 )
 
@@ -47,6 +49,12 @@ def split_out(claim_id: int) -> None:
         common.flash(f"Claim {claim_id} split out of its group ({count} match(es) rejected).")
 
 
+def merge_into(claim_id: int) -> None:
+    other = st.session_state[f"matches_merge_with_{claim_id}"]
+    if other is not None and common.run_action(lambda session, actor: merge_groups(session, actor, claim_id, other)) is not None:
+        common.flash(f"Groups G{claim_id} and G{other} merged.")
+
+
 with common.page_session() as session:
     current = collection_thresholds(session, collection)
 with st.expander("Thresholds of this story"):
@@ -60,6 +68,12 @@ for group in groups[:50]:
         for claim_id in group:
             st.button(f"Split claim {claim_id} out of the group", key=f"matches_split_{claim_id}",
                       on_click=split_out, args=(claim_id,))
+        others = [other[0] for other in groups if other is not group]
+        if others:
+            with st.container(horizontal=True, vertical_alignment="bottom"):
+                st.selectbox("Merge with group", others, format_func=lambda first: f"G{first}", index=None,
+                             key=f"matches_merge_with_{group[0]}")
+                st.button("Merge", key=f"matches_merge_{group[0]}", on_click=merge_into, args=(group[0],))
 conflicts = sum(row.conflict for row in rows)
 st.markdown(f"**{len(rows)}** matches · **{len(groups)}** groups of linked claims · **{conflicts}** conflicting")
 if not rows:

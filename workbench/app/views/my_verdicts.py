@@ -134,7 +134,8 @@ def draw_editor(session, actor, row: MyVerdictRow) -> None:
         for change in history:
             was = LABEL_TITLES.get(change.old_label or "", "—")
             now = LABEL_TITLES.get(change.new_label or "", "withdrawn")
-            st.caption(f"{change.changed_at:%d %b %Y %H:%M} UTC · {change.action}: {was} → {now}")
+            source = f" (applied from the match with claim {change.source_claim_id})" if change.source_claim_id else ""
+            st.caption(f"{change.changed_at:%d %b %Y %H:%M} UTC · {change.action}: {was} → {now}{source}")
 
 
 common.load_style()
