@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import pairwise
 from typing import NamedTuple
 
 import numpy
@@ -21,7 +20,7 @@ from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START
 from spacy.tokens import Doc, Span
 
 from workbench.nlp.dates import MONTH_NAMES, is_date_line, is_metadata_line
-from workbench.nlp.doc import count_line_breaks, doc_text, headline_key, known_headlines
+from workbench.nlp.doc import doc_text, headline_key, known_headlines
 from workbench.nlp.sentences import CLOSERS, starts_like_sentence
 
 UNITS_KEY = "units"
@@ -122,6 +121,7 @@ _CAPTION_LABEL = re.compile(
 _MARKDOWN_HEADING = re.compile(r"#{1,6}(?:[ \t]|\Z)")
 """A Markdown heading line (``# Title``, ``## Section``): never a claim."""
 _LETTER = re.compile(r"[^\W\d_]")
+_BREAK_CHARACTER = re.compile(r"[\n\u2028\u2029]")
 _WORD = re.compile(r"[^\W\d_][\w’'&.-]*")
 
 
@@ -335,43 +335,48 @@ def _block_kinds(blocks: list[Block], headlines: frozenset[str] | set[str] = fro
 
 
 def _sentences(doc: Doc) -> list[Sentence]:
-    """The sentences of ``doc`` without their edge whitespace tokens; blank ones left out."""
+    """The sentences of ``doc`` without their edge whitespace tokens; blank ones left out.
+
+    Worked out on the token arrays at once (no Python loop over tokens or sentences)."""
     columns = doc.to_array([SENT_START, IDX, LENGTH, IS_SPACE])
-    token_starts, lengths, spaces = (columns[:, column].tolist() for column in (1, 2, 3))
-    bounds = [0, *numpy.flatnonzero(columns[1:, 0] == 1) + 1, len(doc)]
-    sentences = []
-    for start, end in pairwise(bounds):
-        while start < end and spaces[start]:
-            start += 1
-        while end > start and spaces[end - 1]:
-            end -= 1
-        if start < end:
-            end_char = token_starts[end - 1] + lengths[end - 1]
-            sentences.append(Sentence(start, end, token_starts[start], end_char))
-    return sentences
+    bounds = numpy.concatenate(([0], numpy.flatnonzero(columns[1:, 0] == 1) + 1, [len(doc)]))
+    words = numpy.flatnonzero(columns[:, 3] == 0)  # the tokens that are not whitespace
+    if not len(words):
+        return []
+    first = numpy.searchsorted(words, bounds[:-1])  # a sentence's first word, if it has one
+    after_last = numpy.searchsorted(words, bounds[1:])
+    kept = first < after_last
+    starts, ends = words[first[kept]], words[after_last[kept] - 1] + 1
+    start_chars = columns[starts, 1]
+    end_chars = columns[ends - 1, 1] + columns[ends - 1, 2]
+    return list(map(Sentence, starts.tolist(), ends.tolist(), start_chars.tolist(), end_chars.tolist()))
 
 
 def _blocks(doc: Doc) -> list[Block]:
-    """The sentences of ``doc`` grouped by line; a leading dateline is a block of its own."""
+    """The sentences of ``doc`` grouped by line; a leading dateline is a block of its own.
+
+    The line breaks before each sentence are counted for all sentences at once, from the
+    sorted offsets of the text's line breaks."""
     text = doc_text(doc)
-    lines: list[tuple[list[Sentence], int]] = []
-    previous_end = 0
-    dateline_first = False
-    for sentence in _sentences(doc):
-        gap = text[previous_end : sentence.start_char]
-        line_breaks = count_line_breaks(gap) if gap and gap != " " else 0
-        if line_breaks or not lines or (len(lines) == 1 and dateline_first):
-            lines.append(([sentence], line_breaks))
-            dateline_first = len(lines) == 1 and is_metadata_line(
-                text[sentence.start_char : sentence.end_char]
-            )
-        else:
-            lines[-1][0].append(sentence)
-        previous_end = sentence.end_char
-    return [
-        Block(text[sentences[0].start_char : sentences[-1].end_char], sentences, line_breaks)
-        for sentences, line_breaks in lines
-    ]
+    sentences = _sentences(doc)
+    if not sentences:
+        return []
+    breaks = [match.start() for match in _BREAK_CHARACTER.finditer(text)]
+    starts = [sentence.start_char for sentence in sentences]
+    previous_ends = [0, *(sentence.end_char for sentence in sentences[:-1])]
+    breaks_before = numpy.searchsorted(breaks, starts) - numpy.searchsorted(breaks, previous_ends)
+    opens_block = breaks_before > 0
+    opens_block[0] = True
+    first = sentences[0]
+    if len(sentences) > 1 and is_metadata_line(text[first.start_char : first.end_char]):
+        opens_block[1] = True
+    block_starts = numpy.flatnonzero(opens_block).tolist()
+    line_breaks = breaks_before[block_starts].tolist()
+    blocks = []
+    for block_start, block_end, breaks_count in zip(block_starts, [*block_starts[1:], len(sentences)], line_breaks):
+        members = sentences[block_start:block_end]
+        blocks.append(Block(text[members[0].start_char : members[-1].end_char], members, breaks_count))
+    return blocks
 
 
 def classify_units(doc: Doc) -> Doc:
