@@ -33,6 +33,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 from workbench.triage_lexicon import scan_article
 from workbench.triage_names import SpeakerResolver, find_names
@@ -186,14 +187,16 @@ _CASE = re.compile(r" vs?\.? [A-Z]")
 
 # --------------------------------------------------------------------------- per unit
 
+_TEXT_ORDER = attrgetter("start", "end", "kind")
+"""How a unit's signals are sorted."""
 
-def _features(unit: str, hits: Sequence[tuple[int, int, str]], kinds: set[str], entities: int, quoted: bool) -> dict[str, float]:
+
+def _features(words: int, hits: Sequence[tuple[int, int, str]], kinds: set[str], entities: int, quoted: bool) -> dict[str, float]:
     """What the score weighs for one unit (see ``WEIGHTS``)."""
     features: dict[str, float] = {kind: 1.0 for kind in kinds if kind != "entity"}
     features["entity"] = float(min(entities, 3))
     if quoted:
         features["quote"] = 1.0
-    words = len(unit.split())
     features["length"] = min(words, 40) / 40
     features["short"] = 1.0 if words < 5 else 0.0
     hit_kinds = {kind for _start, _end, kind in hits}
@@ -204,7 +207,7 @@ def _features(unit: str, hits: Sequence[tuple[int, int, str]], kinds: set[str], 
     return features
 
 
-def _unit_signals(article: str, start: int, end: int, hits: Sequence[tuple[int, int, str]]) -> list[Signal]:
+def _unit_signals(article: str, start: int, end: int, unit: str, hits: Sequence[tuple[int, int, str]]) -> list[Signal]:
     found = [
         Signal(kind, hit_start, hit_end, article[hit_start:hit_end])
         for hit_start, hit_end, kind in hits
@@ -212,7 +215,7 @@ def _unit_signals(article: str, start: int, end: int, hits: Sequence[tuple[int, 
     ]
     for case in _CASE.finditer(article, start, end):
         found.append(Signal("reference", case.start() + 1, case.end() - 2, article[case.start() + 1 : case.end() - 2]))
-    unit = article[start:end].rstrip()
+    unit = unit.rstrip()
     if unit.endswith("?"):
         question = start + len(unit) - 1
         found.append(Signal("question", question, question + 1, "?"))
@@ -254,7 +257,8 @@ def analyse_article(
     results = []
     for start, end in spans:
         unit_hits = hits[bisect_left(hit_starts, start) : bisect_left(hit_starts, end)]
-        signals = _unit_signals(article, start, end, unit_hits)
+        unit = article[start:end]
+        signals = _unit_signals(article, start, end, unit, unit_hits)
         entities = [
             name for name in names[bisect_left(name_starts, start) : bisect_left(name_starts, end)]
             if name.end <= end
@@ -282,9 +286,9 @@ def analyse_article(
         if attributed:
             speech_start, speech_end, speaker = attributed
             signals.append(Signal("attributed", speech_start, speech_end, article[speech_start:speech_end], speaker))
-        signals.sort(key=lambda signal: (signal.start, signal.end, signal.kind))
+        signals.sort(key=_TEXT_ORDER)
         kinds = {signal.kind for signal in signals}
-        features = _features(article[start:end], unit_hits, kinds, len(entities), quote is not None)
+        features = _features(len(unit.split()), unit_hits, kinds, len(entities), quote is not None)
         results.append((tuple(signals), quote, features))
     return results
 

@@ -167,7 +167,8 @@ def scan_article(article: str) -> list[tuple[int, int, str]]:
         hits.append((start - money, end + percent, "date" if is_year else "number"))
     for match in scan.finditer(lowered):
         start, end = match.span()
-        kind = _LEXICON_KINDS[_SPACES.sub(" ", match.group().lower())]
+        found = match.group()
+        kind = _LEXICON_KINDS.get(found) or _LEXICON_KINDS[_SPACES.sub(" ", found.lower())]
         if kind == "month":
             following = article[end : end + 4].lstrip(". ")[:1]
             if article[start].isupper() and (article[start:end] != "May" or following.isdigit()):

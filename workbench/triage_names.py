@@ -9,7 +9,7 @@ per capitalised span; ``SpeakerResolver.resolve`` is a binary search and a bound
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
@@ -122,10 +122,7 @@ def find_names(text: str) -> list[Name]:
     starts = _sentence_starts(text)
     names: list[Name] = []
     known_people: set[str] = set()
-    sentence = 0
     for match in _NAME.finditer(text):
-        while sentence + 1 < len(starts) and starts[sentence + 1] <= match.start():
-            sentence += 1
         if match.group() in NOT_NAMES:
             continue  # one common word (``The``, ``It``): the usual case, dropped at once
         words = match.group().split()
@@ -158,7 +155,7 @@ def find_names(text: str) -> list[Name]:
         if kind == "person" and len(words) >= 2:
             known_people.add(words[-1])
             known_people.add(" ".join(words))
-        names.append(Name(start, end, text[start:end], kind, sentence))
+        names.append(Name(start, end, text[start:end], kind, bisect_right(starts, match.start()) - 1))
     return names
 
 

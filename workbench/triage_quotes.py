@@ -33,6 +33,9 @@ _FAMILIES = {
 _ALWAYS_OPEN = frozenset("„「『")
 _ALWAYS_CLOSE = frozenset("」』")
 _QUOTE_MARKS = re.compile("[" + re.escape("".join(_FAMILIES)) + "]")
+_LINE_BREAK = re.compile(r"[\n\u2028\u2029]")
+_SHORT_QUOTE = re.compile(r"[“\"][^“”\"]*[”\"]")
+"""A quote inside one clause, blanked out when the clause is read for a speaker."""
 _OPENING_CONTEXT = frozenset("([{<—–-/")
 MAX_SCARE_WORDS = 3
 """A quoted span of at most this many words with no speaker is a scare quote, not a quote."""
@@ -79,7 +82,7 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` of every line holding something other than whitespace."""
     bounds = []
     start = 0
-    for match in re.finditer(r"[\n\u2028\u2029]", text):
+    for match in _LINE_BREAK.finditer(text):
         if text[start : match.start()].strip():
             bounds.append((start, match.start()))
         start = match.end()
@@ -206,7 +209,7 @@ def _last_clause(text: str) -> str:
     """What follows the last sentence end in ``text``, short quotes blanked out."""
     cut = max(text.rfind(". "), text.rfind("? "), text.rfind("! "))
     clause = text[cut + 2 :] if cut >= 0 else text
-    return re.sub(r"[“\"][^“”\"]*[”\"]", lambda m: " " * len(m.group()), clause)
+    return _SHORT_QUOTE.sub(lambda m: " " * len(m.group()), clause)
 
 
 def _attribution(
@@ -310,13 +313,11 @@ def indirect_speech(
         index = bisect_left(quote_starts, position + 1) - 1
         return index < 0 or inside_quote[index][1] <= position
 
-    if "ccording to" in article[start:end]:
+    if article.find("ccording to", start, end) >= 0:
         for match in _ACCORDING.finditer(article, start, end):
             if outside(match.start()):
                 speaker = _clean_speaker(match.group("speaker"))
                 return match.start(), match.end(), resolver.resolve(speaker, match.start())
-    if not _INDIRECT.search(article, start, end):
-        return None
     for tried, verb in enumerate(_INDIRECT.finditer(article, start, end)):
         if tried >= MAX_VERBS_TRIED:
             break
