@@ -173,7 +173,10 @@ CLEF 2019 CheckThat! training debates with leave-one-debate-out checks (README).
 
 def score(features: dict[str, float]) -> float:
     """``1 / (1 + exp(-(bias + Σ weight × feature)))``, rounded to 4 places: deterministic."""
-    total = WEIGHTS["bias"] + sum(WEIGHTS[name] * value for name, value in features.items())
+    weighted = 0.0
+    for name, value in features.items():
+        weighted += WEIGHTS[name] * value
+    total = WEIGHTS["bias"] + weighted
     return round(1.0 / (1.0 + math.exp(-total)), 4)
 
 

@@ -87,10 +87,10 @@ _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)]*\s+|[\n\u2028\u2029]+")
 
 
 def _sentence_starts(text: str) -> list[int]:
-    return [0, *(match.end() for match in _SENTENCE_END.finditer(text))]
+    return [0, *map(re.Match.end, _SENTENCE_END.finditer(text))]
 
 
-def _name_kind(words: list[str], before: str, known_people: set[str]) -> str | None:
+def _name_kind(words: tuple[str, ...], before: str, known_people: set[str]) -> str | None:
     if len(words) > 5:
         return None  # a headline in title case, not a name
     lowered = [w.lower().rstrip(".") for w in words]
@@ -113,42 +113,58 @@ def _name_kind(words: list[str], before: str, known_people: set[str]) -> str | N
     return "organisation" if len(words) == 1 else None
 
 
+def _trimmed(candidate: str) -> tuple[int, int, tuple[str, ...]] | None:
+    """The name inside a capitalised run, as ``(start, end, words)`` relative to the run.
+
+    A leading common word (``The``, ``According``) or title, trailing lower-case joiners and
+    a possessive (``Balenciaga’s`` → ``Balenciaga``) are dropped; ``None`` if nothing is left."""
+    words = candidate.split()
+    start = 0
+    while words and (words[0].strip("'’") in NOT_NAMES or words[0].rstrip(".").lower() in _TITLES):
+        start += len(words[0]) + 1
+        words = words[1:]
+    while words and (words[-1] in {"of", "the", "and", "&", "for", "de", "van", "von", "al"} or words[-1].endswith(".") and len(words[-1]) > 3):
+        if words[-1].endswith(".") and words[-1][:-1].isalpha() and words[-1][0].isupper():
+            words[-1] = words[-1][:-1]
+            break
+        words = words[:-1]
+    if not words:
+        return None
+    end = start + len(" ".join(words))
+    if candidate[start:end] != " ".join(words):
+        return None  # irregular spacing inside: skip rather than mis-span
+    for suffix in ("’s", "'s", "’", "'"):
+        if candidate[start:end].endswith(suffix):
+            end -= len(suffix)
+            words[-1] = words[-1][: -len(suffix)]
+            break
+    if end <= start or not words[-1]:
+        return None
+    return start, end, tuple(words)
+
+
 def find_names(text: str) -> list[Name]:
     """Capitalised spans classified as person, organisation or place, in order.
 
     A sentence's first word is a name only if it is not a common sentence opener. Once a
-    full name is seen, its last word alone (``Galimberti``) also names that person.
+    full name is seen, its last word alone (``Galimberti``) also names that person. Each
+    distinct capitalised run is trimmed once per article.
     """
     starts = _sentence_starts(text)
     names: list[Name] = []
     known_people: set[str] = set()
+    trimmed: dict[str, tuple[int, int, tuple[str, ...]] | None] = {}
     for match in _NAME.finditer(text):
-        if match.group() in NOT_NAMES:
+        candidate = match.group()
+        if candidate in NOT_NAMES:
             continue  # one common word (``The``, ``It``): the usual case, dropped at once
-        words = match.group().split()
-        start, end = match.start(), match.end()
-        # Drop a leading common word (``The``, ``According``) and trailing lower-case joiners.
-        while words and (words[0].strip("'’") in NOT_NAMES or words[0].rstrip(".").lower() in _TITLES):
-            start += len(words[0]) + 1
-            words = words[1:]
-        while words and (words[-1] in {"of", "the", "and", "&", "for", "de", "van", "von", "al"} or words[-1].endswith(".") and len(words[-1]) > 3):
-            if words[-1].endswith(".") and words[-1][:-1].isalpha() and words[-1][0].isupper():
-                words[-1] = words[-1][:-1]
-                break
-            words = words[:-1]
-        if not words:
+        if candidate not in trimmed:
+            trimmed[candidate] = _trimmed(candidate)
+        found = trimmed[candidate]
+        if found is None:
             continue
-        end = start + len(" ".join(words))
-        if text[start:end] != " ".join(words):
-            continue  # irregular spacing inside: skip rather than mis-span
-        # Possessives: ``Balenciaga’s`` → ``Balenciaga``.
-        for suffix in ("’s", "'s", "’", "'"):
-            if text[start:end].endswith(suffix):
-                end -= len(suffix)
-                words[-1] = words[-1][: -len(suffix)]
-                break
-        if end <= start or not words[-1]:
-            continue
+        start, end = match.start() + found[0], match.start() + found[1]
+        words = found[2]
         kind = _name_kind(words, text[max(0, start - 30) : start], known_people)
         if kind is None:
             continue
