@@ -11,8 +11,7 @@ a few regular expressions (linear in its length); the classification reads the l
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy
@@ -134,42 +133,25 @@ class Sentence(NamedTuple):
     end_char: int
 
 
-class _computed_once:
-    """A property worked out on first use and kept in the instance (``functools.cached_property``
-    takes a lock on every first use in Python 3.11, which costs more than these checks)."""
-
-    def __init__(self, function: Callable) -> None:
-        self.function, self.name, self.__doc__ = function, function.__name__, function.__doc__
-
-    def __get__(self, instance, owner=None):
-        if instance is None:
-            return self
-        value = instance.__dict__[self.name] = self.function(instance)
-        return value
-
-
-@dataclass
+@dataclass(slots=True)
 class Block:
-    """One line of the text (or the dateline opening the first line) and its sentences."""
+    """One line of the text (or the dateline opening the first line) and its sentences, with
+    what the classification reads of every line, worked out once when the block is made."""
 
     text: str
     sentences: list[Sentence]
     line_breaks_before: int
+    words: int = field(init=False)
+    """How many whitespace-separated words the block has."""
+    last_character: str = field(init=False)
+    """The last character, closing quotes and brackets aside."""
+    pattern_kind: str | None = field(init=False)
+    """``_pattern_kind`` of the block (the footer and the body both ask)."""
 
-    @_computed_once
-    def words(self) -> int:
-        """How many whitespace-separated words the block has."""
-        return len(self.text.split())
-
-    @_computed_once
-    def last_character(self) -> str:
-        """The last character, closing quotes and brackets aside."""
-        return self.text.rstrip(CLOSERS)[-1:]
-
-    @_computed_once
-    def pattern_kind(self) -> str | None:
-        """``_pattern_kind`` of the block, worked out once (the footer and the body both ask)."""
-        return _pattern_kind(self)
+    def __post_init__(self) -> None:
+        self.words = len(self.text.split())
+        self.last_character = self.text.rstrip(CLOSERS)[-1:]
+        self.pattern_kind = _pattern_kind(self)
 
     @property
     def capitalised_share(self) -> float:
