@@ -16,8 +16,8 @@
 * **Score** ``checkworthiness`` in 0–1: see ``WEIGHTS`` and ``score``.
 
 Every span satisfies ``span.text == article[span.start:span.end]``. The analysis is regular
-expressions over the text, linear in its length (no backtracking-prone patterns), and costs a
-small fraction of extraction: see ``benchmarks/bench_triage.py`` and the README.
+expressions over the text, linear in its length (no backtracking-prone patterns); it takes about
+as long as extracting the same articles: see ``benchmarks/bench_triage.py`` and the README.
 
 The work is split by concern: ``workbench.triage_lexicon`` (word lists and the scan),
 ``workbench.triage_names`` (names and pronoun resolution), ``workbench.triage_quotes``

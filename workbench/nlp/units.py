@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 import numpy
 from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START
@@ -124,22 +123,14 @@ _BREAK_CHARACTER = re.compile(r"[\n\u2028\u2029]")
 _WORD = re.compile(r"[^\W\d_][\w’'&.-]*")
 
 
-class Sentence(NamedTuple):
-    """A sentence as token indices and character offsets, edge whitespace left out."""
-
-    start: int
-    end: int
-    start_char: int
-    end_char: int
-
-
 @dataclass(slots=True)
 class Block:
     """One line of the text (or the dateline opening the first line) and its sentences, with
     what the classification reads of every line, worked out once when the block is made."""
 
     text: str
-    sentences: list[Sentence]
+    sentences: list[tuple[int, int]]
+    """Each sentence's first token and the token after its last, edge whitespace left out."""
     line_breaks_before: int
     words: int = field(init=False)
     """How many whitespace-separated words the block has."""
@@ -316,22 +307,21 @@ def _block_kinds(blocks: list[Block], headlines: frozenset[str] | set[str] = fro
     return kinds
 
 
-def _sentences(doc: Doc) -> list[Sentence]:
-    """The sentences of ``doc`` without their edge whitespace tokens; blank ones left out.
+def _sentences(doc: Doc) -> tuple[list[int], list[int], list[int], list[int]]:
+    """The sentences of ``doc`` without their edge whitespace tokens, blank ones left out, as
+    columns: first tokens, ends (the token after the last), start and end offsets.
 
     Worked out on the token arrays at once (no Python loop over tokens or sentences)."""
     columns = doc.to_array([SENT_START, IDX, LENGTH, IS_SPACE])
     bounds = numpy.concatenate(([0], numpy.flatnonzero(columns[1:, 0] == 1) + 1, [len(doc)]))
     words = numpy.flatnonzero(columns[:, 3] == 0)  # the tokens that are not whitespace
-    if not len(words):
-        return []
     first = numpy.searchsorted(words, bounds[:-1])  # a sentence's first word, if it has one
     after_last = numpy.searchsorted(words, bounds[1:])
     kept = first < after_last
     starts, ends = words[first[kept]], words[after_last[kept] - 1] + 1
     start_chars = columns[starts, 1]
     end_chars = columns[ends - 1, 1] + columns[ends - 1, 2]
-    return list(map(Sentence, starts.tolist(), ends.tolist(), start_chars.tolist(), end_chars.tolist()))
+    return starts.tolist(), ends.tolist(), start_chars.tolist(), end_chars.tolist()
 
 
 def _blocks(doc: Doc) -> list[Block]:
@@ -340,24 +330,22 @@ def _blocks(doc: Doc) -> list[Block]:
     The line breaks before each sentence are counted for all sentences at once, from the
     sorted offsets of the text's line breaks."""
     text = doc_text(doc)
-    sentences = _sentences(doc)
-    if not sentences:
+    starts, ends, start_chars, end_chars = _sentences(doc)
+    if not starts:
         return []
     breaks = [match.start() for match in _BREAK_CHARACTER.finditer(text)]
-    starts = [sentence.start_char for sentence in sentences]
-    previous_ends = [0, *(sentence.end_char for sentence in sentences[:-1])]
-    breaks_before = numpy.searchsorted(breaks, starts) - numpy.searchsorted(breaks, previous_ends)
+    breaks_before = numpy.searchsorted(breaks, start_chars) - numpy.searchsorted(breaks, [0, *end_chars[:-1]])
     opens_block = breaks_before > 0
     opens_block[0] = True
-    first = sentences[0]
-    if len(sentences) > 1 and is_metadata_line(text[first.start_char : first.end_char]):
+    if len(starts) > 1 and is_metadata_line(text[start_chars[0] : end_chars[0]]):
         opens_block[1] = True
     block_starts = numpy.flatnonzero(opens_block).tolist()
     line_breaks = breaks_before[block_starts].tolist()
+    sentences = list(zip(starts, ends))
     blocks = []
-    for block_start, block_end, breaks_count in zip(block_starts, [*block_starts[1:], len(sentences)], line_breaks):
-        members = sentences[block_start:block_end]
-        blocks.append(Block(text[members[0].start_char : members[-1].end_char], members, breaks_count))
+    for first, end, breaks_count in zip(block_starts, [*block_starts[1:], len(starts)], line_breaks):
+        block_text = text[start_chars[first] : end_chars[end - 1]]
+        blocks.append(Block(block_text, sentences[first:end], breaks_count))
     return blocks
 
 
@@ -368,14 +356,14 @@ def classify_units(doc: Doc) -> Doc:
     kinds = _block_kinds(blocks, known_headlines(doc))
     for index, (block, kind) in enumerate(zip(blocks, kinds)):
         if kind == CLAIM:
-            units_by_block.append([Span(doc, s.start, s.end, label=CLAIM) for s in block.sentences])
+            units_by_block.append([Span(doc, start, end, label=CLAIM) for start, end in block.sentences])
             continue
-        start = block.sentences[0].start
+        start = block.sentences[0][0]
         if kind == EMBED and index and block.line_breaks_before == 1 and _EMBED.match(block.text):
             # An attribution line of its own: the post's text is the line above it.
-            start = blocks[index - 1].sentences[0].start
+            start = blocks[index - 1].sentences[0][0]
             units_by_block[-1] = []
-        units_by_block.append([Span(doc, start, block.sentences[-1].end, label=kind)])
+        units_by_block.append([Span(doc, start, block.sentences[-1][1], label=kind)])
     doc.spans[UNITS_KEY] = [unit for units in units_by_block for unit in units]
     return doc
 
