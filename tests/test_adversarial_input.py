@@ -17,7 +17,7 @@ from workbench.extract import extract
 from workbench.ingest import ingest_paths
 from workbench.markdown import markdown_text, strip_emphasis
 from workbench.models import Article, Claim
-from workbench.nlp import _TERMINAL, sentence_start_offsets
+from workbench.nlp.sentences import _TERMINAL, sentence_start_offsets
 from workbench.reading import InputError, read_path, read_upload
 
 

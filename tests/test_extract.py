@@ -7,6 +7,7 @@ the sentence component, and (text, expected sentences) pairs.
 from __future__ import annotations
 
 import datetime
+import doctest
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ import spacy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import workbench.extract
 from workbench.extract import Extraction, Unit, extract, extract_many, load_pipeline, normalise_text
 from workbench.models import CLAIM_KINDS
 from workbench.nlp import SENTENCES_COMPONENT, UNITS_COMPONENT, UNITS_KEY
@@ -804,3 +806,9 @@ def test_any_text_extracts_with_exact_offsets(text):
 @given(st.lists(st.sampled_from(FRAGMENTS), max_size=40).map("".join))
 def test_article_like_text_extracts_with_exact_offsets(text):
     assert_well_formed(extract(text))
+
+
+def test_the_module_example_runs() -> None:
+    """The example in ``workbench.extract``'s docstring is run, so it cannot go stale."""
+    results = doctest.testmod(workbench.extract)
+    assert results.attempted and not results.failed

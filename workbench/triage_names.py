@@ -1,0 +1,228 @@
+"""Names in an article (capitalised spans typed person / organisation / place from small
+gazetteers; no downloaded model) and the resolution of a pronoun or a description
+(``she``, ``the brand``) to the name it stands for.
+
+``find_names`` is one pass of one regular expression over the article plus a few set look-ups
+per capitalised span; ``SpeakerResolver.resolve`` is a binary search and a bounded look-back.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from dataclasses import dataclass
+
+from workbench.nlp import SENTENCE_STARTERS
+
+_PRONOUNS = {"he": "person", "she": "person", "they": "organisation", "we": "organisation"}
+
+NAME_WORD = r"[A-Z][\w'’-]*\.?"
+_NAME = re.compile(
+    rf"{NAME_WORD}(?: (?:(?:de|des|del|della|da|van|von|der|la|le|bin|al|of|the|for|and|&) )?{NAME_WORD})*"
+)
+"""A run of capitalised words (with ``of``, ``van``, ``&`` inside): a candidate name."""
+
+# fmt: off
+_FIRST_NAMES = frozenset("""
+aaron adam adrian alan albert alex alexander alexandria ali alice amanda amy andrew angela anna
+anne anthony antonio ashley barack barbara ben benjamin bernie beto betsy bill bob brad brian
+bruce carl carlos carol catherine charles chris christina christopher chuck cory dan daniel david
+deborah dennis diana donald donna doug edward elizabeth emily emma eric frank gabriele gary george
+gina greg hillary ivanka jack james jane janet jared jason jeb jeff jennifer jerry jessica jill
+jim joe john jon jonathan jose joseph joshua julia julie justin kamala kanye karen kate katherine
+kathleen kelly kevin kim kimberly kris kyle larry laura lester linda lindsey lisa marco margaret
+maria mark martin mary matt matthew melania michael michelle mike mitch nancy nicholas nick nicole
+nikki patricia patrick paul peter rachel rand richard rick robert ron ronald rudy ruth ryan sam
+samantha sandra sarah scott sean sharon stephen steve steven susan ted thomas tim timothy tom tony
+vladimir walter william xi bella emmanuel angela theresa boris justin narendra jacinda olaf
+""".split())
+_ORGANISATIONS = frozenset("""
+balenciaga cnn msnbc fox nbc abc cbs bbc newsweek tmz instagram twitter tiktok facebook youtube
+google apple amazon microsoft nato un eu fbi cia nsa irs epa who congress senate house pentagon
+isis nafta gucci ford reuters ap afp nytimes times post guardian telegraph ok! kering
+""".split())
+_ORGANISATION_WORDS = frozenset("""
+inc inc. ltd co co. corp corporation company group university college institute commission
+committee council court department ministry agency bank association party union news times post
+journal network foundation coalition fund league club office bureau board administration
+""".split())
+_PLACES = frozenset(place.strip() for place in """
+america, united states, united states of america, us, usa, uk, united kingdom, britain, england,
+scotland, wales, ireland, france, paris, london, spain, italy, germany, berlin, china, beijing,
+russia, moscow, ukraine, iran, iraq, syria, libya, israel, mexico, canada, japan, india, brazil,
+kenya, europe, africa, asia, middle east, north korea, south korea, korea, new york,
+new york city, manhattan, washington, california, texas, florida, ohio, michigan, chicago,
+boston, los angeles, pennsylvania, virginia, georgia, arizona, nevada, wisconsin, iowa,
+hempstead, belgium, hollywood, silicon valley, wall street
+""".split(","))
+# fmt: on
+_TITLES = frozenset(
+    "mr mrs ms dr prof president senator sen secretary governor gov rep representative mayor judge "
+    "minister chancellor photographer designer director ceo founder artist actor actress star "
+    "spokesperson spokesman spokeswoman chief officer".split()
+)
+NOT_NAMES = SENTENCE_STARTERS | {
+    "I", "I'm", "I’m", "I've", "I’ve", "I'd", "I’ll", "I'll", "Mr", "Mrs", "Ms", "Dr", "OK", "Yes", "No", "Well", "Oh",
+    "Please", "Thank", "Thanks", "Let", "Let's", "Look", "Just", "Not", "Sunday", "Monday", "Tuesday",
+    "Wednesday", "Thursday", "Friday", "Saturday", "Following", "According", "Despite", "Another",
+    "Featured", "Soon", "Netizens", "Images", "Criticism", "People", "Accusations", "Type", "Get",
+    "January", "February", "March", "April", "June", "July", "August", "September", "October",
+    "November", "December", "Jan", "Feb", "Aug", "Sept", "Oct", "Nov", "Dec", "Spring", "Summer",
+    "Autumn", "Fall", "Winter", "All", "Any", "None", "Every", "Nothing", "Everyone", "Nobody", "Christmas", "Democratic", "Republican", "Democrats", "Republicans",
+}
+
+
+@dataclass(frozen=True)
+class Name:
+    start: int
+    end: int
+    text: str
+    kind: str
+    """``person``, ``organisation`` or ``place``."""
+    sentence: int
+
+
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)]*\s+|[\n\u2028\u2029]+")
+
+
+def _sentence_starts(text: str) -> list[int]:
+    return [0, *map(re.Match.end, _SENTENCE_END.finditer(text))]
+
+
+def _name_kind(words: tuple[str, ...], before: str, known_people: set[str]) -> str | None:
+    if len(words) > 5:
+        return None  # a headline in title case, not a name
+    lowered = [w.lower().rstrip(".") for w in words]
+    joined = " ".join(lowered)
+    if joined in _PLACES:
+        return "place"
+    if lowered[0] in _FIRST_NAMES and len(words) >= 2:
+        return "person"
+    previous_word = before.rstrip(" ,").rsplit(" ", 1)[-1].lower().rstrip(".")
+    if previous_word in _TITLES and len(words) <= 3:
+        return "person"
+    if any(w in _ORGANISATION_WORDS for w in lowered) or joined in _ORGANISATIONS or lowered[0] in _ORGANISATIONS:
+        return "organisation"
+    if words[-1] in known_people or " ".join(words) in known_people:
+        return "person"
+    if len(words) >= 2 and all(w[:1].isupper() and w[1:2].islower() for w in words) and len(words) <= 3:
+        return "person"
+    if words[0].isupper() and len(words[0]) >= 2:
+        return "organisation"
+    return "organisation" if len(words) == 1 else None
+
+
+def _trimmed(candidate: str) -> tuple[int, int, tuple[str, ...]] | None:
+    """The name inside a capitalised run, as ``(start, end, words)`` relative to the run.
+
+    A leading common word (``The``, ``According``) or title, trailing lower-case joiners and
+    a possessive (``Balenciaga’s`` → ``Balenciaga``) are dropped; ``None`` if nothing is left."""
+    words = candidate.split()
+    start = 0
+    while words and (words[0].strip("'’") in NOT_NAMES or words[0].rstrip(".").lower() in _TITLES):
+        start += len(words[0]) + 1
+        words = words[1:]
+    while words and (words[-1] in {"of", "the", "and", "&", "for", "de", "van", "von", "al"} or words[-1].endswith(".") and len(words[-1]) > 3):
+        if words[-1].endswith(".") and words[-1][:-1].isalpha() and words[-1][0].isupper():
+            words[-1] = words[-1][:-1]
+            break
+        words = words[:-1]
+    if not words:
+        return None
+    end = start + len(" ".join(words))
+    if candidate[start:end] != " ".join(words):
+        return None  # irregular spacing inside: skip rather than mis-span
+    for suffix in ("’s", "'s", "’", "'"):
+        if candidate[start:end].endswith(suffix):
+            end -= len(suffix)
+            words[-1] = words[-1][: -len(suffix)]
+            break
+    if end <= start or not words[-1]:
+        return None
+    return start, end, tuple(words)
+
+
+def find_names(text: str) -> list[Name]:
+    """Capitalised spans classified as person, organisation or place, in order.
+
+    A sentence's first word is a name only if it is not a common sentence opener. Once a
+    full name is seen, its last word alone (``Galimberti``) also names that person. Each
+    distinct capitalised run is trimmed once per article.
+    """
+    starts = _sentence_starts(text)
+    names: list[Name] = []
+    known_people: set[str] = set()
+    trimmed: dict[str, tuple[int, int, tuple[str, ...]] | None] = {}
+    for match in _NAME.finditer(text):
+        candidate = match.group()
+        if candidate in NOT_NAMES:
+            continue  # one common word (``The``, ``It``): the usual case, dropped at once
+        if candidate not in trimmed:
+            trimmed[candidate] = _trimmed(candidate)
+        found = trimmed[candidate]
+        if found is None:
+            continue
+        start, end = match.start() + found[0], match.start() + found[1]
+        words = found[2]
+        kind = _name_kind(words, text[max(0, start - 30) : start], known_people)
+        if kind is None:
+            continue
+        if kind == "person" and len(words) >= 2:
+            known_people.add(words[-1])
+            known_people.add(" ".join(words))
+        names.append(Name(start, end, text[start:end], kind, bisect_right(starts, match.start()) - 1))
+    return names
+
+
+def _full_names(names: list[Name]) -> dict[str, str]:
+    """Last word of a person's full name → the full name as first written."""
+    full: dict[str, str] = {}
+    for name in names:
+        if name.kind == "person" and " " in name.text:
+            full.setdefault(name.text.split()[-1], name.text)
+    return full
+
+
+
+_SELF_DESCRIPTIONS = (
+    "statement", "brand", "company", "firm", "label", "house", "group", "powerhouse", "retailer",
+)
+"""Last words of a description (``the brand``) that stands for the organisation an article is about."""
+
+
+class SpeakerResolver:
+    """Resolves ``she`` / ``they`` to the person / organisation named last (when only one of
+    that kind is named in that sentence) and ``the brand`` / ``the statement`` to the
+    organisation named most often so far (when one leads). Other descriptions stay as written."""
+
+    def __init__(self, names: list[Name]):
+        self.full = _full_names(names)
+        self.by_kind: dict[str, list[Name]] = {}
+        for name in names:
+            self.by_kind.setdefault(name.kind, []).append(name)
+        self.ends = {kind: [name.end for name in found] for kind, found in self.by_kind.items()}
+
+    def resolve(self, speaker: str, before: int) -> str:
+        lowered = speaker.lower()
+        kind = _PRONOUNS.get(lowered)
+        describes_self = kind is None and lowered.split()[0] in ("the", "its", "their") and lowered.endswith(_SELF_DESCRIPTIONS)
+        if describes_self:
+            kind = "organisation"
+        if kind is None:
+            return self.full.get(speaker, speaker)
+        names = self.by_kind.get(kind, [])
+        count = bisect_left(self.ends.get(kind, []), before + 1)
+        if not count:
+            return speaker
+        if describes_self:
+            counts = Counter(self.full.get(name.text, name.text) for name in names[max(0, count - 200) : count])
+            (top, top_count), *rest = counts.most_common(2) + [(None, 0)]
+            return top if top_count > rest[0][1] else speaker
+        last = names[count - 1]
+        in_sentence = set()
+        for name in reversed(names[max(0, count - 20) : count]):
+            if name.sentence != last.sentence:
+                break
+            in_sentence.add(self.full.get(name.text, name.text))
+        return self.full.get(last.text, last.text) if len(in_sentence) == 1 else speaker

@@ -1,0 +1,333 @@
+"""Direct quotes (their exact spans, speakers and reporting verbs) and indirect speech.
+
+``find_quotes`` pairs quote marks paragraph by paragraph (one pass over the marks) and looks
+for each quote's attribution in a bounded window around it; ``indirect_speech`` tries at most
+``MAX_VERBS_TRIED`` reporting verbs per unit. Linear in the article's length.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from workbench.triage_lexicon import WORD, trie_pattern
+from workbench.triage_names import NAME_WORD, NOT_NAMES, Name, SpeakerResolver, find_names
+
+_REPORTING_VERBS = (
+    r"said|says|say|told|tells|tell|wrote|writes|write|added|adds|add|stated|states|explained|explains"
+    r"|noted|notes|continued|continues|concluded|began|claimed|claims|argued|argues|insisted|insists"
+    r"|asked|asks|replied|replies|responded|tweeted|posted|announced|announces|declared|warned|warns"
+    r"|admitted|acknowledged|alleged|alleges|stressed|commented|recalled|read|reads|reported|reports"
+    r"|confirmed|denied|explained|suggested|testified|wrote on \w+|shared|saying|telling|writing"
+    r"|adding|stating|explaining|noting|claiming|arguing|insisting|announcing|declaring|warning"
+    r"|stressing|signed off|issued a statement|said in a statement|continued"
+)
+
+_FAMILIES = {
+    '"': "double", "“": "double", "”": "double", "„": "double", "‟": "double",
+    "«": "guillemet", "»": "guillemet", "‹": "single_guillemet", "›": "single_guillemet",
+    "「": "corner", "」": "corner", "『": "white_corner", "』": "white_corner",
+    "‘": "single", "’": "single",
+}
+_ALWAYS_OPEN = frozenset("„「『")
+_ALWAYS_CLOSE = frozenset("」』")
+_QUOTE_MARKS = re.compile("[" + re.escape("".join(_FAMILIES)) + "]")
+_LINE_BREAK = re.compile(r"[\n\u2028\u2029]")
+_SHORT_QUOTE = re.compile(r"[“\"][^“”\"]*[”\"]")
+"""A quote inside one clause, blanked out when the clause is read for a speaker."""
+_OPENING_CONTEXT = frozenset("([{<—–-/")
+MAX_SCARE_WORDS = 3
+"""A quoted span of at most this many words with no speaker is a scare quote, not a quote."""
+
+
+@dataclass(frozen=True)
+class _QuoteSpan:
+    start: int
+    """Offset of the first character inside the marks."""
+    end: int
+    open_mark: int
+    close_mark: int | None
+    """``None`` for a paragraph whose quote runs on into the next paragraph."""
+    paragraph: int
+
+
+def _mark_role(text: str, index: int) -> str | None:
+    """``open``, ``close`` or ``None`` (an apostrophe, an inch mark) from the flanking characters."""
+    mark = text[index]
+    before = text[index - 1] if index > 0 else " "
+    after = text[index + 1] if index + 1 < len(text) else " "
+    left_flanking = not after.isspace()  # could open: text follows
+    right_flanking = not before.isspace() and before not in _OPENING_CONTEXT
+    if mark in _ALWAYS_OPEN:
+        return "open"
+    if mark in _ALWAYS_CLOSE:
+        return "close"
+    if mark in "«‹»›":
+        return "either"  # French « … » (often spaced inside) and German » … « alike
+    if mark == "’":
+        return "close" if right_flanking and not after.isalnum() else None
+    if mark == "‘":
+        return "open" if left_flanking and not before.isalnum() else None
+    if left_flanking and not right_flanking:
+        return "open"
+    if right_flanking and not left_flanking:
+        return "close"
+    if right_flanking and left_flanking and not (before.isalnum() and after.isalnum()):
+        return "either"  # ``."Next`` or ``("…")``
+    return None
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of every line holding something other than whitespace."""
+    bounds = []
+    start = 0
+    for match in _LINE_BREAK.finditer(text):
+        if text[start : match.start()].strip():
+            bounds.append((start, match.start()))
+        start = match.end()
+    if text[start:].strip():
+        bounds.append((start, len(text)))
+    return bounds
+
+
+def find_quote_spans(text: str, paragraphs: list[tuple[int, int]] | None = None) -> list[_QuoteSpan]:
+    """Top-level quoted spans of ``text``, paragraph by paragraph, in order.
+
+    Marks pair within their family (``“ ”`` with ``"`` and ``„``, ``« »``, ``「 」``, ``‘ ’``);
+    a closing mark of another family than the open quote is skipped. A quote still open at
+    the end of its paragraph counts only if the next paragraph opens with a quote mark (the
+    convention for a quote running over paragraphs); otherwise the stray mark is ignored.
+    """
+    spans: list[_QuoteSpan] = []
+    paragraphs = _paragraphs(text) if paragraphs is None else paragraphs
+    for number, (start, end) in enumerate(paragraphs):
+        stack: list[tuple[str, int]] = []
+        for match in _QUOTE_MARKS.finditer(text, start, end):
+            index = match.start()
+            family = _FAMILIES[text[index]]
+            role = _mark_role(text, index)
+            if role is None:
+                continue
+            open_index = next((i for i in range(len(stack) - 1, -1, -1) if stack[i][0] == family), None)
+            if role in ("close", "either") and open_index is not None:
+                _family, opened = stack[open_index]
+                del stack[open_index:]
+                if not stack:
+                    spans.append(_QuoteSpan(opened + 1, index, opened, index, number))
+            elif role in ("open", "either") and (family != "single" or stack or text[index] == "‘"):
+                stack.append((family, index))
+        if stack and number + 1 < len(paragraphs):
+            next_start = paragraphs[number + 1][0]
+            first = text[next_start:paragraphs[number + 1][1]].lstrip()[:1]
+            if first and first in _FAMILIES and _FAMILIES[first] == stack[0][0]:
+                opened = stack[0][1]
+                spans.append(_QuoteSpan(opened + 1, end, opened, None, number))
+    trimmed = []
+    for span in spans:
+        inner = text[span.start : span.end]
+        left = len(inner) - len(inner.lstrip())
+        right = len(inner.rstrip())
+        if right > left:
+            trimmed.append(_QuoteSpan(span.start + left, span.start + right, span.open_mark, span.close_mark, span.paragraph))
+    return trimmed
+
+
+
+_DEFINITE = (
+    r"(?:[Tt]he|[Ii]ts|[Tt]heir) (?:statement|brand|company|firm|label|fashion brand|fashion label"
+    r"|fashion house|luxury brand|group|organi[sz]ation|agency|department|ministry|government"
+    r"|spokesperson|spokesman|spokeswoman|administration|police|powerhouse|fashion powerhouse"
+    r"|retailer|photographer|designer|star|reality star|singer|actor|actress|president|report|study"
+    r"|mayor|minister|senator|governor|official|officials|spokesperson|court|judge|lawsuit|complaint"
+    r"|prosecutor|prosecutors|experts|analysts|researchers|scientists|authorities|survey|poll|data)"
+)
+_SUBJECT = re.compile(
+    rf"(?P<speaker>\b(?:[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I)\b|{_DEFINITE}\b|{NAME_WORD}(?:\s{NAME_WORD}){{0,3}})"
+)
+"""Who can be a quote's speaker: a pronoun, a definite description, a capitalised name."""
+_PREPOSITIONS = frozenset(
+    "from in of to for with by on at about against into over under via than like including".split()
+)
+_REPORTING = re.compile(rf"\b(?:{_REPORTING_VERBS})\b")
+_AFTER = re.compile(
+    rf"\s*[,.!?]?\s*[—–-]?\s*(?:{_SUBJECT.pattern}(?:,[^,\"“”\n]{{1,80}},)?\s(?P<verb>{_REPORTING_VERBS})\b"
+    rf"|(?P<verb2>said|says|wrote|added|told|explained|continued|concluded|asked)\s(?P<speaker2>{_DEFINITE}|{NAME_WORD}(?:\s{NAME_WORD}){{0,3}}))"
+)
+"""Attribution after a quote: ``," she said``, ``," the statement, posted on X, began``, ``," said Kim``."""
+_ACCORDING = re.compile(
+    rf"\b(?P<verb>[Aa]ccording to) (?:\w+ ){{0,2}}?(?P<speaker>{_DEFINITE}|{NAME_WORD}(?: {NAME_WORD}){{0,3}}"
+    r"|(?:the |a )?[a-z][\w’'-]*(?: [a-z][\w’'-]*){0,2}(?=,))"
+)
+_INDIRECT_VERBS = frozenset(
+    "said says say claimed claims claim told argued argues alleged alleges insisted believes reported "
+    "reports stated states wrote writes announced warned admitted denied suggested confirmed explained".split()
+)
+"""Verbs of indirect speech (``X said that …``): a unit holding one after a subject is attributed."""
+_INDIRECT = re.compile(trie_pattern(_INDIRECT_VERBS).join([r"\b", r"\b"]))
+MAX_VERBS_TRIED = 20
+"""Reporting verbs tried per unit when looking for indirect speech (bounds very long units)."""
+MAX_SUBJECT_DISTANCE = 8
+"""Words (appositives between commas or dashes not counted) allowed between speaker and verb."""
+
+
+def _clean_speaker(speaker: str) -> str:
+    speaker = speaker.strip(" ,")
+    if speaker.endswith(".") and len(speaker.rsplit(" ", 1)[-1]) > 3:
+        speaker = speaker[:-1]
+    for suffix in ("’s", "'s"):
+        speaker = speaker.removesuffix(suffix)
+    return speaker
+
+
+_ASIDES = re.compile(r",[^,]*,|\s[-—–][^-—–]*[-—–]")
+_ASIDE_OPEN = re.compile(r"\s[-—–](?:\s|$)|,")
+
+
+def _subject_before(head: str) -> tuple[int, str] | None:
+    """The speaker of a reporting verb: the nearest candidate before it that is not the
+    object of a preposition, within ``MAX_SUBJECT_DISTANCE`` words."""
+    for match in reversed(list(_SUBJECT.finditer(head))):
+        between = _ASIDES.sub(" ", head[match.end() :])
+        if len(WORD.findall(between)) > MAX_SUBJECT_DISTANCE:
+            return None
+        speaker = match.group("speaker")
+        if _ASIDE_OPEN.search(between.rstrip(", ")):
+            continue  # inside an appositive that closes before the verb
+        if " " not in speaker and speaker in NOT_NAMES - {"He", "She", "They", "We", "I"}:
+            continue
+        words_before = WORD.findall(head[max(0, match.start() - 20) : match.start()])
+        if words_before and words_before[-1].lower() in _PREPOSITIONS:
+            continue
+        if speaker.split()[0] in NOT_NAMES - {"He", "She", "They", "We", "I", "The", "Its", "Their"}:
+            continue
+        return match.start(), speaker
+    return None
+
+
+def _last_clause(text: str) -> str:
+    """What follows the last sentence end in ``text``, short quotes blanked out."""
+    cut = max(text.rfind(". "), text.rfind("? "), text.rfind("! "))
+    clause = text[cut + 2 :] if cut >= 0 else text
+    return _SHORT_QUOTE.sub(lambda m: " " * len(m.group()), clause)
+
+
+def _attribution(
+    text: str, span: _QuoteSpan, paragraph: tuple[int, int], previous_paragraph: tuple[int, int] | None
+) -> tuple[str, str] | None:
+    """``(speaker, verb)`` from the words after the closing mark or before the opening one.
+
+    A quote that opens its paragraph may take its attribution from the end of the previous
+    paragraph (``… issued a statement:`` then the statement)."""
+    if span.close_mark is not None:
+        match = _AFTER.match(text, span.close_mark + 1, min(paragraph[1], span.close_mark + 160))
+        if match:
+            speaker = match.group("speaker") or match.group("speaker2")
+            if speaker.split()[0] not in NOT_NAMES - {"He", "She", "They", "We", "I", "The", "Its", "Their"}:
+                return _clean_speaker(speaker), match.group("verb") or match.group("verb2")
+    clause = _last_clause(text[max(paragraph[0], span.open_mark - 240) : span.open_mark])
+    if not clause.strip() and previous_paragraph and span.open_mark == paragraph[0]:
+        clause = _last_clause(text[previous_paragraph[0] : previous_paragraph[1]].rstrip()) + " "
+    verbs = [verb for verb in _REPORTING.finditer(clause) if len(clause) - verb.end() <= 100]
+    for verb in reversed(verbs):
+        subject = _subject_before(clause[: verb.start()])
+        if subject:
+            return _clean_speaker(subject[1]), verb.group()
+    according = _ACCORDING.search(text, max(paragraph[0], span.open_mark - 200), min(paragraph[1], span.end + 200))
+    if according and (according.end() <= span.open_mark or according.start() >= span.end):
+        return _clean_speaker(according.group("speaker")), "according to"
+    return None
+
+
+@dataclass(frozen=True)
+class ArticleQuote:
+    """A direct quote of an article with its speaker (before clipping to units)."""
+
+    start: int
+    end: int
+    speaker: str | None
+    verb: str | None
+    scare: bool
+    """Short (``MAX_SCARE_WORDS`` words or fewer) and unattributed: framing, not a quote."""
+
+
+_WIDE = re.compile("[\u2e80-\ud7ff]")
+
+
+def _word_count(text: str) -> int:
+    """Words, counting two characters of Chinese, Japanese or Korean as one."""
+    wide = len(_WIDE.findall(text))
+    return max(len(WORD.findall(text)), wide // 2)
+
+
+def find_quotes(text: str, names: list[Name] | None = None, resolver: SpeakerResolver | None = None) -> list[ArticleQuote]:
+    """Every quoted span of the article, with speaker and verb where found.
+
+    An unattributed quote inherits the speaker of the quote just before it when that quote
+    is in the same or the previous paragraph (a statement quoted over several paragraphs).
+    """
+    names = find_names(text) if names is None else names
+    resolver = resolver or SpeakerResolver(names)
+    paragraphs = _paragraphs(text)
+    quotes: list[ArticleQuote] = []
+    previous: ArticleQuote | None = None
+    previous_paragraph = -2
+    for span in find_quote_spans(text, paragraphs):
+        paragraph = paragraphs[span.paragraph]
+        before_paragraph = paragraphs[span.paragraph - 1] if span.paragraph else None
+        found = _attribution(text, span, paragraph, before_paragraph)
+        words = _word_count(text[span.start : span.end])
+        speaker = verb = None
+        if found:
+            speaker, verb = resolver.resolve(found[0], span.open_mark), found[1]
+        elif (
+            previous is not None
+            and not previous.scare
+            and previous.speaker
+            and span.paragraph - previous_paragraph <= 1
+            and words > MAX_SCARE_WORDS
+        ):
+            speaker, verb = previous.speaker, previous.verb
+        scare = words <= MAX_SCARE_WORDS and not (found and words >= 2 and verb not in ("according to",))
+        if words <= MAX_SCARE_WORDS and found and verb in _REPORTING_VERBS_INDIRECT:
+            scare = True
+        quote = ArticleQuote(span.start, span.end, speaker, verb, scare)
+        quotes.append(quote)
+        if not scare:
+            previous, previous_paragraph = quote, span.paragraph
+    return quotes
+
+
+_REPORTING_VERBS_INDIRECT = frozenset({"issued a statement", "claimed", "claims", "stated", "according to", "alleged"})
+
+
+def indirect_speech(
+    article: str, start: int, end: int, quotes: list[ArticleQuote], resolver: SpeakerResolver
+) -> tuple[int, int, str] | None:
+    """``(start, end, speaker)`` of the unit's first indirect speech: ``According to X`` or
+    ``X said (that) …`` outside a direct quote, with the (resolved) speaker."""
+    inside_quote = [(q.start, q.end) for q in quotes if not q.scare]
+    quote_starts = [q_start for q_start, _ in inside_quote]
+
+    def outside(position: int) -> bool:
+        index = bisect_left(quote_starts, position + 1) - 1
+        return index < 0 or inside_quote[index][1] <= position
+
+    if article.find("ccording to", start, end) >= 0:
+        for match in _ACCORDING.finditer(article, start, end):
+            if outside(match.start()):
+                speaker = _clean_speaker(match.group("speaker"))
+                return match.start(), match.end(), resolver.resolve(speaker, match.start())
+    for tried, verb in enumerate(_INDIRECT.finditer(article, start, end)):
+        if tried >= MAX_VERBS_TRIED:
+            break
+        if not outside(verb.start()):
+            continue
+        head_start = max(start, verb.start() - 160)
+        subject = _subject_before(article[head_start : verb.start()])
+        if subject is None or subject[1] == "I" or subject[1].lower() == "we":
+            continue
+        speaker_start = head_start + subject[0]
+        speaker = _clean_speaker(subject[1])
+        return speaker_start, verb.end(), resolver.resolve(speaker, speaker_start)
+    return None
