@@ -38,19 +38,11 @@ from workbench.errors import WorkbenchError
 from workbench.guidelines import save_guidelines
 from workbench.import_preview import import_documents
 from workbench.ingest import Document
-from workbench.match_verdicts import apply_final_to_group, detach_from_group, group_final_preview
+from workbench.match_verdicts import apply_final_to_group, detach_from_group, group_final_preview, merge_groups
 from workbench.models import Collection, Reviewer
-from workbench.reliability import (
-    aggregate_verdicts,
-    collection_controls,
-    control_scores,
-    mark_control,
-    model_verdict,
-    queue_by_doubt,
-    review_pace,
-    set_control_rate,
-    unmark_control,
-)
+from workbench.controls import collection_controls, control_scores, mark_control, set_control_rate, unmark_control
+from workbench.model_verdicts import model_verdict, queue_by_doubt
+from workbench.reliability import aggregate_verdicts, review_pace
 from workbench.sessions import end_all_sessions
 from workbench.triage_model import set_model_enabled, train_model
 from workbench.verdict_import import ImportPlan, ImportReport, import_verdicts, write_plan
@@ -98,6 +90,7 @@ LEAD_ONLY: dict[str, LeadOnly] = {
     "collection_controls": lambda db, s, a, w: collection_controls(s, a, w.collection_id),
     "control_scores": lambda db, s, a, w: control_scores(s, a),
     "detach_from_group": lambda db, s, a, w: detach_from_group(s, a, w.claims[0]),
+    "merge_groups": lambda db, s, a, w: merge_groups(s, a, w.claims[0], w.claims[1]),
     "group_final_preview": lambda db, s, a, w: group_final_preview(s, a, w.claims[0], "supported"),
     "apply_final_to_group": lambda db, s, a, w: apply_final_to_group(s, a, w.claims[0], "supported"),
     "set_model_enabled": lambda db, s, a, w: set_model_enabled(s, a, w.collection_id, True),
