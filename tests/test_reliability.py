@@ -184,6 +184,16 @@ def test_nobody_overlaps():
     assert result.method == "majority" and all(item.reliability is None for item in result.reviewers)
 
 
+def test_a_few_claims_from_a_small_team_keep_their_majorities():
+    """Four claims, three reviewers: the model may not collapse every claim onto one label."""
+    verdicts = {"ann": [S, D, S, E], "bob": [S, D, D, E], "cy": [S, S, D, None]}
+    result = aggregate(frame([
+        (claim, name, label) for name, labels in verdicts.items() for claim, label in enumerate(labels, 1) if label
+    ]))
+    assert [result.label_of(claim)[0] for claim in (1, 2, 3, 4)] == [S, D, D, E]
+    assert result.label_of(1)[1] > result.label_of(2)[1]  # unanimous is surer than a 2-1 split
+
+
 def test_empty_and_bad_settings():
     result = aggregate(RatingTable.from_frame(pd.DataFrame(columns=["claim_id", "reviewer", "verdict"]), labels=LABELS))
     assert result.to_dict()["claims"] == [] and "No verdicts" in result.notes[0]

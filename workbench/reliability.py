@@ -5,8 +5,12 @@ and each claim by a hidden true verdict. EM alternates between the posterior of 
 true verdict (E-step) and the confusion matrices and label prevalences that best explain the
 verdicts under those posteriors (M-step). Here it starts from the majority vote (each claim's
 vote shares), adds ``smoothing`` pseudo-counts to every confusion cell and prevalence (so a
-reviewer who never used a label is not declared certain never to use it), and stops when the
-log-likelihood per verdict changes by less than ``tolerance`` or after ``max_iterations``.
+reviewer who never used a label is not declared certain never to use it) and
+:data:`DIAGONAL_PRIOR` × ``smoothing`` more to each matrix's diagonal (reviewers are assumed to
+do better than chance until their verdicts say otherwise: without it, a small team's first
+handful of claims can collapse to one label for every claim), and stops when the log-likelihood
+per verdict changes by less than ``tolerance`` or after ``max_iterations``. With
+``smoothing=0`` it is the paper's maximum-likelihood EM.
 
 Degenerate input is reported, not hidden:
 
@@ -49,6 +53,12 @@ from workbench.models import Article, Claim, Reviewer, VerdictHistory
 METHODS: tuple[str, ...] = ("dawid-skene", "majority")
 DEFAULT_SMOOTHING = 0.5
 """Pseudo-count added to every confusion cell and every label prevalence."""
+DIAGONAL_PRIOR = 2.0
+"""Extra pseudo-counts on a confusion matrix's diagonal, in units of ``smoothing``.
+
+Chosen on simulated teams (tests/reliability_sim.py, 60 to 2,000 claims): it never lowered
+accuracy against the truth, and it keeps four claims from three reviewers from all getting one
+label."""
 DEFAULT_TOLERANCE = 1e-7
 """EM stops when the log-likelihood per verdict changes by less than this."""
 DEFAULT_MAX_ITERATIONS = 500
@@ -373,13 +383,13 @@ def _m_step(transposed: sparse.csr_matrix, posteriors: np.ndarray, weight: np.nd
 
 
 def _confusion(counts: np.ndarray, smoothing: float, identifiable: np.ndarray) -> np.ndarray:
-    """Row-normalised, smoothed confusion matrices; reviewers sharing no claim get the pooled one."""
+    """Row-normalised, smoothed confusion matrices (diagonal favoured); reviewers sharing no claim get the pooled one."""
     k = counts.shape[1]
     if not identifiable.all():
         pooled = counts[identifiable].sum(axis=0)
         counts = counts.copy()
         counts[~identifiable] = pooled
-    smoothed = counts + smoothing
+    smoothed = counts + smoothing + np.eye(k) * (DIAGONAL_PRIOR * smoothing)
     totals = smoothed.sum(axis=2, keepdims=True)
     uniform = np.full_like(smoothed, 1.0 / k)
     return np.divide(smoothed, totals, out=uniform, where=totals > 0)
