@@ -154,6 +154,7 @@ def test_python_dash_m_runs_the_cli() -> None:
 def test_serve_loads_the_seeds_only_into_a_database_without_data(
     sqlite_db: Database, tmp_path: Path
 ) -> None:
+    from workbench.access import Actor
     from workbench.auth import create_reviewer
     from workbench.cli.core import load_seeds_if_empty
 
@@ -161,7 +162,7 @@ def test_serve_loads_the_seeds_only_into_a_database_without_data(
     seeds.mkdir()
     (seeds / "bridge.txt").write_text("The bridge cost 3 million euros.\n", encoding="utf-8")
     with sqlite_db.transaction() as session:
-        create_reviewer(session, "lena", "a long password", "lead", actor=None)
+        create_reviewer(session, "lena", "a long password", "lead", actor=Actor.operator())
     assert load_seeds_if_empty(sqlite_db, seeds) is None, "an account is data: no demo articles"
     with sqlite_db.transaction() as session:
         session.execute(Reviewer.__table__.delete())

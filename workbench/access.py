@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from workbench.errors import WorkbenchError
 from workbench.models import Assignment, Collection, Reviewer
 from workbench.names import find_named
+from workbench.vocabulary import Role
 
 OPERATOR_ROLE = "operator"
 """The role of :meth:`Actor.operator`; no account has it."""
@@ -50,7 +51,7 @@ class Actor:
     @property
     def is_lead(self) -> bool:
         """May do a lead's work: a lead, or the operator."""
-        return self.role == "lead" or self.is_operator
+        return self.role == Role.LEAD or self.is_operator
 
     @classmethod
     def of(cls, reviewer: Reviewer) -> Actor:
@@ -99,7 +100,7 @@ def lead_named(session: Session, name: str) -> Actor:
     reviewer = find_named(session, Reviewer, name)
     if reviewer is None or not reviewer.active:
         raise WorkbenchError(f"No active account called {name!r}.")
-    if reviewer.role != "lead":
+    if reviewer.role != Role.LEAD:
         raise WorkbenchError(f"{reviewer.name} is not a lead: only leads adjudicate.")
     return Actor.of(reviewer)
 

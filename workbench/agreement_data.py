@@ -56,7 +56,7 @@ class RatingFilter:
 
     def claims(self) -> Select:
         """(id, article_id) of the reviewable claims in scope."""
-        statement = select(Claim.id, Claim.article_id).where(Claim.kind == "claim")
+        statement = select(Claim.id, Claim.article_id).where(Claim.reviewable)
         if self.collection_id is not None:
             statement = statement.join(Article, Article.id == Claim.article_id).where(
                 Article.collection_id == self.collection_id

@@ -19,43 +19,11 @@ from workbench.access import Actor, PermissionDenied, visible_collection_ids
 from workbench.errors import WorkbenchError
 from workbench.models import Article, Assignment, Claim, Collection, FinalVerdict, Reviewer, Verdict
 from workbench.triage_store import triage_conditions
+from workbench.vocabulary import ARTICLE_STATUSES, ClaimKind, LEAD_STATUSES, NOT_A_CLAIM, REVIEWER_STATUSES, Role
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 200
 
-ARTICLE_STATUSES: dict[str, str] = {
-    "not_started": "Not started",
-    "in_progress": "In progress",
-    "done": "Done",
-    "no_claims": "No claims",
-}
-"""Review status of a whole article, as filtered on and shown in the list."""
-
-KIND_TITLES: dict[str, str] = {
-    "claim": "Claim",
-    "title": "Title",
-    "heading": "Heading",
-    "metadata": "Metadata",
-    "boilerplate": "Boilerplate",
-    "embed": "Embed",
-}
-
-LEAD_STATUSES: dict[str, str] = {
-    "unreviewed": "No verdicts",
-    "partial": "Partly reviewed",
-    "agreed": "Agreed",
-    "disagreed": "Reviewers disagree",
-    "final": "Final verdict",
-}
-"""Status of a claim as a lead sees it. ``disagreed`` (reviewers differ) is not the label ``disputed``."""
-
-REVIEWER_STATUSES: dict[str, str] = {
-    "todo": "Not reviewed by you",
-    "mine": "Reviewed by you",
-}
-"""Status of a claim as a reviewer sees it: only their own verdict, never anyone else's."""
-
-NOT_A_CLAIM = "not_a_claim"
 
 
 class ArticleError(WorkbenchError):
@@ -142,7 +110,7 @@ def needed_verdicts():
     active_reviewers = (
         select(func.count())
         .select_from(Reviewer)
-        .where(Reviewer.active.is_(True), Reviewer.role == "reviewer")
+        .where(Reviewer.active.is_(True), Reviewer.role == Role.REVIEWER)
         .scalar_subquery()
     )
     with_access = case((func.coalesce(assigned.c.n, 0) > 0, assigned.c.n), else_=active_reviewers)
@@ -190,7 +158,7 @@ def article_status(needed: ColumnElement[int]) -> ColumnElement[str]:
     ``needed`` is the verdicts each claim needs; ``Article`` must be in the enclosing FROM clause.
     Each test is an indexed EXISTS, so filtering many articles by status stays cheap.
     """
-    its_claims = (Claim.article_id == Article.id, Claim.kind == "claim")
+    its_claims = (Claim.article_id == Article.id, Claim.reviewable)
     verdicts_on_claim = select(func.count(Verdict.id)).where(Verdict.claim_id == Claim.id).scalar_subquery()
     has_claims = select(Claim.id).where(*its_claims).exists()
     short_of_verdicts = select(Claim.id).where(*its_claims, verdicts_on_claim < needed).exists()
@@ -212,7 +180,7 @@ def _claim_progress(actor: Actor, article_ids: list[int], needed: Subquery) -> S
             verdicts_on_claim.scalar_subquery().label("verdicts"),
             verdicts_on_claim.where(Verdict.reviewer_id == actor.id).scalar_subquery().label("mine"),
         )
-        .where(Claim.kind == "claim", Claim.article_id.in_(article_ids))
+        .where(Claim.reviewable, Claim.article_id.in_(article_ids))
         .subquery()
     )
     return (
@@ -235,7 +203,7 @@ def _claim_progress(actor: Actor, article_ids: list[int], needed: Subquery) -> S
 
 def _reviewer_progress(article_ids: list[int], per_article: Subquery) -> Subquery:
     """Per article of the page: reviewers with a verdict in it, and those with a verdict on every claim."""
-    page_claims = select(Claim.id).where(Claim.kind == "claim", Claim.article_id.in_(article_ids))
+    page_claims = select(Claim.id).where(Claim.reviewable, Claim.article_id.in_(article_ids))
     per_reviewer = (
         select(Claim.article_id, Verdict.reviewer_id, func.count().label("verdicts"))
         .select_from(Verdict)
@@ -372,7 +340,7 @@ class UnitView:
 
     @property
     def is_claim(self) -> bool:
-        return self.kind == "claim"
+        return self.kind == ClaimKind.CLAIM
 
 
 @dataclass(frozen=True)
@@ -415,7 +383,7 @@ class ArticleView:
 
 def unit_status(kind: str, verdicts: int, distinct_labels: int, final_label: str | None, needed: int) -> str:
     """A lead's status of one unit from its verdict counts."""
-    if kind != "claim":
+    if kind != ClaimKind.CLAIM:
         return NOT_A_CLAIM
     if final_label is not None:
         return "final"
@@ -471,7 +439,7 @@ def article_view(session: Session, actor: Actor, article_id: int) -> ArticleView
             label_counts = tuple((label, by_label[label]) for label in LABELS if label in by_label)
         else:
             total = int(my_label is not None)
-            status = NOT_A_CLAIM if kind != "claim" else ("mine" if my_label else "todo")
+            status = NOT_A_CLAIM if kind != ClaimKind.CLAIM else ("mine" if my_label else "todo")
             label_counts, final_label = (), None
         views.append(
             UnitView(

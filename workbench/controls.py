@@ -179,7 +179,7 @@ def with_control(session: Session, actor: Actor, collection_ids: list[int], foun
         select(Claim.id)
         .join(ControlClaim, ControlClaim.claim_id == Claim.id)
         .join(Article, Article.id == Claim.article_id)
-        .where(Article.collection_id.in_(list(rates)), Claim.kind == "claim", ~mine)
+        .where(Article.collection_id.in_(list(rates)), Claim.reviewable, ~mine)
         .order_by(Claim.id)
     )
     candidates = [claim_id for claim_id in session.scalars(statement) if claim_id not in exclude]

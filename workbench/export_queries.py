@@ -33,7 +33,7 @@ class Scope:
 
     def claims(self) -> ColumnElement[bool]:
         """Reviewable claims of the chosen articles and collections (needs ``Article`` joined)."""
-        condition = Claim.kind == "claim"
+        condition = Claim.reviewable
         if self.article_ids:
             condition = and_(condition, Article.id.in_(self.article_ids))
         if self.collection_ids:

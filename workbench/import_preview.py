@@ -29,6 +29,7 @@ from workbench.ingest import (
 )
 from workbench.links import MAX_URL_CHARS
 from workbench.models import Article, Collection
+from workbench.vocabulary import ClaimKind
 
 PREVIEW_LIMIT = 20
 """Documents shown in an import preview; the rest are counted and imported but not previewed."""
@@ -87,7 +88,7 @@ class DocumentPreview:
 
     @property
     def claims(self) -> int:
-        return sum(unit.kind == "claim" for unit in self.units)
+        return sum(unit.kind == ClaimKind.CLAIM for unit in self.units)
 
 
 def preview_documents(

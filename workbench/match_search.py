@@ -37,6 +37,7 @@ from workbench.match_text import (
 )
 from workbench.matching import collection_id_of
 from workbench.models import Article, Claim, ClaimMatch, MatchSettings, MatchTerm, utcnow
+from workbench.vocabulary import MatchStatus, MatchTier
 
 MAX_TERM_DF = 1000
 """Words in more claims than this (or than :data:`MAX_TERM_SHARE` of them) are too common to find candidates with."""
@@ -183,7 +184,7 @@ def _claims_query(collection_ids: list[int] | None = None, claim_ids: Iterable[i
     query = (
         select(Claim.id, Claim.article_id, Article.collection_id, Claim.text)
         .join(Article, Article.id == Claim.article_id)
-        .where(Claim.kind == "claim")
+        .where(Claim.reviewable)
         .order_by(Claim.id)
     )
     if collection_ids is not None:
@@ -235,7 +236,7 @@ def _score_pairs(session: Session, claims: Sequence[ClaimText], pairs: np.ndarra
         a, b = claims[i], claims[j]
         pair_thresholds = thresholds.setdefault((link_at, suggest_at), Thresholds(link_at, suggest_at))
         verdict = decide(score, guarded[i], guarded[j], normalise(a.text), normalise(b.text), pair_thresholds)
-        if verdict.tier != "none":
+        if verdict.tier != MatchTier.NONE:
             first, second = (a.id, b.id) if a.id < b.id else (b.id, a.id)
             found.append(MatchFound(first, second, verdict.score, verdict.tier, verdict.reasons,
                                     a.collection_id == b.collection_id))
@@ -260,7 +261,7 @@ def _store(session: Session, found: list[MatchFound], claim_ids: set[int] | None
     Core statements with executemany: no ORM object per row.
     """
     table = ClaimMatch.__table__
-    undecided = table.c.status == "suggested"
+    undecided = table.c.status == MatchStatus.SUGGESTED
     decided_query = select(table.c.id, table.c.claim_a_id, table.c.claim_b_id).where(~undecided)
     decided: dict[tuple[int, int], int] = {}
     if claim_ids is None:
@@ -386,7 +387,7 @@ def _stored_candidates(
         df.update(session.execute(
             select(MatchTerm.term, func.count()).where(MatchTerm.term.in_(chunk)).group_by(MatchTerm.term)
         ).all())
-    total = max(session.scalar(select(func.count()).select_from(Claim).where(Claim.kind == "claim")) or 0, 1)
+    total = max(session.scalar(select(func.count()).select_from(Claim).where(Claim.reviewable)) or 0, 1)
     useful = [term for term in all_terms if 0 < df.get(term, 0) <= max_df(total)]
     if not useful:
         return {}
@@ -437,6 +438,6 @@ def match_articles(database, article_ids: Iterable[int]) -> int:
         return 0
     with database.transaction() as session:
         claim_ids = session.scalars(
-            select(Claim.id).where(Claim.article_id.in_(article_ids), Claim.kind == "claim")
+            select(Claim.id).where(Claim.article_id.in_(article_ids), Claim.reviewable)
         ).all()
         return update_claims(session, claim_ids)

@@ -34,6 +34,7 @@ from workbench.matching import MATCH_ACTION, MatchError, decide_match, sharing_v
 from workbench.models import Article, Claim, ClaimMatch, FinalVerdict, Verdict, utcnow
 from workbench.review import SavedVerdict, VerdictState, may_review, own_verdict
 from workbench.verdicts import load_reviewable_claim, write_verdict
+from workbench.vocabulary import MatchStatus, MatchTier
 
 # --- applying a verdict from a match -------------------------------------------------------
 
@@ -67,14 +68,14 @@ def match_offers(session: Session, actor: Actor, claim_id: int) -> list[MatchOff
         ))
         .join(Article, Article.id == other.article_id)
         .join(Verdict, and_(Verdict.claim_id == other.id, Verdict.reviewer_id == actor.id))
-        .where(ClaimMatch.status != "rejected", other.kind == "claim")
+        .where(ClaimMatch.status != MatchStatus.REJECTED, other.reviewable)
         .order_by(ClaimMatch.score.desc(), other.id)
     ).all()
     offers = []
     for match, other_id, title, label, note, evidence in rows:
-        linked = match.tier == "linked" or match.status == "confirmed"
+        linked = match.tier == MatchTier.LINKED or match.status == MatchStatus.CONFIRMED
         conflicting = any(not reason.startswith("short:") for reason in match.reasons or ())
-        if conflicting and match.status != "confirmed":
+        if conflicting and match.status != MatchStatus.CONFIRMED:
             continue
         offers.append(MatchOffer(other_id, title or f"Article {other_id}", label, note, tuple(evidence or ()), linked))
     return sorted(offers, key=lambda offer: not offer.linked)
@@ -146,7 +147,7 @@ def group_final_preview(session: Session, actor: Actor, claim_id: int, label: st
         select(Claim.id, Article.title, Claim.text, FinalVerdict.label)
         .join(Article, Article.id == Claim.article_id)
         .outerjoin(FinalVerdict, FinalVerdict.claim_id == Claim.id)
-        .where(Claim.id.in_(members), Claim.kind == "claim")
+        .where(Claim.id.in_(members), Claim.reviewable)
         .order_by(Claim.id)
     ).all()
     return [GroupFinalChange(cid, title or f"Article {cid}", text, before, label) for cid, title, text, before in rows]
@@ -208,7 +209,7 @@ def _record_match(session: Session, claim_id: int, other_claim_id: int) -> int:
     rows = session.execute(
         select(Claim.id, Claim.article_id, Article.collection_id, Claim.text)
         .join(Article, Article.id == Claim.article_id)
-        .where(Claim.id.in_([claim_id, other_claim_id]), Claim.kind == "claim")
+        .where(Claim.id.in_([claim_id, other_claim_id]), Claim.reviewable)
         .order_by(Claim.id)
     ).all()
     if len(rows) != 2:
@@ -219,7 +220,7 @@ def _record_match(session: Session, claim_id: int, other_claim_id: int) -> int:
     verdict = compare(first_text, second_text)
     match = ClaimMatch(
         claim_a_id=first, claim_b_id=second, score=verdict.score,
-        tier="linked" if verdict.tier == "linked" else "suggested", reasons=list(verdict.reasons),
+        tier=MatchTier.LINKED if verdict.tier == MatchTier.LINKED else MatchTier.SUGGESTED, reasons=list(verdict.reasons),
         same_collection=first_collection == second_collection, created_at=utcnow(), updated_at=utcnow(),
     )
     session.add(match)

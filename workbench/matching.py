@@ -20,9 +20,8 @@ from workbench.access import Actor
 from workbench.match_text import MatchError
 from workbench.models import Verdict as StoredVerdict
 from workbench.models import Article, Claim, ClaimMatch, Collection, Reviewer, VerdictHistory, utcnow
+from workbench.vocabulary import MATCH_STATUSES, MATCH_TIERS, MatchStatus, MatchTier
 
-TIERS = ("linked", "suggested")
-STATUSES = ("suggested", "confirmed", "rejected")
 
 
 # --- reading and deciding ------------------------------------------------------------------
@@ -108,7 +107,7 @@ def list_matches(
     status: str | None = None,
 ) -> list[MatchRow]:
     """Stored matches, conflicts first then by score; within ``collection`` unless ``all_collections``."""
-    if tier is not None and tier not in TIERS:
+    if tier is not None and tier not in MATCH_TIERS:
         raise MatchError(f"Unknown tier {tier!r}: use linked or suggested.")
     query, article_a, article_b = _match_query()
     if collection is not None:
@@ -134,7 +133,7 @@ def matches_of_claim(session: Session, claim_id: int, *, include_rejected: bool 
     query, _, _ = _match_query()
     query = query.where(or_(ClaimMatch.claim_a_id == claim_id, ClaimMatch.claim_b_id == claim_id))
     if not include_rejected:
-        query = query.where(ClaimMatch.status != "rejected")
+        query = query.where(ClaimMatch.status != MatchStatus.REJECTED)
     rows = []
     for row in _rows(session, query.order_by(ClaimMatch.score.desc())):
         if row.claim_b == claim_id:
@@ -149,14 +148,14 @@ def matches_of_claim(session: Session, claim_id: int, *, include_rejected: bool 
 
 def decide_match(session: Session, actor: Actor, match_id: int, status: str) -> ClaimMatch:
     """Confirm or reject a match (any signed-in reviewer; ``suggested`` undoes the decision)."""
-    if status not in STATUSES:
+    if status not in MATCH_STATUSES:
         raise MatchError(f"Unknown status {status!r}: use confirmed, rejected or suggested.")
     match = session.get(ClaimMatch, match_id, with_for_update=True)
     if match is None:
         raise MatchError(f"Match {match_id} no longer exists: the claims were changed. Reload.")
     match.status = status
-    match.decided_by = None if status == "suggested" else actor.id
-    match.decided_at = None if status == "suggested" else utcnow()
+    match.decided_by = None if status == MatchStatus.SUGGESTED else actor.id
+    match.decided_at = None if status == MatchStatus.SUGGESTED else utcnow()
     match.updated_at = utcnow()
     session.flush()
     return match
@@ -166,7 +165,7 @@ def linked_groups(rows: Iterable[MatchRow]) -> list[list[int]]:
     """Claim ids joined by linked or confirmed (and not rejected) matches, as connected groups."""
     edges = (
         (row.claim_a, row.claim_b) for row in rows
-        if row.status != "rejected" and (row.tier == "linked" or row.status == "confirmed")
+        if row.status != MatchStatus.REJECTED and (row.tier == MatchTier.LINKED or row.status == MatchStatus.CONFIRMED)
     )
     return [members for _, members in sorted(_components(edges).items())]
 
@@ -207,7 +206,7 @@ def applied_from_match(session: Session, claim_ids: Iterable[int] | None = None)
 def sharing_verdicts(statement):
     """Only matches that may share a verdict: linked or confirmed, never rejected."""
     return statement.where(
-        ClaimMatch.status != "rejected", or_(ClaimMatch.tier == "linked", ClaimMatch.status == "confirmed")
+        ClaimMatch.status != MatchStatus.REJECTED, or_(ClaimMatch.tier == MatchTier.LINKED, ClaimMatch.status == MatchStatus.CONFIRMED)
     )
 
 

@@ -524,7 +524,7 @@ def review_pace(session: Session, actor: Actor, filters: RatingFilter = RatingFi
         .join(Reviewer, Reviewer.id == VerdictHistory.reviewer_id)
         .join(Claim, Claim.id == VerdictHistory.claim_id)
         .where(VerdictHistory.action == "create", VerdictHistory.actor_id == VerdictHistory.reviewer_id,
-               Claim.kind == "claim")
+               Claim.reviewable)
         .order_by(VerdictHistory.reviewer_id, VerdictHistory.changed_at)
     )
     if filters.collection_id is not None:

@@ -15,16 +15,10 @@ import re
 from pathlib import Path
 
 from workbench import LABEL_TITLES
-from workbench.articles import (
-    KIND_TITLES,
-    LEAD_STATUSES,
-    NOT_A_CLAIM,
-    REVIEWER_STATUSES,
-    ArticleView,
-    UnitView,
-)
+from workbench.articles import ArticleView, UnitView
 from workbench.import_preview import DocumentPreview
 from workbench.links import host_of, web_link
+from workbench.vocabulary import ClaimKind, KIND_TITLES, LEAD_STATUSES, NOT_A_CLAIM, REVIEWER_STATUSES
 
 STYLE_SHEET = Path(__file__).parent / "app" / "style.css"
 """The app's style sheet, applied once on every page (it must hold no tag-like text: see tests/test_style.py)."""
@@ -216,7 +210,7 @@ def preview_html(preview: DocumentPreview) -> str:
         UnitView(
             id=index, position=index, text=unit.text, start=0, end=0, kind=unit.kind,
             paragraph=unit.paragraph, version=1,
-            status="unreviewed" if unit.kind == "claim" else NOT_A_CLAIM, verdicts=0,
+            status="unreviewed" if unit.kind == ClaimKind.CLAIM else NOT_A_CLAIM, verdicts=0,
         )
         for index, unit in enumerate(preview.units)
     )

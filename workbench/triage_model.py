@@ -91,7 +91,7 @@ def claim_labels(session: Session, collection_id: int) -> dict[int, int]:
     """Claim id → 1 (checkable) or 0 (editorial framing): the final verdict, else a strict
     majority of the reviewers' verdicts; claims without one are left out."""
     in_collection = select(Claim.id).join(Article, Article.id == Claim.article_id).where(
-        Article.collection_id == collection_id, Claim.kind == "claim"
+        Article.collection_id == collection_id, Claim.reviewable
     )
     votes: dict[int, Counter[str]] = defaultdict(Counter)
     for claim_id, label in session.execute(
@@ -116,7 +116,7 @@ def collection_features(session: Session, collection_id: int) -> dict[int, dict[
     for claim_id, article_id, start, end in session.execute(
         select(Claim.id, Claim.article_id, Claim.start_char, Claim.end_char)
         .join(Article, Article.id == Claim.article_id)
-        .where(Article.collection_id == collection_id, Claim.kind == "claim")
+        .where(Article.collection_id == collection_id, Claim.reviewable)
         .order_by(Claim.article_id, Claim.position)
     ):
         spans[article_id].append((claim_id, start, end))

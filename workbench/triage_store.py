@@ -20,11 +20,11 @@ from sqlalchemy.orm import Session
 from workbench.db import Database
 from workbench.errors import WorkbenchError
 from workbench.extract import Extraction
+from workbench.vocabulary import ClaimKind
 from workbench.models import Article, Claim, ClaimModelScore, ClaimSignal, Collection, CollectionTriage
 from workbench.triage import Triage, triage_article
 from workbench.triage_model import model_orders
 
-CLAIM = "claim"
 QUEUE_ORDERS: tuple[str, ...] = ("article", "checkworthiness")
 """Review queue orders: article order (the default) or most checkable first."""
 
@@ -89,7 +89,7 @@ def prepare_signals(extractions: Iterable[Extraction]) -> dict[str, list[Triage]
     """Triage of the claims of each extraction, keyed by its text (call before the write lock)."""
     prepared: dict[str, list[Triage]] = {}
     for extraction in extractions:
-        spans = [(unit.start, unit.end) for unit in extraction.units if unit.kind == CLAIM]
+        spans = [(unit.start, unit.end) for unit in extraction.units if unit.kind == ClaimKind.CLAIM]
         prepared[extraction.text] = triage_article(extraction.text, spans)
     return prepared
 
@@ -103,7 +103,7 @@ def store_article_signals(
         triaged = prepare_signals([extraction])[extraction.text]
     claims = session.execute(
         select(Claim.id, Claim.version)
-        .where(Claim.article_id == article_id, Claim.kind == CLAIM)
+        .where(Claim.article_id == article_id, Claim.reviewable)
         .order_by(Claim.position)
     ).all()
     rows = [_row(claim_id, version, triage) for (claim_id, version), triage in zip(claims, triaged, strict=True)]
@@ -125,7 +125,7 @@ def refresh_claim_signals(session: Session, claim_ids: Sequence[int]) -> None:
     )
     claims = session.execute(
         select(Claim.id, Claim.article_id, Claim.start_char, Claim.end_char, Claim.version)
-        .where(Claim.id.in_(claim_ids), Claim.kind == CLAIM)
+        .where(Claim.id.in_(claim_ids), Claim.reviewable)
         .order_by(Claim.article_id, Claim.position)
     ).all()
     rows = []
@@ -169,7 +169,7 @@ def recompute_signals(database: Database, article_ids: Sequence[int] | None = No
             texts = dict(session.execute(select(Article.id, Article.text).where(Article.id.in_(chunk))).all())
             units = session.execute(
                 select(Claim.id, Claim.article_id, Claim.start_char, Claim.end_char, Claim.version)
-                .where(Claim.article_id.in_(chunk), Claim.kind == CLAIM)
+                .where(Claim.article_id.in_(chunk), Claim.reviewable)
                 .order_by(Claim.article_id, Claim.position)
             ).all()
         by_article: dict[int, list] = {}
@@ -182,7 +182,7 @@ def recompute_signals(database: Database, article_ids: Sequence[int] | None = No
         with database.transaction() as session:
             current = dict(
                 session.execute(
-                    select(Claim.id, Claim.version).where(Claim.article_id.in_(chunk), Claim.kind == CLAIM)
+                    select(Claim.id, Claim.version).where(Claim.article_id.in_(chunk), Claim.reviewable)
                 ).all()
             )
             fresh = [cid for cid, (version, _) in computed.items() if current.get(cid) == version]

@@ -39,6 +39,7 @@ from workbench.verdict_file import (
     read_rows,
 )
 from workbench.verdicts import ConcurrentVerdictChange, SeenVerdict, write_verdicts
+from workbench.vocabulary import ClaimKind
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 """The Export page's upload limit; larger files go through ``workbench import-verdicts``."""
@@ -134,7 +135,7 @@ def plan_import(
             problems.add(row.line, f"unknown claim id {row.claim_id}.")
             continue
         kind, text, version = claim
-        if kind != "claim":
+        if kind != ClaimKind.CLAIM:
             problems.add(
                 row.line, f"claim {row.claim_id} is now a {kind} unit, not a reviewable claim."
             )

@@ -80,6 +80,32 @@ KIND_TITLES: dict[str, str] = {
 
 ROLES: tuple[str, ...] = tuple(role.value for role in Role)
 
+ARTICLE_STATUSES: dict[str, str] = {
+    "not_started": "Not started",
+    "in_progress": "In progress",
+    "done": "Done",
+    "no_claims": "No claims",
+}
+"""Review status of a whole article, as filtered on and shown in the list."""
+
+LEAD_STATUSES: dict[str, str] = {
+    "unreviewed": "No verdicts",
+    "partial": "Partly reviewed",
+    "agreed": "Agreed",
+    "disagreed": "Reviewers disagree",
+    "final": "Final verdict",
+}
+"""Status of a claim as a lead sees it. ``disagreed`` (reviewers differ) is not the label ``disputed``."""
+
+REVIEWER_STATUSES: dict[str, str] = {
+    "todo": "Not reviewed by you",
+    "mine": "Reviewed by you",
+}
+"""Status of a claim as a reviewer sees it: only their own verdict, never anyone else's."""
+
+NOT_A_CLAIM = "not_a_claim"
+"""The status of a unit that is not a claim (a heading, chrome, metadata)."""
+
 MATCH_TIERS: tuple[str, ...] = (MatchTier.LINKED.value, MatchTier.SUGGESTED.value)
 """The tiers a stored match can have."""
 

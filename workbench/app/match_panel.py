@@ -18,6 +18,7 @@ from workbench.app import common
 from workbench.match_verdicts import apply_final_to_group, group_final_preview, match_offers
 from workbench.match_text import differing_words, normalise
 from workbench.matching import MatchRow, decide_match, matches_of_claim
+from workbench.vocabulary import MatchStatus, MatchTier
 
 
 def marked(text: str, differing: set[str]) -> str:
@@ -38,8 +39,8 @@ def decide(match_id: int, status: str) -> None:
 def show_match(row: MatchRow, *, key: str) -> None:
     """A match as two columns with its tier, score, reasons and the confirm/reject buttons."""
     only_a, only_b = differing_words(row.text_a, row.text_b)
-    tier = "Same claim" if row.tier == "linked" else "Possibly the same claim"
-    status = "" if row.status == "suggested" else f" · {row.status} by {row.decided_by or 'someone'}"
+    tier = "Same claim" if row.tier == MatchTier.LINKED else "Possibly the same claim"
+    status = "" if row.status == MatchStatus.SUGGESTED else f" · {row.status} by {row.decided_by or 'someone'}"
     st.markdown(f"**{tier}** · score {row.score:.2f}{status}")
     if row.reasons:
         st.warning("Differs: " + "; ".join(row.reasons), icon=":material/compare_arrows:")
@@ -50,10 +51,10 @@ def show_match(row: MatchRow, *, key: str) -> None:
     right.html(f"<div>{marked(row.text_b, only_b)}</div>")
     buttons = st.columns(3)
     buttons[0].button("Confirm", key=f"{key}-confirm", on_click=decide, args=(row.id, "confirmed"),
-                      disabled=row.status == "confirmed", icon=":material/link:")
+                      disabled=row.status == MatchStatus.CONFIRMED, icon=":material/link:")
     buttons[1].button("Reject", key=f"{key}-reject", on_click=decide, args=(row.id, "rejected"),
-                      disabled=row.status == "rejected", icon=":material/link_off:")
-    if row.status != "suggested":
+                      disabled=row.status == MatchStatus.REJECTED, icon=":material/link_off:")
+    if row.status != MatchStatus.SUGGESTED:
         buttons[2].button("Undo decision", key=f"{key}-undo", on_click=decide, args=(row.id, "suggested"))
 
 
@@ -85,7 +86,7 @@ def show_claim_matches(claim_id: int, actor: Actor, on_apply: Callable[[int, str
                 icon=":material/content_copy:",
             )
     for row in rows:
-        label = "Same claim" if row.tier == "linked" else "Possibly the same claim"
+        label = "Same claim" if row.tier == MatchTier.LINKED else "Possibly the same claim"
         with st.expander(f"{label} in '{row.title_b[:80]}'", icon=":material/link:"):
             show_match(row, key=f"queue-match-{row.id}")
 

@@ -11,7 +11,8 @@ from workbench.cli.common import database_from
 from workbench.errors import WorkbenchError
 from workbench.match_text import Thresholds, compare_pairs
 from workbench.match_search import rebuild, set_thresholds
-from workbench.matching import TIERS, list_matches
+from workbench.matching import list_matches
+from workbench.vocabulary import MATCH_TIERS
 
 MAX_PAIR_LINES = 1_000_000
 
@@ -19,7 +20,7 @@ MAX_PAIR_LINES = 1_000_000
 @click.command()
 @click.option("--collection", metavar="NAME", help="Only matches within this collection.")
 @click.option("--all-collections", is_flag=True, help="Also matches across collections (checked before).")
-@click.option("--tier", type=click.Choice(TIERS), help="Only linked or only suggested matches.")
+@click.option("--tier", type=click.Choice(MATCH_TIERS), help="Only linked or only suggested matches.")
 @click.option("--format", "output_format", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
 @click.option("--rebuild", "do_rebuild", is_flag=True, help="Recompute the matches first (decisions are kept).")
 @click.option("--link-threshold", type=float, help="With --collection: store this collection's link threshold.")

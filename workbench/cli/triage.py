@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from workbench.cli.common import database_from
+from workbench.vocabulary import ClaimKind
 
 
 def _jsonl_units(path: Path) -> list[dict] | None:
@@ -99,7 +100,7 @@ def triage(
 
         documents = read_path(input_path)
         for document, extraction in zip(documents, extract_many((d.text for d in documents), load_pipeline())):
-            claims = [(index, unit) for index, unit in enumerate(extraction.units) if unit.kind == "claim"]
+            claims = [(index, unit) for index, unit in enumerate(extraction.units) if unit.kind == ClaimKind.CLAIM]
             results = triage_article(extraction.text, [(unit.start, unit.end) for _, unit in claims])
             prefix = f"{document.source}#" if len(documents) > 1 else ""
             for (index, unit), result in zip(claims, results):

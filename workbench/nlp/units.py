@@ -20,18 +20,13 @@ from spacy.tokens import Doc, Span
 from workbench.nlp.dates import MONTH_NAMES, is_date_line, is_metadata_line
 from workbench.nlp.doc import doc_text, headline_key, known_headlines
 from workbench.nlp.sentences import CLOSERS, starts_like_sentence
+from workbench.vocabulary import ClaimKind
 
 UNITS_KEY = "units"
 """Key of the span group holding an article's units."""
 
-CLAIM, TITLE, HEADING, METADATA, BOILERPLATE, EMBED = (
-    "claim",
-    "title",
-    "heading",
-    "metadata",
-    "boilerplate",
-    "embed",
-)
+CLAIM, TITLE, HEADING, METADATA, BOILERPLATE, EMBED = (kind.value for kind in ClaimKind)
+"""Plain strings of the kinds, compared once per line on the hot path."""
 
 # fmt: off
 FUNCTION_WORDS = frozenset({

@@ -11,10 +11,6 @@ from workbench.access import Actor, visible_collections
 from workbench.app import common, triage_chips
 from workbench.app.next_step import show_next_step
 from workbench.articles import (
-    ARTICLE_STATUSES,
-    KIND_TITLES,
-    LEAD_STATUSES,
-    REVIEWER_STATUSES,
     ArticleFilters,
     ArticleView,
     UnitView,
@@ -23,7 +19,7 @@ from workbench.articles import (
 )
 from workbench.edits import edit_impact, merge_units, set_unit_kind, split_points, split_preview, split_unit
 from workbench.errors import WorkbenchError
-from workbench.models import CLAIM_KINDS
+from workbench.vocabulary import ARTICLE_STATUSES, CLAIM_KINDS, KIND_TITLES, LEAD_STATUSES, REVIEWER_STATUSES
 
 ARTICLE_PARAM = "article"
 PAGE = "articles_page"
