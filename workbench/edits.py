@@ -173,11 +173,13 @@ def merge_units(
     )
     _withdraw_all(session, actor, first, reason)
     _withdraw_all(session, actor, second, reason)
-    first.kind = "claim" if "claim" in (first.kind, second.kind) else first.kind
-    first.end_char = second.end_char
-    first.text = article_text[first.start_char:first.end_char]
-    first.version += 1
+    merged_kind = "claim" if "claim" in (first.kind, second.kind) else first.kind
+    end = second.end_char
     _remove_merged(session, second, into=first)
+    first.end_char = end
+    first.text = article_text[first.start_char:end]
+    first.kind = merged_kind
+    first.version += 1
     session.flush()
     update_claims(session, [first.id])
     refresh_claim_signals(session, [first.id])
