@@ -115,6 +115,14 @@ def _withdraw_all(session: Session, actor: Actor, unit: Claim, reason: str) -> N
     clear_final_verdict(session, actor, unit.id, note)
 
 
+def _changed(session: Session, units: list[Claim]) -> None:
+    """Write the edited units, then refresh what is derived from their text: matches and triage signals."""
+    session.flush()
+    claim_ids = [unit.id for unit in units]
+    update_claims(session, claim_ids)
+    refresh_claim_signals(session, claim_ids)
+
+
 def set_unit_kind(
     session: Session, actor: Actor, claim_id: int, kind: str, *, expected_version: int | None = None
 ) -> Claim:
@@ -127,9 +135,7 @@ def set_unit_kind(
     if unit.kind != kind:
         unit.kind = kind
         unit.version += 1
-        session.flush()
-        update_claims(session, [unit.id])
-        refresh_claim_signals(session, [unit.id])
+        _changed(session, [unit])
     return unit
 
 
@@ -173,14 +179,14 @@ def merge_units(
     )
     _withdraw_all(session, actor, first, reason)
     _withdraw_all(session, actor, second, reason)
-    first.kind = "claim" if "claim" in (first.kind, second.kind) else first.kind
-    first.end_char = second.end_char
-    first.text = article_text[first.start_char:first.end_char]
-    first.version += 1
+    merged_kind = "claim" if "claim" in (first.kind, second.kind) else first.kind
+    end = second.end_char
     _remove_merged(session, second, into=first)
-    session.flush()
-    update_claims(session, [first.id])
-    refresh_claim_signals(session, [first.id])
+    first.end_char = end
+    first.text = article_text[first.start_char:end]
+    first.kind = merged_kind
+    first.version += 1
+    _changed(session, [first])
     return first
 
 
@@ -275,9 +281,7 @@ def split_unit(
         version=unit.version,
     )
     session.add(second)
-    session.flush()
-    update_claims(session, [unit.id, second.id])
-    refresh_claim_signals(session, [unit.id, second.id])
+    _changed(session, [unit, second])
     return unit, second
 
 
