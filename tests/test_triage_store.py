@@ -279,7 +279,7 @@ def test_cli_queue_order(tmp_path: Path) -> None:
         assert queue_order(session, session.scalar(select(Article.collection_id))) == "checkworthiness"
     database.dispose()
     missing = CliRunner().invoke(main, ["--database", url, "triage", "--collection", "nope", "--queue-order", "article"])
-    assert missing.exit_code == 1 and "No collection named 'nope'" in missing.output
+    assert missing.exit_code == 1 and "No collection called 'nope'" in missing.output
 
 
 def test_exports_filter_by_signal_and_score(db: Database) -> None:

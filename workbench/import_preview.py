@@ -29,6 +29,7 @@ from workbench.ingest import (
 )
 from workbench.links import MAX_URL_CHARS
 from workbench.models import Article, Collection
+from workbench.names import same_name
 from workbench.vocabulary import ClaimKind
 
 PREVIEW_LIMIT = 20
@@ -101,7 +102,7 @@ def preview_documents(
     known: set[str] = set()
     shown = documents[:limit]
     texts = [normalise_text(document.text) for document in shown]
-    target = session.scalar(select(Collection.id).where(Collection.name == collection.strip()))
+    target = session.scalar(select(Collection.id).where(same_name(Collection.name, collection)))
     if target is not None:
         known = set(
             session.scalars(

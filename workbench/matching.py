@@ -18,20 +18,25 @@ from sqlalchemy.orm import Session, aliased
 
 from workbench.access import Actor
 from workbench.match_text import MatchError
+from workbench.models import (
+    Article,
+    Claim,
+    ClaimMatch,
+    Collection,
+    Reviewer,
+    VerdictHistory,
+    utcnow,
+)
 from workbench.models import Verdict as StoredVerdict
-from workbench.models import Article, Claim, ClaimMatch, Collection, Reviewer, VerdictHistory, utcnow
+from workbench.names import require_named
 from workbench.vocabulary import MATCH_STATUSES, MATCH_TIERS, MatchStatus, MatchTier
-
-
 
 # --- reading and deciding ------------------------------------------------------------------
 
 
 def collection_id_of(session: Session, name: str) -> int:
-    collection_id = session.scalar(select(Collection.id).where(Collection.name == name.strip()))
-    if collection_id is None:
-        raise MatchError(f"No collection named {name!r}.")
-    return collection_id
+    """The id of the collection called ``name`` (any case)."""
+    return require_named(session, Collection, name).id
 
 
 

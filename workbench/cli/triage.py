@@ -109,18 +109,14 @@ def triage(
 
 
 def _set_queue_order(ctx: click.Context, collection: str | None, order: str | None) -> None:
-    from sqlalchemy import select
-
     from workbench.models import Collection
+    from workbench.names import require_named
     from workbench.triage_store import set_queue_order
 
     if not (collection and order):
         raise click.UsageError("--queue-order and --collection go together.")
     with database_from(ctx).transaction() as session:
-        collection_id = session.scalar(select(Collection.id).where(Collection.name == collection))
-        if collection_id is None:
-            raise click.ClickException(f"No collection named {collection!r}.")
-        set_queue_order(session, collection_id, order)
+        set_queue_order(session, require_named(session, Collection, collection).id, order)
     click.echo(f"Collection {collection!r}: queue in {'article order' if order == 'article' else 'most checkable first'}.")
 
 
