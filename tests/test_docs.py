@@ -50,3 +50,16 @@ def test_the_readme_opens_with_the_two_commands() -> None:
     assert "pytest" in commands[1]
     ci = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text(encoding="utf-8")
     assert commands[1] in ci, ".ci/run must run the README's test command"
+
+
+def test_the_development_layout_names_every_core_module_and_only_real_ones() -> None:
+    layout = README.split("## Development layout", 1)[1].split("\n## ", 1)[0]
+    table = "\n".join(line for line in layout.splitlines() if line.startswith("| "))
+    named = set(re.findall(r"`([\w/]+\.py)`", table)) | {f"{package}/" for package in re.findall(r"`(\w+)/`", table)}
+    package = Path(__file__).resolve().parent.parent / "workbench"
+    core = {path.name for path in package.glob("*.py") if path.name not in {"__init__.py", "__main__.py", "config.py", "errors.py", "links.py"}}
+    core |= {f"{path.name}/" for path in package.iterdir() if (path / "__init__.py").exists() and path.name not in {"app", "cli", "migrations"}}
+    assert core - named == set(), "core modules missing from the README's development layout"
+    files = {str(path.relative_to(package)) for path in package.rglob("*.py")} | {path.name for path in package.rglob("*.py")}
+    missing = {name for name in named if name.rstrip("/") not in files and not (package / name).is_dir()}
+    assert missing == set(), "the layout names modules that do not exist"
