@@ -225,6 +225,7 @@ def test_a_deactivated_reviewer_cannot_save_from_the_queue(db: Database, world: 
 # --- passwords and sign-in -------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("production_password_hashing")
 def test_passwords_are_stored_as_memory_hard_argon2id_hashes(db: Database) -> None:
     with db.transaction() as session:
         create_reviewer(session, "Hashed", PASSWORD, "lead", actor=None)

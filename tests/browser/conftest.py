@@ -236,11 +236,9 @@ def shared_app_database(request: pytest.FixtureRequest, tmp_path: Path, seeded_t
         shutil.copyfile(seeded_template, path)
         yield f"sqlite:///{path}"
         return
-    from tests.conftest import truncate_all
-
     url = request.getfixturevalue("postgres_url")
     database = Database(url)
-    truncate_all(database)
+    empty_postgres(database)
     report = ingest_paths(database, [SEEDS])
     database.dispose()
     assert report.added > 0 and not report.failed, report.messages
