@@ -15,50 +15,21 @@ from __future__ import annotations
 
 import os
 import shutil
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
-from sqlalchemy import create_engine, text
+from builders import SEEDS, empty_postgres, new_postgres_database
 
 from workbench import auth
-from workbench.db import Database, normalise_url
-from workbench.models import Base
+from workbench.db import Database
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
-POSTGRES_ADMIN_URL = os.environ.get(
-    "WORKBENCH_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
-)
-IN_CI = os.environ.get("CI", "").lower() == "true"
 PRODUCTION_PASSWORD_HASHER = auth.PASSWORD_HASHER
 FAST_PASSWORD_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 """Argon2id at its minimum: about 0.1 ms a hash instead of about a second on a loaded test machine."""
 
 os.environ.setdefault("PGOPTIONS", "-c synchronous_commit=off")  # a test database need not survive a crash
-
-
-def require(condition: bool, reason: str) -> None:
-    """Skip when a test's outside dependency is missing, but fail under CI=true."""
-    if condition:
-        return
-    if IN_CI:
-        pytest.fail(f"{reason} (CI=true: this must run in CI)")
-    pytest.skip(reason)
-
-
-def postgres_reachable() -> str | None:
-    """``None`` when the PostgreSQL server answers, else why not."""
-    try:
-        engine = create_engine(normalise_url(POSTGRES_ADMIN_URL))
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-        engine.dispose()
-        return None
-    except Exception as error:  # any driver or network failure means "not reachable"
-        return f"PostgreSQL not reachable at {POSTGRES_ADMIN_URL}: {error.__class__.__name__}"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -78,20 +49,11 @@ def production_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """URL of a scratch PostgreSQL database, migrated to head, for this test session."""
-    problem = postgres_reachable()
-    require(problem is None, problem or "")
-    name = f"wb_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(normalise_url(POSTGRES_ADMIN_URL), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = normalise_url(POSTGRES_ADMIN_URL).rsplit("/", 1)[0] + f"/{name}"
-    database = Database(url)
-    database.upgrade()
-    database.dispose()
-    yield url
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with new_postgres_database("wb_test") as url:
+        database = Database(url)
+        database.upgrade()
+        database.dispose()
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -102,20 +64,6 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     database.upgrade()
     database.dispose()
     return path
-
-
-def empty_postgres(database: Database) -> None:
-    """Delete every row and restart every id sequence at 1.
-
-    ``DELETE`` instead of ``TRUNCATE``: on these small tables it takes milliseconds, where
-    ``TRUNCATE`` makes new files for all tables and took about 0.7 s per test.
-    """
-    with database.engine.begin() as connection:
-        for table in reversed(Base.metadata.sorted_tables):
-            connection.execute(table.delete())
-        connection.execute(
-            text("SELECT setval(oid, 1, false) FROM pg_class WHERE relkind = 'S'")
-        )
 
 
 @pytest.fixture

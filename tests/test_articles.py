@@ -7,6 +7,7 @@ import re
 from datetime import date
 
 import pytest
+from builders import claim_ids
 from sqlalchemy import func, select
 
 from workbench.articles import (
@@ -54,15 +55,6 @@ def people(db: Database) -> tuple[Actor, Actor, Actor]:
 
 def ingest(db: Database, documents: list[Document], collection: str = "news") -> list[int]:
     return ingest_documents(db, documents, collection=collection, nlp=NLP).article_ids
-
-
-def claim_ids(db: Database, article_id: int) -> list[int]:
-    with db.session() as session:
-        return list(
-            session.scalars(
-                select(Claim.id).where(Claim.article_id == article_id, Claim.kind == "claim").order_by(Claim.position)
-            )
-        )
 
 
 def give(db: Database, actor: Actor, claim_id: int, label: str) -> None:

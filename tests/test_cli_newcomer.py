@@ -17,9 +17,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from builders import ROOT
 from click.testing import CliRunner
 
-from tests.conftest import ROOT
 from workbench.cli import main
 from workbench.cli import core
 from workbench.cli import reviewers as reviewers_cli
@@ -199,7 +199,6 @@ def test_real_pipe_gives_no_getpass_warning(sqlite_db) -> None:
     assert result.returncode == 1
     assert "GetPassWarning" not in result.stderr and "Aborted" not in result.stderr
     assert "--password-stdin" in result.stderr
-
 
 
 def test_load_creates_a_new_sqlite_file(sqlite_db, tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 import pytest
+from builders import claim_ids
 from sqlalchemy import func, select
 
 from workbench.articles import (
@@ -57,10 +58,6 @@ def ingest(db: Database, *texts: str) -> list[int]:
 def units(db: Database, article_id: int) -> list[Claim]:
     with db.session() as session:
         return list(session.scalars(select(Claim).where(Claim.article_id == article_id).order_by(Claim.position)))
-
-
-def claim_ids(db: Database, article_id: int) -> list[int]:
-    return [unit.id for unit in units(db, article_id) if unit.kind == "claim"]
 
 
 def problems(db: Database, article_id: int) -> list[str]:

@@ -14,7 +14,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-from test_export_helpers import decide, give, newsroom
+from builders import decide, give, newsroom
 
 from workbench.db import Database
 from workbench.export import ExportOptions, export_to_path

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from builders import claim_ids
 from sqlalchemy import func, select
 
 from workbench.assignment import assign, set_active, set_reviewers_per_claim
@@ -57,17 +58,6 @@ def ingest(db: Database, *texts: str, collection: str = "default") -> list[int]:
         for i, text in enumerate(texts)
     ]
     return ingest_documents(db, documents, collection=collection).article_ids
-
-
-def claim_ids(db: Database, article_id: int) -> list[int]:
-    with db.session() as session:
-        return list(
-            session.scalars(
-                select(Claim.id)
-                .where(Claim.article_id == article_id, Claim.kind == "claim")
-                .order_by(Claim.position)
-            )
-        )
 
 
 def label(

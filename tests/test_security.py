@@ -20,9 +20,9 @@ from pathlib import Path
 
 import argon2
 import pytest
+from builders import make_accounts, team_claims
 from click.testing import CliRunner
 from sqlalchemy import select, text, update
-from teamkit import claim_ids, make_accounts
 
 import workbench
 from workbench import auth
@@ -88,7 +88,7 @@ class World:
 
 @pytest.fixture
 def world(db: Database) -> World:
-    claims = claim_ids(db)
+    claims = team_claims(db)
     lead, (reviewer, other) = make_accounts(db, 2)
     with db.transaction() as session:
         collection_id = session.scalar(select(Collection.id))
