@@ -17,7 +17,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from builders import ROOT
+from builders import ROOT, require
 from click.testing import CliRunner
 
 from workbench.cli import main
@@ -82,8 +82,7 @@ def healthy(url: str) -> bool:
 
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_stopping_serve_stops_the_app_and_frees_the_port(tmp_path: Path, stop_signal: int) -> None:
-    if not Path("/proc/self/task").exists():
-        pytest.skip("needs /proc to find the app process")
+    require(Path("/proc/self/task").exists(), "needs /proc to find the app process")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     log_path = tmp_path / "serve.log"
