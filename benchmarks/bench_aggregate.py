@@ -23,7 +23,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "benchmarks"), str(ROOT)]
 
-from synthetic import fill_rated_claims, filled_database  # noqa: E402
+from synthetic import rated_claims_database  # noqa: E402
 
 from tests.reliability_sim import simulate  # noqa: E402
 from workbench.agreement_data import load_rating_table  # noqa: E402
@@ -84,11 +84,7 @@ def main() -> None:
     parser.add_argument("--simulations", type=int, default=10, help="Simulated teams for the accuracy part (0: skip).")
     args = parser.parse_args()
 
-    with filled_database(
-        args.url,
-        lambda database: fill_rated_claims(database, args.claims, args.reviewers, args.seed),
-        f"{args.claims:,} claims × {args.reviewers} reviewers",
-    ) as database:
+    with rated_claims_database(args.url, args.claims, args.reviewers, args.seed) as database:
         measure(database, args.repeats)
     if args.simulations:
         accuracy_on_simulated_teams(args.simulations, 3000)

@@ -12,7 +12,7 @@ import argparse
 import statistics
 import time
 
-from synthetic import fill_rated_claims, filled_database
+from synthetic import rated_claims_database
 
 from workbench.agreement import (
     RatingTable,
@@ -53,11 +53,7 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    with filled_database(
-        args.url,
-        lambda database: fill_rated_claims(database, args.claims, args.reviewers, args.seed),
-        f"{args.claims:,} claims × {args.reviewers} reviewers",
-    ) as database:
+    with rated_claims_database(args.url, args.claims, args.reviewers, args.seed) as database:
         measure(database, args.repeats, args.resamples)
 
 

@@ -10,8 +10,9 @@ million verdicts take seconds, not minutes.
 from __future__ import annotations
 
 import tempfile
+import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
@@ -55,28 +56,6 @@ def fresh_database(kind: str, admin_url: str | None = None) -> Iterator[Database
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
-
-
-@contextmanager
-def filled_database(url: str | None, fill: Callable[[Database], None], what: str) -> Iterator[Database]:
-    """``url`` (default: a new SQLite file), migrated; filled with ``fill`` unless it already holds
-    verdicts from an earlier run, which are reused. ``what`` names the data set in the message."""
-    with tempfile.TemporaryDirectory() as folder:
-        database = Database(url or f"sqlite:///{Path(folder) / 'bench.db'}")
-        database.upgrade()
-        with database.session() as session:
-            existing = session.scalar(select(func.count()).select_from(Verdict))
-        if existing:
-            print(f"using the {existing:,} verdicts already in the {database.dialect} database")
-        else:
-            started = utcnow()
-            fill(database)
-            seconds = (utcnow() - started).total_seconds()
-            print(f"filled {what} on {database.dialect} in {seconds:.1f} s")
-        try:
-            yield database
-        finally:
-            database.dispose()
 
 
 def move_sequences(database: Database) -> None:
@@ -210,3 +189,25 @@ def fill_rated_claims(database: Database, n_claims: int, n_reviewers: int, seed:
             cumulative = CONFUSION.cumsum(axis=1)[truth[wrong]]
             labels[wrong] = (rng.random(int(wrong.sum()))[:, None] > cumulative).sum(axis=1)
             add_verdicts(session, ((c + 1, reviewer + 1, LABELS[labels[c]], "", []) for c in range(n_claims)))
+
+
+@contextmanager
+def rated_claims_database(url: str | None, n_claims: int, n_reviewers: int, seed: int) -> Iterator[Database]:
+    """``url`` (default: a new SQLite file), migrated and filled by :func:`fill_rated_claims`, unless
+    it already holds verdicts from an earlier run, which are then reused."""
+    with tempfile.TemporaryDirectory() as folder:
+        database = Database(url or f"sqlite:///{Path(folder) / 'bench.db'}")
+        database.upgrade()
+        with database.session() as session:
+            existing = session.scalar(select(func.count()).select_from(Verdict))
+        if existing:
+            print(f"using the {existing:,} verdicts already in the {database.dialect} database")
+        else:
+            started = time.perf_counter()
+            fill_rated_claims(database, n_claims, n_reviewers, seed)
+            print(f"filled {n_claims:,} claims × {n_reviewers} reviewers on {database.dialect} "
+                  f"in {time.perf_counter() - started:.1f} s")
+        try:
+            yield database
+        finally:
+            database.dispose()

@@ -125,6 +125,17 @@ def empty_postgres(database: Database) -> None:
 # --- articles, claims and people ---------------------------------------------------------------------
 
 
+def add_account(db: Database, name: str, role: str = "reviewer") -> Actor:
+    """An account without a password (the first account is always the lead)."""
+    with db.transaction() as session:
+        return Actor.of(create_reviewer(session, name, None, role, actor=None))
+
+
+def people(db: Database) -> tuple[Actor, Actor, Actor]:
+    """Lena Lead, and Ann and Bob, reviewers."""
+    return add_account(db, "Lena Lead", "lead"), add_account(db, "Ann"), add_account(db, "Bob")
+
+
 def claim_ids(database: Database, article_id: int) -> list[int]:
     """The ids of an article's claims (not headings or other units), in reading order."""
     with database.session() as session:

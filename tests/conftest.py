@@ -20,9 +20,10 @@ from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
-from builders import SEEDS, empty_postgres, new_postgres_database
+from builders import SEEDS, add_account, empty_postgres, new_postgres_database
 
 from workbench import auth
+from workbench.auth import Actor
 from workbench.db import Database
 
 PRODUCTION_PASSWORD_HASHER = auth.PASSWORD_HASHER
@@ -94,6 +95,15 @@ def db(request: pytest.FixtureRequest) -> Database:
 @pytest.fixture
 def seeds_dir() -> Path:
     return SEEDS
+
+
+@pytest.fixture
+def team(db: Database) -> dict[str, Actor]:
+    """A lead and two reviewers (the first account is always the lead), without passwords."""
+    return {
+        name: add_account(db, name, role)
+        for name, role in [("lena", "lead"), ("ana", "reviewer"), ("ben", "reviewer")]
+    }
 
 
 @pytest.fixture

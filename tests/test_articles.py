@@ -7,7 +7,7 @@ import re
 from datetime import date
 
 import pytest
-from builders import claim_ids
+from builders import claim_ids, people
 from sqlalchemy import func, select
 
 from workbench.articles import (
@@ -28,7 +28,7 @@ from workbench.articles import (
     unit_status,
 )
 from workbench.assignment import assign
-from workbench.auth import Actor, PermissionDenied, create_reviewer
+from workbench.auth import Actor, PermissionDenied
 from workbench.db import Database
 from workbench.extract import load_pipeline
 from workbench.ingest import Document, InputError, ingest_documents
@@ -43,14 +43,6 @@ HOSTILE = (
     'Officials said <img src=x onerror="window.__pwned=2"> it works. '
     'Read <a href="javascript:window.__pwned=3">click</a> for more.'
 )
-
-
-def people(db: Database) -> tuple[Actor, Actor, Actor]:
-    with db.transaction() as session:
-        lead = create_reviewer(session, "Lena Lead", None, "lead", actor=None)
-        ann = create_reviewer(session, "Ann", None, "reviewer", actor=None)
-        bob = create_reviewer(session, "Bob", None, "reviewer", actor=None)
-        return Actor.of(lead), Actor.of(ann), Actor.of(bob)
 
 
 def ingest(db: Database, documents: list[Document], collection: str = "news") -> list[int]:

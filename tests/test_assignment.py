@@ -21,23 +21,10 @@ from workbench.assignment import (
     unassign,
     verdict_counts,
 )
-from workbench.auth import Actor, AuthError, PermissionDenied, create_reviewer, sign_in
+from workbench.auth import AuthError, PermissionDenied, create_reviewer, sign_in
 from workbench.db import Database
 from workbench.ingest import Document, ingest_documents
 from workbench.models import Assignment, Collection, Reviewer
-
-
-def add_account(db: Database, name: str, role: str = "reviewer") -> Actor:
-    with db.transaction() as session:
-        return Actor.of(create_reviewer(session, name, None, role, actor=None))
-
-
-@pytest.fixture
-def team(db: Database) -> dict[str, Actor]:
-    return {
-        name: add_account(db, name, role)
-        for name, role in [("lena", "lead"), ("ana", "reviewer"), ("ben", "reviewer")]
-    }
 
 
 def make_collection(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from builders import claim_ids
+from builders import claim_ids, people
 from sqlalchemy import func, select
 
 from workbench.articles import (
@@ -19,7 +19,7 @@ from workbench.articles import (
     split_preview,
     split_unit,
 )
-from workbench.auth import Actor, PermissionDenied, create_reviewer
+from workbench.auth import Actor, PermissionDenied
 from workbench.db import Database
 from workbench.extract import load_pipeline
 from workbench.ingest import Document, ingest_documents
@@ -40,14 +40,6 @@ ARTICLE = (
     "Exports grew for the third quarter in a row."
 )
 OTHER_ARTICLE = "A second article exists. It has two claims."
-
-
-def people(db: Database) -> tuple[Actor, Actor, Actor]:
-    with db.transaction() as session:
-        lead = create_reviewer(session, "Lena Lead", None, "lead", actor=None)
-        ann = create_reviewer(session, "Ann", None, "reviewer", actor=None)
-        bob = create_reviewer(session, "Bob", None, "reviewer", actor=None)
-        return Actor.of(lead), Actor.of(ann), Actor.of(bob)
 
 
 def ingest(db: Database, *texts: str) -> list[int]:

@@ -9,7 +9,7 @@ from builders import claim_ids
 from sqlalchemy import func, select
 
 from workbench.assignment import assign, set_active, set_reviewers_per_claim
-from workbench.auth import Actor, PermissionDenied, create_reviewer
+from workbench.auth import Actor, PermissionDenied
 from workbench.db import Database
 from workbench.ingest import Document, ingest_documents
 from workbench.models import Article, Claim, Verdict, VerdictHistory
@@ -35,21 +35,6 @@ from workbench.verdicts import StaleClaim, VerdictError
 
 ARTICLE_ONE = "Alpha is one. Beta is two.\n\nGamma is three. Delta is four.\n\nEpsilon is five."
 ARTICLE_TWO = "Zeta is six. Eta is seven."
-
-
-def add_account(db: Database, name: str, role: str = "reviewer") -> Actor:
-    """An account without a password: hashing is slow on purpose, and these tests never sign in."""
-    with db.transaction() as session:
-        return Actor.of(create_reviewer(session, name, None, role, actor=None))
-
-
-@pytest.fixture
-def team(db: Database) -> dict[str, Actor]:
-    """A lead and two reviewers (the first account is always the lead)."""
-    return {
-        name: add_account(db, name, role)
-        for name, role in [("lena", "lead"), ("ana", "reviewer"), ("ben", "reviewer")]
-    }
 
 
 def ingest(db: Database, *texts: str, collection: str = "default") -> list[int]:

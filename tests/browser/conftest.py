@@ -36,36 +36,27 @@ VIEWPORT = {"width": 1400, "height": 900}
 
 
 @pytest.fixture(scope="session")
-def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A migrated SQLite file with the seed articles, built once and copied per server."""
+def seeded_template(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Path:
+    """The migrated SQLite template with the seed articles, built once and copied per server."""
     path = tmp_path_factory.mktemp("browser-template") / "seeded.db"
+    shutil.copyfile(sqlite_template, path)
     database = Database(f"sqlite:///{path}")
-    database.upgrade()
     report = ingest_paths(database, [SEEDS])
     database.dispose()
     assert report.added > 0 and not report.failed, report.messages
     return path
 
 
-@pytest.fixture(scope="session")
-def empty_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("browser-empty") / "empty.db"
-    database = Database(f"sqlite:///{path}")
-    database.upgrade()
-    database.dispose()
-    return path
-
-
 @pytest.fixture
 def start_streamlit(
-    tmp_path: Path, seeded_template: Path, empty_template: Path
+    tmp_path: Path, seeded_template: Path, sqlite_template: Path
 ) -> Iterator[Callable[..., StreamlitServer]]:
     """Factory: ``start_streamlit(seeded=True)`` → a running server on its own copy of the database."""
     servers: list[StreamlitServer] = []
 
     def start(seeded: bool = True) -> StreamlitServer:
         path = tmp_path / f"app-{len(servers)}.db"
-        shutil.copyfile(seeded_template if seeded else empty_template, path)
+        shutil.copyfile(seeded_template if seeded else sqlite_template, path)
         server = launch(f"sqlite:///{path}", tmp_path / f"streamlit-{len(servers)}.log")
         servers.append(server)
         return server
