@@ -1,8 +1,8 @@
 """Shared builders for the tests: where things are, the PostgreSQL server, small data sets, and
 opening an app page in AppTest. Test files import from here, never from each other or a conftest.
 
-Builders take a :class:`Database` and return ids or frozen-ish records; none is a fixture, so a
-test file wraps the ones it needs in its own fixture (e.g. ``Newsroom(app_database)``).
+Builders take a :class:`Database` and return ids or small records; none is a fixture, so a test
+file wraps the ones it needs in its own fixture (e.g. ``ReviewedNewsroom(app_database)``).
 """
 
 from __future__ import annotations
@@ -165,11 +165,11 @@ def make_accounts(database: Database, reviewers: int) -> tuple[Actor, list[Actor
     """A lead and ``reviewers`` reviewers (no passwords: hashing is not what is tested here)."""
     with database.transaction() as session:
         lead = Actor.of(create_reviewer(session, "lead", None, "lead", actor=None))
-        people = [
+        others = [
             Actor.of(create_reviewer(session, f"reviewer {index:02}", None, "reviewer", actor=None))
             for index in range(reviewers)
         ]
-    return lead, people
+    return lead, others
 
 
 # --- the reviewed newsroom: disputed and unanimous claims -------------------------------------------
