@@ -15,22 +15,19 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import func, select
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "benchmarks"), str(ROOT)]
 
-from bench_agreement import fill  # noqa: E402
+from synthetic import rated_claims_database  # noqa: E402
 
 from tests.reliability_sim import simulate  # noqa: E402
 from workbench.agreement_data import load_rating_table  # noqa: E402
 from workbench.db import Database  # noqa: E402
-from workbench.models import Verdict  # noqa: E402
 from workbench.reliability import aggregate  # noqa: E402
 
 
@@ -87,27 +84,21 @@ def main() -> None:
     parser.add_argument("--simulations", type=int, default=10, help="Simulated teams for the accuracy part (0: skip).")
     args = parser.parse_args()
 
-    folder = tempfile.TemporaryDirectory()
-    database = Database(args.url or f"sqlite:///{Path(folder.name) / 'bench.db'}")
-    database.upgrade()
-    with database.session() as session:
-        existing = session.scalar(select(func.count()).select_from(Verdict))
-    if existing:
-        print(f"using the {existing:,} verdicts already in the {database.dialect} database")
-    else:
-        start = time.perf_counter()
-        fill(database, args.claims, args.reviewers, args.seed)
-        print(f"filled {args.claims:,} claims × {args.reviewers} reviewers on {database.dialect} "
-              f"in {time.perf_counter() - start:.1f} s")
+    with rated_claims_database(args.url, args.claims, args.reviewers, args.seed) as database:
+        measure(database, args.repeats)
+    if args.simulations:
+        accuracy_on_simulated_teams(args.simulations, 3000)
 
+
+def measure(database: Database, repeats: int) -> None:
     def load():
         with database.session() as session:
             return load_rating_table(session)
 
-    load_times, load_cpu, table = timed(load, args.repeats)
-    ds_times, ds_cpu, model = timed(lambda: aggregate(table), args.repeats)
-    mv_times, mv_cpu, _ = timed(lambda: aggregate(table, "majority"), args.repeats)
-    total_times, total_cpu, _ = timed(lambda: aggregate(load()), args.repeats)
+    load_times, load_cpu, table = timed(load, repeats)
+    ds_times, ds_cpu, model = timed(lambda: aggregate(table), repeats)
+    mv_times, mv_cpu, _ = timed(lambda: aggregate(table, "majority"), repeats)
+    total_times, total_cpu, _ = timed(lambda: aggregate(load()), repeats)
     print(f"{table.n_ratings:,} verdicts on {table.n_units:,} claims; Dawid–Skene converged in "
           f"{model.iterations} iterations ({'converged' if model.converged else 'NOT converged'})")
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
@@ -117,10 +108,6 @@ def main() -> None:
                              ("read + Dawid–Skene", total_times, total_cpu)):
         print(f"{name:32} wall median {statistics.median(times):.2f} s, best {min(times):.2f} s; "
               f"CPU of this process median {statistics.median(cpu):.2f} s")
-    database.dispose()
-    folder.cleanup()
-    if args.simulations:
-        accuracy_on_simulated_teams(args.simulations, 3000)
 
 
 if __name__ == "__main__":

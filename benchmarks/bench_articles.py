@@ -18,68 +18,62 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import select
+from synthetic import (
+    add_collection,
+    add_reviewers,
+    add_verdicts,
+    article_row,
+    claim_row,
+    insert_rows,
+    move_sequences,
+    sentences_as_units,
+)
 
 from workbench import LABELS
 from workbench.access import Actor
 from workbench.articles import ArticleFilters, article_view, list_articles
 from workbench.edits import merge_units, split_points, split_unit
 from workbench.db import Database
-from workbench.models import Article, Claim, Collection, Reviewer, Verdict, utcnow
+from workbench.models import Article, Claim, Verdict
 
 REVIEWERS = 3
-CHUNK = 20_000
 SENTENCE = "Claim {n} of article {a} says the council spent {n} million on roads last year."
 
 
 def fill(database: Database, n_articles: int, claims_per_article: int, seed: int) -> None:
+    """Articles with titles, sources and dates; each claim has a one-in-two chance of verdicts,
+    each of them from a reviewer with a four-in-five chance."""
     rng = random.Random(seed)
-    now = utcnow()
     with database.transaction() as session:
-        session.execute(insert(Collection), [{"id": 1, "name": "Benchmark", "reviewers_per_claim": 2, "created_at": now}])
-        session.execute(
-            insert(Reviewer),
-            [{"id": 1, "name": "lead", "role": "lead", "created_at": now}]
-            + [{"id": r + 2, "name": f"reviewer{r + 1}", "role": "reviewer", "created_at": now} for r in range(REVIEWERS)],
-        )
+        add_collection(session, reviewers_per_claim=2)
+        add_reviewers(session, REVIEWERS, lead=True)
     claim_id = 0
     for first in range(0, n_articles, 500):
         articles, claims, verdicts = [], [], []
         for article_id in range(first + 1, min(first + 500, n_articles) + 1):
-            sentences = [SENTENCE.format(n=n, a=article_id) for n in range(claims_per_article)]
-            article_text = " ".join(sentences)
-            articles.append({
-                "id": article_id, "collection_id": 1, "title": f"Article {article_id} about roads",
-                "source": f"https://news.example/{article_id}", "text": article_text, "content_hash": f"{article_id:064d}",
-                "published": date(2020, 1, 1) + timedelta(days=article_id % 1500), "imported_at": now,
-            })
-            start = 0
-            for position, sentence in enumerate(sentences):
+            article_text, units = sentences_as_units(
+                [SENTENCE.format(n=n, a=article_id) for n in range(claims_per_article)]
+            )
+            articles.append(article_row(
+                article_id, article_text, title=f"Article {article_id} about roads",
+                source=f"https://news.example/{article_id}",
+                published=date(2020, 1, 1) + timedelta(days=article_id % 1500),
+            ))  # fmt: skip
+            for position, unit in enumerate(units):
                 claim_id += 1
-                claims.append({
-                    "id": claim_id, "article_id": article_id, "position": position, "text": sentence,
-                    "start_char": start, "end_char": start + len(sentence), "kind": "claim", "paragraph": 0,
-                    "version": 1,
-                })
-                start += len(sentence) + 1
+                claims.append(claim_row(claim_id, article_id, position, unit))
                 if rng.random() < 0.5:
-                    for reviewer in range(REVIEWERS):
-                        if rng.random() < 0.8:
-                            verdicts.append({
-                                "claim_id": claim_id, "reviewer_id": reviewer + 2, "label": rng.choice(LABELS),
-                                "note": "", "evidence": [], "created_at": now, "updated_at": now,
-                            })
+                    verdicts.extend(
+                        (claim_id, reviewer + 2, rng.choice(LABELS), "", [])
+                        for reviewer in range(REVIEWERS)
+                        if rng.random() < 0.8
+                    )
         with database.transaction() as session:
-            session.execute(insert(Article), articles)
-            for table, rows in ((Claim, claims), (Verdict, verdicts)):
-                for index in range(0, len(rows), CHUNK):
-                    session.execute(insert(table), rows[index:index + CHUNK])
-    if database.dialect == "postgresql":  # rows came with explicit ids: move the sequences past them
-        with database.transaction() as session:
-            for table in ("collection", "reviewer", "article", "claim"):
-                session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
-        with database.engine.connect() as connection:  # what autovacuum would soon do after a bulk load
-            connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
+            insert_rows(session, Article, articles)
+            insert_rows(session, Claim, claims)
+            add_verdicts(session, verdicts)
+    move_sequences(database)
 
 
 def timed(label: str, action: Callable[[], object], repeat: int = 5) -> None:

@@ -18,18 +18,17 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import create_engine, text
+from synthetic import add_articles, add_collection, add_reviewers, add_verdicts
 
 from workbench import LABELS
 from workbench.db import Database, normalise_url
-from workbench.models import Article, Base, Claim, Collection, Reviewer, Verdict
+from workbench.models import Base
 
 REVIEWERS = 5
 CLAIMS_PER_ARTICLE = 20
-BATCH = 50_000
 NOTES = [
     "",
     "Checked against the ministry's figures.",
@@ -41,70 +40,26 @@ NOTES = [
 def fill(database: Database, verdicts: int) -> float:
     """Insert ``verdicts`` verdicts (and their claims, articles, reviewers); returns seconds taken."""
     started = time.perf_counter()
-    claims = -(-verdicts // REVIEWERS)
-    articles = -(-claims // CLAIMS_PER_ARTICLE)
-    now = datetime.now(timezone.utc)
     sentence = "The council spent 4.2 million on the new bridge, the report says. "
-    with database.engine.begin() as connection:
-        connection.execute(insert(Collection), [{"id": 1, "name": "Benchmark", "created_at": now}])
-        connection.execute(
-            insert(Reviewer),
-            [
-                {"id": r + 1, "name": f"reviewer{r + 1}", "role": "reviewer", "created_at": now}
-                for r in range(REVIEWERS)
-            ],
+    units = [
+        (sentence.strip(), p * len(sentence), p * len(sentence) + len(sentence.strip()), 0)
+        for p in range(CLAIMS_PER_ARTICLE)
+    ]
+    rows = (
+        (
+            v // REVIEWERS + 1,
+            v % REVIEWERS + 1,
+            LABELS[(v * 7 + v // REVIEWERS) % len(LABELS)],
+            NOTES[v % len(NOTES)],
+            [f"https://example.org/source/{v}"] if v % 3 == 0 else [],
         )
-        for start in range(0, articles, BATCH):
-            connection.execute(
-                insert(Article),
-                [
-                    {
-                        "id": a + 1,
-                        "collection_id": 1,
-                        "title": f"Article {a + 1}",
-                        "source": "bench",
-                        "text": sentence * CLAIMS_PER_ARTICLE,
-                        "content_hash": f"{a + 1:064d}",
-                        "imported_at": now,
-                    }
-                    for a in range(start, min(start + BATCH, articles))
-                ],
-            )
-        for start in range(0, claims, BATCH):
-            connection.execute(
-                insert(Claim),
-                [
-                    {
-                        "id": c + 1,
-                        "article_id": c // CLAIMS_PER_ARTICLE + 1,
-                        "position": c % CLAIMS_PER_ARTICLE,
-                        "text": sentence.strip(),
-                        "start_char": (c % CLAIMS_PER_ARTICLE) * len(sentence),
-                        "end_char": (c % CLAIMS_PER_ARTICLE) * len(sentence)
-                        + len(sentence.strip()),
-                        "kind": "claim",
-                        "paragraph": 0,
-                        "version": 1,
-                    }
-                    for c in range(start, min(start + BATCH, claims))
-                ],
-            )
-        for start in range(0, verdicts, BATCH):
-            connection.execute(
-                insert(Verdict),
-                [
-                    {
-                        "claim_id": v // REVIEWERS + 1,
-                        "reviewer_id": v % REVIEWERS + 1,
-                        "label": LABELS[(v * 7 + v // REVIEWERS) % len(LABELS)],
-                        "note": NOTES[v % len(NOTES)],
-                        "evidence": [f"https://example.org/source/{v}"] if v % 3 == 0 else [],
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                    for v in range(start, min(start + BATCH, verdicts))
-                ],
-            )
+        for v in range(verdicts)
+    )
+    with database.engine.begin() as connection:
+        add_collection(connection)
+        add_reviewers(connection, REVIEWERS)
+        add_articles(connection, -(-verdicts // REVIEWERS), units, sentence * CLAIMS_PER_ARTICLE)
+        add_verdicts(connection, rows)
     return time.perf_counter() - started
 
 

@@ -34,18 +34,18 @@ import sys
 import tempfile
 import time
 import urllib.request
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
+from synthetic import fresh_database
 
 from workbench import LABELS
 from workbench.access import Actor
 from workbench.auth import create_reviewer
-from workbench.db import Database, normalise_url
+from workbench.db import Database
 from workbench.ingest import Document, ingest_documents
 from workbench.models import Verdict
 
@@ -91,30 +91,6 @@ def percentile(values: list[float], share: float) -> float:
 
 
 # --- databases -------------------------------------------------------------------------------------
-
-
-@contextmanager
-def fresh_database(kind: str, folder: Path, admin_url: str) -> Iterator[Database]:
-    """An empty, migrated database: a SQLite file, or a scratch PostgreSQL database dropped afterwards."""
-    if kind == "sqlite":
-        database = Database(f"sqlite:///{folder / 'load.db'}")
-        database.upgrade()
-        yield database
-        database.dispose()
-        return
-    name = f"wb_load_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(normalise_url(admin_url), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    database = Database(normalise_url(admin_url).rsplit("/", 1)[0] + f"/{name}")
-    try:
-        database.upgrade()
-        yield database
-    finally:
-        database.dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def fill(database: Database, reviewers: int, claims_each: int, with_passwords: bool) -> list[Actor]:
@@ -256,7 +232,7 @@ async def drive_browsers(url: str, names: list[str], seconds: float) -> tuple[li
 
 
 def run_browser(kind: str, reviewers: int, seconds: float, admin_url: str) -> Result:
-    with tempfile.TemporaryDirectory() as folder, fresh_database(kind, Path(folder), admin_url) as database:
+    with tempfile.TemporaryDirectory() as folder, fresh_database(kind, admin_url) as database:
         people = fill(database, reviewers, claims_each=int(seconds * 6) + 50, with_passwords=True)
         url = database.engine.url.render_as_string(hide_password=False)
         with running_server(url, Path(folder) / "serve.log") as app:
@@ -301,7 +277,7 @@ def core_worker(url: str, actor: Actor, start_at: float, stop_at: float, results
 
 
 def run_core(kind: str, reviewers: int, seconds: float, admin_url: str) -> Result:
-    with tempfile.TemporaryDirectory() as folder, fresh_database(kind, Path(folder), admin_url) as database:
+    with tempfile.TemporaryDirectory() as folder, fresh_database(kind, admin_url) as database:
         people = fill(database, reviewers, claims_each=int(seconds * 100) + 100, with_passwords=False)
         url = database.engine.url.render_as_string(hide_password=False)
         context = multiprocessing.get_context("spawn")

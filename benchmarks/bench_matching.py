@@ -19,7 +19,8 @@ from pathlib import Path
 
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-from sqlalchemy import insert, select
+from sqlalchemy import select
+from synthetic import add_collection, article_row, claim_row, insert_rows, move_sequences
 
 from workbench.db import Database
 from workbench.match_search import rebuild, update_claims
@@ -47,21 +48,20 @@ def sentences(count: int, words: list[str], rng: np.random.Generator) -> list[st
 
 
 def fill(database: Database, claims: int, rng: np.random.Generator, words: list[str]) -> None:
-    texts = sentences(claims, words, rng)
+    """Collection "bench": articles of 50 made-up sentences."""
+    texts = sentences(claims, words, rng)[: claims // CLAIMS_PER_ARTICLE * CLAIMS_PER_ARTICLE]
     with database.transaction() as session:
-        collection = Collection(name="bench")
-        session.add(collection)
-        session.flush()
-        articles = claims // CLAIMS_PER_ARTICLE
-        article_ids = session.scalars(insert(Article).returning(Article.id, sort_by_parameter_order=True), [
-            {"collection_id": collection.id, "title": f"a{a}", "source": "", "text": "x",
-             "content_hash": f"{a:064d}"} for a in range(articles)
-        ]).all()
-        session.execute(insert(Claim), [
-            {"article_id": article_ids[i // CLAIMS_PER_ARTICLE], "position": i % CLAIMS_PER_ARTICLE, "text": text,
-             "start_char": 0, "end_char": len(text), "kind": "claim", "paragraph": 0, "version": 1}
-            for i, text in enumerate(texts[:articles * CLAIMS_PER_ARTICLE])
-        ])
+        add_collection(session, "bench")
+        insert_rows(session, Article, (article_row(a + 1, "x") for a in range(claims // CLAIMS_PER_ARTICLE)))
+        insert_rows(
+            session,
+            Claim,
+            (
+                claim_row(i + 1, i // CLAIMS_PER_ARTICLE + 1, i % CLAIMS_PER_ARTICLE, (text, 0, len(text), 0))
+                for i, text in enumerate(texts)
+            ),
+        )
+    move_sequences(database)
 
 
 def peak_rss_mib() -> float:

@@ -21,13 +21,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import insert
+from synthetic import add_articles, add_collection, add_reviewers, add_verdicts, sentences_as_units
 
 from workbench import LABELS
 from workbench.access import Actor
 from workbench.db import Database
 from workbench.guidelines import current_guidelines
-from workbench.models import Article, Claim, Collection, Reviewer, Verdict, utcnow
 from workbench.review import (
     article_progress,
     claim_context,
@@ -42,7 +41,6 @@ from workbench.review import (
 CLAIMS_PER_ARTICLE = 40
 SENTENCES_PER_PARAGRAPH = 4
 REVIEWERS = 5
-CHUNK = 20_000
 SENTENCE = (
     "The minister said on Tuesday that unemployment had fallen by {n} per cent since last year."
 )
@@ -51,82 +49,23 @@ SENTENCE = (
 def fill(database: Database, n_claims: int, done_fraction: float, seed: int) -> None:
     """Articles of 40 sentences in paragraphs of 4; reviewer 1 has labelled the first ``done_fraction``."""
     rng = np.random.default_rng(seed)
-    now = utcnow()
-    n_articles = -(-n_claims // CLAIMS_PER_ARTICLE)
-    sentences = [SENTENCE.format(n=i) for i in range(CLAIMS_PER_ARTICLE)]
-    spans, offset, pieces = [], 0, []
-    for i, sentence in enumerate(sentences):
-        spans.append((offset, offset + len(sentence), i // SENTENCES_PER_PARAGRAPH))
-        separator = "\n\n" if (i + 1) % SENTENCES_PER_PARAGRAPH == 0 else " "
-        pieces.append(sentence + separator)
-        offset += len(sentence) + len(separator)
-    text = "".join(pieces)
+    text, units = sentences_as_units(
+        [SENTENCE.format(n=i) for i in range(CLAIMS_PER_ARTICLE)], SENTENCES_PER_PARAGRAPH
+    )
+    done = int(n_claims * done_fraction)
+    verdicts = [(c + 1, 1) for c in range(done)]
+    for reviewer in range(2, REVIEWERS + 1):
+        chosen = rng.random(n_claims) < 0.4
+        verdicts.extend((int(c) + 1, reviewer) for c in np.flatnonzero(chosen))
+    labels = rng.integers(0, len(LABELS), len(verdicts))
     with database.transaction() as session:
-        session.execute(insert(Collection), [{"id": 1, "name": "Benchmark", "created_at": now}])
-        session.execute(
-            insert(Reviewer),
-            [
-                {"id": r + 1, "name": f"reviewer{r + 1}", "role": "reviewer", "created_at": now}
-                for r in range(REVIEWERS)
-            ],
+        add_collection(session)
+        add_reviewers(session, REVIEWERS)
+        add_articles(session, n_claims, units, text)
+        add_verdicts(
+            session,
+            ((claim, reviewer, LABELS[label], "", []) for (claim, reviewer), label in zip(verdicts, labels)),
         )
-        session.execute(
-            insert(Article),
-            [
-                {
-                    "id": a + 1,
-                    "collection_id": 1,
-                    "title": f"Article {a + 1}",
-                    "source": "bench",
-                    "text": text,
-                    "content_hash": f"{a:064x}",
-                    "imported_at": now,
-                }
-                for a in range(n_articles)
-            ],
-        )
-        for start in range(0, n_claims, CHUNK):
-            session.execute(
-                insert(Claim),
-                [
-                    {
-                        "id": c + 1,
-                        "article_id": c // CLAIMS_PER_ARTICLE + 1,
-                        "position": c % CLAIMS_PER_ARTICLE,
-                        "text": sentences[c % CLAIMS_PER_ARTICLE],
-                        "start_char": spans[c % CLAIMS_PER_ARTICLE][0],
-                        "end_char": spans[c % CLAIMS_PER_ARTICLE][1],
-                        "kind": "claim",
-                        "paragraph": spans[c % CLAIMS_PER_ARTICLE][2],
-                        "version": 1,
-                    }
-                    for c in range(start, min(start + CHUNK, n_claims))
-                ],
-            )
-        done = int(n_claims * done_fraction)
-        verdicts = [(c + 1, 1) for c in range(done)]
-        for reviewer in range(2, REVIEWERS + 1):
-            chosen = rng.random(n_claims) < 0.4
-            verdicts.extend((int(c) + 1, reviewer) for c in np.flatnonzero(chosen))
-        labels = rng.integers(0, len(LABELS), len(verdicts))
-        for start in range(0, len(verdicts), CHUNK):
-            session.execute(
-                insert(Verdict),
-                [
-                    {
-                        "claim_id": claim,
-                        "reviewer_id": reviewer,
-                        "label": LABELS[label],
-                        "note": "",
-                        "evidence": [],
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                    for (claim, reviewer), label in zip(
-                        verdicts[start : start + CHUNK], labels[start : start + CHUNK]
-                    )
-                ],
-            )
 
 
 def timed(steps: dict[str, list[float]], name: str, call: Callable):

@@ -19,21 +19,19 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import tempfile
 import threading
 import time
-import uuid
 from collections import defaultdict
 from contextlib import contextmanager
-from pathlib import Path
 
 import numpy as np
-from sqlalchemy import create_engine, event, insert, select, text
+from sqlalchemy import event, insert, select, text
+from synthetic import fresh_database
 
 from workbench.access import Actor
 from workbench.adjudication import accept_unanimous
 from workbench.edits import merge_units
-from workbench.db import Database, normalise_url
+from workbench.db import Database
 from workbench.ingest import Document, ingest_documents
 from workbench.models import Assignment, Claim, Reviewer
 from workbench.review import submit_verdict
@@ -72,30 +70,6 @@ class HoldTimer:
             yield
         finally:
             self.label.name = self.default = "other"
-
-
-@contextmanager
-def fresh_database(kind: str, postgres: str | None):
-    if kind == "sqlite":
-        with tempfile.TemporaryDirectory() as folder:
-            database = Database(f"sqlite:///{Path(folder) / 'bench.db'}")
-            database.upgrade()
-            yield database
-            database.dispose()
-        return
-    name = f"wb_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(normalise_url(postgres), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    database = Database(normalise_url(postgres).rsplit("/", 1)[0] + f"/{name}")
-    try:
-        database.upgrade()
-        yield database
-    finally:
-        database.dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def article(number: int, sentences: int = 50) -> Document:

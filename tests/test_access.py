@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from teamkit import World, build_world, database_rows
+from builders import World, build_world, database_rows
 
 import workbench
 from workbench.access import Actor, PermissionDenied, require_active, require_lead

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from builders import DISPUTED, UNANIMOUS, ReviewedNewsroom
 from sqlalchemy import delete, func, select, update
 
 from workbench import LABELS
@@ -21,84 +22,28 @@ from workbench.adjudication import (
     queue_counts,
     record_final_verdict,
 )
-from workbench.auth import create_reviewer
 from workbench.db import Database
-from workbench.ingest import Document, ingest_documents
-from workbench.models import Claim, Collection, FinalVerdict, FinalVerdictHistory, Verdict
+from workbench.models import Claim, FinalVerdict, FinalVerdictHistory, Verdict
 from workbench.verdicts import save_verdict
 
-POLITICS = (
-    "The minister said taxes rose by 5%. Unemployment fell last year. The bridge cost 3 million euros. "
-    "Critics called the plan reckless."
-)
-SPORT = "The club won nine games in a row. Its stadium holds 40,000 fans. The coach earns twice the league average."
+
 S, D, E = LABELS
-VERDICTS = {
-    "ann": [S, D, S, E, S, S, D],
-    "bob": [S, D, D, E, S, None, D],
-    "cy": [S, S, D, None, S, E, None],
-}
-DISPUTED = [1, 2, 5]
-UNANIMOUS = {0: S, 3: E, 4: S, 6: D}
-
-
-class Newsroom:
-    """Politics (claims 0-3) and Sport (claims 4-6), a lead, three reviewers with VERDICTS."""
-
-    def __init__(self, db: Database) -> None:
-        self.db = db
-        ingest_documents(db, [Document(source="politics.txt", text=POLITICS, title="Budget row")], "Politics")
-        ingest_documents(db, [Document(source="sport.txt", text=SPORT, title="Winning streak")], "Sport")
-        with db.transaction() as session:
-            self.lead = Actor.of(create_reviewer(session, "Lena", None, actor=Actor.operator()))
-            self.reviewers = {name: Actor.of(create_reviewer(session, name, None, actor=Actor.operator())) for name in VERDICTS}
-            self.claims = list(
-                session.scalars(select(Claim.id).where(Claim.kind == "claim").order_by(Claim.article_id, Claim.position))
-            )
-            self.collections = dict(session.execute(select(Collection.name, Collection.id)).all())
-            for name, labels in VERDICTS.items():
-                for claim_id, label in zip(self.claims, labels, strict=True):
-                    if label is not None:
-                        save_verdict(session, self.reviewers[name], claim_id, label, note=f"{name}'s note",
-                                     evidence=[f"https://example.org/{name}"])
-
-    def ids(self, indexes) -> list[int]:
-        return [self.claims[index] for index in indexes]
-
-    def finals(self) -> dict[int, tuple[str, str]]:
-        with self.db.session() as session:
-            return {c: (label, rationale) for c, label, rationale in session.execute(
-                select(FinalVerdict.claim_id, FinalVerdict.label, FinalVerdict.rationale))}
-
-    def history(self, claim_id: int) -> list[tuple]:
-        with self.db.session() as session:
-            return session.execute(
-                select(FinalVerdictHistory.old_label, FinalVerdictHistory.new_label,
-                       FinalVerdictHistory.new_rationale, FinalVerdictHistory.actor_id)
-                .where(FinalVerdictHistory.claim_id == claim_id).order_by(FinalVerdictHistory.id)
-            ).all()
-
-    def verdict_rows(self) -> list[tuple]:
-        with self.db.session() as session:
-            return session.execute(
-                select(Verdict.claim_id, Verdict.reviewer_id, Verdict.label, Verdict.note).order_by(Verdict.id)
-            ).all()
 
 
 @pytest.fixture
-def newsroom(db: Database) -> Newsroom:
-    return Newsroom(db)
+def newsroom(db: Database) -> ReviewedNewsroom:
+    return ReviewedNewsroom(db)
 
 
 # --- the queue ----------------------------------------------------------------------------------
 
 
-def queue(newsroom: Newsroom, filters: QueueFilter | None = None, **page):
+def queue(newsroom: ReviewedNewsroom, filters: QueueFilter | None = None, **page):
     with newsroom.db.session() as session:
         return adjudication_queue(session, newsroom.lead, filters or QueueFilter(), **page)
 
 
-def test_queue_lists_disputed_undecided_claims_in_reading_order(newsroom: Newsroom):
+def test_queue_lists_disputed_undecided_claims_in_reading_order(newsroom: ReviewedNewsroom):
     page = queue(newsroom)
     assert [item.claim_id for item in page.items] == newsroom.ids(DISPUTED)
     assert page.total == 3
@@ -110,7 +55,7 @@ def test_queue_lists_disputed_undecided_claims_in_reading_order(newsroom: Newsro
     assert page.items[2].majority is None  # one supported, one editorial framing
 
 
-def test_queue_can_include_unanimous_and_decided_claims(newsroom: Newsroom):
+def test_queue_can_include_unanimous_and_decided_claims(newsroom: ReviewedNewsroom):
     with newsroom.db.transaction() as session:
         record_final_verdict(session, newsroom.lead, newsroom.claims[1], D)
     assert [i.claim_id for i in queue(newsroom).items] == newsroom.ids([2, 5])
@@ -123,19 +68,19 @@ def test_queue_can_include_unanimous_and_decided_claims(newsroom: Newsroom):
 
 
 @pytest.mark.parametrize(("scope", "expected"), [("Politics", [1, 2]), ("Sport", [5])])
-def test_queue_filters_by_collection(newsroom: Newsroom, scope: str, expected: list[int]):
+def test_queue_filters_by_collection(newsroom: ReviewedNewsroom, scope: str, expected: list[int]):
     page = queue(newsroom, QueueFilter(collection_id=newsroom.collections[scope]))
     assert [i.claim_id for i in page.items] == newsroom.ids(expected)
 
 
-def test_queue_filters_by_article(newsroom: Newsroom):
+def test_queue_filters_by_article(newsroom: ReviewedNewsroom):
     with newsroom.db.session() as session:
         sport_article = session.get(Claim, newsroom.claims[5]).article_id
     page = queue(newsroom, QueueFilter(article_id=sport_article, include_unanimous=True))
     assert [i.claim_id for i in page.items] == newsroom.ids([4, 5, 6])
 
 
-def test_queue_pages(newsroom: Newsroom):
+def test_queue_pages(newsroom: ReviewedNewsroom):
     filters = QueueFilter(include_unanimous=True)
     pages = [queue(newsroom, filters, offset=offset, limit=2) for offset in (0, 2, 4, 6, 8)]
     assert [len(p.items) for p in pages] == [2, 2, 2, 1, 0]
@@ -144,7 +89,7 @@ def test_queue_pages(newsroom: Newsroom):
     assert seen == newsroom.claims
 
 
-def test_queue_counts(newsroom: Newsroom):
+def test_queue_counts(newsroom: ReviewedNewsroom):
     with newsroom.db.transaction() as session:
         record_final_verdict(session, newsroom.lead, newsroom.claims[1], D)
         record_final_verdict(session, newsroom.lead, newsroom.claims[0], S)
@@ -160,7 +105,7 @@ def test_queue_counts(newsroom: Newsroom):
             assert counts.matching(filters) == queue(newsroom, filters).total
 
 
-def test_claims_needing_no_comparison_stay_out(newsroom: Newsroom):
+def test_claims_needing_no_comparison_stay_out(newsroom: ReviewedNewsroom):
     """A single verdict is neither a dispute nor a consensus."""
     with newsroom.db.transaction() as session:
         session.execute(
@@ -175,7 +120,7 @@ def test_claims_needing_no_comparison_stay_out(newsroom: Newsroom):
 # --- one claim's case --------------------------------------------------------------------------
 
 
-def test_claim_case_shows_every_verdict_with_notes_and_evidence(newsroom: Newsroom):
+def test_claim_case_shows_every_verdict_with_notes_and_evidence(newsroom: ReviewedNewsroom):
     with newsroom.db.session() as session:
         case = claim_case(session, newsroom.lead, newsroom.claims[2])
     assert case.text == "The bridge cost 3 million euros."
@@ -188,7 +133,7 @@ def test_claim_case_shows_every_verdict_with_notes_and_evidence(newsroom: Newsro
     assert case.final is None and case.history == [] and not case.changed_since_decision
 
 
-def test_claim_case_shows_final_verdict_history_and_later_changes(newsroom: Newsroom):
+def test_claim_case_shows_final_verdict_history_and_later_changes(newsroom: ReviewedNewsroom):
     claim = newsroom.claims[2]
     with newsroom.db.transaction() as session:
         record_final_verdict(session, newsroom.lead, claim, D)
@@ -207,7 +152,7 @@ def test_claim_case_shows_final_verdict_history_and_later_changes(newsroom: News
 
 
 @pytest.mark.parametrize(("which", "message"), [("missing", "no claim"), ("heading", "not a claim")])
-def test_claim_case_of_a_missing_or_non_claim_unit(newsroom: Newsroom, which: str, message: str):
+def test_claim_case_of_a_missing_or_non_claim_unit(newsroom: ReviewedNewsroom, which: str, message: str):
     claim = newsroom.claims[0]
     if which == "missing":
         claim = 999_999
@@ -221,7 +166,7 @@ def test_claim_case_of_a_missing_or_non_claim_unit(newsroom: Newsroom, which: st
 # --- recording, changing, clearing -------------------------------------------------------------
 
 
-def test_record_then_change_then_nothing_to_change(newsroom: Newsroom):
+def test_record_then_change_then_nothing_to_change(newsroom: ReviewedNewsroom):
     claim = newsroom.claims[1]
     with newsroom.db.transaction() as session:
         assert record_final_verdict(session, newsroom.lead, claim, D).action == "create"
@@ -234,7 +179,7 @@ def test_record_then_change_then_nothing_to_change(newsroom: Newsroom):
     assert newsroom.history(claim) == [(None, D, "", lead), (D, E, "framing, not a fact", lead)]
 
 
-def test_reviewers_verdicts_are_untouched(newsroom: Newsroom):
+def test_reviewers_verdicts_are_untouched(newsroom: ReviewedNewsroom):
     before = newsroom.verdict_rows()
     with newsroom.db.transaction() as session:
         record_final_verdict(session, newsroom.lead, newsroom.claims[1], E, "Lead knows better")
@@ -247,7 +192,7 @@ def test_reviewers_verdicts_are_untouched(newsroom: Newsroom):
     ("index", "label"),
     [(1, S), (5, S), (5, E), (1, E)],  # against a 2-1 majority; a 1-1 tie has no majority
 )
-def test_overriding_the_majority_needs_a_rationale(newsroom: Newsroom, index: int, label: str):
+def test_overriding_the_majority_needs_a_rationale(newsroom: ReviewedNewsroom, index: int, label: str):
     claim = newsroom.claims[index]
     with newsroom.db.transaction() as session, pytest.raises(AdjudicationError, match="rationale"):
         record_final_verdict(session, newsroom.lead, claim, label, "   ")
@@ -257,7 +202,7 @@ def test_overriding_the_majority_needs_a_rationale(newsroom: Newsroom, index: in
     assert newsroom.finals()[claim][0] == label
 
 
-def test_agreeing_with_the_majority_needs_no_rationale(newsroom: Newsroom):
+def test_agreeing_with_the_majority_needs_no_rationale(newsroom: ReviewedNewsroom):
     with newsroom.db.transaction() as session:
         record_final_verdict(session, newsroom.lead, newsroom.claims[2], D)
     assert newsroom.finals() == {newsroom.claims[2]: (D, "")}
@@ -271,14 +216,14 @@ def test_agreeing_with_the_majority_needs_no_rationale(newsroom: Newsroom):
         (0, S, "x" * (MAX_RATIONALE_CHARS + 1), "at most"),
     ],
 )
-def test_bad_final_verdicts_change_nothing(newsroom: Newsroom, claim, label, rationale, message):
+def test_bad_final_verdicts_change_nothing(newsroom: ReviewedNewsroom, claim, label, rationale, message):
     claim_id = 424_242 if claim is None else newsroom.claims[claim]
     with newsroom.db.transaction() as session, pytest.raises(AdjudicationError, match=message):
         record_final_verdict(session, newsroom.lead, claim_id, label, rationale)
     assert newsroom.finals() == {}
 
 
-def test_clear_records_what_it_was_and_why(newsroom: Newsroom):
+def test_clear_records_what_it_was_and_why(newsroom: ReviewedNewsroom):
     claim = newsroom.claims[1]
     with newsroom.db.transaction() as session:
         record_final_verdict(session, newsroom.lead, claim, D)
@@ -294,7 +239,7 @@ def test_clear_records_what_it_was_and_why(newsroom: Newsroom):
 # --- accepting unanimous claims in bulk --------------------------------------------------------
 
 
-def test_accept_unanimous_everywhere(newsroom: Newsroom):
+def test_accept_unanimous_everywhere(newsroom: ReviewedNewsroom):
     with newsroom.db.transaction() as session:
         record_final_verdict(session, newsroom.lead, newsroom.claims[4], E, "Audited: framing.")
     with newsroom.db.transaction() as session:
@@ -314,20 +259,20 @@ def test_accept_unanimous_everywhere(newsroom: Newsroom):
         assert accept_unanimous(session, newsroom.lead) == 0
 
 
-def test_accept_unanimous_in_one_collection(newsroom: Newsroom):
+def test_accept_unanimous_in_one_collection(newsroom: ReviewedNewsroom):
     with newsroom.db.transaction() as session:
         assert accept_unanimous(session, newsroom.lead, collection_id=newsroom.collections["Sport"]) == 2
     assert set(newsroom.finals()) == set(newsroom.ids([4, 6]))
 
 
-def test_accept_listed_unanimous_claims(newsroom: Newsroom):
+def test_accept_listed_unanimous_claims(newsroom: ReviewedNewsroom):
     with newsroom.db.transaction() as session:
         assert accept_unanimous(session, newsroom.lead, claim_ids=newsroom.ids([0, 3])) == 2
         assert accept_unanimous(session, newsroom.lead, claim_ids=[]) == 0
     assert set(newsroom.finals()) == set(newsroom.ids([0, 3]))
 
 
-def test_accept_listed_claims_refuses_a_disputed_one_and_changes_nothing(newsroom: Newsroom):
+def test_accept_listed_claims_refuses_a_disputed_one_and_changes_nothing(newsroom: ReviewedNewsroom):
     with (
         pytest.raises(AdjudicationError, match=f"Not unanimous.*{newsroom.claims[1]}"),
         newsroom.db.transaction() as session,
@@ -353,7 +298,7 @@ LEAD_ONLY = {
 
 
 @pytest.mark.parametrize("action", list(LEAD_ONLY))
-def test_reviewers_cannot_adjudicate(newsroom: Newsroom, action: str):
+def test_reviewers_cannot_adjudicate(newsroom: ReviewedNewsroom, action: str):
     claim = newsroom.claims[0]
     with newsroom.db.transaction() as session:
         record_final_verdict(session, newsroom.lead, claim, S)

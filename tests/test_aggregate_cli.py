@@ -8,27 +8,19 @@ import json
 from pathlib import Path
 
 import pytest
+from builders import VERDICTS, ReviewedNewsroom
 from click.testing import CliRunner
-from sqlalchemy import select
+from reliability_sim import simulate
 
-from tests.reliability_sim import simulate
 from workbench import LABELS
 from workbench.access import Actor, PermissionDenied
 from workbench.agreement_data import RatingFilter, load_rating_table
-from workbench.auth import create_reviewer
 from workbench.cli import main
 from workbench.db import Database
 from workbench.ingest import Document, ingest_documents
-from workbench.models import Claim
 from workbench.reliability import aggregate, aggregate_verdicts
-from workbench.verdicts import save_verdict
 
 S, D, E = LABELS
-TEXT = (
-    "The minister said taxes rose by 5%. Unemployment fell last year. The bridge cost 3 million euros. "
-    "Critics called the plan reckless."
-)
-VERDICTS = {"ann": [S, D, S, E], "bob": [S, D, D, E], "cy": [S, S, D, None]}
 
 
 def run(*args: str, url: str | None = None):
@@ -38,20 +30,10 @@ def run(*args: str, url: str | None = None):
 
 @pytest.fixture
 def newsroom(db: Database) -> dict:
-    ingest_documents(db, [Document(source="budget.txt", text=TEXT, title="Budget row")], "Politics")
+    """The reviewed newsroom's Politics article, and an article in Sport that nobody reviewed."""
+    room = ReviewedNewsroom(db, sport=False)
     ingest_documents(db, [Document(source="other.txt", text="Nobody reviewed this sentence.", title="Other")], "Sport")
-    with db.transaction() as session:
-        lead = Actor.of(create_reviewer(session, "Lena", None, role="lead", actor=Actor.operator()))
-        reviewers = {name: Actor.of(create_reviewer(session, name, None, actor=Actor.operator())) for name in VERDICTS}
-        claims = list(session.scalars(
-            select(Claim.id).where(Claim.kind == "claim", Claim.text != "Nobody reviewed this sentence.")
-            .order_by(Claim.position)
-        ))
-        for name, labels in VERDICTS.items():
-            for claim_id, label in zip(claims, labels, strict=True):
-                if label:
-                    save_verdict(session, reviewers[name], claim_id, label)
-    return {"url": db.url, "claims": claims, "db": db, "lead": lead, "reviewer": reviewers["ann"]}
+    return {"url": db.url, "claims": room.claims, "db": db, "lead": room.lead, "reviewer": room.reviewers["ann"]}
 
 
 def test_json_from_the_database_matches_the_library(newsroom: dict):

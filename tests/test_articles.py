@@ -7,6 +7,7 @@ import re
 from datetime import date
 
 import pytest
+from builders import claim_ids, people
 from sqlalchemy import func, select
 
 from workbench.access import Actor, PermissionDenied
@@ -22,7 +23,6 @@ from workbench.articles import (
 from workbench.import_preview import import_documents, pasted_document, preview_documents, read_uploads
 from workbench.render import article_html, header_html, markdown_escape, snippet
 from workbench.assignment import assign
-from workbench.auth import create_reviewer
 from workbench.db import Database
 from workbench.extract import load_pipeline
 from workbench.ingest import Document, InputError, ingest_documents
@@ -39,25 +39,8 @@ HOSTILE = (
 )
 
 
-def people(db: Database) -> tuple[Actor, Actor, Actor]:
-    with db.transaction() as session:
-        lead = create_reviewer(session, "Lena Lead", None, "lead", actor=Actor.operator())
-        ann = create_reviewer(session, "Ann", None, "reviewer", actor=Actor.operator())
-        bob = create_reviewer(session, "Bob", None, "reviewer", actor=Actor.operator())
-        return Actor.of(lead), Actor.of(ann), Actor.of(bob)
-
-
 def ingest(db: Database, documents: list[Document], collection: str = "news") -> list[int]:
     return ingest_documents(db, documents, collection=collection, nlp=NLP).article_ids
-
-
-def claim_ids(db: Database, article_id: int) -> list[int]:
-    with db.session() as session:
-        return list(
-            session.scalars(
-                select(Claim.id).where(Claim.article_id == article_id, Claim.kind == "claim").order_by(Claim.position)
-            )
-        )
 
 
 def give(db: Database, actor: Actor, claim_id: int, label: str) -> None:

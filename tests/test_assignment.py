@@ -26,19 +26,6 @@ from workbench.models import Assignment, Collection, Reviewer
 from workbench.names import NameNotFound, find_named, require_named
 
 
-def add_account(db: Database, name: str, role: str = "reviewer") -> Actor:
-    with db.transaction() as session:
-        return Actor.of(create_reviewer(session, name, None, role, actor=Actor.operator()))
-
-
-@pytest.fixture
-def team(db: Database) -> dict[str, Actor]:
-    return {
-        name: add_account(db, name, role)
-        for name, role in [("lena", "lead"), ("ana", "reviewer"), ("ben", "reviewer")]
-    }
-
-
 def make_collection(
     db: Database, name: str, text: str = "One claim here. Another claim there."
 ) -> int:

@@ -13,11 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from builders import LEAD_PASSWORD, SEEDS, fill_workbench, make_accounts, require, scratch_database, team_claims
 from click.testing import CliRunner
 from sqlalchemy import select
-from teamkit import LEAD_PASSWORD, claim_ids, fill_workbench, make_accounts, scratch_database
 
-from tests.conftest import SEEDS, require
 from workbench import LABELS
 from workbench.access import Actor
 from workbench.auth import create_reviewer
@@ -106,7 +105,7 @@ def test_backup_while_reviewers_keep_saving(kind: str, tmp_path: Path) -> None:
     with scratch_database(kind, tmp_path) as database:
         needs_pg_tools(database)
         database.upgrade()
-        claims = claim_ids(database)
+        claims = team_claims(database)
         _, people = make_accounts(database, 4)
         stop = threading.Event()
         saved: list[int] = []

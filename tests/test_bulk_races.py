@@ -14,8 +14,8 @@ import threading
 from collections.abc import Callable
 
 import pytest
+from builders import Newsroom, give, newsroom
 from sqlalchemy import event, select
-from test_export_helpers import Newsroom, give, newsroom
 
 from workbench import verdict_import
 from workbench.access import Actor

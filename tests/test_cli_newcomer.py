@@ -17,9 +17,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from builders import ROOT, require
 from click.testing import CliRunner
 
-from tests.conftest import ROOT
 from workbench.cli import main
 from workbench.cli import core
 from workbench.cli import reviewers as reviewers_cli
@@ -82,8 +82,7 @@ def healthy(url: str) -> bool:
 
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_stopping_serve_stops_the_app_and_frees_the_port(tmp_path: Path, stop_signal: int) -> None:
-    if not Path("/proc/self/task").exists():
-        pytest.skip("needs /proc to find the app process")
+    require(Path("/proc/self/task").exists(), "needs /proc to find the app process")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     log_path = tmp_path / "serve.log"
@@ -199,7 +198,6 @@ def test_real_pipe_gives_no_getpass_warning(sqlite_db) -> None:
     assert result.returncode == 1
     assert "GetPassWarning" not in result.stderr and "Aborted" not in result.stderr
     assert "--password-stdin" in result.stderr
-
 
 
 def test_load_creates_a_new_sqlite_file(sqlite_db, tmp_path: Path) -> None:

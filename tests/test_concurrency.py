@@ -21,14 +21,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import pytest
+from builders import make_accounts, team_claims
 from sqlalchemy import select, text
 from teamkit import (
     LeadEdit,
     Outcome,
     Task,
     Write,
-    claim_ids,
-    make_accounts,
     new_barrier,
     perform,
     process_main,
@@ -67,7 +66,7 @@ class Scenario:
 
 @pytest.fixture
 def scenario(db: Database) -> Scenario:
-    ids = claim_ids(db)
+    ids = team_claims(db)
     lead, people = make_accounts(db, DISTINCT_REVIEWERS + 1 + RACERS)
     return Scenario(
         lead=lead,
@@ -299,7 +298,7 @@ def wait_until_blocked(db: Database, timeout: float = 10.0) -> None:
 
 @pytest.mark.parametrize("edit", ["kind", "merge-first", "merge-second", "split"])
 def test_save_during_a_lead_edit_is_refused_not_attached_to_new_text(db: Database, edit: str) -> None:
-    ids = claim_ids(db)
+    ids = team_claims(db)
     lead, (reviewer,) = make_accounts(db, 1)
     target = {"kind": ids[0], "merge-first": ids[0], "merge-second": ids[1], "split": ids[0]}[edit]
     outcome: list[Outcome | BaseException] = []
@@ -330,7 +329,7 @@ def test_save_during_a_lead_edit_is_refused_not_attached_to_new_text(db: Databas
 
 
 def test_same_reviewer_in_two_sessions_last_write_wins(db: Database) -> None:
-    claim = claim_ids(db)[0]
+    claim = team_claims(db)[0]
     _, (reviewer,) = make_accounts(db, 1)
     for label, note in (("supported", "first tab"), ("disputed", "second tab")):
         with db.transaction() as session:
@@ -344,7 +343,7 @@ def test_same_reviewer_in_two_sessions_last_write_wins(db: Database) -> None:
 
 
 def test_stale_version_is_refused_without_a_race(db: Database) -> None:
-    claim = claim_ids(db)[0]
+    claim = team_claims(db)[0]
     lead, (reviewer,) = make_accounts(db, 1)
     with db.transaction() as session:
         split_unit(session, lead, claim, session.get(Claim, claim).text.index(" says") + 1, expected_version=1)
@@ -365,7 +364,7 @@ def test_two_app_processes_share_one_state(db: Database, monkeypatch: pytest.Mon
     monkeypatch.setattr(workbench.auth, "utcnow", lambda: frozen)
     first_process, second_process = db, Database(db.url)
     try:
-        claims = claim_ids(first_process)
+        claims = team_claims(first_process)
         with first_process.transaction() as session:
             reviewer = Actor.of(create_reviewer(session, "Shared", "a long enough secret", "lead", actor=Actor.operator()))
         for _ in range(FREE_FAILED_LOGINS):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from builders import ReviewedNewsroom
 from click.testing import CliRunner
 from sqlalchemy import select
-from test_adjudication import VERDICTS, Newsroom
 
 from workbench import LABELS
 from workbench.access import Actor, PermissionDenied
@@ -27,15 +27,15 @@ S, D, E = LABELS
 
 
 @pytest.fixture
-def newsroom(db: Database) -> Newsroom:
-    room = Newsroom(db)
+def newsroom(db: Database) -> ReviewedNewsroom:
+    room = ReviewedNewsroom(db)
     with db.transaction() as session:
         record_final_verdict(session, room.lead, room.claims[0], S)  # unanimous S
         record_final_verdict(session, room.lead, room.claims[3], E)  # E, E
     return room
 
 
-def test_only_adjudicated_claims_by_leads(newsroom: Newsroom):
+def test_only_adjudicated_claims_by_leads(newsroom: ReviewedNewsroom):
     with newsroom.db.transaction() as session:
         with pytest.raises(ControlError, match="no final verdict"):
             mark_control(session, newsroom.lead, newsroom.claims[1])
@@ -50,7 +50,7 @@ def test_only_adjudicated_claims_by_leads(newsroom: Newsroom):
 
 
 @pytest.mark.parametrize(("rate", "threshold"), [(-0.1, 0.5), (0.6, 0.5), (0.1, 1.5), (float("nan"), 0.5)])
-def test_rate_and_threshold_are_checked(newsroom: Newsroom, rate: float, threshold: float):
+def test_rate_and_threshold_are_checked(newsroom: ReviewedNewsroom, rate: float, threshold: float):
     with newsroom.db.transaction() as session, pytest.raises(ControlError):
         set_control_rate(session, newsroom.lead, newsroom.collections["Politics"], rate, threshold)
 
@@ -68,7 +68,7 @@ def walk_queue(db: Database, actor: Actor, label_for) -> list[int]:
             submit_verdict(session, actor, claim_id, label_for(claim_id))
 
 
-def test_controls_are_mixed_in_and_scored(newsroom: Newsroom):
+def test_controls_are_mixed_in_and_scored(newsroom: ReviewedNewsroom):
     with newsroom.db.transaction() as session:
         for index in (0, 3):
             mark_control(session, newsroom.lead, newsroom.claims[index])
@@ -91,7 +91,7 @@ def test_controls_are_mixed_in_and_scored(newsroom: Newsroom):
     assert set(served_eve) == set(served_dee)
 
 
-def test_controls_come_early_at_a_high_rate_and_never_at_zero(newsroom: Newsroom):
+def test_controls_come_early_at_a_high_rate_and_never_at_zero(newsroom: ReviewedNewsroom):
     with newsroom.db.transaction() as session:
         mark_control(session, newsroom.lead, newsroom.claims[3])
         fay = Actor.of(create_reviewer(session, "fay", None, actor=Actor.operator()))
@@ -105,7 +105,7 @@ def test_controls_come_early_at_a_high_rate_and_never_at_zero(newsroom: Newsroom
     assert orders != sorted(orders, key=newsroom.claims.index) or orders.index(newsroom.claims[3]) == 3
 
 
-def test_cli(newsroom: Newsroom):
+def test_cli(newsroom: ReviewedNewsroom):
     url = newsroom.db.url
     run = lambda *args: CliRunner().invoke(main, ["--database", url, *args], catch_exceptions=False)
     assert run("controls", "mark", str(newsroom.claims[0]), "--as", "Lena").exit_code == 0
@@ -123,7 +123,7 @@ def test_agreement_page_flags_reviewers_below_the_threshold(app_database: Databa
 
     from streamlit.testing.v1 import AppTest
 
-    room = Newsroom(app_database)
+    room = ReviewedNewsroom(app_database)
     with app_database.transaction() as session:
         record_final_verdict(session, room.lead, room.claims[0], S)
         mark_control(session, room.lead, room.claims[0])

@@ -13,17 +13,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from sqlalchemy import select
-from teamkit import (
+from builders import (
     LEAD_PASSWORD,
     REVIEWER_PASSWORD,
+    SEEDS,
     fill_workbench,
     make_accounts,
     scratch_database,
 )
+from click.testing import CliRunner
+from sqlalchemy import select
 
-from tests.conftest import SEEDS
 from workbench.access import Actor
 from workbench.auth import create_reviewer, sign_in
 from workbench.cli import main as cli

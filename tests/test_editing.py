@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 import pytest
+from builders import claim_ids, people
 from sqlalchemy import func, select
 
 from workbench.access import Actor, PermissionDenied
@@ -19,7 +20,6 @@ from workbench.edits import (
     split_preview,
     split_unit,
 )
-from workbench.auth import create_reviewer
 from workbench.db import Database
 from workbench.extract import load_pipeline
 from workbench.ingest import Document, ingest_documents
@@ -42,14 +42,6 @@ ARTICLE = (
 OTHER_ARTICLE = "A second article exists. It has two claims."
 
 
-def people(db: Database) -> tuple[Actor, Actor, Actor]:
-    with db.transaction() as session:
-        lead = create_reviewer(session, "Lena Lead", None, "lead", actor=Actor.operator())
-        ann = create_reviewer(session, "Ann", None, "reviewer", actor=Actor.operator())
-        bob = create_reviewer(session, "Bob", None, "reviewer", actor=Actor.operator())
-        return Actor.of(lead), Actor.of(ann), Actor.of(bob)
-
-
 def ingest(db: Database, *texts: str) -> list[int]:
     documents = [Document(source=f"doc{index}.txt", text=text) for index, text in enumerate(texts)]
     return ingest_documents(db, documents, collection="news", nlp=load_pipeline()).article_ids
@@ -58,10 +50,6 @@ def ingest(db: Database, *texts: str) -> list[int]:
 def units(db: Database, article_id: int) -> list[Claim]:
     with db.session() as session:
         return list(session.scalars(select(Claim).where(Claim.article_id == article_id).order_by(Claim.position)))
-
-
-def claim_ids(db: Database, article_id: int) -> list[int]:
-    return [unit.id for unit in units(db, article_id) if unit.kind == "claim"]
 
 
 def problems(db: Database, article_id: int) -> list[str]:

@@ -12,11 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from click.testing import CliRunner
-from hypothesis import given
-from hypothesis import strategies as st
-from sqlalchemy import select, update
-from test_export_helpers import (
+from builders import (
     TRICKY_NOTES,
     decide,
     export_json,
@@ -25,6 +21,10 @@ from test_export_helpers import (
     give,
     newsroom,
 )
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import select, update
 
 from workbench.cli import main as cli
 from workbench.db import Database

@@ -4,30 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-from pathlib import Path
 
 import pytest
-from test_export_helpers import decide, export_json, export_text, give, newsroom
+from builders import decide, documented, export_json, export_text, give, newsroom
 
 from workbench.db import Database
 from workbench.export_columns import COLUMN_TYPES, REVIEWER_COLUMN_PREFIX, column_type
 from workbench.export_options import ClaimReviewSettings
-
-DOCS = Path(__file__).resolve().parent.parent / "README.md"
-ROW = re.compile(r"^\|\s*(`[^|]+`)\s*\|\s*([^|]+?)\s*\|")
-
-
-def documented(heading: str) -> list[tuple[str, str]]:
-    """(first cell, second cell) of each table row whose first cell is code, in the section ``heading``."""
-    text = DOCS.read_text(encoding="utf-8")
-    match = re.search(rf"^### {re.escape(heading)}.*?$(.*?)(?=^##+ )", text, re.S | re.M)
-    assert match, f"no section {heading!r} in {DOCS.name}"
-    return [
-        (m.group(1).strip("`"), m.group(2))
-        for line in match.group(1).splitlines()
-        if (m := ROW.match(line))
-    ]
 
 
 @pytest.mark.parametrize("layout", ["long", "wide", "final"])

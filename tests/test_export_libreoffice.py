@@ -14,16 +14,19 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-from test_export_helpers import decide, give, newsroom
+from builders import decide, give, newsroom, require
 
 from workbench.db import Database
 from workbench.export import export_to_path
 from workbench.export_options import ExportOptions
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-pytestmark = pytest.mark.skipif(
-    SOFFICE is None, reason="LibreOffice is not installed (apt-get install libreoffice-calc-nogui)"
-)
+
+
+@pytest.fixture(autouse=True)
+def libreoffice_installed() -> None:
+    require(SOFFICE is not None, "LibreOffice is not installed (apt-get install libreoffice-calc-nogui)")
+
 
 CSV_IMPORT = "CSV:44,34,76,1"
 """Comma-separated, double-quoted, UTF-8 (76), starting at line 1: what a user picks on opening."""

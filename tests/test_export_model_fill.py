@@ -6,9 +6,8 @@ import csv
 import io
 
 import pytest
+from builders import decide, documented, export_json, export_text, give, newsroom
 from click.testing import CliRunner
-from test_export_docs import documented
-from test_export_helpers import decide, export_json, export_text, give, newsroom
 
 from workbench.cli import main
 from workbench.db import Database

@@ -15,14 +15,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from builders import label_button, make_accounts, team_claims
 from click.testing import CliRunner
 from sqlalchemy import event, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from streamlit.testing.v1 import AppTest
-from teamkit import claim_ids, make_accounts
 
-from tests.test_page_queue import label_button
 from workbench.access import Actor
 from workbench.cli import main as cli
 from workbench.db import Database, make_engine
@@ -133,7 +132,7 @@ def verdicts_and_history(database: Database, claim: int) -> tuple[list[tuple[str
 
 @pytest.mark.postgres
 def test_database_going_away_fails_clearly_and_the_same_database_recovers(postgres_db: Database, proxy: Proxy) -> None:
-    first, second = claim_ids(postgres_db)[:2]
+    first, second = team_claims(postgres_db)[:2]
     _, (reviewer,) = make_accounts(postgres_db, 1)
     proxied = Database(through(proxy, postgres_db))
     try:
@@ -154,7 +153,7 @@ def test_database_going_away_fails_clearly_and_the_same_database_recovers(postgr
 def test_a_commit_that_landed_but_was_not_acknowledged_is_not_recorded_twice(
     postgres_db: Database, proxy: Proxy
 ) -> None:
-    claim = claim_ids(postgres_db)[0]
+    claim = team_claims(postgres_db)[0]
     _, (reviewer,) = make_accounts(postgres_db, 1)
     proxied = Database(through(proxy, postgres_db))
     failure: list[BaseException] = []
@@ -199,7 +198,7 @@ def test_the_command_line_says_the_database_is_unreachable(postgres_db: Database
 
 
 def test_a_locked_sqlite_database_fails_clearly_and_a_retry_lands_once(sqlite_db: Database) -> None:
-    claim = claim_ids(sqlite_db)[0]
+    claim = team_claims(sqlite_db)[0]
     _, (reviewer,) = make_accounts(sqlite_db, 1)
     impatient = Database(sqlite_db.url, engine=make_engine(sqlite_db.url))
 
@@ -220,12 +219,11 @@ def test_a_locked_sqlite_database_fails_clearly_and_a_retry_lands_once(sqlite_db
         impatient.dispose()
 
 
-
 @pytest.mark.postgres
 def test_the_queue_keeps_an_unsaved_verdict_through_an_outage(
     postgres_db: Database, proxy: Proxy, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    claim = claim_ids(postgres_db)[0]
+    claim = team_claims(postgres_db)[0]
     _, (reviewer,) = make_accounts(postgres_db, 1)
     monkeypatch.setenv("WORKBENCH_DATABASE_URL", through(proxy, postgres_db))
     app = AppTest.from_file(str(APP_MAIN), default_timeout=60)

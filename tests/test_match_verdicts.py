@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from builders import quote_claims
 from sqlalchemy import select
 
 from workbench.access import Actor
 from workbench.adjudication import record_final_verdict
 from workbench.auth import create_reviewer
 from workbench.db import Database
-from workbench.extract import load_pipeline
-from workbench.ingest import Document, ingest_documents
 from workbench.match_verdicts import (
     apply_final_to_group,
     apply_match_verdict,
@@ -22,24 +21,10 @@ from workbench.matching import MATCH_ACTION, MatchError, applied_from_match, dec
 from workbench.models import Claim, FinalVerdict, VerdictHistory
 from workbench.review import submit_verdict
 
-QUOTE = "The storm knocked out power to about 250,000 homes across the region on Sunday night."
-STORIES = [
-    f"Storm hits coast\n\n{QUOTE} Officials opened shelters in three towns.",
-    f"Power cut\n\n{QUOTE} Repairs will take several days, the utility said.",
-    f"Long night\n\n{QUOTE} Schools stay closed on Monday.",
-]
-
 
 def person(db: Database, name: str, role: str = "reviewer") -> Actor:
     with db.transaction() as session:
         return Actor.of(create_reviewer(session, name, None, role, actor=Actor.operator()))
-
-
-def quote_claims(db: Database) -> list[int]:
-    documents = [Document(source=f"{n}.txt", text=text) for n, text in enumerate(STORIES)]
-    ingest_documents(db, documents, collection="news", nlp=load_pipeline())
-    with db.read_session() as session:
-        return session.scalars(select(Claim.id).where(Claim.text == QUOTE).order_by(Claim.id)).all()
 
 
 def test_a_verdict_applied_from_a_match_is_the_reviewers_own_and_marked(db: Database) -> None:

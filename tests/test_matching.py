@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from builders import two_stories
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
@@ -172,15 +173,6 @@ def test_seed_story_repeated_quotes_linked_and_conflicting_reports_suggested(db:
     rebuild(db, "Seed")
     with db.read_session() as session:
         assert {(row.claim_a, row.claim_b, row.tier) for row in list_matches(session, "Seed")} == before
-
-
-STORY_A = "Storm hits coast\n\nThe storm knocked out power to about 250,000 homes across the region on Sunday night. Officials opened shelters."
-STORY_B = "Power cut\n\nAbout 250,000 homes across the region lost power when the storm knocked out lines on Sunday night. Repairs will take days."
-
-
-def two_stories(db: Database) -> list[int]:
-    documents = [Document(source="a.txt", text=STORY_A), Document(source="b.txt", text=STORY_B)]
-    return ingest_documents(db, documents, collection="news", nlp=load_pipeline()).article_ids
 
 
 def lead(db: Database) -> Actor:

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 from alembic.script import ScriptDirectory
+from builders import scratch_database
 from sqlalchemy import create_engine, select, text
-from teamkit import scratch_database
 
 from workbench.db import Database, alembic_config
 from workbench.models import Article, Claim, FinalVerdict, Reviewer, Verdict, VerdictHistory

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import time
-from pathlib import Path
 
 import pytest
+from builders import APP, DISPUTED, UNANIMOUS, ReviewedNewsroom, open_adjudication
 from sqlalchemy import select, update
 from streamlit.testing.v1 import AppTest
-from test_adjudication import DISPUTED, UNANIMOUS, Newsroom
 
 from workbench import LABELS
 from workbench.access import Actor
@@ -19,27 +17,13 @@ from workbench.ingest import Document, ingest_documents
 from workbench.models import Claim, FinalVerdictHistory
 from workbench.verdicts import save_verdict
 
-APP = Path(__file__).resolve().parent.parent / "workbench" / "app"
-TIMEOUT = 60
+
 S, D, E = LABELS
 
 
 @pytest.fixture
-def newsroom(app_database: Database) -> Newsroom:
-    return Newsroom(app_database)
-
-
-def open_adjudication(actor: Actor, claim_id: int | None = None, script: Path = APP / "main.py") -> AppTest:
-    app = AppTest.from_file(str(script), default_timeout=TIMEOUT)
-    app.session_state["actor"] = actor
-    app.session_state["last_seen"] = time.time()
-    if claim_id is not None:
-        app.query_params["claim"] = str(claim_id)
-    if script.name == "main.py":
-        app.switch_page("views/adjudication.py")
-    app.run()
-    assert not app.exception, app.exception
-    return app
+def newsroom(app_database: Database) -> ReviewedNewsroom:
+    return ReviewedNewsroom(app_database)
 
 
 def on_screen(app: AppTest) -> int | None:
@@ -58,7 +42,7 @@ def queue_keys(app: AppTest) -> list[str]:
     return [button.key for button in app.button if button.key and button.key.startswith("adjudication_pick_")]
 
 
-def test_queue_starts_with_the_first_disputed_claim(newsroom: Newsroom):
+def test_queue_starts_with_the_first_disputed_claim(newsroom: ReviewedNewsroom):
     app = open_adjudication(newsroom.lead)
     assert queue_keys(app) == [f"adjudication_pick_{c}" for c in newsroom.ids(DISPUTED)]
     assert on_screen(app) == newsroom.claims[1]
@@ -66,7 +50,7 @@ def test_queue_starts_with_the_first_disputed_claim(newsroom: Newsroom):
     assert shown == {"Disputed, waiting": "3", "Disputed, decided": "0", "Unanimous, waiting": "4"}
 
 
-def test_a_linked_claim_opens_with_every_verdict(newsroom: Newsroom):
+def test_a_linked_claim_opens_with_every_verdict(newsroom: ReviewedNewsroom):
     claim = newsroom.claims[2]
     app = open_adjudication(newsroom.lead, claim)
     assert on_screen(app) == claim
@@ -79,7 +63,7 @@ def test_a_linked_claim_opens_with_every_verdict(newsroom: Newsroom):
     assert app.button(key=f"adjudication_choose_{D}").proto.type == "primary"
 
 
-def test_record_the_majority_then_move_on(newsroom: Newsroom):
+def test_record_the_majority_then_move_on(newsroom: ReviewedNewsroom):
     claim = newsroom.claims[1]
     app = open_adjudication(newsroom.lead, claim)
     app.button(key=f"adjudication_record_{claim}").click().run()
@@ -90,7 +74,7 @@ def test_record_the_majority_then_move_on(newsroom: Newsroom):
     assert queue_keys(app) == [f"adjudication_pick_{c}" for c in newsroom.ids([2, 5])]
 
 
-def test_after_the_last_claim_the_queue_starts_over(newsroom: Newsroom):
+def test_after_the_last_claim_the_queue_starts_over(newsroom: ReviewedNewsroom):
     claim = newsroom.claims[5]
     app = open_adjudication(newsroom.lead, claim)
     choose(app, S)
@@ -100,7 +84,7 @@ def test_after_the_last_claim_the_queue_starts_over(newsroom: Newsroom):
     assert on_screen(app) == newsroom.claims[1]
 
 
-def test_overriding_needs_a_rationale(newsroom: Newsroom):
+def test_overriding_needs_a_rationale(newsroom: ReviewedNewsroom):
     claim = newsroom.claims[1]
     app = open_adjudication(newsroom.lead, claim)
     choose(app, E)
@@ -115,7 +99,7 @@ def test_overriding_needs_a_rationale(newsroom: Newsroom):
     assert newsroom.finals() == {claim: (E, "A matter of framing.")}
 
 
-def test_a_tie_preselects_nothing_and_asks_for_a_label(newsroom: Newsroom):
+def test_a_tie_preselects_nothing_and_asks_for_a_label(newsroom: ReviewedNewsroom):
     claim = newsroom.claims[5]
     app = open_adjudication(newsroom.lead, claim)
     assert chosen(app, claim) is None
@@ -124,7 +108,7 @@ def test_a_tie_preselects_nothing_and_asks_for_a_label(newsroom: Newsroom):
     assert newsroom.finals() == {}
 
 
-def test_accept_unanimous_claims_in_bulk(newsroom: Newsroom):
+def test_accept_unanimous_claims_in_bulk(newsroom: ReviewedNewsroom):
     app = open_adjudication(newsroom.lead)
     accept = app.button(key="adjudication_accept_unanimous")
     assert accept.disabled
@@ -137,7 +121,7 @@ def test_accept_unanimous_claims_in_bulk(newsroom: Newsroom):
     assert {metric.label: metric.value for metric in app.metric}["Unanimous, waiting"] == "0"
 
 
-def test_audit_decided_claims_and_clear_one(newsroom: Newsroom):
+def test_audit_decided_claims_and_clear_one(newsroom: ReviewedNewsroom):
     claim = newsroom.claims[0]
     with newsroom.db.transaction() as session:
         record_final_verdict(session, newsroom.lead, claim, S)
@@ -157,7 +141,7 @@ def test_audit_decided_claims_and_clear_one(newsroom: Newsroom):
     assert (last.old_label, last.new_label, last.new_rationale) == (S, None, "Re-check the source")
 
 
-def test_a_claim_that_became_a_heading(newsroom: Newsroom):
+def test_a_claim_that_became_a_heading(newsroom: ReviewedNewsroom):
     claim = newsroom.claims[1]
     with newsroom.db.transaction() as session:
         session.execute(update(Claim).where(Claim.id == claim).values(kind="heading"))
@@ -183,7 +167,7 @@ def test_the_queue_pages(app_database: Database):
     assert queue_keys(app) == [f"adjudication_pick_{c}" for c in claims[DEFAULT_PAGE_SIZE:]]
 
 
-def test_untrusted_text_is_escaped(newsroom: Newsroom):
+def test_untrusted_text_is_escaped(newsroom: ReviewedNewsroom):
     claim = newsroom.claims[1]
     with newsroom.db.transaction() as session:
         session.execute(update(Claim).where(Claim.id == claim).values(text="<img src=x onerror=alert(1)> [x](javascript:1)"))
@@ -193,13 +177,13 @@ def test_untrusted_text_is_escaped(newsroom: Newsroom):
     assert "&#60;img src=x onerror=alert&#40;1&#41;&#62;" in context
 
 
-def test_reviewers_are_turned_away(newsroom: Newsroom):
+def test_reviewers_are_turned_away(newsroom: ReviewedNewsroom):
     app = open_adjudication(newsroom.reviewers["ann"], script=APP / "views" / "adjudication.py")
     assert [error.value for error in app.error] == ["Only a lead can adjudicate."]
     assert not queue_keys(app)
 
 
-def test_each_case_in_the_list_shows_its_vote_split(newsroom: Newsroom):
+def test_each_case_in_the_list_shows_its_vote_split(newsroom: ReviewedNewsroom):
     app = open_adjudication(newsroom.lead)
     splits = [html.proto.body for html in app.get("html") if 'class="wb-votes"' in html.proto.body]
     assert len(splits) == len(DISPUTED) + 1  # one per case in the list, one for the case on screen
@@ -209,7 +193,7 @@ def test_each_case_in_the_list_shows_its_vote_split(newsroom: Newsroom):
     )
 
 
-def test_keyboard_shortcuts_choose_record_and_move(newsroom: Newsroom):
+def test_keyboard_shortcuts_choose_record_and_move(newsroom: ReviewedNewsroom):
     app = open_adjudication(newsroom.lead, newsroom.claims[2])
     shortcuts = {button.key: button.proto.shortcut.upper() for button in app.button if button.proto.shortcut}
     assert shortcuts == {

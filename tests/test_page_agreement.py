@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import time
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
+from builders import APP, ReviewedNewsroom, open_agreement, signed_in
 from sqlalchemy import select, update
 from streamlit.testing.v1 import AppTest
-from test_adjudication import Newsroom
 
 from workbench.access import Actor
 from workbench.agreement import interpret_alpha
@@ -19,33 +17,17 @@ from workbench.auth import create_reviewer
 from workbench.db import Database
 from workbench.models import Article, Claim
 
-APP = Path(__file__).resolve().parent.parent / "workbench" / "app"
-TIMEOUT = 60
-
 
 @pytest.fixture
-def newsroom(app_database: Database) -> Newsroom:
-    return Newsroom(app_database)
-
-
-def signed_in(actor: Actor, script: Path = APP / "main.py") -> AppTest:
-    app = AppTest.from_file(str(script), default_timeout=TIMEOUT)
-    app.session_state["actor"] = actor
-    app.session_state["last_seen"] = time.time()
-    return app
-
-
-def open_agreement(actor: Actor) -> AppTest:
-    app = signed_in(actor).switch_page("views/agreement.py").run()
-    assert not app.exception, app.exception
-    return app
+def newsroom(app_database: Database) -> ReviewedNewsroom:
+    return ReviewedNewsroom(app_database)
 
 
 def metrics(app: AppTest) -> dict[str, str]:
     return {metric.label: metric.value for metric in app.metric}
 
 
-def test_headline_figures_and_their_reading(newsroom: Newsroom):
+def test_headline_figures_and_their_reading(newsroom: ReviewedNewsroom):
     app = open_agreement(newsroom.lead)
     with newsroom.db.session() as session:
         expected = analyse(session, newsroom.lead, resamples=1000).report
@@ -63,7 +45,7 @@ def test_headline_figures_and_their_reading(newsroom: Newsroom):
     assert alert.value.startswith("**Unreliable**") and "0.667" in alert.value and "0.800" in alert.value
 
 
-def test_pair_matrix_confusion_heatmap_and_tables(newsroom: Newsroom):
+def test_pair_matrix_confusion_heatmap_and_tables(newsroom: ReviewedNewsroom):
     app = open_agreement(newsroom.lead)
     charts = app.get("vega_lite_chart")
     assert len(charts) == 2
@@ -83,7 +65,7 @@ def test_pair_matrix_confusion_heatmap_and_tables(newsroom: Newsroom):
     assert list(by_reviewer["reviewer"]) == ["ann", "bob", "cy"]
 
 
-def test_disputed_claims_link_into_adjudication(newsroom: Newsroom):
+def test_disputed_claims_link_into_adjudication(newsroom: ReviewedNewsroom):
     app = open_agreement(newsroom.lead)
     links = app.get("page_link")
     # Most divided first: the 1-1 split, then the 2-1 splits in claim order.
@@ -96,7 +78,7 @@ def test_disputed_claims_link_into_adjudication(newsroom: Newsroom):
     assert any("<mark>Its stadium holds 40,000 fans.</mark>" in block.value for block in adjudication.markdown)
 
 
-def test_filters_by_collection_article_and_date(newsroom: Newsroom):
+def test_filters_by_collection_article_and_date(newsroom: ReviewedNewsroom):
     app = open_agreement(newsroom.lead)
     app.selectbox(key="agreement_collection").set_value(newsroom.collections["Sport"]).run()
     assert metrics(app)["Claims compared"] == "3"
@@ -111,7 +93,7 @@ def test_filters_by_collection_article_and_date(newsroom: Newsroom):
     assert [info.value for info in app.info] == ["There are no verdicts in this scope yet."]
 
 
-def test_figures_follow_new_verdicts_without_a_restart(newsroom: Newsroom):
+def test_figures_follow_new_verdicts_without_a_restart(newsroom: ReviewedNewsroom):
     app = open_agreement(newsroom.lead)
     assert metrics(app)["Claims compared"] == "7"
     with newsroom.db.transaction() as session:
@@ -120,7 +102,7 @@ def test_figures_follow_new_verdicts_without_a_restart(newsroom: Newsroom):
     assert metrics(app)["Claims compared"] == "6"
 
 
-def test_untrusted_text_is_shown_as_text(newsroom: Newsroom):
+def test_untrusted_text_is_shown_as_text(newsroom: ReviewedNewsroom):
     with newsroom.db.transaction() as session:
         session.execute(update(Article).values(title="<img src=x onerror=alert(1)> [click](http://evil)"))
         session.execute(update(Claim).where(Claim.id == newsroom.claims[5]).values(text="<script>alert(1)</script> **x**"))
@@ -142,7 +124,7 @@ def test_empty_database(app_database: Database):
     assert [link.proto.label for link in app.get("page_link")] == ["Import articles"]
 
 
-def test_reviewers_are_turned_away(newsroom: Newsroom):
+def test_reviewers_are_turned_away(newsroom: ReviewedNewsroom):
     app = signed_in(newsroom.reviewers["ann"], APP / "views" / "agreement.py").run()
     assert not app.exception
     assert [error.value for error in app.error] == ["Only a lead can see agreement between reviewers."]

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from builders import ReviewedNewsroom, open_adjudication, open_agreement
 from sqlalchemy import select
-from test_adjudication import Newsroom
-from test_page_adjudication import open_adjudication
-from test_page_agreement import open_agreement
 
 from workbench import LABELS
 from workbench.access import Actor
@@ -26,16 +24,16 @@ S, D, E = LABELS
 
 
 @pytest.fixture
-def newsroom(app_database: Database) -> Newsroom:
-    return Newsroom(app_database)
+def newsroom(app_database: Database) -> ReviewedNewsroom:
+    return ReviewedNewsroom(app_database)
 
 
-def controls(newsroom: Newsroom) -> set[int]:
+def controls(newsroom: ReviewedNewsroom) -> set[int]:
     with newsroom.db.session() as session:
         return set(session.scalars(select(ControlClaim.claim_id)))
 
 
-def test_an_adjudicated_case_can_be_used_as_a_control_and_dropped(newsroom: Newsroom):
+def test_an_adjudicated_case_can_be_used_as_a_control_and_dropped(newsroom: ReviewedNewsroom):
     claim = newsroom.claims[1]
     with newsroom.db.transaction() as session:
         record_final_verdict(session, newsroom.lead, claim, D, rationale="Checked the budget.")
@@ -52,7 +50,7 @@ def test_an_adjudicated_case_can_be_used_as_a_control_and_dropped(newsroom: News
     assert app.toggle(key=f"adjudication_control_{claim}").value is False
 
 
-def test_a_claim_without_a_final_verdict_cannot_be_a_control(newsroom: Newsroom):
+def test_a_claim_without_a_final_verdict_cannot_be_a_control(newsroom: ReviewedNewsroom):
     claim = newsroom.claims[1]
     app = open_adjudication(newsroom.lead, claim)
     toggle = app.toggle(key=f"adjudication_control_{claim}")
@@ -60,7 +58,7 @@ def test_a_claim_without_a_final_verdict_cannot_be_a_control(newsroom: Newsroom)
     assert controls(newsroom) == set()
 
 
-def test_a_control_marked_elsewhere_shows_as_on(newsroom: Newsroom):
+def test_a_control_marked_elsewhere_shows_as_on(newsroom: ReviewedNewsroom):
     claim = newsroom.claims[1]
     with newsroom.db.transaction() as session:
         record_final_verdict(session, newsroom.lead, claim, D, rationale="Checked the budget.")
@@ -69,7 +67,7 @@ def test_a_control_marked_elsewhere_shows_as_on(newsroom: Newsroom):
     assert app.toggle(key=f"adjudication_control_{claim}").value is True
 
 
-def test_the_collection_control_rate_and_threshold_are_shown_and_saved(newsroom: Newsroom):
+def test_the_collection_control_rate_and_threshold_are_shown_and_saved(newsroom: ReviewedNewsroom):
     politics = newsroom.collections["Politics"]
     app = open_agreement(newsroom.lead)
     assert any("Pick a collection to see and set its control rate" in caption.value for caption in app.caption)
@@ -88,7 +86,7 @@ def test_the_collection_control_rate_and_threshold_are_shown_and_saved(newsroom:
     assert any("shown at 20% of queue steps · accuracy threshold 85%" in block.value for block in app.markdown)
 
 
-def test_a_reviewer_below_the_threshold_is_flagged(newsroom: Newsroom):
+def test_a_reviewer_below_the_threshold_is_flagged(newsroom: ReviewedNewsroom):
     politics = newsroom.collections["Politics"]
     claim = newsroom.claims[1]
     with newsroom.db.transaction() as session:

@@ -11,10 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from builders import Newsroom, decide, export_text, give, newsroom
 from sqlalchemy import func, select
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
-from test_export_helpers import Newsroom, decide, export_text, give, newsroom
 
 from workbench.db import Database
 from workbench.models import Verdict, VerdictHistory

@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from builders import quote_claims, two_stories
 from streamlit.testing.v1 import AppTest
-from test_matching import two_stories
 
 from workbench.access import Actor
 from workbench.auth import create_reviewer
@@ -63,7 +63,6 @@ def test_reviewer_sees_the_match_of_the_claim_on_screen_in_the_queue(app_databas
 
 def test_reviewer_applies_her_verdict_on_a_matched_claim_with_one_button(app_database: Database) -> None:
     from sqlalchemy import select
-    from test_match_verdicts import quote_claims
 
     from workbench.matching import MATCH_ACTION, applied_from_match
     from workbench.models import Verdict, VerdictHistory
@@ -97,7 +96,6 @@ def test_reviewer_applies_her_verdict_on_a_matched_claim_with_one_button(app_dat
 
 def test_lead_applies_a_final_verdict_to_the_whole_group_on_the_adjudication_page(app_database: Database) -> None:
     from sqlalchemy import select
-    from test_match_verdicts import quote_claims
 
     from workbench.models import FinalVerdict
     from workbench.review import submit_verdict
@@ -126,7 +124,6 @@ def test_lead_applies_a_final_verdict_to_the_whole_group_on_the_adjudication_pag
 
 
 def test_lead_sets_thresholds_and_splits_a_group_on_the_matches_page(app_database: Database) -> None:
-    from test_match_verdicts import quote_claims
 
     from workbench.match_search import collection_thresholds
     from workbench.matching import match_groups

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+from builders import label_button
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
@@ -54,11 +55,6 @@ def open_queue(actor: Actor) -> AppTest:
     app.session_state["actor"] = actor
     app.session_state["last_seen"] = time.time()
     return app.run()
-
-
-def label_button(app: AppTest, label: str):
-    """The label button of the claim on screen: its key carries the claim's id."""
-    return app.button(key=f"label_{label}_{app.session_state['queue_current']}")
 
 
 def skip_button(app: AppTest):

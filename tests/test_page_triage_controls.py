@@ -7,9 +7,9 @@ import time
 from pathlib import Path
 
 import pytest
+from builders import triage_newsroom
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
-from test_triage_model import newsroom
 
 from workbench.access import Actor
 from workbench.db import Database
@@ -28,7 +28,7 @@ def open_page(actor: Actor) -> AppTest:
 
 def test_a_lead_orders_trains_and_enables(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WORKBENCH_DATABASE_URL", db.url)
-    lead, _other, news = newsroom(db)
+    lead, _other, news = triage_newsroom(db)
     app = open_page(lead)
     assert any("Own model: not trained" in caption.value for caption in app.caption)
     assert app.toggle(key=f"triage_model_{news}").disabled
@@ -46,7 +46,7 @@ def test_a_lead_orders_trains_and_enables(db: Database, monkeypatch: pytest.Monk
 
 def test_training_with_too_few_verdicts_says_what_is_needed(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WORKBENCH_DATABASE_URL", db.url)
-    lead, _other, news = newsroom(db, checkable=5, framing=5)
+    lead, _other, news = triage_newsroom(db, checkable=5, framing=5)
     app = open_page(lead).button(key=f"triage_train_{news}").click().run()
     assert any("Too few verdicts" in error.value for error in app.error)
     with db.read_session() as session:

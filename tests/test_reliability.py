@@ -7,8 +7,8 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from reliability_sim import careful, overuser, random_clicker, simulate
 
-from tests.reliability_sim import careful, overuser, random_clicker, simulate
 from workbench import LABELS
 from workbench.agreement import RatingTable
 from workbench.reliability import ReliabilityError, _Ratings, _dawid_skene, aggregate

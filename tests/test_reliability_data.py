@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from builders import VERDICTS, ReviewedNewsroom
 from sqlalchemy import select, update
 from streamlit.testing.v1 import AppTest
-from test_adjudication import VERDICTS, Newsroom
 
 from workbench import LABELS
 from workbench.access import PermissionDenied
@@ -22,11 +22,11 @@ APP = Path(__file__).resolve().parent.parent / "workbench" / "app"
 
 
 @pytest.fixture
-def newsroom(app_database: Database) -> Newsroom:
-    return Newsroom(app_database)
+def newsroom(app_database: Database) -> ReviewedNewsroom:
+    return ReviewedNewsroom(app_database)
 
 
-def spread_history(newsroom: Newsroom, name: str, seconds: list[float], start: datetime) -> None:
+def spread_history(newsroom: ReviewedNewsroom, name: str, seconds: list[float], start: datetime) -> None:
     """Give ``name``'s first verdicts the given gaps (in claim order), starting at ``start``."""
     reviewer_id = newsroom.reviewers[name].id
     with newsroom.db.transaction() as session:
@@ -38,7 +38,7 @@ def spread_history(newsroom: Newsroom, name: str, seconds: list[float], start: d
             session.execute(update(VerdictHistory).where(VerdictHistory.id == row).values(changed_at=moment))
 
 
-def test_pace_per_reviewer_and_day_skips_breaks(newsroom: Newsroom):
+def test_pace_per_reviewer_and_day_skips_breaks(newsroom: ReviewedNewsroom):
     name = next(iter(VERDICTS))
     given = sum(label is not None for label in VERDICTS[name])
     gaps = [10.0, 30.0, 3600.0, 20.0, 40.0, 50.0][: given - 1]
@@ -55,7 +55,7 @@ def test_pace_per_reviewer_and_day_skips_breaks(newsroom: Newsroom):
                                                            sum(sorted(timed)[len(timed) // 2 - 1: len(timed) // 2 + 1]) / 2)
 
 
-def test_pace_by_collection_and_days(newsroom: Newsroom):
+def test_pace_by_collection_and_days(newsroom: ReviewedNewsroom):
     name = next(iter(VERDICTS))
     given = sum(label is not None for label in VERDICTS[name])
     spread_history(newsroom, name, [86_400.0 + 5] + [12.0] * (given - 2), datetime(2024, 5, 1, 23, tzinfo=UTC))
@@ -68,7 +68,7 @@ def test_pace_by_collection_and_days(newsroom: Newsroom):
     assert later.empty or (later["day"] >= date(2024, 5, 3)).all()
 
 
-def test_label_distribution_matches_the_verdicts(newsroom: Newsroom):
+def test_label_distribution_matches_the_verdicts(newsroom: ReviewedNewsroom):
     with newsroom.db.session() as session:
         table = load_rating_table(session)
         model = aggregate_verdicts(session, newsroom.lead)
@@ -83,7 +83,7 @@ def test_label_distribution_matches_the_verdicts(newsroom: Newsroom):
     assert {item.reviewer for item in model.reviewers} == set(VERDICTS)
 
 
-def test_agreement_page_shows_the_reliability_section(newsroom: Newsroom):
+def test_agreement_page_shows_the_reliability_section(newsroom: ReviewedNewsroom):
     app = AppTest.from_file(str(APP / "main.py"), default_timeout=60)
     app.session_state["actor"] = newsroom.lead
     app.session_state["last_seen"] = time.time()
@@ -104,7 +104,7 @@ def test_agreement_page_shows_the_reliability_section(newsroom: Newsroom):
     assert any(tab.label == "Time per claim" for tab in app.tabs)
 
 
-def test_queue_by_doubt_holds_the_same_claims_least_certain_first(newsroom: Newsroom):
+def test_queue_by_doubt_holds_the_same_claims_least_certain_first(newsroom: ReviewedNewsroom):
     from workbench.adjudication import QueueFilter, adjudication_queue
     from workbench.model_verdicts import model_verdict, queue_by_doubt
 
@@ -127,7 +127,7 @@ def test_queue_by_doubt_holds_the_same_claims_least_certain_first(newsroom: News
             queue_by_doubt(session, newsroom.reviewers[next(iter(VERDICTS))])
 
 
-def test_adjudication_page_orders_by_doubt_and_shows_the_model(newsroom: Newsroom):
+def test_adjudication_page_orders_by_doubt_and_shows_the_model(newsroom: ReviewedNewsroom):
     app = AppTest.from_file(str(APP / "main.py"), default_timeout=60)
     app.session_state["actor"] = newsroom.lead
     app.session_state["last_seen"] = time.time()

@@ -5,11 +5,11 @@ from __future__ import annotations
 import threading
 
 import pytest
+from builders import claim_ids
 from sqlalchemy import func, select
 
 from workbench.access import Actor, PermissionDenied
 from workbench.assignment import assign, set_active, set_reviewers_per_claim
-from workbench.auth import create_reviewer
 from workbench.db import Database
 from workbench.ingest import Document, ingest_documents
 from workbench.models import Article, Claim, Verdict, VerdictHistory
@@ -37,38 +37,12 @@ ARTICLE_ONE = "Alpha is one. Beta is two.\n\nGamma is three. Delta is four.\n\nE
 ARTICLE_TWO = "Zeta is six. Eta is seven."
 
 
-def add_account(db: Database, name: str, role: str = "reviewer") -> Actor:
-    """An account without a password: hashing is slow on purpose, and these tests never sign in."""
-    with db.transaction() as session:
-        return Actor.of(create_reviewer(session, name, None, role, actor=Actor.operator()))
-
-
-@pytest.fixture
-def team(db: Database) -> dict[str, Actor]:
-    """A lead and two reviewers (the first account is always the lead)."""
-    return {
-        name: add_account(db, name, role)
-        for name, role in [("lena", "lead"), ("ana", "reviewer"), ("ben", "reviewer")]
-    }
-
-
 def ingest(db: Database, *texts: str, collection: str = "default") -> list[int]:
     documents = [
         Document(source=f"doc{i}.txt", text=text, title=f"Title {i}")
         for i, text in enumerate(texts)
     ]
     return ingest_documents(db, documents, collection=collection).article_ids
-
-
-def claim_ids(db: Database, article_id: int) -> list[int]:
-    with db.session() as session:
-        return list(
-            session.scalars(
-                select(Claim.id)
-                .where(Claim.article_id == article_id, Claim.kind == "claim")
-                .order_by(Claim.position)
-            )
-        )
 
 
 def label(

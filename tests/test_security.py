@@ -17,7 +17,7 @@ import argon2
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import select, text, update
-from teamkit import World, build_world, database_rows
+from builders import World, build_world, database_rows
 
 from workbench import auth
 from workbench.access import Actor, PermissionDenied
@@ -90,6 +90,7 @@ def test_a_deactivated_reviewer_cannot_save_from_the_queue(db: Database, world: 
 # --- passwords and sign-in -------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("production_password_hashing")
 def test_passwords_are_stored_as_memory_hard_argon2id_hashes(db: Database) -> None:
     with db.transaction() as session:
         create_reviewer(session, "Hashed", PASSWORD, "lead", actor=Actor.operator())

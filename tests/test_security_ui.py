@@ -12,10 +12,10 @@ import time
 from pathlib import Path
 
 import pytest
+from builders import label_button
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from tests.test_page_queue import label_button
 from workbench.access import Actor
 from workbench.app import common
 from workbench.assignment import set_active

@@ -8,7 +8,8 @@ quotations. ``python benchmarks/eval_sentences.py`` prints the figures and every
 
 from __future__ import annotations
 
-from tests.sentence_devset import load_dev_set, score
+from sentence_devset import load_dev_set, score
+
 from workbench.extract import extract
 
 RECALL_GOAL = 0.93

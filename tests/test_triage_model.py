@@ -6,16 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from builders import triage_newsroom
 from click.testing import CliRunner
 from sqlalchemy import select
 
 from workbench.access import Actor, PermissionDenied
-from workbench.auth import create_reviewer
 from workbench.cli import main
 from workbench.db import Database
-from workbench.extract import load_pipeline
-from workbench.ingest import Document, ingest_documents
-from workbench.models import Article, Claim, ClaimModelScore, TriageModel
+from workbench.models import Claim, ClaimModelScore, TriageModel
 from workbench.review import next_claim_id
 from workbench.triage_model import (
     MIN_EXAMPLES,
@@ -26,38 +24,10 @@ from workbench.triage_model import (
     train_model,
 )
 from workbench.triage_store import set_queue_order
-from workbench.verdicts import save_verdict
-
-CHECKABLE = [
-    f"Unemployment fell to {n}.{n % 10} percent in {1990 + n}, the statistics office said."
-    for n in range(1, 21)
-]
-FRAMING = [
-    f"This is a {word}, shameful choice and we must do better."
-    for word in "bad sad poor weak vain dull grim bleak base mean low cheap crude vile foul sour dark cold harsh rude".split()
-]
-
-
-def newsroom(db: Database, checkable: int = 20, framing: int = 20) -> tuple[Actor, Actor, int]:
-    """One article of checkable and framing sentences, every claim judged by a lead."""
-    text = "Figures and opinions\n\n" + " ".join(
-        sentence for pair in zip(CHECKABLE[:checkable], FRAMING[:framing]) for sentence in pair
-    )
-    ingest_documents(db, [Document(source="mix.txt", text=text)], collection="news", nlp=load_pipeline())
-    with db.transaction() as session:
-        lead = Actor.of(create_reviewer(session, "Lena Lead", None, "lead", actor=Actor.operator()))
-        other = Actor.of(create_reviewer(session, "Otto Other", None, "lead", actor=Actor.operator()))
-        create_reviewer(session, "Rita Reviewer", None, "reviewer", actor=Actor.operator())
-        claims = session.scalars(select(Claim).where(Claim.kind == "claim").order_by(Claim.position)).all()
-        for claim in claims:
-            label = "editorial_framing" if "shameful" in claim.text else "supported"
-            save_verdict(session, lead, claim.id, label)
-        collection_id = session.scalar(select(Article.collection_id))
-    return lead, other, collection_id
 
 
 def test_too_few_verdicts_are_refused_and_nothing_is_stored(db: Database) -> None:
-    lead, _other, collection_id = newsroom(db, checkable=10, framing=5)
+    lead, _other, collection_id = triage_newsroom(db, checkable=10, framing=5)
     with pytest.raises(TriageModelError, match=f"at least {MIN_EXAMPLES}"):
         train_model(db, "news", lead)
     with db.read_session() as session:
@@ -68,7 +38,7 @@ def test_too_few_verdicts_are_refused_and_nothing_is_stored(db: Database) -> Non
 
 
 def test_trained_model_is_cross_validated_stored_and_orders_only_when_enabled(db: Database) -> None:
-    lead, other, collection_id = newsroom(db)
+    lead, other, collection_id = triage_newsroom(db)
     report = train_model(db, "news", lead)
     assert (report.examples, report.checkable, report.folds) == (40, 20, 5)
     assert report.roc_auc > 0.9 and report.average_precision > 0.9
@@ -98,7 +68,7 @@ def test_trained_model_is_cross_validated_stored_and_orders_only_when_enabled(db
 
 
 def test_only_a_lead_trains_or_switches(db: Database) -> None:
-    _lead, _other, collection_id = newsroom(db)
+    _lead, _other, collection_id = triage_newsroom(db)
     with db.read_session() as session:
         reviewer = Actor.of(session.scalar(select_reviewer("Rita Reviewer")))
     with pytest.raises(PermissionDenied):
@@ -117,7 +87,7 @@ def test_cli_trains_and_switches(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     database = Database(url)
     database.upgrade("head")
-    newsroom(database)
+    triage_newsroom(database)
     database.dispose()
     runner = CliRunner()
     trained = runner.invoke(main, ["--database", url, "triage", "--train", "--collection", "news"])
@@ -135,7 +105,7 @@ def test_cli_trains_and_switches(tmp_path: Path) -> None:
 def test_dump_and_load_carry_the_model_and_its_scores(db: Database, tmp_path: Path) -> None:
     from workbench.dump import dump_database, load_dump
 
-    lead, _other, collection_id = newsroom(db)
+    lead, _other, collection_id = triage_newsroom(db)
     train_model(db, "news", lead)
     with db.transaction() as session:
         set_model_enabled(session, lead, collection_id, True)

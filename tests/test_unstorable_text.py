@@ -4,10 +4,10 @@ message, on every write path, and no database error ever shows the values bound 
 from __future__ import annotations
 
 import pytest
+from builders import give, newsroom
 from click.testing import CliRunner
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.exc import DBAPIError
-from test_export_helpers import give, newsroom
 
 from workbench import LABELS
 from workbench.access import Actor

@@ -9,9 +9,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from builders import TRICKY_NOTES, Newsroom, add_people, export_text, give, newsroom
 from click.testing import CliRunner
 from sqlalchemy import delete, func, select, update
-from test_export_helpers import TRICKY_NOTES, Newsroom, add_people, export_text, give, newsroom
 
 from workbench.access import Actor, PermissionDenied
 from workbench.cli import main as cli

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from builders import UNANIMOUS, ReviewedNewsroom
+from serving import StreamlitServer, launch, sign_in_with_keyboard
 from sqlalchemy import select
 
-from tests.browser.conftest import StreamlitServer, launch, sign_in_with_keyboard
-from tests.test_adjudication import UNANIMOUS, Newsroom
 from workbench.access import Actor
 from workbench.auth import set_password
 from workbench.db import Database
@@ -22,12 +22,12 @@ PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[StreamlitServer, Newsroom]]:
+def server(tmp_path: Path) -> Iterator[tuple[StreamlitServer, ReviewedNewsroom]]:
     """A running workbench over the adjudication newsroom, the lead Lena with a password."""
     url = f"sqlite:///{tmp_path / 'app.db'}"
     database = Database(url)
     database.upgrade()
-    newsroom = Newsroom(database)
+    newsroom = ReviewedNewsroom(database)
     with database.transaction() as session:
         set_password(session, newsroom.lead.id, PASSWORD, actor=Actor.operator())
     running = launch(url, tmp_path / "streamlit.log")
@@ -37,7 +37,7 @@ def server(tmp_path: Path) -> Iterator[tuple[StreamlitServer, Newsroom]]:
     running.stop()
 
 
-def finals(newsroom: Newsroom) -> dict[int, str]:
+def finals(newsroom: ReviewedNewsroom) -> dict[int, str]:
     with newsroom.db.session() as session:
         return dict(session.execute(select(FinalVerdict.claim_id, FinalVerdict.label)).all())
 

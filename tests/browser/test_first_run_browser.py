@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-
-from tests.browser.conftest import StreamlitServer, launch, sign_in_with_keyboard
+from serving import StreamlitServer, launch, sign_in_with_keyboard
 
 pytestmark = pytest.mark.browser
 

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from builders import ReviewedNewsroom
+from serving import StreamlitServer, launch, sign_in_with_keyboard
 from sqlalchemy import select
 
-from tests.browser.conftest import StreamlitServer, launch, sign_in_with_keyboard
-from tests.test_adjudication import Newsroom
 from workbench.access import Actor
 from workbench.assignment import assign
 from workbench.auth import create_reviewer, set_password
@@ -56,7 +56,7 @@ CONTRAST = """(element) => {
 @dataclass
 class Newsdesk:
     server: StreamlitServer
-    newsroom: Newsroom
+    newsroom: ReviewedNewsroom
     harbour_id: int
 
 
@@ -105,7 +105,7 @@ def newsdesk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Newsdesk]:
     url = f"sqlite:///{folder / 'app.db'}"
     database = Database(url)
     database.upgrade()
-    newsroom = Newsroom(database)
+    newsroom = ReviewedNewsroom(database)
     ingest_documents(database, [Document(source="harbour.txt", text=HARBOUR, title=HARBOUR_TITLE)], "Harbour")
     with database.transaction() as session:
         set_password(session, newsroom.lead.id, PASSWORD, actor=Actor.operator())
