@@ -303,9 +303,8 @@ def test_reviewers_cannot_adjudicate(newsroom: ReviewedNewsroom, action: str):
     with newsroom.db.transaction() as session:
         record_final_verdict(session, newsroom.lead, claim, S)
     before = newsroom.finals()
-    for actor in (newsroom.reviewers["ann"], None):
-        with newsroom.db.transaction() as session, pytest.raises(PermissionDenied):
-            LEAD_ONLY[action](session, actor, claim)
+    with newsroom.db.transaction() as session, pytest.raises(PermissionDenied):
+        LEAD_ONLY[action](session, newsroom.reviewers["ann"], claim)
     assert newsroom.finals() == before
     assert len(newsroom.history(claim)) == 1
 
