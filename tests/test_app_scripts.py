@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -46,3 +47,20 @@ def test_query_parameter_ids(value: str | None, expected: int | None) -> None:
     from workbench.app.common import id_from
 
     assert id_from(value) == expected
+
+
+def test_every_page_script_a_page_runs_exists_and_gets_all_its_values() -> None:
+    from workbench.app.common import PAGE_SCRIPTS
+
+    calls = [
+        node
+        for script in SCRIPTS
+        for node in ast.walk(ast.parse(script.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "run_page_script"
+    ]
+    assert {call.args[0].value for call in calls} == {path.stem for path in PAGE_SCRIPTS.glob("*.js")}
+    for call in calls:
+        source = (PAGE_SCRIPTS / f"{call.args[0].value}.js").read_text(encoding="utf-8")
+        wanted = {name.lower() for name in re.findall(r"__([A-Z_]+)__", source)}
+        assert wanted == {keyword.arg for keyword in call.keywords}, call.args[0].value
+        assert "<script" not in source.lower(), "the loader adds the script tag"

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import cache
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlencode
@@ -29,6 +30,26 @@ SESSION_IDLE_SECONDS = 8 * 60 * 60
 T = TypeVar("T")
 
 _rerun_session: ContextVar[Session | None] = ContextVar("rerun_session", default=None)
+
+
+PAGE_SCRIPTS = Path(__file__).parent / "scripts"
+"""The pages' keyboard and click scripts, one ``.js`` file each."""
+
+
+@cache
+def page_script_source(name: str) -> str:
+    return (PAGE_SCRIPTS / f"{name}.js").read_text(encoding="utf-8")
+
+
+def run_page_script(name: str, **values: object) -> None:
+    """Run ``scripts/NAME.js`` in the page, each ``__KEY__`` in it replaced by ``values[key]`` as JSON.
+
+    Each script guards itself with a flag on ``document.body``, so a rerun does not add it twice.
+    """
+    source = page_script_source(name)
+    for key, value in values.items():
+        source = source.replace(f"__{key.upper()}__", json.dumps(value))
+    st.html(f"<script>\n{source}</script>", unsafe_allow_javascript=True)
 
 
 @st.cache_resource(show_spinner=False)

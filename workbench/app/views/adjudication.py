@@ -34,23 +34,6 @@ CLAIM = "adjudication_claim"  # the claim on screen
 LINKED = "adjudication_linked"  # the ?claim= value already followed
 SNIPPET_CHARS = 110
 SHORTCUTS = {label: str(number) for number, label in enumerate(LABELS, start=1)}
-KEYBOARD_SCRIPT = """
-<script>
-(() => {
-  const doc = document;
-  if (doc.body.dataset.wbAdjudicationKeys) return;
-  doc.body.dataset.wbAdjudicationKeys = "1";
-  doc.addEventListener("keydown", (event) => {
-    const target = event.target;
-    const typing = target && (target.tagName === "TEXTAREA" || target.tagName === "INPUT" || target.isContentEditable);
-    if (typing && event.key === "Escape") { target.blur(); return; }
-    if (typing || event.ctrlKey || event.metaKey || event.altKey || event.key.toLowerCase() !== "w") return;
-    const field = doc.querySelector(".st-key-adjudication_case textarea");
-    if (field) { event.preventDefault(); field.focus(); }
-  }, true);
-})();
-</script>
-"""
 KEYS_HELP = (
     '<div class="wb-keys"><kbd>1</kbd> <kbd>2</kbd> <kbd>3</kbd> choose the label · <kbd>W</kbd> write the '
     "rationale · <kbd>Esc</kbd> leave it · <kbd>F</kbd> record the final verdict · <kbd>J</kbd> next case · <kbd>K</kbd> previous</div>"
@@ -298,7 +281,7 @@ def draw_decision(case: ClaimCase, previous_claim_id: int | None, next_claim_id:
 
 
 common.load_style()
-st.html(KEYBOARD_SCRIPT, unsafe_allow_javascript=True)
+common.run_page_script("adjudication_keys")
 with common.page_session() as page_session:
     me = common.lead_or_stop("adjudicate")
     st.title("Adjudication", anchor=False)

@@ -29,27 +29,6 @@ PENDING = "articles_pending"  # an edit waiting for the lead to confirm withdraw
 
 
 PICK = "articles_pick"  # hidden field the click script writes a unit id into
-PICK_SCRIPT = """
-<script>
-(() => {
-  const doc = document;
-  if (doc.body.dataset.wbUnitPick) return;
-  doc.body.dataset.wbUnitPick = "1";
-  doc.addEventListener("click", (event) => {
-    const unit = event.target.closest && event.target.closest(".wb-pickable .wb-unit");
-    const field = doc.querySelector(".st-key-articles_pick input");
-    const id = unit && [...unit.classList].map((name) => /^wb-u-(\d+)$/.exec(name)).find(Boolean);
-    if (!id || !field) return;
-    const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set;
-    setter.call(field, id[1]);
-    field.dispatchEvent(new Event("input", { bubbles: true }));
-    field.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", code: "Enter", keyCode: 13, bubbles: true }));
-  });
-})();
-</script>
-"""
-
-
 def unit_key(article_id: int) -> str:
     return f"articles_unit_{article_id}"
 
@@ -210,7 +189,7 @@ def draw_article(session, actor: Actor, article_id: int) -> None:
         triage_chips.draw_article_triage(session, [(u.id, u.position, u.text) for u in view.units if u.is_claim])
         return
     st.text_input("Unit clicked", key=PICK, on_change=on_pick, args=(view.id,), label_visibility="collapsed")
-    st.html(PICK_SCRIPT, unsafe_allow_javascript=True)
+    common.run_page_script("unit_pick")
     selected = selected_unit(view)
     text_column, edit_column = st.columns([1.8, 1], gap="large")
     with text_column:
