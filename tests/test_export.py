@@ -819,7 +819,7 @@ def test_cli_replaces_an_out_file_only_with_overwrite(db: Database, tmp_path: Pa
     out = tmp_path / "verdicts.csv"
     out.write_text("keep me")
     refused = CliRunner().invoke(cli, ["--database", url, "export", "--out", str(out)])
-    assert refused.exit_code == 1 and "already exists" in refused.stderr
+    assert refused.exit_code == 1 and "already exists" in refused.stderr and "--overwrite" in refused.stderr
     assert out.read_text() == "keep me"
     replaced = CliRunner().invoke(
         cli, ["--database", url, "export", "--out", str(out), "--overwrite"]

@@ -56,8 +56,12 @@ def check_target(path: Path, *, overwrite: bool) -> None:
         raise already_exists(path)
 
 
-def already_exists(path: Path) -> OutputError:
-    return OutputError(f"{path} already exists; choose a new file name or allow overwriting it.")
+class OutputExists(OutputError):
+    """The target file exists and overwriting it was not asked for."""
+
+
+def already_exists(path: Path) -> OutputExists:
+    return OutputExists(f"{path} already exists; choose a new file name or allow overwriting it.")
 
 
 def move_without_overwriting(source: Path, target: Path) -> None:

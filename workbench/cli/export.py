@@ -11,6 +11,7 @@ from workbench.access import Actor
 from workbench.cli.common import database_from
 from workbench.config import EXPORTS_DIR
 from workbench.export import export_to_path, write_export
+from workbench.output import OutputExists
 from workbench.export_options import (
     DEFAULT_ORGANISATION,
     DEFAULT_RATINGS,
@@ -161,7 +162,10 @@ def export(
         rows = write_export(database, sys.stdout, options)
         click.echo(f"Wrote {rows:,} rows to standard output.", err=True)
         return
-    result = export_to_path(database, options, out, overwrite=overwrite)
+    try:
+        result = export_to_path(database, options, out, overwrite=overwrite)
+    except OutputExists as error:
+        raise click.ClickException(f"{out} already exists; choose a new file name or add --overwrite.") from error
     click.echo(f"Wrote {result.rows:,} rows to {result.path}", err=True)
     click.echo(str(result.path))
 
