@@ -4,6 +4,7 @@ and untrusted article text that tries to run script."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import func, select
 
 from workbench import LABELS
@@ -53,13 +54,26 @@ def settle(page) -> None:
     )
 
 
+NOTE_FOCUSED = "() => !!document.activeElement && document.activeElement.matches('.st-key-queue_note textarea')"
+
+
 def type_note(page, text: str) -> None:
-    """``N`` into the note field, type, ``Esc`` out of it: the keyboard way to add a note."""
-    settle(page)
-    page.keyboard.press("n")
-    page.wait_for_function(
-        "() => document.activeElement && document.activeElement.tagName === 'TEXTAREA'"
-    )
+    """``N`` into the note field, type, ``Esc`` out of it: the keyboard way to add a note.
+
+    On a loaded machine the card can be drawn again just after ``N`` focused the field (the
+    focus goes with the old field), so ``N`` is pressed again, as a person would, until the
+    field has the focus; nothing is typed before that.
+    """
+    for _ in range(4):
+        settle(page)
+        page.keyboard.press("n")
+        try:
+            page.wait_for_function(NOTE_FOCUSED, timeout=5000)
+            break
+        except PlaywrightTimeout:
+            continue
+    else:
+        pytest.fail("N did not focus the note field in four tries")
     page.keyboard.type(text)
     page.keyboard.press("Escape")
 
