@@ -6,8 +6,12 @@ Kept free of pytest, and of spaCy until a function needs it (a lead's edit), so 
 
 from __future__ import annotations
 
+import sys
 import threading
+import types
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,6 +92,22 @@ def run_writers_in_threads(database: Database, plans: list[list[Task]], barrier:
     with ThreadPoolExecutor(max_workers=len(plans)) as pool:
         futures = [pool.submit(run_writes, database, plan, barrier) for plan in plans]
         return [future.result() for future in futures]
+
+
+@contextmanager
+def plain_main_module() -> Iterator[None]:
+    """A bare ``__main__`` while processes are spawned.
+
+    Streamlit's script runner (AppTest, in any earlier page test of this worker) leaves the page
+    script installed as ``sys.modules["__main__"]``, and a spawned child re-imports ``__main__``
+    from its file: it would run the app, against the default database, instead of its writes.
+    """
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
 
 
 def process_main(url: str, plans: list[list[Task]], barrier: Any, results: Any, slot: int) -> None:

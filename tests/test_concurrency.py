@@ -30,6 +30,7 @@ from teamkit import (
     Write,
     new_barrier,
     perform,
+    plain_main_module,
     process_main,
     run_writers_in_threads,
     run_writes,
@@ -131,8 +132,9 @@ def run_in_processes(database: Database, plans: list[list[Task]]) -> list[list[O
         )
         for slot, group in enumerate(groups)
     ]
-    for process in processes:
-        process.start()
+    with plain_main_module():
+        for process in processes:
+            process.start()
     lead_outcomes = run_writes(database, lead_plan, barrier)
     collected: dict[int, list[list[Outcome]]] = {}
     for _ in processes:
