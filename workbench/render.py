@@ -18,7 +18,17 @@ from workbench import LABEL_TITLES
 from workbench.articles import ArticleView, UnitView
 from workbench.import_preview import DocumentPreview
 from workbench.links import host_of, web_link
-from workbench.vocabulary import ClaimKind, KIND_TITLES, LEAD_STATUSES, NOT_A_CLAIM, REVIEWER_STATUSES
+from workbench.match_text import differing_words, normalise
+from workbench.matching import MatchRow
+from workbench.vocabulary import (
+    KIND_TITLES,
+    LEAD_STATUSES,
+    NOT_A_CLAIM,
+    REVIEWER_STATUSES,
+    ClaimKind,
+    MatchStatus,
+    MatchTier,
+)
 
 STYLE_SHEET = Path(__file__).parent / "app" / "style.css"
 """The app's style sheet, applied once on every page (it must hold no tag-like text: see tests/test_style.py)."""
@@ -219,3 +229,32 @@ def preview_html(preview: DocumentPreview) -> str:
         collection_id=0, collection="", needed=1, lead_view=True, units=units,
     )
     return article_html(view)
+
+
+def marked_words(text: str, differing: set[str]) -> str:
+    """``text`` as safe HTML with the words in ``differing`` (normalised) inside ``<mark>``."""
+    parts = []
+    for piece in re.split(r"(\w+)", text):
+        escaped = escape_html(piece)
+        word = normalise(piece) if piece.strip() else ""
+        parts.append(f"<mark>{escaped}</mark>" if word and word in differing else escaped)
+    return "".join(parts)
+
+
+def match_html(row: MatchRow) -> str:
+    """A match as one block: tier, score and decision, what differs, the two texts side by side
+    with the words found in only one of them marked."""
+    only_a, only_b = differing_words(row.text_a, row.text_b)
+    tier = "Same claim" if row.tier == MatchTier.LINKED else "Possibly the same claim"
+    status = "" if row.status == MatchStatus.SUGGESTED else f" · {row.status} by {escape_html(row.decided_by or 'someone')}"
+    differs = (
+        f'<div class="wb-match-differs">Differs: {escape_html("; ".join(row.reasons))}</div>' if row.reasons else ""
+    )
+    sides = "".join(
+        f'<div><div class="wb-small">{escape_html(title)}</div><div>{marked_words(text, only)}</div></div>'
+        for title, text, only in ((row.title_a, row.text_a, only_a), (row.title_b, row.text_b, only_b))
+    )
+    return (
+        f'<div class="wb-match"><div><b>{tier}</b> · score {row.score:.2f}{status}</div>'
+        f'{differs}<div class="wb-match-pair">{sides}</div></div>'
+    )

@@ -7,7 +7,6 @@ only the reviewer's own on a matched claim, which the queue offers to apply here
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 import streamlit as st
@@ -16,19 +15,8 @@ from workbench import LABEL_TITLES, render
 from workbench.access import Actor
 from workbench.app import common
 from workbench.match_verdicts import apply_final_to_group, group_final_preview, match_offers
-from workbench.match_text import differing_words, normalise
 from workbench.matching import MatchRow, decide_match, matches_of_claim
 from workbench.vocabulary import MatchStatus, MatchTier
-
-
-def marked(text: str, differing: set[str]) -> str:
-    """``text`` as safe HTML with the words in ``differing`` (normalised) inside ``<mark>``."""
-    parts = []
-    for piece in re.split(r"(\w+)", text):
-        escaped = render.escape_html(piece)
-        word = normalise(piece) if piece.strip() else ""
-        parts.append(f"<mark>{escaped}</mark>" if word and word in differing else escaped)
-    return "".join(parts)
 
 
 def decide(match_id: int, status: str) -> None:
@@ -37,28 +25,21 @@ def decide(match_id: int, status: str) -> None:
 
 
 def show_match(row: MatchRow, *, key: str) -> None:
-    """A match as two columns with its tier, score, reasons and the confirm/reject buttons."""
-    only_a, only_b = differing_words(row.text_a, row.text_b)
-    tier = "Same claim" if row.tier == MatchTier.LINKED else "Possibly the same claim"
-    status = "" if row.status == MatchStatus.SUGGESTED else f" · {row.status} by {row.decided_by or 'someone'}"
-    st.markdown(f"**{tier}** · score {row.score:.2f}{status}")
-    if row.reasons:
-        st.warning("Differs: " + "; ".join(row.reasons), icon=":material/compare_arrows:")
-    left, right = st.columns(2)
-    left.caption(render.escape_html(row.title_a))
-    left.html(f"<div>{marked(row.text_a, only_a)}</div>")
-    right.caption(render.escape_html(row.title_b))
-    right.html(f"<div>{marked(row.text_b, only_b)}</div>")
-    buttons = st.columns(3)
-    buttons[0].button("Confirm", key=f"{key}-confirm", on_click=decide, args=(row.id, "confirmed"),
-                      disabled=row.status == MatchStatus.CONFIRMED, icon=":material/link:")
-    buttons[1].button("Reject", key=f"{key}-reject", on_click=decide, args=(row.id, "rejected"),
-                      disabled=row.status == MatchStatus.REJECTED, icon=":material/link_off:")
-    if row.status != MatchStatus.SUGGESTED:
-        buttons[2].button("Undo decision", key=f"{key}-undo", on_click=decide, args=(row.id, "suggested"))
+    """A match side by side (one block of markup) with the confirm/reject buttons."""
+    st.html(render.match_html(row))
+    with st.container(horizontal=True, gap="small"):
+        st.button("Confirm", key=f"{key}-confirm", on_click=decide, args=(row.id, "confirmed"),
+                  disabled=row.status == MatchStatus.CONFIRMED, icon=":material/link:")
+        st.button("Reject", key=f"{key}-reject", on_click=decide, args=(row.id, "rejected"),
+                  disabled=row.status == MatchStatus.REJECTED, icon=":material/link_off:")
+        if row.status != MatchStatus.SUGGESTED:
+            st.button("Undo decision", key=f"{key}-undo", on_click=decide, args=(row.id, "suggested"))
 
 
 APPLY_SHORTCUT = "M"
+# The queue shows this many matches of the claim on screen (best first); the rest are counted, and
+# listed on the Matches page. Each one drawn costs every key press a little.
+QUEUE_MATCHES_SHOWN = 3
 
 
 def show_claim_matches(claim_id: int, actor: Actor, on_apply: Callable[[int, str], None]) -> None:
@@ -85,10 +66,13 @@ def show_claim_matches(claim_id: int, actor: Actor, on_apply: Callable[[int, str
                 args=(offer.source_claim_id, offer.label),
                 icon=":material/content_copy:",
             )
-    for row in rows:
+    for row in rows[:QUEUE_MATCHES_SHOWN]:
         label = "Same claim" if row.tier == MatchTier.LINKED else "Possibly the same claim"
         with st.expander(f"{label} in '{row.title_b[:80]}'", icon=":material/link:"):
             show_match(row, key=f"queue-match-{row.id}")
+    if len(rows) > QUEUE_MATCHES_SHOWN:
+        more = len(rows) - QUEUE_MATCHES_SHOWN
+        st.caption(f"…and {more} more possible match{'es' if more != 1 else ''} of this claim (Matches page).")
 
 
 def apply_group_final(claim_id: int, label: str, rationale_key: str, members: list[int]) -> None:
