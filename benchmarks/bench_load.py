@@ -9,8 +9,9 @@ Run by hand::
 ``browser`` mode starts ``workbench serve`` on a loopback port against a fresh database (a SQLite
 file, or a scratch PostgreSQL database made through ``--postgres-admin``), then drives N browser
 contexts in ONE headless Debian chromium: each signs in, then presses 1/2/3 as fast as the app
-answers. Latency is key press → the next claim on screen (the save, the next claim and the page
-update, as the reviewer feels it). Verdicts per second are counted in the database.
+answers. Latency is key press → the next claim on screen (its text, shown from the card's read-ahead
+while the server saves); "card ready" is key press → the server's card for that claim drawn, its
+label buttons mounted, so the next press applies at once. Verdicts per second are counted in the database.
 
 ``core`` mode needs no browser: N processes, each with its own ``Database``, do what one key
 press costs the server (save through ``review.submit_verdict``, find and load the next claim).
@@ -59,6 +60,12 @@ NEXT_CLAIM = (
     "([selector, before]) => { const mark = document.querySelector(selector);"
     " return !mark || mark.dataset.claim !== before; }"
 )
+# The server has drawn the new claim's card: its label buttons are mounted, so a press applies at once.
+CARD_READY = (
+    "() => { const mark = document.querySelector('mark.wb-claim');"
+    " return !mark || (!mark.dataset.ahead"
+    " && !!document.querySelector('.st-key-label_supported_' + mark.dataset.claim + ' button')); }"
+)
 PRESS_TIMEOUT_MS = 30_000
 
 
@@ -74,12 +81,16 @@ class Result:
     p95_ms: float
     p99_ms: float
     errors: int
+    ready_p50_ms: float | None = None
+    ready_p95_ms: float | None = None
 
     def line(self) -> str:
         return (
             f"{self.database:<10} {self.mode:<7} {self.reviewers:>3} reviewers  {self.verdicts:>6} verdicts in "
             f"{self.seconds:5.1f} s  {self.verdicts_per_second:7.1f} verdicts/s  "
             f"p50 {self.p50_ms:7.1f} ms  p95 {self.p95_ms:7.1f} ms  p99 {self.p99_ms:7.1f} ms  errors {self.errors}"
+            + (f"  card ready p50 {self.ready_p50_ms:7.1f} ms  p95 {self.ready_p95_ms:7.1f} ms"
+               if self.ready_p50_ms is not None else "")
         )
 
 
@@ -162,8 +173,8 @@ def running_server(database_url: str, log: Path) -> Iterator[str]:
                 os.killpg(process.pid, signal.SIGKILL)
 
 
-async def reviewer_session(browser, url: str, name: str, ready: list[str], start: asyncio.Event,
-                           stop_at: list[float], latencies: list[float], errors: list[str]) -> None:
+async def reviewer_session(browser, url: str, name: str, ready: list[str], start: asyncio.Event, stop_at: list[float],
+                           latencies: list[float], card_ready: list[float], errors: list[str]) -> None:
     """Sign in, wait for the start signal, then label until the time is up."""
     from playwright.async_api import TimeoutError as PlaywrightTimeout
 
@@ -192,6 +203,8 @@ async def reviewer_session(browser, url: str, name: str, ready: list[str], start
                 errors.append(f"{name}: no next claim {PRESS_TIMEOUT_MS // 1000} s after pressing a label")
                 continue
             latencies.append(time.perf_counter() - began)
+            await page.wait_for_function(CARD_READY, timeout=PRESS_TIMEOUT_MS)
+            card_ready.append(time.perf_counter() - began)
             if await page.locator(CLAIM).count() == 0:
                 break  # this reviewer has labelled everything
     except Exception as error:  # a benchmark reports failures, it does not stop at the first
@@ -200,13 +213,14 @@ async def reviewer_session(browser, url: str, name: str, ready: list[str], start
         await context.close()
 
 
-async def drive_browsers(url: str, names: list[str], seconds: float) -> tuple[list[float], list[str], float]:
+async def drive_browsers(url: str, names: list[str], seconds: float) -> tuple[list[float], list[float], list[str], float]:
     from playwright.async_api import async_playwright
 
     executable = shutil.which("chromium")
     if executable is None:
         raise SystemExit("Debian chromium is not installed: apt-get install chromium, or use --mode core.")
     latencies: list[float] = []
+    card_ready: list[float] = []
     errors: list[str] = []
     ready: list[str] = []
     start = asyncio.Event()
@@ -217,7 +231,7 @@ async def drive_browsers(url: str, names: list[str], seconds: float) -> tuple[li
             args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
         )
         sessions = [
-            asyncio.create_task(reviewer_session(browser, url, name, ready, start, stop_at, latencies, errors))
+            asyncio.create_task(reviewer_session(browser, url, name, ready, start, stop_at, latencies, card_ready, errors))
             for name in names
         ]
         while len(ready) + len(errors) < len(names):  # everyone signed in (or failed to)
@@ -228,7 +242,7 @@ async def drive_browsers(url: str, names: list[str], seconds: float) -> tuple[li
         await asyncio.gather(*sessions)
         elapsed = time.monotonic() - began
         await browser.close()
-    return latencies, errors, elapsed
+    return latencies, card_ready, errors, elapsed
 
 
 def run_browser(kind: str, reviewers: int, seconds: float, admin_url: str) -> Result:
@@ -237,9 +251,14 @@ def run_browser(kind: str, reviewers: int, seconds: float, admin_url: str) -> Re
         url = database.engine.url.render_as_string(hide_password=False)
         with running_server(url, Path(folder) / "serve.log") as app:
             before = count_verdicts(database)
-            latencies, errors, elapsed = asyncio.run(drive_browsers(app, [p.name for p in people], seconds))
+            latencies, card_ready, errors, elapsed = asyncio.run(
+                drive_browsers(app, [p.name for p in people], seconds))
             saved = count_verdicts(database) - before
-    return summarise(kind, "browser", reviewers, elapsed, saved, latencies, errors)
+    result = summarise(kind, "browser", reviewers, elapsed, saved, latencies, errors)
+    ready_ms = [latency * 1000 for latency in card_ready]
+    result.ready_p50_ms = round(percentile(ready_ms, 0.50), 1)
+    result.ready_p95_ms = round(percentile(ready_ms, 0.95), 1)
+    return result
 
 
 # --- core mode -------------------------------------------------------------------------------------

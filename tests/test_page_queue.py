@@ -336,3 +336,46 @@ def test_a_lead_with_nothing_to_review_is_pointed_to_the_next_step(db: Database,
     shown = " ".join(element.value for element in app.info)
     assert "Import" in shown and "Ask a lead" not in shown
     assert "All caught up" not in html_of(app)
+
+
+def ahead_of(app: AppTest) -> tuple[int, str] | None:
+    """The claim read ahead on the card (its id and markup), as the page's key script finds it."""
+    import html
+    import re
+
+    found = re.search(r'class="wb-ahead" hidden data-after="\d+" data-claim="(\d+)" data-html="([^"]*)"', html_of(app))
+    return (int(found[1]), html.unescape(found[2])) if found else None
+
+
+@pytest.mark.parametrize("button", ["label", "skip"])
+def test_the_card_carries_the_next_claim_and_the_press_shows_it(world, button):
+    """The browser shows the claim read ahead the moment a key is pressed; the server then draws the
+    same claim, so nothing changes under the reviewer's eyes."""
+    ana, (first, second, *_) = world["people"]["ana"], world["claims"]
+    app = open_queue(ana)
+    ahead, markup = ahead_of(app)
+    assert ahead == second and 'data-claim="%d"' % second in markup and "Beta is two." in markup
+    assert "<script" not in markup, "the title is escaped in the read-ahead too"
+    (label_button(app, "supported") if button == "label" else skip_button(app)).click().run()
+    assert on_screen(app) == ahead
+
+
+def test_a_claim_read_ahead_that_no_longer_needs_the_reviewer_is_not_shown(world):
+    """Labelled meanwhile in another tab: the server shows the claim after it instead, and a press
+    made on the read-ahead card finds no button of that claim (the key script drops it)."""
+    ana, (first, second, third, *_) = world["people"]["ana"], world["claims"]
+    app = open_queue(ana)
+    assert ahead_of(app)[0] == second
+    with world["db"].transaction() as session:
+        submit_verdict(session, ana, second, "disputed")
+    label_button(app, "supported").click().run()
+    assert on_screen(app) == third
+    assert verdicts(world["db"]) == {(first, ana.id): ("supported", "", []), (second, ana.id): ("disputed", "", [])}
+
+
+def test_going_back_reads_nothing_ahead(world):
+    ana, (first, *_) = world["people"]["ana"], world["claims"]
+    app = open_queue(ana)
+    label_button(app, "supported").click().run()
+    app.button(key="queue_back_button").click().run()
+    assert on_screen(app) == first and ahead_of(app) is None

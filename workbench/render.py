@@ -20,6 +20,7 @@ from workbench.import_preview import DocumentPreview
 from workbench.links import host_of, web_link
 from workbench.match_text import differing_words, normalise
 from workbench.matching import MatchRow
+from workbench.review import ClaimContext
 from workbench.vocabulary import (
     KIND_TITLES,
     LEAD_STATUSES,
@@ -257,4 +258,55 @@ def match_html(row: MatchRow) -> str:
     return (
         f'<div class="wb-match"><div><b>{tier}</b> · score {row.score:.2f}{status}</div>'
         f'{differs}<div class="wb-match-pair">{sides}</div></div>'
+    )
+
+
+# --- the review queue's claim card ------------------------------------------------------------------
+
+QUEUE_CONTEXT_MAX_HEIGHT = "min(42vh, 22rem)"
+"""The article text scrolls inside this height (the claim kept in view), so the controls stay on screen."""
+
+
+def claim_in_article_html(context: ClaimContext, render: int | str) -> str:
+    """The claim marked in its paragraph, with the article's title, collection, source and date.
+
+    ``render`` tells one drawing of the card from the next (the page's key script reads it)."""
+    e = escape_html
+    meta = [f'<span class="wb-chip">{e(context.collection_name)}</span>']
+    if context.source:
+        meta.append(f"<span>{safe_link(context.url, context.source)}</span>")
+    if context.published:
+        meta.append(f"<span>{context.published:%d %b %Y}</span>")
+    parts = [
+        f'<div class="wb-article-title">{e(context.title or "Untitled article")}</div>',
+        f'<div class="wb-meta">{"".join(meta)}</div>',
+        f'<div class="wb-context" style="max-height:{QUEUE_CONTEXT_MAX_HEIGHT};overflow-y:auto">',
+    ]
+    if context.previous_unit:
+        parts.append(f'<div class="wb-neighbour">{e(context.previous_unit)}</div>')
+    before = ("… " if context.paragraph_truncated_before else "") + context.paragraph_before
+    after = context.paragraph_after + (" …" if context.paragraph_truncated_after else "")
+    parts.append(
+        f'<div class="wb-paragraph">{e(before)} <mark class="wb-claim" data-claim="{context.claim_id}" '
+        f'data-render="{render}">{e(context.claim_text)}</mark> {e(after)}</div>'
+    )
+    if context.next_unit:
+        parts.append(f'<div class="wb-neighbour">{e(context.next_unit)}</div>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def claim_card_html(context: ClaimContext, render: int, ahead: ClaimContext | None = None) -> str:
+    """The queue's claim in its article, and, read ahead, the claim that comes after it.
+
+    The next claim's markup travels as an attribute of a hidden element (so it adds nothing to the
+    page); the page's key script shows it the moment a label key is pressed, while the server saves.
+    """
+    card = f'<div class="wb-card">{claim_in_article_html(context, render)}</div>'
+    if ahead is None:
+        return card
+    markup = claim_in_article_html(ahead, f"{render}-ahead")
+    return card + (
+        f'<div class="wb-ahead" hidden data-after="{context.claim_id}" data-claim="{ahead.claim_id}" '
+        f'data-html="{escape_plain(markup)}"></div>'
     )

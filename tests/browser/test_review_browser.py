@@ -79,13 +79,14 @@ def type_note(page, text: str) -> None:
 
 
 def press_and_wait(page, key: str) -> None:
-    """Press a key and wait until another claim is on screen (the verdict was saved) and the run ended."""
+    """Press a key and wait until the server has drawn another claim's card (the verdict was saved:
+    the claim read ahead, shown at the press, does not count) and the run ended."""
     settle(page)
     before = page.locator(CLAIM).get_attribute("data-claim")
     page.keyboard.press(key)
     page.wait_for_function(
-        "([selector, before]) => {"
-        " const mark = document.querySelector(selector); return !mark || mark.dataset.claim !== before; }",
+        "([selector, before]) => { const mark = document.querySelector(selector);"
+        " return !mark || (mark.dataset.claim !== before && !mark.dataset.ahead); }",
         arg=[CLAIM, before],
     )
     settle(page)

@@ -77,6 +77,55 @@ def test_keys_pressed_15_ms_apart_label_only_claims_that_were_drawn(
     assert not page.errors
 
 
+RECORD_CARD_AFTER_KEYS = """
+window.__cardAfterKey = [];
+const afterTheAppsKeyHandler = (record) => setTimeout(() => setTimeout(record, 0), 0);
+window.addEventListener("keydown", () => afterTheAppsKeyHandler(() => {
+  const mark = document.querySelector("mark.wb-claim");
+  const panel = document.querySelector(".st-key-queue_panel");
+  window.__cardAfterKey.push({
+    claim: mark && Number(mark.dataset.claim), ahead: !!(mark && mark.dataset.ahead),
+    panelClickable: !!panel && getComputedStyle(panel).pointerEvents !== "none",
+  });
+}), true);
+"""
+
+
+def test_the_next_claim_shows_at_the_key_press_and_a_press_on_it_labels_it(
+    page, shared_app_database, serve_database
+):
+    """Read ahead: the next claim is on screen as the key goes down, the rest of the card (the claim
+    just left's buttons) dimmed and unclickable; a press made on it before the server has drawn its
+    card waits for that card and labels that claim, never another."""
+    server = serve_database(shared_app_database)
+    server.add_account("lena", PASSWORD, "lead")
+    server.add_account("ana", PASSWORD)
+    page.add_init_script(RECORD_CARD_AFTER_KEYS)
+    page.goto(server.url)
+    sign_in_here(page, "ana")
+    page.locator("mark.wb-claim").wait_for()
+    settled(page)
+    first = int(page.locator("mark.wb-claim").get_attribute("data-claim"))
+    second = int(page.locator(".wb-ahead").get_attribute("data-claim"))
+    page.keyboard.press("1")
+    page.wait_for_function(f"() => document.querySelector('mark.wb-claim').dataset.claim === '{second}'")
+    page.keyboard.press("2")  # on the claim read ahead, most often before its card is drawn
+    page.wait_for_function(
+        "(claim) => { const mark = document.querySelector('mark.wb-claim');"
+        " return !mark || (Number(mark.dataset.claim) !== claim && !mark.dataset.ahead); }",
+        arg=second,
+    )
+    settled(page)
+    at_first_key = page.evaluate("window.__cardAfterKey")[0]
+    assert at_first_key == {"claim": second, "ahead": True, "panelClickable": False}
+    with server.database.session() as session:
+        labelled = session.execute(
+            select(Verdict.claim_id, Verdict.label).join(Reviewer).where(Reviewer.name == "ana").order_by(Verdict.id)
+        ).all()
+    assert [tuple(row) for row in labelled] == [(first, "supported"), (second, "disputed")]
+    assert not page.errors
+
+
 def test_a_key_pressed_right_after_signing_in_labels_the_claim_on_screen(
     page, shared_app_database, serve_database
 ):
@@ -93,9 +142,9 @@ def test_a_key_pressed_right_after_signing_in_labels_the_claim_on_screen(
     claim.wait_for()
     shown = int(claim.get_attribute("data-claim"))
     page.keyboard.press("1")
-    page.wait_for_function(
+    page.wait_for_function(  # the server's card of the next claim (not only its read-ahead text)
         "(before) => { const mark = document.querySelector('mark.wb-claim');"
-        " return !mark || mark.dataset.claim !== String(before); }",
+        " return !mark || (mark.dataset.claim !== String(before) && !mark.dataset.ahead); }",
         arg=shown,
     )
     with server.database.session() as session:

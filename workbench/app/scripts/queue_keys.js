@@ -8,8 +8,14 @@
   // handled here alone: it waits for the claim's button, or is dropped with a visible sign while
   // the card is re-running (stale) or a press on the drawn card is still on its way. The server
   // drops any press whose claim is no longer shown (see on_label).
+  //
+  // Read ahead: the card carries the next claim's markup (.wb-ahead). Once a press is sent, that
+  // claim is shown at once, marked data-ahead, while the rest of the card (dimmed, not clickable:
+  // class wb-reading-ahead) still belongs to the claim just left. A press on the claim read ahead
+  // waits until the server has drawn its card and buttons, and is dropped if another claim comes.
   const CLAIM_BUTTONS = __CLAIM_BUTTONS__;
   const BUTTON_WAIT_MS = 10000;
+  const READING_AHEAD = "wb-reading-ahead";
   let pending = null;  // {render, at}: a press sent for the card drawn as `render`
   const sign = (text) => {
     let box = doc.getElementById("wb-key-sign");
@@ -33,18 +39,45 @@
     box.dataset.wbScrolled = mark.dataset.render;
     box.scrollTop = Math.max(0, mark.offsetTop - box.offsetTop - box.clientHeight / 3);
   };
-  new MutationObserver(scrollClaimIntoView).observe(doc.body, { childList: true, subtree: true });
-  // Click the claim's button once it is mounted, while the same drawing of the card is on screen.
-  const clickWhenMounted = (render, selector, began) => {
+  const showAhead = (claim) => {
+    const ahead = doc.querySelector(`.wb-ahead[data-after="${claim}"]`);
+    const card = ahead && ahead.parentElement.querySelector(".wb-card");
+    if (!card) return;
+    card.innerHTML = ahead.dataset.html;
+    ahead.remove();
+    const mark = card.querySelector("mark.wb-claim");
+    if (mark) mark.dataset.ahead = "1";
+    doc.body.classList.add(READING_AHEAD);
+    scrollClaimIntoView();
+  };
+  const readingAhead = () => !!doc.querySelector("mark.wb-claim[data-ahead]");
+  new MutationObserver(() => {
+    scrollClaimIntoView();
+    if (!readingAhead()) doc.body.classList.remove(READING_AHEAD);
+  }).observe(doc.body, { childList: true, subtree: true });
+  // Click the claim's button once it is mounted, while the same claim (and, unless it was read
+  // ahead, the same drawing of its card) is on screen; then show the claim read ahead after it.
+  const clickWhenMounted = (shown, selector, began) => {
     const mark = doc.querySelector("mark.wb-claim");
-    const button = doc.querySelector(selector);
-    if (!mark || mark.dataset.render !== render || Date.now() - began > BUTTON_WAIT_MS) {
+    const same = mark && mark.dataset.claim === shown.claim && (shown.ahead || mark.dataset.render === shown.render);
+    if (!same || Date.now() - began > BUTTON_WAIT_MS) {
       pending = null;
       sign("Key ignored: the claim changed before it could be saved. Nothing was saved.");
       return;
     }
-    if (button && !button.disabled) { button.click(); return; }
-    setTimeout(() => clickWhenMounted(render, selector, began), 25);
+    const button = doc.querySelector(selector);
+    if (button && !button.disabled && !mark.dataset.ahead) {
+      button.click();
+      setTimeout(() => showAhead(shown.claim), 0);  // after the press is on its way to the server
+      return;
+    }
+    setTimeout(() => clickWhenMounted(shown, selector, began), 25);
+  };
+  // Typing waits for the claim's own fields: the note of the claim just left must not get it.
+  const focusWhenDrawn = (selector, began) => {
+    const field = doc.querySelector(selector);
+    if (field && !readingAhead()) { field.focus(); return; }
+    if (Date.now() - began < BUTTON_WAIT_MS) setTimeout(() => focusWhenDrawn(selector, began), 25);
   };
   window.addEventListener("keydown", (event) => {
     const target = event.target;
@@ -53,22 +86,23 @@
     if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
     const key = event.key.toLowerCase();
     const focus = { n: ".st-key-queue_note textarea", e: ".st-key-queue_evidence textarea" }[key];
-    const field = focus && doc.querySelector(focus);
-    if (field) { event.preventDefault(); field.focus(); return; }
+    if (focus && doc.querySelector(focus)) { event.preventDefault(); focusWhenDrawn(focus, Date.now()); return; }
     if (!(key in CLAIM_BUTTONS)) return;
     const mark = doc.querySelector("mark.wb-claim");
     if (!mark) return;
     event.preventDefault();
     event.stopImmediatePropagation();  // this key is handled here only, never twice
     if (event.repeat) return;
+    const ahead = !!mark.dataset.ahead;
     const card = mark.closest('[data-testid="stElementContainer"]');
-    const stale = card && card.getAttribute("data-stale") === "true";
+    const stale = !ahead && card && card.getAttribute("data-stale") === "true";
     const waiting = pending && pending.render === mark.dataset.render && Date.now() - pending.at < 3000;
     if (stale || waiting) {
       sign("Key ignored: the next claim is still loading. Nothing was saved for it.");
       return;
     }
     pending = { render: mark.dataset.render, at: Date.now() };
-    clickWhenMounted(mark.dataset.render, `.st-key-${CLAIM_BUTTONS[key]}${mark.dataset.claim} button`, Date.now());
+    const shown = { claim: mark.dataset.claim, render: mark.dataset.render, ahead };
+    clickWhenMounted(shown, `.st-key-${CLAIM_BUTTONS[key]}${shown.claim} button`, Date.now());
   }, true);
 })();

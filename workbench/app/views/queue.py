@@ -10,7 +10,7 @@ from workbench.app import common, triage_chips
 from workbench.app.match_panel import show_claim_matches
 from workbench.guidelines import current_guidelines
 from workbench.match_verdicts import apply_match_verdict
-from workbench.render import escape_html, escape_plain, safe_link
+from workbench.render import claim_card_html, escape_html, escape_plain, safe_link
 from workbench.review import (
     ClaimContext,
     Progress,
@@ -44,6 +44,7 @@ SKIPPED = "queue_skipped"  # claim ids skipped in this session
 UNDO = "queue_undo"  # SavedVerdict stack of this session
 OVERALL = "queue_overall"  # (scope, Progress): counted on full runs, kept current by the callbacks
 RENDER = "queue_render"  # counts the card's drawings: the browser tells one drawing from the next
+AHEAD = "queue_ahead"  # (claim on screen, the claim read ahead to follow it) while a queue card shows
 SCOPE_COLLECTION = "queue_collection"
 SCOPE_ARTICLE = "queue_article"
 
@@ -70,7 +71,7 @@ def restart_queue() -> None:
     """A new scope: start again from the top of it."""
     if st.session_state.get(REVISIT) is not None:
         fill_fields()
-    for key in (CURRENT, CURSOR, REVISIT, SKIPPED):
+    for key in (CURRENT, CURSOR, REVISIT, SKIPPED, AHEAD):
         st.session_state.pop(key, None)
 
 
@@ -119,6 +120,12 @@ def shown(claim_id: int) -> bool:
     return False
 
 
+def following(claim_id: int) -> int | None:
+    """The claim read ahead to follow ``claim_id`` (the one the browser already shows), if any."""
+    ahead = st.session_state.pop(AHEAD, None)
+    return ahead[1] if ahead is not None and ahead[0] == claim_id else None
+
+
 def on_label(label: str, context: ClaimContext, from_match: int | None = None) -> None:
     """Save ``label`` (or, with ``from_match``, the reviewer's own verdict on that matched claim)."""
     if not shown(context.claim_id):
@@ -141,7 +148,9 @@ def on_label(label: str, context: ClaimContext, from_match: int | None = None) -
     del stack[:-UNDO_DEPTH]
     if st.session_state.get(REVISIT) is None:
         st.session_state[CURSOR] = context.cursor
-    st.session_state[CURRENT] = None
+        st.session_state[CURRENT] = following(context.claim_id)
+    else:
+        st.session_state[CURRENT] = None
     st.session_state[REVISIT] = None
     if saved.before is None:
         count_in_overall(+1)
@@ -154,7 +163,7 @@ def on_skip(context: ClaimContext) -> None:
         return
     st.session_state.setdefault(SKIPPED, []).append(context.claim_id)
     st.session_state[CURSOR] = context.cursor
-    st.session_state[CURRENT] = None
+    st.session_state[CURRENT] = following(context.claim_id)
     fill_fields()
 
 
@@ -217,7 +226,7 @@ def on_review_skipped() -> None:
 
 
 def choose_claim(session, actor: Actor, queue: QueueScope) -> int | None:
-    """The claim to show: the one on screen while it still needs this reviewer, else the next."""
+    """The claim to show: the one on screen (or read ahead) while it still needs this reviewer, else the next."""
     current = st.session_state.get(CURRENT)
     if current is not None and (
         st.session_state.get(REVISIT) is not None or claim_needs_reviewer(session, actor, current)
@@ -234,35 +243,21 @@ def choose_claim(session, actor: Actor, queue: QueueScope) -> int | None:
     return current
 
 
-# The article text scrolls inside this height (the claim kept in view), so the controls stay on screen.
-CONTEXT_MAX_HEIGHT = "min(42vh, 22rem)"
+def read_ahead(session, actor: Actor, queue: QueueScope, context: ClaimContext) -> ClaimContext | None:
+    """The claim that follows ``context`` once it is labelled or skipped, remembered for the
+    callbacks; the browser shows it at the key press, before the server has answered."""
+    skipped = st.session_state.get(SKIPPED, [])
+    next_id = next_claim_id(session, actor, queue, after=context.cursor, exclude=[*skipped, context.claim_id])
+    st.session_state[AHEAD] = (context.claim_id, next_id)
+    return claim_context(session, next_id) if next_id is not None else None
 
 
-def draw_context(context: ClaimContext, render: int) -> None:
-    e = escape_html
-    meta = [f'<span class="wb-chip">{e(context.collection_name)}</span>']
-    if context.source:
-        meta.append(f"<span>{safe_link(context.url, context.source)}</span>")
-    if context.published:
-        meta.append(f"<span>{context.published:%d %b %Y}</span>")
-    parts = [
-        f'<div class="wb-article-title">{e(context.title or "Untitled article")}</div>',
-        f'<div class="wb-meta">{"".join(meta)}</div>',
-        f'<div class="wb-context" style="max-height:{CONTEXT_MAX_HEIGHT};overflow-y:auto">',
-    ]
-    if context.previous_unit:
-        parts.append(f'<div class="wb-neighbour">{e(context.previous_unit)}</div>')
-    before = ("… " if context.paragraph_truncated_before else "") + context.paragraph_before
-    after = context.paragraph_after + (" …" if context.paragraph_truncated_after else "")
-    parts.append(
-        f'<div class="wb-paragraph">{e(before)} <mark class="wb-claim" data-claim="{context.claim_id}" '
-        f'data-render="{render}">{e(context.claim_text)}</mark> {e(after)}</div>'
-    )
-    if context.next_unit:
-        parts.append(f'<div class="wb-neighbour">{e(context.next_unit)}</div>')
-    parts.append("</div>")
+def draw_context(session, actor: Actor, queue: QueueScope, context: ClaimContext, render: int) -> None:
+    """The claim in its article; on a queue card (not when going back), the next claim read ahead."""
+    revisiting = st.session_state.get(REVISIT) is not None
+    ahead = None if revisiting else read_ahead(session, actor, queue, context)
     with st.container(border=True, key="queue_claim"):
-        st.html("".join(parts))
+        st.html(claim_card_html(context, render, ahead))
 
 
 def draw_others(session, actor: Actor, context: ClaimContext) -> None:
@@ -437,18 +432,21 @@ def draw_claim_card(session, actor: Actor, queue: QueueScope, context: ClaimCont
     render = st.session_state[RENDER] = st.session_state.get(RENDER, 0) + 1
     revisiting = st.session_state.get(REVISIT) is not None
     existing = own_verdict(session, actor, context.claim_id) if revisiting else None
+    st.session_state.pop(AHEAD, None)
     left, right = st.columns([1.9, 1], gap="large")
     with left:
         if revisiting:
             st.caption(
                 ":material/history: Going back over your earlier verdicts. **Q** returns to the queue."
             )
-        draw_context(context, render)
-        triage_chips.draw_claim_triage(session, context.claim_id)
-        show_claim_matches(context.claim_id, actor, lambda source, label: on_label(label, context, source))
-        draw_fields()
-        draw_others(session, actor, context)
-    with right:
+        draw_context(session, actor, queue, context, render)
+        # Until the server draws the next card, the browser dims what belongs to the claim just left.
+        with st.container(key="queue_extras"):
+            triage_chips.draw_claim_triage(session, context.claim_id)
+            show_claim_matches(context.claim_id, actor, lambda source, label: on_label(label, context, source))
+            draw_fields()
+            draw_others(session, actor, context)
+    with right, st.container(key="queue_panel"):
         draw_progress(session, actor, queue, context)
         draw_verdict_panel(session, actor, context, existing)
         st.html(
