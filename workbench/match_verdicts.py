@@ -23,8 +23,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from workbench.access import Actor, PermissionDenied, require_active, require_lead
@@ -54,23 +55,29 @@ class MatchOffer:
     """Linked or confirmed (``False``: a suggestion without conflict)."""
 
 
-def match_offers(session: Session, actor: Actor, claim_id: int) -> list[MatchOffer]:
-    """The reviewer's own verdicts on matches of ``claim_id`` that may be applied to it, best first.
-
-    Rejected matches and conflicting ones (numbers, dates, negation, names differ) are never offered.
-    """
-    other = aliased(Claim)
-    rows = session.execute(
+@cache
+def _offers_query():
+    """Matches of a claim whose other claim the reviewer labelled (built once: the queue asks per key press)."""
+    other, claim_id = aliased(Claim), bindparam("claim_id")
+    return (
         select(ClaimMatch, other.id, Article.title, Verdict.label, Verdict.note, Verdict.evidence)
         .join(other, or_(
             and_(ClaimMatch.claim_a_id == claim_id, other.id == ClaimMatch.claim_b_id),
             and_(ClaimMatch.claim_b_id == claim_id, other.id == ClaimMatch.claim_a_id),
         ))
         .join(Article, Article.id == other.article_id)
-        .join(Verdict, and_(Verdict.claim_id == other.id, Verdict.reviewer_id == actor.id))
+        .join(Verdict, and_(Verdict.claim_id == other.id, Verdict.reviewer_id == bindparam("reviewer_id")))
         .where(ClaimMatch.status != MatchStatus.REJECTED, other.reviewable)
         .order_by(ClaimMatch.score.desc(), other.id)
-    ).all()
+    )
+
+
+def match_offers(session: Session, actor: Actor, claim_id: int) -> list[MatchOffer]:
+    """The reviewer's own verdicts on matches of ``claim_id`` that may be applied to it, best first.
+
+    Rejected matches and conflicting ones (numbers, dates, negation, names differ) are never offered.
+    """
+    rows = session.execute(_offers_query(), {"claim_id": claim_id, "reviewer_id": actor.id}).all()
     offers = []
     for match, other_id, title, label, note, evidence in rows:
         linked = match.tier == MatchTier.LINKED or match.status == MatchStatus.CONFIRMED

@@ -12,8 +12,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import Connection, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from workbench.access import Actor
@@ -78,7 +79,9 @@ class MatchRow:
         }
 
 
+@cache
 def _match_query():
+    """The stored matches with both claims' texts and articles (built once: aliasing costs per call)."""
     claim_a, claim_b = aliased(Claim), aliased(Claim)
     article_a, article_b = aliased(Article), aliased(Article)
     query = (
@@ -96,10 +99,10 @@ def _match_query():
     return query, article_a, article_b
 
 
-def _rows(session: Session, query) -> list[MatchRow]:
+def _rows(session: Session, query, parameters: dict | None = None) -> list[MatchRow]:
     return [
         MatchRow(*row[:11], tuple(row[11] or ()), *row[12:])
-        for row in session.execute(query)
+        for row in session.execute(query, parameters)
     ]
 
 
@@ -133,14 +136,22 @@ def list_matches(
     return sorted(rows, key=lambda row: (not row.conflict, -row.score, row.id))
 
 
-def matches_of_claim(session: Session, claim_id: int, *, include_rejected: bool = False) -> list[MatchRow]:
-    """The matches of one claim, best first, the claim itself always as ``claim_a`` side swapped in."""
+@cache
+def _matches_of_claim_query(include_rejected: bool):
     query, _, _ = _match_query()
+    claim_id = bindparam("claim_id")
     query = query.where(or_(ClaimMatch.claim_a_id == claim_id, ClaimMatch.claim_b_id == claim_id))
     if not include_rejected:
         query = query.where(ClaimMatch.status != MatchStatus.REJECTED)
+    return query.order_by(ClaimMatch.score.desc())
+
+
+def matches_of_claim(session: Session, claim_id: int, *, include_rejected: bool = False) -> list[MatchRow]:
+    """The matches of one claim, best first, the claim itself always as ``claim_a`` side swapped in.
+
+    The review queue calls this on every key press: the statement is built once."""
     rows = []
-    for row in _rows(session, query.order_by(ClaimMatch.score.desc())):
+    for row in _rows(session, _matches_of_claim_query(include_rejected), {"claim_id": claim_id}):
         if row.claim_b == claim_id:
             row = MatchRow(
                 row.id, row.claim_b, row.claim_a, row.article_b, row.article_a, row.title_b, row.title_a,
