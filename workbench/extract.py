@@ -9,8 +9,10 @@
 from __future__ import annotations
 
 import datetime
+import gc
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -80,7 +82,8 @@ def extract(text: str, nlp: Language | None = None, headlines: Iterable[str] = (
     Texts longer than ``nlp.max_length`` (1,000,000 characters) raise spaCy's ValueError.
     """
     pipeline = nlp or load_pipeline()
-    return _extraction(pipeline(make_doc(pipeline, normalise_text(text), headlines)))
+    with _collector_paused():
+        return _extraction(pipeline(make_doc(pipeline, normalise_text(text), headlines)))
 
 
 def extract_many(
@@ -94,8 +97,32 @@ def extract_many(
         else make_doc(pipeline, normalise_text(item[0]), item[1])
         for item in texts
     )
-    for doc in pipeline.pipe(docs, batch_size=batch_size):
-        yield _extraction(doc)
+    extractions = (_extraction(doc) for doc in pipeline.pipe(docs, batch_size=batch_size))
+    while True:
+        with _collector_paused():  # not across the yield: the caller's own work is collected as usual
+            extraction = next(extractions, None)
+        if extraction is None:
+            return
+        yield extraction
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while an article is split.
+
+    Splitting allocates a few objects per token, line and unit and frees none of them until it
+    ends, so the collector would walk ever more live objects for nothing: a third of the time
+    of 500,000 one-word lines. Reference counting still frees everything as usual; cycles made
+    meanwhile are collected once the collector is back on. If it was already off (the caller's
+    choice, or another thread splitting at the same time) it is left off.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _extraction(doc: Doc) -> Extraction:
