@@ -25,6 +25,8 @@ from workbench.vocabulary import ClaimKind
 
 UNITS_KEY = "units"
 """Key of the span group holding an article's units."""
+_UNIT_ROWS_KEY = ("workbench", "units")
+"""Where ``classify_units`` keeps the same units as rows in ``doc.user_data`` (see ``unit_rows``)."""
 
 CLAIM, TITLE, HEADING, METADATA, BOILERPLATE, EMBED = (kind.value for kind in ClaimKind)
 """Plain strings of the kinds, compared once per line on the hot path."""
@@ -373,5 +375,13 @@ def classify_units(doc: Doc) -> Doc:
         previous_units = 1
     labels = {kind: doc.vocab.strings.add(kind) for kind in set(kinds)}  # a Span takes a str label slower
     doc.spans[UNITS_KEY] = [Span(doc, start, end, label=labels[kind]) for start, end, kind in units]
+    doc.user_data[_UNIT_ROWS_KEY] = units
     return doc
+
+
+def unit_rows(doc: Doc) -> list[tuple[int, int, str]]:
+    """The units of ``doc.spans["units"]`` as (first token, end token, kind) rows, as
+    ``classify_units`` made them: reading the span group back makes a Span object per unit
+    (a third of a second for 500,000 units)."""
+    return doc.user_data[_UNIT_ROWS_KEY]
 
