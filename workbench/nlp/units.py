@@ -361,17 +361,16 @@ def classify_units(doc: Doc) -> Doc:
     units: list[tuple[int, int, str]] = []  # first token, end token, kind
     previous_units = 0  # how many units the block above made
     for index, (block, kind) in enumerate(zip(blocks, kinds)):
-        first, end = block.sentences.start, block.sentences.stop
         if kind == CLAIM:
-            units.extend(zip(starts[first:end], ends[first:end], [CLAIM] * (end - first)))
-            previous_units = end - first
+            units += [(starts[sentence], ends[sentence], CLAIM) for sentence in block.sentences]
+            previous_units = len(block.sentences)
             continue
-        start = starts[first]
+        start = starts[block.sentences[0]]
         if kind == EMBED and index and block.line_breaks_before == 1 and _EMBED.match(block.text):
             # An attribution line of its own: the post's text is the line above it.
-            start = starts[blocks[index - 1].sentences.start]
+            start = starts[blocks[index - 1].sentences[0]]
             del units[len(units) - previous_units :]
-        units.append((start, ends[end - 1], kind))
+        units.append((start, ends[block.sentences[-1]], kind))
         previous_units = 1
     labels = {kind: doc.vocab.strings.add(kind) for kind in set(kinds)}  # a Span takes a str label slower
     doc.spans[UNITS_KEY] = [Span(doc, start, end, label=labels[kind]) for start, end, kind in units]
