@@ -701,7 +701,8 @@ def test_unit_rows_are_the_span_group():
     nlp = load_pipeline()
     for path in sorted(SEEDS.glob("*.txt")):
         doc = nlp(make_doc(nlp, path.read_text(encoding="utf-8")))
-        assert unit_rows(doc) == [(span.start, span.end, span.label_) for span in doc.spans[UNITS_KEY]]
+        spans = doc.spans[UNITS_KEY]
+        assert unit_rows(doc) == [(span.start, span.end, span.label_) for span in spans]
 
 
 @pytest.mark.parametrize("enabled", [True, False])
@@ -712,7 +713,7 @@ def test_extraction_leaves_the_garbage_collector_as_it_found_it(enabled):
         extract("It rose. It fell.")
         assert gc.isenabled() is enabled
         for _ in extract_many(["It rose.", "It fell."], batch_size=1):
-            assert gc.isenabled() is enabled  # paused only while an article is split, not across the yield
+            assert gc.isenabled() is enabled  # paused while an article is split, not across yield
         assert gc.isenabled() is enabled
     finally:
         gc.enable() if was_enabled else gc.disable()

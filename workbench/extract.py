@@ -100,7 +100,8 @@ def extract_many(
     )
     extractions = (_extraction(doc) for doc in pipeline.pipe(docs, batch_size=batch_size))
     while True:
-        with _collector_paused():  # not across the yield: the caller's own work is collected as usual
+        # Paused for this article only, not across the yield: the caller's work is collected.
+        with _collector_paused():
             extraction = next(extractions, None)
         if extraction is None:
             return

@@ -29,7 +29,8 @@ def count_line_breaks(text: str) -> int:
 def line_break_offsets(text: str) -> numpy.ndarray:
     """The offsets of the line breaks of ``text``, ascending, found on its code points at once."""
     code_points = numpy.frombuffer(text.encode("utf-32-le"), dtype="<u4")
-    return numpy.flatnonzero((code_points == 0x0A) | (code_points == 0x2028) | (code_points == 0x2029))
+    breaks = (code_points == 0x0A) | (code_points == 0x2028) | (code_points == 0x2029)
+    return numpy.flatnonzero(breaks)
 
 
 def make_doc(nlp: Language, text: str, headlines: Iterable[str] = ()) -> Doc:

@@ -26,7 +26,7 @@ from workbench.vocabulary import ClaimKind
 UNITS_KEY = "units"
 """Key of the span group holding an article's units."""
 _UNIT_ROWS_KEY = ("workbench", "units")
-"""Where ``classify_units`` keeps the same units as rows in ``doc.user_data`` (see ``unit_rows``)."""
+"""Where ``classify_units`` keeps the units as rows in ``doc.user_data`` (see ``unit_rows``)."""
 
 CLAIM, TITLE, HEADING, METADATA, BOILERPLATE, EMBED = (kind.value for kind in ClaimKind)
 """Plain strings of the kinds, compared once per line on the hot path."""
@@ -372,7 +372,7 @@ def classify_units(doc: Doc) -> Doc:
             del units[len(units) - previous_units :]
         units.append((start, ends[block.sentences[-1]], kind))
         previous_units = 1
-    labels = {kind: doc.vocab.strings.add(kind) for kind in set(kinds)}  # a Span takes a str label slower
+    labels = {kind: doc.vocab.strings.add(kind) for kind in set(kinds)}  # str labels are slower
     doc.spans[UNITS_KEY] = [Span(doc, start, end, label=labels[kind]) for start, end, kind in units]
     doc.user_data[_UNIT_ROWS_KEY] = units
     return doc
