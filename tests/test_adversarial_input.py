@@ -52,6 +52,24 @@ def test_runs_of_punctuation_split_with_exact_offsets(text: str) -> None:
     assert_exact(text)
 
 
+def test_repeated_lines_are_read_once_and_classified_where_they_stand() -> None:
+    """The many-line inputs (``a\\n`` × 500,000): a line's own features are worked out once per
+    distinct text, but its kind still depends on where it stands."""
+    assert [(u.text, u.start, u.kind, u.paragraph) for u in assert_exact("a\n" * 3)] == [
+        ("a", 0, "claim", 0), ("a", 2, "claim", 1), ("a", 4, "claim", 2),
+    ]
+    assert [u.kind for u in assert_exact("Dear a\n" * 3)] == ["title", "boilerplate", "boilerplate"]
+    text = "Jane Doe\nIt rose. It fell.\nAdvertisement\nIt rose. It fell.\nAdvertisement\nJane Doe"
+    assert [(u.text, u.kind, u.paragraph) for u in assert_exact(text)] == [
+        ("Jane Doe", "title", 0),
+        ("It rose.", "claim", 1), ("It fell.", "claim", 1),
+        ("Advertisement", "boilerplate", 2),
+        ("It rose.", "claim", 3), ("It fell.", "claim", 3),
+        ("Advertisement", "boilerplate", 4),
+        ("Jane Doe", "boilerplate", 5),
+    ]
+
+
 def test_a_run_of_terminal_punctuation_is_one_candidate_boundary() -> None:
     """A match may start only at the start of a run, so a run is read once, not once per character."""
     assert [m.span() for m in _TERMINAL.finditer("!" * 1000)] == []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import doctest
+import gc
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 import workbench.extract
 from workbench.extract import Extraction, Unit, extract, extract_many, load_pipeline, normalise_text
 from workbench.models import CLAIM_KINDS
-from workbench.nlp import SENTENCES_COMPONENT, UNITS_COMPONENT, UNITS_KEY
+from workbench.nlp import SENTENCES_COMPONENT, UNITS_COMPONENT, UNITS_KEY, make_doc, unit_rows
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -694,6 +695,28 @@ def test_load_pipeline_is_cached_and_keeps_units_in_a_span_group():
         ("It filed suit.", "claim"),
         ("It apologised.", "claim"),
     ]
+
+
+def test_unit_rows_are_the_span_group():
+    nlp = load_pipeline()
+    for path in sorted(SEEDS.glob("*.txt")):
+        doc = nlp(make_doc(nlp, path.read_text(encoding="utf-8")))
+        spans = doc.spans[UNITS_KEY]
+        assert unit_rows(doc) == [(span.start, span.end, span.label_) for span in spans]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_extraction_leaves_the_garbage_collector_as_it_found_it(enabled):
+    was_enabled = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        extract("It rose. It fell.")
+        assert gc.isenabled() is enabled
+        for _ in extract_many(["It rose.", "It fell."], batch_size=1):
+            assert gc.isenabled() is enabled  # paused while an article is split, not across yield
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was_enabled else gc.disable()
 
 
 def test_extract_many_matches_extract():

@@ -10,7 +10,8 @@ keeps them). The pipeline is the whitespace tokenizer (``workbench.nlp.tokenizer
 ``workbench_units`` (``workbench.nlp.units``)
     Groups the sentences into lines and classifies them, storing the result as
     ``doc.spans["units"]``: one span per unit, labelled with its kind from
-    ``workbench.models.CLAIM_KINDS``. Units never start or end with whitespace.
+    ``workbench.models.CLAIM_KINDS``. Units never start or end with whitespace. ``unit_rows``
+    gives the same units as plain rows, without making a Span object per unit.
 
 ``workbench.nlp.doc`` keeps the text in the Doc (``make_doc``, ``doc_text``) and
 ``workbench.nlp.dates`` reads dates and datelines for both components.
@@ -24,7 +25,7 @@ import spacy
 from spacy.language import Language
 
 from workbench.nlp.dates import metadata_date
-from workbench.nlp.doc import LINE_BREAKS, count_line_breaks, doc_text, make_doc
+from workbench.nlp.doc import LINE_BREAKS, count_line_breaks, doc_text, line_break_offsets, make_doc
 from workbench.nlp.sentences import SENTENCE_STARTERS, mark_sentence_starts, sentence_start_offsets
 from workbench.nlp.tokenizer import WhitespaceTokenizer
 from workbench.nlp.units import (
@@ -36,6 +37,7 @@ from workbench.nlp.units import (
     TITLE,
     UNITS_KEY,
     classify_units,
+    unit_rows,
 )
 
 SENTENCES_COMPONENT = "workbench_sentences"
@@ -63,5 +65,6 @@ def build_pipeline() -> Language:
 __all__ = (
     "BOILERPLATE", "CLAIM", "EMBED", "HEADING", "LINE_BREAKS", "METADATA", "SENTENCES_COMPONENT",
     "SENTENCE_STARTERS", "TITLE", "TOKENIZER", "UNITS_COMPONENT", "UNITS_KEY", "build_pipeline",
-    "count_line_breaks", "doc_text", "make_doc", "metadata_date", "sentence_start_offsets",
+    "count_line_breaks", "doc_text", "line_break_offsets", "make_doc", "metadata_date",
+    "sentence_start_offsets", "unit_rows",
 )

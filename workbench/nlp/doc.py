@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -23,6 +24,13 @@ LINE_BREAKS = ("\n", "\u2028", "\u2029")
 def count_line_breaks(text: str) -> int:
     """How many line breaks ``text`` holds."""
     return text.count("\n") + text.count("\u2028") + text.count("\u2029")
+
+
+def line_break_offsets(text: str) -> numpy.ndarray:
+    """The offsets of the line breaks of ``text``, ascending, found on its code points at once."""
+    code_points = numpy.frombuffer(text.encode("utf-32-le"), dtype="<u4")
+    breaks = (code_points == 0x0A) | (code_points == 0x2028) | (code_points == 0x2029)
+    return numpy.flatnonzero(breaks)
 
 
 def make_doc(nlp: Language, text: str, headlines: Iterable[str] = ()) -> Doc:

@@ -16,7 +16,7 @@ from spacy.attrs import IDX, SENT_START
 from spacy.tokens import Doc
 
 from workbench.nlp.dates import METADATA_PREFIX
-from workbench.nlp.doc import count_line_breaks, doc_text
+from workbench.nlp.doc import count_line_breaks, doc_text, line_break_offsets
 
 # fmt: off
 PREFIX_ABBREVIATIONS = frozenset({
@@ -88,7 +88,6 @@ only the spaced ellipsis gives back what it took, one dot at a time: a long run 
 bounded number of times (linear time, not quadratic).
 """
 _LINE_BREAK = re.compile(r"[\n\u2028\u2029]\s*+")
-_BREAK_CHARACTER = re.compile(r"[\n\u2028\u2029]")
 _BLANK = re.compile(r"\s*+")
 _FIRST_WORD = re.compile(r"\S+")
 _INITIALISM = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]\Z")
@@ -111,7 +110,7 @@ class _LineBreaks:
     """Where the line breaks of a text are, to find a position's line in logarithmic time."""
 
     def __init__(self, text: str) -> None:
-        self.positions = [match.start() for match in _BREAK_CHARACTER.finditer(text)]
+        self.positions = line_break_offsets(text).tolist()
         self.length = len(text)
 
     def line_start(self, position: int) -> int:
