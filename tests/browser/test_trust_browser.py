@@ -47,17 +47,22 @@ def wait_for_cookie(context) -> None:
     raise AssertionError("the session cookie never arrived")
 
 
-def test_keys_pressed_15_ms_apart_label_only_claims_that_were_drawn(
-    page, shared_app_database, serve_database
-):
-    server = serve_database(shared_app_database)
+def ana_at_her_queue(page, server, watch: str):
+    """A lead and the reviewer ana; ana signed in, her first claim drawn, ``watch`` running in the page."""
     server.add_account("lena", PASSWORD, "lead")
     server.add_account("ana", PASSWORD)
-    page.add_init_script(RECORD_DRAWN_CLAIMS)
+    page.add_init_script(watch)
     page.goto(server.url)
     sign_in_here(page, "ana")
     page.locator("mark.wb-claim").wait_for()
     settled(page)
+    return server
+
+
+def test_keys_pressed_15_ms_apart_label_only_claims_that_were_drawn(
+    page, shared_app_database, serve_database
+):
+    server = ana_at_her_queue(page, serve_database(shared_app_database), RECORD_DRAWN_CLAIMS)
     for burst in range(6):
         for key in ("1", "2", "3", "1"):
             page.keyboard.press(key)
@@ -97,14 +102,7 @@ def test_the_next_claim_shows_at_the_key_press_and_a_press_on_it_labels_it(
     """Read ahead: the next claim is on screen as the key goes down, the rest of the card (the claim
     just left's buttons) dimmed and unclickable; a press made on it before the server has drawn its
     card waits for that card and labels that claim, never another."""
-    server = serve_database(shared_app_database)
-    server.add_account("lena", PASSWORD, "lead")
-    server.add_account("ana", PASSWORD)
-    page.add_init_script(RECORD_CARD_AFTER_KEYS)
-    page.goto(server.url)
-    sign_in_here(page, "ana")
-    page.locator("mark.wb-claim").wait_for()
-    settled(page)
+    server = ana_at_her_queue(page, serve_database(shared_app_database), RECORD_CARD_AFTER_KEYS)
     first = int(page.locator("mark.wb-claim").get_attribute("data-claim"))
     second = int(page.locator(".wb-ahead").get_attribute("data-claim"))
     page.keyboard.press("1")
