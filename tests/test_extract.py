@@ -499,6 +499,63 @@ def test_social_embeds_are_one_unit(embed):
     ]
 
 
+
+ATTRIBUTION = "— Jane Doe (@jane) March 3, 2021"
+INSTAGRAM = "A post shared by Kim Kardashian (@kimkardashian)"
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            f"Intro.\nPost text\n{ATTRIBUTION}\n{ATTRIBUTION}",
+            [("claim", "Intro."), ("embed", f"Post text\n{ATTRIBUTION}"), ("embed", ATTRIBUTION)],
+        ),
+        (
+            f"Intro.\nPost text\n{ATTRIBUTION}\n{ATTRIBUTION}\n{ATTRIBUTION}",
+            [
+                ("claim", "Intro."),
+                ("embed", f"Post text\n{ATTRIBUTION}"),
+                ("embed", ATTRIBUTION),
+                ("embed", ATTRIBUTION),
+            ],
+        ),
+        (
+            f"Post text\n{ATTRIBUTION}\n{ATTRIBUTION}\nIt filed suit.",
+            [("embed", f"Post text\n{ATTRIBUTION}"), ("embed", ATTRIBUTION), ("claim", "It filed suit.")],
+        ),
+        (
+            f"{ATTRIBUTION}\n{ATTRIBUTION}\nIt filed suit.",
+            [("embed", ATTRIBUTION), ("embed", ATTRIBUTION), ("claim", "It filed suit.")],
+        ),
+        (
+            f"It filed suit.\nPost text\n{INSTAGRAM}\n{INSTAGRAM}",
+            [("claim", "It filed suit."), ("embed", f"Post text\n{INSTAGRAM}"), ("embed", INSTAGRAM)],
+        ),
+        (
+            f"It filed suit.\nPost text {ATTRIBUTION}\n{ATTRIBUTION}",
+            [("claim", "It filed suit."), ("embed", f"Post text {ATTRIBUTION}"), ("embed", ATTRIBUTION)],
+        ),
+        (
+            f"It filed suit.\nPost text. Truly.\n{ATTRIBUTION}\n{ATTRIBUTION}\nSign up now\nBy Jane Doe",
+            [
+                ("claim", "It filed suit."),
+                ("embed", f"Post text. Truly.\n{ATTRIBUTION}"),
+                ("embed", ATTRIBUTION),
+                ("boilerplate", "Sign up now"),
+                ("boilerplate", "By Jane Doe"),
+            ],
+        ),
+    ],
+)
+def test_an_attribution_line_below_an_embed_is_an_embed_of_its_own(text, expected):
+    """The line above an attribution line is its post, unless that line is an embed itself: a
+    second attribution line in a row used to take the first one's unit, and its post with it."""
+    extraction = extract(text)
+    assert_well_formed(extraction)
+    assert [(unit.kind, unit.text) for unit in extraction.units] == expected
+
+
 # -------------------------------------------------------------------------------- seeds
 
 SEED_UNITS = {
