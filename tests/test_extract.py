@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import spacy
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import workbench.extract
@@ -556,6 +556,46 @@ def test_an_attribution_line_below_an_embed_is_an_embed_of_its_own(text, expecte
     assert [(unit.kind, unit.text) for unit in extraction.units] == expected
 
 
+
+SPECIAL_LINES = [
+    ATTRIBUTION,
+    INSTAGRAM,
+    f"Post text {ATTRIBUTION}",
+    "By Jane Doe",
+    "date 2022-11-29",
+    "Published: Nov. 28, 2022",
+    "Figure 1.2",
+    "Photo: X",
+    "A. Lincoln",
+    "Dear Sir,",
+    "Yours truly,",
+    "## Heading",
+    "Sign up now",
+    "Jane Doe is a staff writer at the Times.",
+]
+"""Lines classified by their pattern (embeds, bylines, datelines, captions, signatures, chrome)."""
+
+
+@pytest.mark.parametrize(
+    "before,after",
+    [
+        ("", ""),
+        ("Intro.\nPost text\n", ""),
+        ("Post text\n", "\nIt filed suit."),
+        ("Headline Here\nIntro.\n", "\n\nIt apologised."),
+        ("Sign up now\nPost text. Truly.\n", "\nAdvertisement\nBy Jane Doe"),
+    ],
+    ids=["alone", "at the end", "at the start", "between paragraphs", "among chrome"],
+)
+@pytest.mark.parametrize("separator", ["\n", "\n\n", "\n \n"], ids=["line", "blank line", "blank spaces"])
+@pytest.mark.parametrize("repeats", [2, 3])
+@pytest.mark.parametrize("line", SPECIAL_LINES)
+def test_special_lines_in_a_row_leave_no_text_outside_the_units(line, repeats, separator, before, after):
+    """The same special line twice or thrice in a row, wherever it stands, keeps the contract:
+    every character but whitespace lies in exactly one unit."""
+    assert_well_formed(extract(before + separator.join([line] * repeats) + after))
+
+
 # -------------------------------------------------------------------------------- seeds
 
 SEED_UNITS = {
@@ -862,6 +902,7 @@ FRAGMENTS = [
     "b.",
     "• ",
     "— lucylovesme (@AdlerCatherine) November 21, 2022",
+    "A post shared by Kim Kardashian (@kimkardashian)",
     "https://t.co/x",
     "a@b.co",
     "Sign up now",
@@ -884,6 +925,8 @@ def test_any_text_extracts_with_exact_offsets(text):
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(FRAGMENTS), max_size=40).map("".join))
+@example(f"Intro.\nPost text\n{ATTRIBUTION}\n{ATTRIBUTION}")
+@example(f"Post text\n{INSTAGRAM}\n{INSTAGRAM}\n{INSTAGRAM}")
 def test_article_like_text_extracts_with_exact_offsets(text):
     assert_well_formed(extract(text))
 
