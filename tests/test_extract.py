@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import spacy
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import workbench.extract
@@ -499,6 +499,103 @@ def test_social_embeds_are_one_unit(embed):
     ]
 
 
+
+ATTRIBUTION = "— Jane Doe (@jane) March 3, 2021"
+INSTAGRAM = "A post shared by Kim Kardashian (@kimkardashian)"
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            f"Intro.\nPost text\n{ATTRIBUTION}\n{ATTRIBUTION}",
+            [("claim", "Intro."), ("embed", f"Post text\n{ATTRIBUTION}"), ("embed", ATTRIBUTION)],
+        ),
+        (
+            f"Intro.\nPost text\n{ATTRIBUTION}\n{ATTRIBUTION}\n{ATTRIBUTION}",
+            [
+                ("claim", "Intro."),
+                ("embed", f"Post text\n{ATTRIBUTION}"),
+                ("embed", ATTRIBUTION),
+                ("embed", ATTRIBUTION),
+            ],
+        ),
+        (
+            f"Post text\n{ATTRIBUTION}\n{ATTRIBUTION}\nIt filed suit.",
+            [("embed", f"Post text\n{ATTRIBUTION}"), ("embed", ATTRIBUTION), ("claim", "It filed suit.")],
+        ),
+        (
+            f"{ATTRIBUTION}\n{ATTRIBUTION}\nIt filed suit.",
+            [("embed", ATTRIBUTION), ("embed", ATTRIBUTION), ("claim", "It filed suit.")],
+        ),
+        (
+            f"It filed suit.\nPost text\n{INSTAGRAM}\n{INSTAGRAM}",
+            [("claim", "It filed suit."), ("embed", f"Post text\n{INSTAGRAM}"), ("embed", INSTAGRAM)],
+        ),
+        (
+            f"It filed suit.\nPost text {ATTRIBUTION}\n{ATTRIBUTION}",
+            [("claim", "It filed suit."), ("embed", f"Post text {ATTRIBUTION}"), ("embed", ATTRIBUTION)],
+        ),
+        (
+            f"It filed suit.\nPost text. Truly.\n{ATTRIBUTION}\n{ATTRIBUTION}\nSign up now\nBy Jane Doe",
+            [
+                ("claim", "It filed suit."),
+                ("embed", f"Post text. Truly.\n{ATTRIBUTION}"),
+                ("embed", ATTRIBUTION),
+                ("boilerplate", "Sign up now"),
+                ("boilerplate", "By Jane Doe"),
+            ],
+        ),
+    ],
+)
+def test_an_attribution_line_below_an_embed_is_an_embed_of_its_own(text, expected):
+    """The line above an attribution line is its post, unless that line is an embed itself: a
+    second attribution line in a row used to take the first one's unit, and its post with it."""
+    extraction = extract(text)
+    assert_well_formed(extraction)
+    assert [(unit.kind, unit.text) for unit in extraction.units] == expected
+
+
+
+SPECIAL_LINES = [
+    ATTRIBUTION,
+    INSTAGRAM,
+    f"Post text {ATTRIBUTION}",
+    "By Jane Doe",
+    "date 2022-11-29",
+    "Published: Nov. 28, 2022",
+    "Figure 1.2",
+    "Photo: X",
+    "A. Lincoln",
+    "Dear Sir,",
+    "Yours truly,",
+    "## Heading",
+    "Sign up now",
+    "Jane Doe is a staff writer at the Times.",
+]
+"""Lines classified by their pattern (embeds, bylines, datelines, captions, signatures, chrome)."""
+
+
+@pytest.mark.parametrize(
+    "before,after",
+    [
+        ("", ""),
+        ("Intro.\nPost text\n", ""),
+        ("Post text\n", "\nIt filed suit."),
+        ("Headline Here\nIntro.\n", "\n\nIt apologised."),
+        ("Sign up now\nPost text. Truly.\n", "\nAdvertisement\nBy Jane Doe"),
+    ],
+    ids=["alone", "at the end", "at the start", "between paragraphs", "among chrome"],
+)
+@pytest.mark.parametrize("separator", ["\n", "\n\n", "\n \n"], ids=["line", "blank line", "blank spaces"])
+@pytest.mark.parametrize("repeats", [2, 3])
+@pytest.mark.parametrize("line", SPECIAL_LINES)
+def test_special_lines_in_a_row_leave_no_text_outside_the_units(line, repeats, separator, before, after):
+    """The same special line twice or thrice in a row, wherever it stands, keeps the contract:
+    every character but whitespace lies in exactly one unit."""
+    assert_well_formed(extract(before + separator.join([line] * repeats) + after))
+
+
 # -------------------------------------------------------------------------------- seeds
 
 SEED_UNITS = {
@@ -805,6 +902,7 @@ FRAGMENTS = [
     "b.",
     "• ",
     "— lucylovesme (@AdlerCatherine) November 21, 2022",
+    "A post shared by Kim Kardashian (@kimkardashian)",
     "https://t.co/x",
     "a@b.co",
     "Sign up now",
@@ -827,6 +925,8 @@ def test_any_text_extracts_with_exact_offsets(text):
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(FRAGMENTS), max_size=40).map("".join))
+@example(f"Intro.\nPost text\n{ATTRIBUTION}\n{ATTRIBUTION}")
+@example(f"Post text\n{INSTAGRAM}\n{INSTAGRAM}\n{INSTAGRAM}")
 def test_article_like_text_extracts_with_exact_offsets(text):
     assert_well_formed(extract(text))
 

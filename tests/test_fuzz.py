@@ -75,6 +75,9 @@ def nlp():
 
 @FUZZ
 @given(text=ANY_TEXT)
+@example(text="Intro.\nPost text\n— Jane Doe (@jane) March 3, 2021\n— Jane Doe (@jane) March 3, 2021")
+@example(text="Post text\n— Jane Doe (@jane) March 3, 2021\n" * 2 + "— Jane Doe (@jane) March 3, 2021")
+@example(text="A post shared by Kim Kardashian (@kimkardashian)\n" * 3)
 def test_the_extractor_keeps_offsets_for_any_text(nlp, text: str) -> None:
     try:
         extraction = extract(text, nlp)

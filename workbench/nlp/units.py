@@ -366,8 +366,16 @@ def classify_units(doc: Doc) -> Doc:
             previous_units = len(block.sentences)
             continue
         start = starts[block.sentences[0]]
-        if kind == EMBED and index and block.line_breaks_before == 1 and _EMBED.match(block.text):
-            # An attribution line of its own: the post's text is the line above it.
+        if (
+            kind == EMBED
+            and index
+            and kinds[index - 1] != EMBED
+            and block.line_breaks_before == 1
+            and _EMBED.match(block.text)
+        ):
+            # An attribution line of its own: the post's text is the line above it, unless
+            # that line is an embed too (a second attribution line in a row is a unit of its
+            # own, so the first keeps its post and no line is lost).
             start = starts[blocks[index - 1].sentences[0]]
             del units[len(units) - previous_units :]
         units.append((start, ends[block.sentences[-1]], kind))
