@@ -72,6 +72,31 @@ def test_conflicts_are_never_linked_and_say_what_differs(other: str, reason: str
         assert any(r.startswith(reason) for r in verdict.reasons), verdict.reasons
 
 
+PRODUCTS = "The firm will be able to sell its chocolate products, which are not sold in the United States, through the network."
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "reason"),
+    [
+        (PRODUCTS, PRODUCTS.replace("will be able", "will not be able"), "negation: 'able' vs 'not able'"),
+        (PRODUCTS, PRODUCTS.replace("are not sold", "are not not sold"), "negation: 'not sold' vs 'sold'"),
+        (SENTENCE, SENTENCE.replace("would cut", "wouldn't cut"), "negation: 'cut' vs 'not cut'"),
+        (
+            "Our bags and the gift collection should have not been featured with children in the campaign.",
+            "Our bags and the gift collection should not have been featured with children in the campaign.",
+            None,
+        ),
+        (SENTENCE.replace("would cut", "did not say it would cut"), SENTENCE.replace("would cut", "didn't say it would cut"), None),
+        (SENTENCE, SENTENCE[:-1] + ", but it would not close the plant.", None),
+    ],
+)
+def test_a_word_negated_in_one_claim_only_is_a_conflict(a: str, b: str, reason: str | None) -> None:
+    """However many other negations each claim has; the same negation placed a word apart is not a
+    conflict, nor is a negated clause only the longer claim has."""
+    reasons = [r for r in compare(a, b).reasons if r.startswith("negation")]
+    assert reasons == ([reason] if reason else [])
+
+
 def test_direction_and_dates_conflict() -> None:
     base = "Shares in the carmaker rose 8 percent in early trading on Monday after the results."
     assert compare(base, base.replace("rose", "fell")).tier == "suggested"

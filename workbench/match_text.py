@@ -162,14 +162,29 @@ class Features:
     """Every lower-case word, for direction words and to check names against."""
     names: frozenset[str]
     """Proper names: capitalised words not starting a sentence or quote (lower case)."""
-    negated: frozenset[tuple[str, str]] = frozenset()
-    """(word before, word after) of each negation."""
+    negated: frozenset[tuple[str, str, str]] = frozenset()
+    """(word before, word negated, word after that) of each word negated an odd number of times
+    ("not not" cancels)."""
     plain: str = ""
     """The words in order, negations left out, each with a space on both sides."""
     length: int = 0
     """Words."""
     directions: frozenset[str] = frozenset()
     """The direction words (rose/fell, more/less, won/lost, …) among :attr:`words`."""
+
+
+_FUNCTION_WORDS = {
+    "be", "been", "being", "am", "is", "are", "was", "were", "have", "has", "had", "do", "does", "did",
+    "will", "would", "shall", "should", "can", "could", "may", "might", "must", "a", "an", "the", "to",
+}
+"""Passed over when finding the word a negation negates ("should not have been featured": featured)."""
+
+
+def _negated_word(following: list[str]) -> tuple[str, str]:
+    """The word a negation negates among the few after it, and the word after that."""
+    content = [word for word in following if word not in _NEGATIONS]
+    index = next((i for i, word in enumerate(content) if word not in _FUNCTION_WORDS), 0)
+    return tuple((content[index:] + ["", ""])[:2])
 
 
 def _auxiliary(word: str) -> str:
@@ -204,14 +219,16 @@ def features(text: str) -> Features:
         if len(word) > 1 and word not in ENGLISH_STOP_WORDS and word not in _MONTHS and word not in _NUMBER_WORDS:
             names.add(word)
     plain = _without_negations(tokens)
-    negated = set()
+    negated: dict[str, list[tuple[str, str]]] = {}
     for index, token in enumerate(tokens if not token_set.isdisjoint(_NEGATIONS) else ()):
         if token in _NEGATIONS:
             before = _auxiliary(tokens[index - 1]) if index and token == "t" else (tokens[index - 1] if index else "")
-            after = next((t for t in tokens[index + 1:] if t not in _NEGATIONS), "")
-            negated.add((before, after))
+            after, then = _negated_word(tokens[index + 1:index + 6])
+            negated.setdefault(after, []).append((before, then))
     return Features(
-        negated=frozenset(negated),
+        negated=frozenset(
+            (places[0][0], after, places[0][1]) for after, places in negated.items() if len(places) % 2
+        ),
         plain=f" {' '.join(plain)} ",
         length=len(tokens),
         numbers=frozenset(numbers),
@@ -224,19 +241,22 @@ def features(text: str) -> Features:
 
 
 def _negation_conflict(a: Features, b: Features) -> str | None:
-    """A negation present in one claim only, at a spot the other claim says without it.
+    """A word negated in one claim only, that the other claim says without the negation.
 
-    "she did not say" vs "she did say" conflicts; a longer quote that adds a negated clause of its
-    own does not (its negation has no unnegated counterpart in the shorter one).
+    "she did not say" vs "she did say" (or "she said") conflicts, however many other negations each
+    has. A negation near the same words in the other claim is the same one ("should have not been"
+    and "should not have been"; "didn't say" and "did not say"); a longer quote that adds a negated
+    clause of its own does not conflict either (the word it negates is not in the shorter one).
     """
-    if a.negations == b.negations:
-        return None
     for one, other in ((a, b), (b, a)):
-        for before, after in one.negated - other.negated:
-            if f" {before} {after} " in other.plain:
-                return f"negation: '{before} not {after}' vs '{before} {after}'" if one is a else \
-                    f"negation: '{before} {after}' vs '{before} not {after}'"
-    if abs(a.length - b.length) <= 3:
+        for before, after, then in sorted(one.negated):
+            if not after or f" {after} " not in other.plain:
+                continue
+            near = {before, after, then} - {""}
+            if any(near & {*place} for place in other.negated):
+                continue
+            return f"negation: 'not {after}' vs '{after}'" if one is a else f"negation: '{after}' vs 'not {after}'"
+    if a.negations != b.negations and abs(a.length - b.length) <= 3:
         return f"negation: {a.negations} vs {b.negations}"
     return None
 
