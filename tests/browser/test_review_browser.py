@@ -44,10 +44,12 @@ def verdicts_of(server, name: str) -> list[tuple[int, str, str]]:
         ]
 
 
-def settle(page) -> None:
+def settle(page, *, after_action: bool = True) -> None:
     """Wait until Streamlit has finished the run: nothing running or stale, and the queue fully drawn
-    (its last element, the key legend, or the end state is there)."""
-    page.wait_for_timeout(150)
+    (its last element, the key legend, or the end state is there). Right after an action, first give
+    the run it started a moment to show."""
+    if after_action:
+        page.wait_for_timeout(150)
     page.wait_for_function(
         '() => !document.querySelector(\'[data-testid="stStatusWidget"], [data-stale="true"]\')'
         " && !!document.querySelector('.wb-keys, .wb-done')"
@@ -81,7 +83,7 @@ def type_note(page, text: str) -> None:
 def press_and_wait(page, key: str) -> None:
     """Press a key and wait until the server has drawn another claim's card (the verdict was saved:
     the claim read ahead, shown at the press, does not count) and the run ended."""
-    settle(page)
+    settle(page, after_action=False)
     before = page.locator(CLAIM).get_attribute("data-claim")
     page.keyboard.press(key)
     page.wait_for_function(
