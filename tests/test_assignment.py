@@ -52,6 +52,27 @@ def test_assign_is_idempotent_and_opens_the_collection_only_to_assignees(db, tea
         assert reviewable_collection_ids(session, team["ben"].id) == [other]
 
 
+def test_collections_read_once_per_session_are_read_again_after_any_write(db, team):
+    """Remembered for the session (the queue asks many times per key press), forgotten as soon as
+    the session writes: through the ORM, through a bulk statement, or by rolling back."""
+    from sqlalchemy import delete
+
+    story = make_collection(db, "story")
+    other = make_collection(db, "other")
+    ana, ben = team["ana"].id, team["ben"].id
+    with db.transaction() as session:
+        assert reviewable_collection_ids(session, ben) == [story, other]
+        assign(session, story, [ana], actor=team["lena"])
+        assert reviewable_collection_ids(session, ben) == [other]
+        session.execute(delete(Assignment).where(Assignment.collection_id == story))
+        assert reviewable_collection_ids(session, ben) == [story, other]
+        nested = session.begin_nested()
+        assign(session, other, [ana], actor=team["lena"])
+        assert reviewable_collection_ids(session, ben) == [story]
+        nested.rollback()
+        assert reviewable_collection_ids(session, ben) == [story, other]
+
+
 def test_set_assigned_reviewers_replaces_the_set(db, team):
     story = make_collection(db, "story")
     with db.transaction() as session:

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import event, select
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from workbench.errors import WorkbenchError
 from workbench.models import Assignment, Collection, Reviewer
@@ -105,19 +105,42 @@ def lead_named(session: Session, name: str) -> Actor:
     return Actor.of(reviewer)
 
 
+_REVIEWABLE = "workbench.reviewable_collection_ids"
+"""``session.info`` key: the collections each reviewer works on, read once per session until it writes."""
+
+
+@event.listens_for(Session, "after_flush")
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_reviewable(session: Session, *_) -> None:
+    session.info.pop(_REVIEWABLE, None)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _forget_reviewable_on_write(state: ORMExecuteState) -> None:
+    if not state.is_select:
+        _forget_reviewable(state.session)
+
+
 def reviewable_collection_ids(session: Session, reviewer_id: int) -> list[int]:
-    """Collections this reviewer works on: those assigned to them plus the open ones."""
-    assigned_to_me = select(Assignment.collection_id).where(Assignment.reviewer_id == reviewer_id)
-    anyone_assigned = (
-        select(Assignment.collection_id).where(Assignment.collection_id == Collection.id).exists()
-    )
-    return list(
-        session.scalars(
-            select(Collection.id)
-            .where(Collection.id.in_(assigned_to_me) | ~anyone_assigned)
-            .order_by(Collection.id)
+    """Collections this reviewer works on: those assigned to them plus the open ones.
+
+    Asked many times per key press (the queue, the save, the read-ahead), so it is read once per
+    session and read again after the session writes, commits or rolls back."""
+    known = session.info.setdefault(_REVIEWABLE, {})
+    if reviewer_id not in known:
+        assigned_to_me = select(Assignment.collection_id).where(Assignment.reviewer_id == reviewer_id)
+        anyone_assigned = (
+            select(Assignment.collection_id).where(Assignment.collection_id == Collection.id).exists()
         )
-    )
+        known[reviewer_id] = list(
+            session.scalars(
+                select(Collection.id)
+                .where(Collection.id.in_(assigned_to_me) | ~anyone_assigned)
+                .order_by(Collection.id)
+            )
+        )
+    return list(known[reviewer_id])
 
 
 def visible_collection_ids(session: Session, actor: Actor) -> list[int] | None:
