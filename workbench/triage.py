@@ -15,9 +15,15 @@
   one of that kind named in that sentence), otherwise it is kept as written.
 * **Score** ``checkworthiness`` in 0–1: see ``WEIGHTS`` and ``score``.
 
-Every span satisfies ``span.text == article[span.start:span.end]``. The analysis is regular
-expressions over the text, linear in its length (no backtracking-prone patterns); it takes about
-as long as extracting the same articles: see ``benchmarks/bench_triage.py`` and the README.
+Every span satisfies ``span.text == article[span.start:span.end]``.
+
+Performance contract: linear in the article's length (no backtracking-prone patterns). The
+article is read once per family (lexicon and numbers, names, quote marks, verbs of indirect
+speech found with ``str.find``); each unit then takes its share of those by binary search, and
+its own searches (indirect speech, court cases) run only when a per-article pre-test says they
+can find something. Issue 11's target is at most 30% of extraction's time on
+``benchmarks/bench_triage.py``; triage still takes longer than extraction (README), so the
+target is not met.
 
 The work is split by concern: ``workbench.triage_lexicon`` (word lists and the scan),
 ``workbench.triage_names`` (names and pronoun resolution), ``workbench.triage_quotes``

@@ -12,8 +12,8 @@ import re
 from collections.abc import Iterable
 
 WORD = re.compile(r"[^\W_][^\W_]*(?:['’][^\W_]+)*")
-"""A word: letters and digits, with inner apostrophes (``don't``, ``Balenciaga’s``); starting with
-one character class (not ``[^\W_]+``) lets ``re`` skip fast to the next word."""
+"""A word: letters and digits, with inner apostrophes (``don't``, ``Balenciaga’s``). It starts with
+exactly one character class, not a repeated one, which lets ``re`` skip fast to the next word."""
 
 
 def _lexicon(**kinds: str) -> tuple[dict[str, str], dict[str, list[tuple[tuple[str, ...], str]]]]:
