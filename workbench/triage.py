@@ -15,9 +15,15 @@
   one of that kind named in that sentence), otherwise it is kept as written.
 * **Score** ``checkworthiness`` in 0–1: see ``WEIGHTS`` and ``score``.
 
-Every span satisfies ``span.text == article[span.start:span.end]``. The analysis is regular
-expressions over the text, linear in its length (no backtracking-prone patterns); it takes about
-as long as extracting the same articles: see ``benchmarks/bench_triage.py`` and the README.
+Every span satisfies ``span.text == article[span.start:span.end]``.
+
+Performance contract: linear in the article's length (no backtracking-prone patterns). The
+article is read once per family (lexicon and numbers, names, quote marks, verbs of indirect
+speech found with ``str.find``); each unit then takes its share of those by binary search, and
+its own searches (indirect speech, court cases) run only when a per-article pre-test says they
+can find something. Issue 11's target is at most 30% of extraction's time on
+``benchmarks/bench_triage.py``; triage still takes longer than extraction (README), so the
+target is not met.
 
 The work is split by concern: ``workbench.triage_lexicon`` (word lists and the scan),
 ``workbench.triage_names`` (names and pronoun resolution), ``workbench.triage_quotes``
@@ -37,7 +43,7 @@ from operator import attrgetter
 
 from workbench.triage_lexicon import scan_article
 from workbench.triage_names import SpeakerResolver, find_names
-from workbench.triage_quotes import ArticleQuote, find_quote_spans, find_quotes, indirect_speech
+from workbench.triage_quotes import ArticleQuote, find_quote_spans, find_quotes, indirect_speech, indirect_verb_starts
 
 # --------------------------------------------------------------------------- data types
 
@@ -210,13 +216,15 @@ def _features(words: int, hits: Sequence[tuple[int, int, str]], kinds: set[str],
     return features
 
 
-def _unit_signals(article: str, start: int, end: int, unit: str, hits: Sequence[tuple[int, int, str]]) -> list[Signal]:
+def _unit_signals(
+    article: str, start: int, end: int, unit: str, hits: Sequence[tuple[int, int, str]], has_case: bool
+) -> list[Signal]:
     found = [
         Signal(kind, hit_start, hit_end, article[hit_start:hit_end])
         for hit_start, hit_end, kind in hits
         if kind in _SIGNAL_KIND_SET and hit_end <= end
     ]
-    for case in _CASE.finditer(article, start, end):
+    for case in _CASE.finditer(article, start, end) if has_case else ():
         found.append(Signal("reference", case.start() + 1, case.end() - 2, article[case.start() + 1 : case.end() - 2]))
     unit = unit.rstrip()
     if unit.endswith("?"):
@@ -257,11 +265,13 @@ def analyse_article(
     resolver = SpeakerResolver(names)
     quotes = find_quotes(article, names, resolver)
     quote_ends = [quote.end for quote in quotes]  # quotes do not overlap: ends ascend
+    has_case = _CASE.search(article) is not None  # rare: then looked for unit by unit
+    verb_starts = indirect_verb_starts(article)
     results = []
     for start, end in spans:
         unit_hits = hits[bisect_left(hit_starts, start) : bisect_left(hit_starts, end)]
         unit = article[start:end]
-        signals = _unit_signals(article, start, end, unit, unit_hits)
+        signals = _unit_signals(article, start, end, unit, unit_hits, has_case)
         entities = [
             name for name in names[bisect_left(name_starts, start) : bisect_left(name_starts, end)]
             if name.end <= end
@@ -285,7 +295,7 @@ def analyse_article(
                 signals.append(Signal("scare_quote", clipped.start, clipped.end, clipped.text))
             elif quote is None:
                 quote = clipped
-        attributed = indirect_speech(article, start, end, overlapping, resolver)
+        attributed = indirect_speech(article, start, end, overlapping, resolver, verb_starts)
         if attributed:
             speech_start, speech_end, speaker = attributed
             signals.append(Signal("attributed", speech_start, speech_end, article[speech_start:speech_end], speaker))

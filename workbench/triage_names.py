@@ -83,34 +83,68 @@ class Name:
     sentence: int
 
 
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)]*\s+|[\n\u2028\u2029]+")
+_SENTENCE_END = re.compile(r"[.!?…\n\u2028\u2029](?:(?<=[.!?…])[\"'”’»)]*\s+|(?<=[\n\u2028\u2029])[\n\u2028\u2029]*)")
+"""A sentence end (``.``, ``!``, ``?`` or ``…`` with closing marks and the space after) or a run of
+line breaks; written to start with one character class, which ``re`` searches for fast."""
 
 
 def _sentence_starts(text: str) -> list[int]:
     return [0, *map(re.Match.end, _SENTENCE_END.finditer(text))]
 
 
-def _name_kind(words: tuple[str, ...], before: str, known_people: set[str]) -> str | None:
+@dataclass(frozen=True)
+class _Run:
+    """What a distinct capitalised run says on its own, before its context is read."""
+
+    start: int
+    """Offsets of the name inside the run (see ``_trimmed``)."""
+    end: int
+    words: tuple[str, ...]
+    settled: str | None
+    """``place``, ``person`` (a known first name) or ``None`` whatever the context."""
+    may_follow_title: bool
+    """Short enough for a title before it (``Senator``) to make it a person."""
+    organisation: bool
+    """A known organisation or a word such as ``Council`` in it."""
+    fallback: str | None
+    """The kind when neither a title nor a person named earlier decides."""
+
+
+def _run(words: tuple[str, ...], start: int, end: int) -> _Run:
+    """The context-free part of a name's classification (see ``_name_kind``)."""
     if len(words) > 5:
-        return None  # a headline in title case, not a name
+        return _Run(start, end, words, None, False, False, None)  # a headline in title case, not a name
     lowered = [w.lower().rstrip(".") for w in words]
     joined = " ".join(lowered)
+    settled = None
     if joined in _PLACES:
-        return "place"
-    if lowered[0] in _FIRST_NAMES and len(words) >= 2:
+        settled = "place"
+    elif lowered[0] in _FIRST_NAMES and len(words) >= 2:
+        settled = "person"
+    organisation = not _ORGANISATION_WORDS.isdisjoint(lowered) or joined in _ORGANISATIONS or lowered[0] in _ORGANISATIONS
+    if settled or organisation:
+        fallback = None  # never reached: decided before
+    elif 2 <= len(words) <= 3 and all(w[:1].isupper() and w[1:2].islower() for w in words):
+        fallback = "person"
+    elif words[0].isupper() and len(words[0]) >= 2 or len(words) == 1:
+        fallback = "organisation"
+    else:
+        fallback = None
+    return _Run(start, end, words, settled, len(words) <= 3, organisation, fallback)
+
+
+def _name_kind(run: _Run, text: str, start: int, known_people: set[str]) -> str | None:
+    """A place or a person by gazetteer, a person after a title, an organisation, a person
+    named earlier, else by the shape of the words."""
+    if run.settled or len(run.words) > 5:
+        return run.settled
+    if run.may_follow_title and text[max(0, start - 30) : start].rstrip(" ,").rsplit(" ", 1)[-1].lower().rstrip(".") in _TITLES:
         return "person"
-    previous_word = before.rstrip(" ,").rsplit(" ", 1)[-1].lower().rstrip(".")
-    if previous_word in _TITLES and len(words) <= 3:
-        return "person"
-    if any(w in _ORGANISATION_WORDS for w in lowered) or joined in _ORGANISATIONS or lowered[0] in _ORGANISATIONS:
+    if run.organisation:
         return "organisation"
-    if words[-1] in known_people or " ".join(words) in known_people:
+    if run.words[-1] in known_people or " ".join(run.words) in known_people:
         return "person"
-    if len(words) >= 2 and all(w[:1].isupper() and w[1:2].islower() for w in words) and len(words) <= 3:
-        return "person"
-    if words[0].isupper() and len(words[0]) >= 2:
-        return "organisation"
-    return "organisation" if len(words) == 1 else None
+    return run.fallback
 
 
 def _trimmed(candidate: str) -> tuple[int, int, tuple[str, ...]] | None:
@@ -153,24 +187,25 @@ def find_names(text: str) -> list[Name]:
     starts = _sentence_starts(text)
     names: list[Name] = []
     known_people: set[str] = set()
-    trimmed: dict[str, tuple[int, int, tuple[str, ...]] | None] = {}
+    runs: dict[str, _Run | None] = {}
     for match in _NAME.finditer(text):
         candidate = match.group()
         if candidate in NOT_NAMES:
             continue  # one common word (``The``, ``It``): the usual case, dropped at once
-        if candidate not in trimmed:
-            trimmed[candidate] = _trimmed(candidate)
-        found = trimmed[candidate]
-        if found is None:
+        if candidate in runs:
+            run = runs[candidate]
+        else:
+            found = _trimmed(candidate)
+            run = runs[candidate] = _run(found[2], found[0], found[1]) if found else None
+        if run is None:
             continue
-        start, end = match.start() + found[0], match.start() + found[1]
-        words = found[2]
-        kind = _name_kind(words, text[max(0, start - 30) : start], known_people)
+        start, end = match.start() + run.start, match.start() + run.end
+        kind = _name_kind(run, text, start, known_people)
         if kind is None:
             continue
-        if kind == "person" and len(words) >= 2:
-            known_people.add(words[-1])
-            known_people.add(" ".join(words))
+        if kind == "person" and len(run.words) >= 2:
+            known_people.add(run.words[-1])
+            known_people.add(" ".join(run.words))
         names.append(Name(start, end, text[start:end], kind, bisect_right(starts, match.start()) - 1))
     return names
 
