@@ -88,6 +88,16 @@ PRODUCTS = "The firm will be able to sell its chocolate products, which are not 
         ),
         (SENTENCE.replace("would cut", "did not say it would cut"), SENTENCE.replace("would cut", "didn't say it would cut"), None),
         (SENTENCE, SENTENCE[:-1] + ", but it would not close the plant.", None),
+        (
+            "The council did not approve the budget for the new library on Tuesday evening.",
+            "The council did approve the budget for the new library but did not attend the vote.",
+            "negation: 'not approve' vs 'approve'",
+        ),
+        (
+            "He did not resign in March and he did not resign in May, the minister said.",
+            "He did resign in March and he did resign again in May, the minister said.",
+            "negation: 'not resign' vs 'resign'",
+        ),
     ],
 )
 def test_a_word_negated_in_one_claim_only_is_a_conflict(a: str, b: str, reason: str | None) -> None:

@@ -156,12 +156,13 @@ def control_scores(session: Session, actor: Actor, collection_id: int | None = N
 
 
 def with_control(session: Session, actor: Actor, collection_ids: list[int], found: int | None,
-                 exclude=()) -> int | None:
+                 exclude=(), verdicts_to_come: int = 0) -> int | None:
     """The queue's hook: now and then, a control claim of these collections instead of ``found``.
 
     Whether this step shows a control depends only on the reviewer and how many verdicts they have
-    given, so a page rerun shows the same claim. A control is one the reviewer has not labelled,
-    from a collection with a control rate; nothing is mixed in when the queue is empty.
+    given (plus ``verdicts_to_come``, when the queue reads the next claim ahead), so a page rerun
+    shows the same claim. A control is one the reviewer has not labelled, from a collection with a
+    control rate; nothing is mixed in when the queue is empty.
     """
     if found is None or not collection_ids:
         return found
@@ -171,6 +172,7 @@ def with_control(session: Session, actor: Actor, collection_ids: list[int], foun
     if not rates:
         return found
     given = session.scalar(select(func.count(Verdict.id)).where(Verdict.reviewer_id == actor.id)) or 0
+    given += verdicts_to_come
     draw = int.from_bytes(hashlib.blake2b(f"{actor.id}:{given}".encode(), digest_size=8).digest(), "big") / 2**64
     if draw >= max(rates.values()):
         return found

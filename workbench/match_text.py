@@ -163,8 +163,7 @@ class Features:
     names: frozenset[str]
     """Proper names: capitalised words not starting a sentence or quote (lower case)."""
     negated: frozenset[tuple[str, str, str]] = frozenset()
-    """(word before, word negated, word after that) of each word negated an odd number of times
-    ("not not" cancels)."""
+    """(word before, word negated, word after that) of each negation ("not not" cancels)."""
     plain: str = ""
     """The words in order, negations left out, each with a space on both sides."""
     length: int = 0
@@ -219,16 +218,18 @@ def features(text: str) -> Features:
         if len(word) > 1 and word not in ENGLISH_STOP_WORDS and word not in _MONTHS and word not in _NUMBER_WORDS:
             names.add(word)
     plain = _without_negations(tokens)
-    negated: dict[str, list[tuple[str, str]]] = {}
+    negated = set()
     for index, token in enumerate(tokens if not token_set.isdisjoint(_NEGATIONS) else ()):
-        if token in _NEGATIONS:
+        if token not in _NEGATIONS or (index and tokens[index - 1] in _NEGATIONS):
+            continue  # one entry per run of negations
+        end = index
+        while end < len(tokens) and tokens[end] in _NEGATIONS:
+            end += 1
+        if (end - index) % 2:  # "not not" cancels
             before = _auxiliary(tokens[index - 1]) if index and token == "t" else (tokens[index - 1] if index else "")
-            after, then = _negated_word(tokens[index + 1:index + 6])
-            negated.setdefault(after, []).append((before, then))
+            negated.add((before, *_negated_word(tokens[end:end + 5])))
     return Features(
-        negated=frozenset(
-            (places[0][0], after, places[0][1]) for after, places in negated.items() if len(places) % 2
-        ),
+        negated=frozenset(negated),
         plain=f" {' '.join(plain)} ",
         length=len(tokens),
         numbers=frozenset(numbers),
@@ -252,7 +253,7 @@ def _negation_conflict(a: Features, b: Features) -> str | None:
         for before, after, then in sorted(one.negated):
             if not after or f" {after} " not in other.plain:
                 continue
-            near = {before, after, then} - {""}
+            near = {before, after, then} - {""} - _FUNCTION_WORDS
             if any(near & {*place} for place in other.negated):
                 continue
             return f"negation: 'not {after}' vs '{after}'" if one is a else f"negation: '{after}' vs 'not {after}'"

@@ -288,7 +288,7 @@ def claim_in_article_html(context: ClaimContext, render: int | str) -> str:
     after = context.paragraph_after + (" …" if context.paragraph_truncated_after else "")
     parts.append(
         f'<div class="wb-paragraph">{e(before)} <mark class="wb-claim" data-claim="{context.claim_id}" '
-        f'data-render="{render}">{e(context.claim_text)}</mark> {e(after)}</div>'
+        f'data-version="{context.version}" data-render="{render}">{e(context.claim_text)}</mark> {e(after)}</div>'
     )
     if context.next_unit:
         parts.append(f'<div class="wb-neighbour">{e(context.next_unit)}</div>')

@@ -157,10 +157,13 @@ def next_claim_id(
     *,
     after: Cursor | None = None,
     exclude: Container[int] = (),
+    verdicts_to_come: int = 0,
 ) -> int | None:
     """The next claim this reviewer should label, in article order, starting after ``after``.
 
-    Wraps around to the start when nothing is left after the cursor. ``exclude`` holds skipped ids.
+    Wraps around to the start when nothing is left after the cursor. ``exclude`` holds skipped ids;
+    ``verdicts_to_come`` counts verdicts about to be given first (reading ahead), so control claims
+    are drawn as they will be then.
     """
     collection_ids = scope_collection_ids(session, actor, scope)
     if not collection_ids:
@@ -170,7 +173,7 @@ def next_claim_id(
     found = _first_needing(session, actor, scope, collection_ids, after, exclude)
     if found is None and after is not None:
         found = _first_needing(session, actor, scope, collection_ids, None, exclude, until=after)
-    return with_control(session, actor, collection_ids, found, exclude)  # control claims (issue 12)
+    return with_control(session, actor, collection_ids, found, exclude, verdicts_to_come)  # control claims
 
 
 def _first_needing(

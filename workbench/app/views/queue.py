@@ -247,7 +247,9 @@ def read_ahead(session, actor: Actor, queue: QueueScope, context: ClaimContext) 
     """The claim that follows ``context`` once it is labelled or skipped, remembered for the
     callbacks; the browser shows it at the key press, before the server has answered."""
     skipped = st.session_state.get(SKIPPED, [])
-    next_id = next_claim_id(session, actor, queue, after=context.cursor, exclude=[*skipped, context.claim_id])
+    next_id = next_claim_id(
+        session, actor, queue, after=context.cursor, exclude=[*skipped, context.claim_id], verdicts_to_come=1
+    )
     st.session_state[AHEAD] = (context.claim_id, next_id)
     return claim_context(session, next_id) if next_id is not None else None
 
