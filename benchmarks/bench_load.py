@@ -9,7 +9,7 @@ Run by hand::
 ``browser`` mode starts ``workbench serve`` on a loopback port against a fresh database (a SQLite
 file, or a scratch PostgreSQL database made through ``--postgres-admin``), then drives N browser
 contexts in ONE headless Debian chromium: each signs in, then presses 1/2/3 as fast as the app
-answers. Latency is key press → the next claim on screen (its text, shown from the card's read-ahead
+answers (looking at each claim at least 0.16 s: the page drops a faster second press). Latency is key press → the next claim on screen (its text, shown from the card's read-ahead
 while the server saves); "card ready" is key press → the server's card for that claim drawn, its
 label buttons mounted, so the next press applies at once. Verdicts per second are counted in the database.
 
@@ -67,6 +67,9 @@ CARD_READY = (
     " && !!document.querySelector('.st-key-label_supported_' + mark.dataset.claim + ' button')); }"
 )
 PRESS_TIMEOUT_MS = 30_000
+# The page drops a press made within 150 ms of a claim appearing after a press (a double press, not
+# a judgement), so the simulated reviewer looks at each claim at least this long.
+MIN_LOOK_SECONDS = 0.16
 
 
 @dataclass
@@ -202,9 +205,11 @@ async def reviewer_session(browser, url: str, name: str, ready: list[str], start
             except PlaywrightTimeout:
                 errors.append(f"{name}: no next claim {PRESS_TIMEOUT_MS // 1000} s after pressing a label")
                 continue
-            latencies.append(time.perf_counter() - began)
+            seen = time.perf_counter()
+            latencies.append(seen - began)
             await page.wait_for_function(CARD_READY, timeout=PRESS_TIMEOUT_MS)
             card_ready.append(time.perf_counter() - began)
+            await asyncio.sleep(max(0.0, MIN_LOOK_SECONDS - (time.perf_counter() - seen)))
             if await page.locator(CLAIM).count() == 0:
                 break  # this reviewer has labelled everything
     except Exception as error:  # a benchmark reports failures, it does not stop at the first

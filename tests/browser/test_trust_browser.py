@@ -107,7 +107,8 @@ def test_the_next_claim_shows_at_the_key_press_and_a_press_on_it_labels_it(
     second = int(page.locator(".wb-ahead").get_attribute("data-claim"))
     page.keyboard.press("1")
     page.wait_for_function(f"() => document.querySelector('mark.wb-claim').dataset.claim === '{second}'")
-    page.keyboard.press("2")  # on the claim read ahead, most often before its card is drawn
+    page.wait_for_timeout(200)  # read it (a press within 150 ms of a claim appearing is dropped)
+    page.keyboard.press("2")  # on the claim read ahead, often before its card is drawn
     page.wait_for_function(
         "(claim) => { const mark = document.querySelector('mark.wb-claim');"
         " return !mark || (Number(mark.dataset.claim) !== claim && !mark.dataset.ahead); }",
@@ -121,6 +122,25 @@ def test_the_next_claim_shows_at_the_key_press_and_a_press_on_it_labels_it(
             select(Verdict.claim_id, Verdict.label).join(Reviewer).where(Reviewer.name == "ana").order_by(Verdict.id)
         ).all()
     assert [tuple(row) for row in labelled] == [(first, "supported"), (second, "disputed")]
+    assert not page.errors
+
+
+def test_a_second_press_right_after_the_next_claim_appears_saves_nothing_for_it(
+    page, shared_app_database, serve_database
+):
+    """A double press: the second key lands 40 ms after the next claim appeared, too soon to be a
+    judgement of it, and is dropped with a visible sign."""
+    server = ana_at_her_queue(page, serve_database(shared_app_database), RECORD_DRAWN_CLAIMS)
+    first = int(page.locator("mark.wb-claim").get_attribute("data-claim"))
+    page.keyboard.press("1")
+    page.wait_for_timeout(40)
+    page.keyboard.press("1")
+    page.locator("#wb-key-sign").wait_for()
+    assert "Key ignored" in page.locator("#wb-key-sign").inner_text()
+    settled(page)
+    with server.database.session() as session:
+        labelled = session.scalars(select(Verdict.claim_id).join(Reviewer).where(Reviewer.name == "ana")).all()
+    assert labelled == [first]
     assert not page.errors
 
 

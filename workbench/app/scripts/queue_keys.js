@@ -12,11 +12,20 @@
   // Read ahead: the card carries the next claim's markup (.wb-ahead). Once a press is sent, that
   // claim is shown at once, marked data-ahead, while the rest of the card (dimmed, not clickable:
   // class wb-reading-ahead) still belongs to the claim just left. A press on the claim read ahead
-  // waits until the server has drawn its card and buttons, and is dropped if another claim comes.
+  // waits until the server has drawn its card and buttons, and is dropped if another claim (or the
+  // same claim changed by a lead's edit: another version) comes. While the claim read ahead shows,
+  // the page's other shortcuts (M, U, B, Q, Enter, Space) would act on the claim just left: dropped.
+  // A press within MIN_SHOWN_MS of a claim appearing after a press is dropped too: nobody judges a
+  // claim that fast, it is a second press of the same key.
   const CLAIM_BUTTONS = __CLAIM_BUTTONS__;
   const BUTTON_WAIT_MS = 10000;
+  const MIN_SHOWN_MS = 150;
+  const SLOW_SERVER_MS = 8000;
   const READING_AHEAD = "wb-reading-ahead";
+  const HELD_WHILE_AHEAD = new Set(["m", "u", "b", "q", "enter", " "]);
   let pending = null;  // {render, at}: a press sent for the card drawn as `render`
+  let shown = { key: null, at: 0 };  // the claim on screen (id and version) and since when
+  let typingWaits = false;  // N or E pressed while the claim read ahead shows: its field is coming
   const sign = (text) => {
     let box = doc.getElementById("wb-key-sign");
     if (!box) {
@@ -39,6 +48,11 @@
     box.dataset.wbScrolled = mark.dataset.render;
     box.scrollTop = Math.max(0, mark.offsetTop - box.offsetTop - box.clientHeight / 3);
   };
+  const noteShown = () => {
+    const mark = doc.querySelector("mark.wb-claim");  // absent for a moment while a card is redrawn
+    const key = mark && `${mark.dataset.claim}:${mark.dataset.version}`;
+    if (key && key !== shown.key) shown = { key, at: Date.now() };
+  };
   const showAhead = (claim) => {
     const ahead = doc.querySelector(`.wb-ahead[data-after="${claim}"]`);
     const card = ahead && ahead.parentElement.querySelector(".wb-card");
@@ -48,18 +62,29 @@
     const mark = card.querySelector("mark.wb-claim");
     if (mark) mark.dataset.ahead = "1";
     doc.body.classList.add(READING_AHEAD);
+    const focused = doc.activeElement;
+    if (focused && focused.closest(".st-key-queue_extras, .st-key-queue_panel")) focused.blur();
+    noteShown();
     scrollClaimIntoView();
+    setTimeout(() => {
+      const still = doc.querySelector("mark.wb-claim[data-ahead]");
+      if (still && still.dataset.claim === mark.dataset.claim) {
+        sign("The server has not answered yet: nothing more is saved until it does. Reload if this stays.");
+      }
+    }, SLOW_SERVER_MS);
   };
   const readingAhead = () => !!doc.querySelector("mark.wb-claim[data-ahead]");
   new MutationObserver(() => {
+    noteShown();
     scrollClaimIntoView();
     if (!readingAhead()) doc.body.classList.remove(READING_AHEAD);
   }).observe(doc.body, { childList: true, subtree: true });
   // Click the claim's button once it is mounted, while the same claim (and, unless it was read
   // ahead, the same drawing of its card) is on screen; then show the claim read ahead after it.
-  const clickWhenMounted = (shown, selector, began) => {
+  const clickWhenMounted = (pressed, selector, began) => {
     const mark = doc.querySelector("mark.wb-claim");
-    const same = mark && mark.dataset.claim === shown.claim && (shown.ahead || mark.dataset.render === shown.render);
+    const same = mark && mark.dataset.claim === pressed.claim && mark.dataset.version === pressed.version
+      && (pressed.ahead || mark.dataset.render === pressed.render);
     if (!same || Date.now() - began > BUTTON_WAIT_MS) {
       pending = null;
       sign("Key ignored: the claim changed before it could be saved. Nothing was saved.");
@@ -68,16 +93,17 @@
     const button = doc.querySelector(selector);
     if (button && !button.disabled && !mark.dataset.ahead) {
       button.click();
-      setTimeout(() => showAhead(shown.claim), 0);  // after the press is on its way to the server
+      setTimeout(() => showAhead(pressed.claim), 0);  // after the press is on its way to the server
       return;
     }
-    setTimeout(() => clickWhenMounted(shown, selector, began), 25);
+    setTimeout(() => clickWhenMounted(pressed, selector, began), 25);
   };
   // Typing waits for the claim's own fields: the note of the claim just left must not get it.
   const focusWhenDrawn = (selector, began) => {
     const field = doc.querySelector(selector);
-    if (field && !readingAhead()) { field.focus(); return; }
-    if (Date.now() - began < BUTTON_WAIT_MS) setTimeout(() => focusWhenDrawn(selector, began), 25);
+    typingWaits = !(field && !readingAhead()) && Date.now() - began < BUTTON_WAIT_MS;
+    if (typingWaits) { setTimeout(() => focusWhenDrawn(selector, began), 25); return; }
+    if (field && !readingAhead()) field.focus();
   };
   window.addEventListener("keydown", (event) => {
     const target = event.target;
@@ -85,6 +111,14 @@
     if (typing && event.key === "Escape") { target.blur(); return; }
     if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
     const key = event.key.toLowerCase();
+    const held = typingWaits ? event.key.length === 1 : readingAhead() && HELD_WHILE_AHEAD.has(key);
+    if (held) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      sign(typingWaits ? "Wait for the note field of the claim on screen, then type." :
+        "Key ignored: the claim on screen is still loading. Nothing was done.");
+      return;
+    }
     const focus = { n: ".st-key-queue_note textarea", e: ".st-key-queue_evidence textarea" }[key];
     if (focus && doc.querySelector(focus)) { event.preventDefault(); focusWhenDrawn(focus, Date.now()); return; }
     if (!(key in CLAIM_BUTTONS)) return;
@@ -101,8 +135,14 @@
       sign("Key ignored: the next claim is still loading. Nothing was saved for it.");
       return;
     }
+    noteShown();
+    const doublePress = pending && Date.now() - pending.at < 1000 && Date.now() - shown.at < MIN_SHOWN_MS;
+    if (doublePress) {
+      sign("Key ignored: that claim had only just appeared. Nothing was saved for it.");
+      return;
+    }
     pending = { render: mark.dataset.render, at: Date.now() };
-    const shown = { claim: mark.dataset.claim, render: mark.dataset.render, ahead };
-    clickWhenMounted(shown, `.st-key-${CLAIM_BUTTONS[key]}${shown.claim} button`, Date.now());
+    const pressed = { claim: mark.dataset.claim, version: mark.dataset.version, render: mark.dataset.render, ahead };
+    clickWhenMounted(pressed, `.st-key-${CLAIM_BUTTONS[key]}${pressed.claim} button`, Date.now());
   }, true);
 })();
