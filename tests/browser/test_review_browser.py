@@ -78,6 +78,7 @@ def type_note(page, text: str) -> None:
         pytest.fail("N did not focus the note field in four tries")
     page.keyboard.type(text)
     page.keyboard.press("Escape")
+    settle(page)  # leaving the field sends the note: the run it starts ends before the next key
 
 
 def press_and_wait(page, key: str) -> None:
