@@ -351,7 +351,7 @@ def ahead_of(app: AppTest) -> tuple[int, str] | None:
 def test_the_card_carries_the_next_claim_and_the_press_shows_it(world, button):
     """The browser shows the claim read ahead the moment a key is pressed; the server then draws the
     same claim, so nothing changes under the reviewer's eyes."""
-    ana, (first, second, *_) = world["people"]["ana"], world["claims"]
+    ana, (_, second, *_) = world["people"]["ana"], world["claims"]
     app = open_queue(ana)
     ahead, markup = ahead_of(app)
     assert ahead == second and 'data-claim="%d"' % second in markup and "Beta is two." in markup
