@@ -254,9 +254,11 @@ def read_ahead(session, actor: Actor, queue: QueueScope, context: ClaimContext) 
     return claim_context(session, next_id) if next_id is not None else None
 
 
-def draw_context(session, actor: Actor, queue: QueueScope, context: ClaimContext, render: int) -> None:
+def draw_context(
+    session, actor: Actor, queue: QueueScope, context: ClaimContext, render: int, revisiting: bool
+) -> None:
     """The claim in its article; on a queue card (not when going back), the next claim read ahead."""
-    revisiting = st.session_state.get(REVISIT) is not None
+    st.session_state.pop(AHEAD, None)
     ahead = None if revisiting else read_ahead(session, actor, queue, context)
     with st.container(border=True, key="queue_claim"):
         st.html(claim_card_html(context, render, ahead))
@@ -434,14 +436,13 @@ def draw_claim_card(session, actor: Actor, queue: QueueScope, context: ClaimCont
     render = st.session_state[RENDER] = st.session_state.get(RENDER, 0) + 1
     revisiting = st.session_state.get(REVISIT) is not None
     existing = own_verdict(session, actor, context.claim_id) if revisiting else None
-    st.session_state.pop(AHEAD, None)
     left, right = st.columns([1.9, 1], gap="large")
     with left:
         if revisiting:
             st.caption(
                 ":material/history: Going back over your earlier verdicts. **Q** returns to the queue."
             )
-        draw_context(session, actor, queue, context, render)
+        draw_context(session, actor, queue, context, render, revisiting)
         # Until the server draws the next card, the browser dims what belongs to the claim just left.
         with st.container(key="queue_extras"):
             triage_chips.draw_claim_triage(session, context.claim_id)
