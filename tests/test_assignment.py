@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from workbench.access import Actor, PermissionDenied, reviewable_collection_ids
 from workbench.assignment import (
@@ -176,10 +176,28 @@ def test_a_deactivated_reviewer_cannot_sign_in(db):
 def test_first_lead_only_on_an_empty_database(db):
     actor = create_first_lead(db, "lena", "password123")
     assert actor.is_lead and actor.name == "lena"
-    with pytest.raises(PermissionDenied, match="already has accounts"):
+    with pytest.raises(PermissionDenied, match="already has a lead"):
         create_first_lead(db, "mallory", "password123")
     with db.session() as session:
         assert [r.name for r in session.scalars(select(Reviewer))] == ["lena"]
+
+
+def test_first_lead_while_no_lead_can_sign_in(db):
+    """Accounts without passwords (imported, or added from the command line) leave the way open
+    for one lead; once that lead exists the way is closed."""
+    with db.transaction() as session:
+        create_reviewer(session, "imported", None, "lead", actor=Actor.operator())
+        create_reviewer(session, "ana", None, actor=Actor.operator())
+    actor = create_first_lead(db, "lena", "password123")
+    assert actor.is_lead
+    with pytest.raises(PermissionDenied, match="already has a lead"):
+        create_first_lead(db, "mallory", "password123")
+    with db.transaction() as session:
+        session.execute(update(Reviewer).where(Reviewer.name == "lena").values(active=False))
+    with pytest.raises(AuthError, match="already exists"):
+        create_first_lead(db, "ANA", "password123")
+    with db.session() as session:
+        assert sorted(r.name for r in session.scalars(select(Reviewer))) == ["ana", "imported", "lena"]
 
 
 def test_first_lead_with_a_bad_password_creates_nothing(db):

@@ -77,6 +77,20 @@ def test_a_fresh_database_creates_the_first_lead(app_db):
     assert no_password_kept(app)
 
 
+def test_accounts_without_passwords_still_let_the_first_lead_in(app_db):
+    with app_db.transaction() as session:
+        create_reviewer(session, "ana", None, actor=Actor.operator())
+        create_reviewer(session, "bo", PASSWORD, actor=Actor.operator())
+    app = open_page()
+    assert app.subheader[0].value == "Create the first lead account"
+    assert "No lead can sign in yet" in app.caption[0].value
+    assert any(button.label == "Sign in" for button in app.button)  # bo may still sign in
+    app = submit(app, "Create lead account", first_name="Lena", first_password=PASSWORD, first_confirm=PASSWORD)
+    assert not app.exception and app.session_state["actor"].role == "lead"
+    app = open_page()
+    assert not app.subheader and any(button.label == "Sign in" for button in app.button)
+
+
 @pytest.mark.parametrize(
     "name, password, confirm, message",
     [

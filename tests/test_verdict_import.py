@@ -109,6 +109,18 @@ def test_export_then_import_into_an_emptied_database_gives_the_same_verdicts(
     assert len(history(db)) == 15
 
 
+def test_reviewers_imported_into_a_workbench_without_accounts_stay_reviewers(db: Database) -> None:
+    reviewed_room(db)
+    exported = export_text(db).encode("utf-8")
+    forget_verdicts(db)
+    with db.transaction() as session:
+        session.execute(delete(Reviewer))
+    report = import_verdicts(db, exported, actor=Actor.operator(), create_reviewers=True)
+    assert report.created == 15
+    with db.session() as session:
+        assert {r.role for r in session.scalars(select(Reviewer))} == {"reviewer"}
+
+
 def test_reimporting_the_same_file_changes_nothing(db: Database) -> None:
     reviewed_room(db)
     exported = export_text(db).encode("utf-8")

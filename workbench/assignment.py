@@ -15,7 +15,7 @@ from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from workbench.access import Actor, PermissionDenied, require_lead
-from workbench.auth import AuthError, create_reviewer, has_accounts
+from workbench.auth import AuthError, create_reviewer, lead_can_sign_in
 from workbench.db import Database
 from workbench.errors import WorkbenchError
 from workbench.models import Article, Assignment, Claim, Collection, Reviewer, Verdict
@@ -49,14 +49,15 @@ class CollectionOverview:
 
 
 def create_first_lead(database: Database, name: str, password: str) -> Actor:
-    """Create the very first account (a lead) on an empty database, and nothing else."""
+    """Create the first lead while no lead can sign in (a fresh database, or accounts imported
+    without passwords), and nothing else."""
     with database.transaction() as session:
         if database.dialect == "postgresql":
             # Two first visitors at once must not both become leads.
             session.execute(text("LOCK TABLE reviewer IN SHARE ROW EXCLUSIVE MODE"))
-        if has_accounts(session):
+        if lead_can_sign_in(session):
             raise PermissionDenied(
-                "This workbench already has accounts: sign in, or ask a lead to add you."
+                "This workbench already has a lead: sign in, or ask a lead to add you."
             )
         # An empty workbench has nobody to ask: its first visitor acts with the operator's rights.
         return Actor.of(create_reviewer(session, name, password, "lead", actor=Actor.operator()))

@@ -71,6 +71,18 @@ def has_accounts(session: Session) -> bool:
     return session.scalar(select(func.count()).select_from(Reviewer)) > 0
 
 
+def lead_can_sign_in(session: Session) -> bool:
+    """Whether an active lead with a password exists. Until one does (a fresh workbench, or one
+    whose accounts were all imported without passwords) the first visitor may create a lead."""
+    return session.scalar(
+        select(
+            select(Reviewer.id)
+            .where(Reviewer.role == "lead", Reviewer.active.is_(True), Reviewer.password_hash.is_not(None))
+            .exists()
+        )
+    )
+
+
 def create_reviewer(
     session: Session,
     name: str,
@@ -78,11 +90,13 @@ def create_reviewer(
     role: str = "reviewer",
     *,
     actor: Actor,
+    first_is_lead: bool = True,
 ) -> Reviewer:
-    """Add an account. Only a lead may (or the operator); the very first account is always a lead."""
+    """Add an account. Only a lead may (or the operator); the very first account is a lead
+    unless ``first_is_lead`` is False (reviewers named in an imported file keep their role)."""
     name = validate_name(name)
     role = validate_role(role)
-    first_account = not has_accounts(session)
+    first_account = first_is_lead and not has_accounts(session)
     require_lead(actor, "add reviewers")
     if first_account:
         role = "lead"

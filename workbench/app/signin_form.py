@@ -7,7 +7,7 @@ import streamlit as st
 
 from workbench.app import common
 from workbench.assignment import create_first_lead
-from workbench.auth import MIN_PASSWORD_LENGTH, has_accounts, sign_in
+from workbench.auth import MIN_PASSWORD_LENGTH, has_accounts, lead_can_sign_in, sign_in
 from workbench.errors import WorkbenchError
 
 
@@ -48,12 +48,9 @@ def on_create_first_lead() -> None:
         common.flash(str(error), "error")
 
 
-def draw_first_lead_form() -> None:
+def draw_first_lead_form(why: str) -> None:
     st.subheader("Create the first lead account", anchor=False)
-    st.caption(
-        "This workbench has no accounts yet. The first account is a lead: it adds reviewers, "
-        "assigns work and adjudicates."
-    )
+    st.caption(why)
     with st.form("first_lead", border=False):
         st.text_input("Your name", key="first_name", autocomplete="username")
         st.text_input(
@@ -98,7 +95,18 @@ def draw_sign_in_page(then: str | None = None) -> None:
                 if then:
                     st.caption(f"Sign in to open **{then}**.")
                 common.show_flash()
-                if has_accounts(page_session):
+                if lead_can_sign_in(page_session):
+                    draw_sign_in_form()
+                elif has_accounts(page_session):
+                    draw_first_lead_form(
+                        "No lead can sign in yet: the accounts here were added without passwords "
+                        "(from an import or the command line). Create a lead account: it sets "
+                        "their passwords, assigns work and adjudicates."
+                    )
+                    st.divider()
                     draw_sign_in_form()
                 else:
-                    draw_first_lead_form()
+                    draw_first_lead_form(
+                        "This workbench has no accounts yet. The first account is a lead: it adds "
+                        "reviewers, assigns work and adjudicates."
+                    )
