@@ -104,6 +104,7 @@ def draw_sign_in_page(then: str | None = None) -> None:
                         "their passwords, assigns work and adjudicates."
                     )
                     st.divider()
+                    st.caption("Have an account with a password? Sign in:")
                     draw_sign_in_form()
                 else:
                     draw_first_lead_form(
