@@ -122,12 +122,12 @@ def shared_app_database(request: pytest.FixtureRequest, tmp_path: Path, seeded_t
 
 
 @pytest.fixture
-def serve_database(tmp_path: Path) -> Iterator[Callable[[str], StreamlitServer]]:
-    """Factory: ``serve_database(url)`` → another app process serving that database."""
+def serve_database(tmp_path: Path) -> Iterator[Callable[..., StreamlitServer]]:
+    """Factory: ``serve_database(url[, port])`` → another app process serving that database."""
     servers: list[StreamlitServer] = []
 
-    def start(url: str) -> StreamlitServer:
-        server = launch(url, tmp_path / f"served-{len(servers)}.log")
+    def start(url: str, port: int | None = None) -> StreamlitServer:
+        server = launch(url, tmp_path / f"served-{len(servers)}.log", port)
         servers.append(server)
         return server
 

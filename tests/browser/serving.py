@@ -84,8 +84,9 @@ def wait_until_healthy(url: str, process: subprocess.Popen, log_path: Path) -> N
     )
 
 
-def launch(database_url: str, log_path: Path) -> StreamlitServer:
-    port = free_port()
+def launch(database_url: str, log_path: Path, port: int | None = None) -> StreamlitServer:
+    """``port``: a given one (to restart a server where its pages reconnect), else a free one."""
+    port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     command = [
         sys.executable, "-m", "streamlit", "run", str(SERVER_SCRIPT),

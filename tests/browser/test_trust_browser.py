@@ -157,6 +157,50 @@ def test_a_second_press_right_after_the_next_claim_appears_saves_nothing_for_it(
     assert not page.errors
 
 
+def test_a_key_pressed_while_the_server_restarts_never_leaves_the_screen_and_the_database_apart(
+    page, shared_app_database, serve_database
+):
+    """1 pressed while the server is down is dropped with a sign; the server comes back on the same
+    port and the page, reconnected, is redrawn whole (the restarted server knows none of its old
+    fragments): the claim on screen is the one the database says comes next, never the read-ahead
+    of a verdict not saved, and the next press labels it."""
+    server = ana_at_her_queue(page, serve_database(shared_app_database), RECORD_DRAWN_CLAIMS)
+    first = int(page.locator("mark.wb-claim").get_attribute("data-claim"))
+    drawing = page.locator("mark.wb-claim").get_attribute("data-render")
+    port = int(server.url.rsplit(":", 1)[1])
+    server.stop()
+    page.wait_for_function(
+        "() => /connecting/i.test(document.querySelector('[data-testid=\"stStatusWidget\"]')?.textContent || '')"
+    )
+    page.keyboard.press("1")
+    assert page.locator("#wb-key-sign").text_content().startswith("Key ignored: no connection to the server")
+    restarted = serve_database(shared_app_database, port)
+    page.wait_for_function(  # the restarted server's own drawing
+        "(before) => { const mark = document.querySelector('mark.wb-claim');"
+        " return mark && mark.dataset.render !== before && !mark.dataset.ahead; }",
+        arg=drawing,
+        timeout=60_000,
+    )
+    settled(page)
+
+    def labelled() -> list[int]:
+        with restarted.database.session() as session:
+            query = select(Verdict.claim_id).join(Reviewer).where(Reviewer.name == "ana").order_by(Verdict.id)
+            return list(session.scalars(query))
+
+    shown = int(page.locator("mark.wb-claim").get_attribute("data-claim"))
+    assert labelled() in ([], [first])
+    assert (shown == first) == (labelled() == []), (shown, first, labelled())
+    page.keyboard.press("2")
+    page.wait_for_function(
+        "(before) => { const mark = document.querySelector('mark.wb-claim');"
+        " return !mark || (mark.dataset.claim !== String(before) && !mark.dataset.ahead); }",
+        arg=shown,
+    )
+    settled(page)
+    assert labelled()[-1] == shown
+
+
 def test_a_key_pressed_right_after_signing_in_labels_the_claim_on_screen(
     page, shared_app_database, serve_database
 ):

@@ -16,8 +16,16 @@
   // same claim changed by a lead's edit: another version) comes. While the claim read ahead shows,
   // the page's other shortcuts (M, U, B, Q, Enter, Space) would act on the claim just left: dropped.
   // A press within MIN_SHOWN_MS of a claim appearing after a press is dropped too: nobody judges a
-  // claim that fast, it is a second press of the same key.
+  // claim that fast, it is a second press of the same key. If the server draws the labelled claim
+  // again instead of the one read ahead (it dropped the press: restarted, or the claim changed),
+  // that is said: the verdict was not saved.
+  //
+  // A lost connection: keys are dropped (with a sign) until it is back, a press waiting for its
+  // button is dropped, and once the connection returns the page is redrawn whole through a hidden
+  // button outside the claim's fragment (a restarted server knows no fragment of this page, so a
+  // verdict button would do nothing until then).
   const CLAIM_BUTTONS = __CLAIM_BUTTONS__;
+  const REDRAW_BUTTON = __REDRAW_BUTTON__;
   const BUTTON_WAIT_MS = 10000;
   const MIN_SHOWN_MS = 150;
   const SLOW_SERVER_MS = 8000;
@@ -26,6 +34,9 @@
   let pending = null;  // {render, at}: a press sent for the card drawn as `render`
   let shown = { key: null, at: 0 };  // the claim on screen (id and version) and since when
   let typingWaits = false;  // N or E pressed while the claim read ahead shows: its field is coming
+  let labelled = null;  // the claim a verdict key was sent for, until the server draws a card
+  let losses = 0;  // connections lost so far
+  let offline = false;
   const sign = (text) => {
     let box = doc.getElementById("wb-key-sign");
     if (!box) {
@@ -74,10 +85,30 @@
     }, SLOW_SERVER_MS);
   };
   const readingAhead = () => !!doc.querySelector("mark.wb-claim[data-ahead]");
+  const connectionLost = () => {
+    const status = doc.querySelector('[data-testid="stStatusWidget"]');
+    return !!status && /connecting|offline/i.test(status.textContent);
+  };
+  const watchConnection = () => {
+    const lost = connectionLost();
+    if (lost && !offline) losses += 1;
+    if (!lost && offline) {
+      const redraw = doc.querySelector(`.st-key-${REDRAW_BUTTON} button`);
+      if (redraw) redraw.click();
+    }
+    offline = lost;
+  };
   new MutationObserver(() => {
+    watchConnection();
     noteShown();
     scrollClaimIntoView();
-    if (!readingAhead()) doc.body.classList.remove(READING_AHEAD);
+    if (readingAhead() || !doc.body.classList.contains(READING_AHEAD)) return;
+    doc.body.classList.remove(READING_AHEAD);
+    const mark = doc.querySelector("mark.wb-claim");
+    if (mark && labelled && mark.dataset.claim === labelled) {
+      sign("Not saved: the server did not take that key press (it may have restarted). Label this claim again.");
+    }
+    labelled = null;
   }).observe(doc.body, { childList: true, subtree: true });
   // Click the claim's button once it is mounted, while the same claim (and, unless it was read
   // ahead, the same drawing of its card) is on screen; then show the claim read ahead after it.
@@ -85,6 +116,11 @@
     const mark = doc.querySelector("mark.wb-claim");
     const same = mark && mark.dataset.claim === pressed.claim && mark.dataset.version === pressed.version
       && (pressed.ahead || mark.dataset.render === pressed.render);
+    if (losses !== pressed.losses) {
+      pending = null;
+      sign("Key ignored: the connection to the server was lost. Nothing was saved.");
+      return;
+    }
     if (!same || Date.now() - began > BUTTON_WAIT_MS) {
       pending = null;
       sign("Key ignored: the claim changed before it could be saved. Nothing was saved.");
@@ -92,6 +128,7 @@
     }
     const button = doc.querySelector(selector);
     if (button && !button.disabled && !mark.dataset.ahead) {
+      labelled = pressed.label ? pressed.claim : null;
       button.click();
       setTimeout(() => showAhead(pressed.claim), 0);  // after the press is on its way to the server
       return;
@@ -127,6 +164,10 @@
     event.preventDefault();
     event.stopImmediatePropagation();  // this key is handled here only, never twice
     if (event.repeat) return;
+    if (connectionLost()) {
+      sign("Key ignored: no connection to the server. Nothing was saved.");
+      return;
+    }
     const ahead = !!mark.dataset.ahead;
     const card = mark.closest('[data-testid="stElementContainer"]');
     const stale = !ahead && card && card.getAttribute("data-stale") === "true";
@@ -142,7 +183,9 @@
       return;
     }
     pending = { render: mark.dataset.render, at: Date.now() };
-    const pressed = { claim: mark.dataset.claim, version: mark.dataset.version, render: mark.dataset.render, ahead };
+    const pressed = {
+      claim: mark.dataset.claim, version: mark.dataset.version, render: mark.dataset.render, ahead, label: key !== "s", losses,
+    };
     clickWhenMounted(pressed, `.st-key-${CLAIM_BUTTONS[key]}${pressed.claim} button`, Date.now());
   }, true);
 })();

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 import streamlit as st
 
 from workbench import LABEL_TITLES, LABELS
@@ -35,6 +37,9 @@ from workbench.review import (
 SHORTCUTS = {label: str(number) for number, label in enumerate(LABELS, start=1)}
 UNDO_DEPTH = 50
 # Keys that write a verdict (or skip): the key press clicks the button of the claim on screen.
+REDRAW_BUTTON = "queue_redraw"
+"""A hidden button outside the claim's fragment: a restarted server knows no fragment of the page
+it finds, so after a lost connection the page redraws whole (see ``queue_keys.js``)."""
 CLAIM_BUTTONS = {SHORTCUTS[label]: f"label_{label}_" for label in LABELS} | {"s": "queue_skip_button_"}
 # Session state of this page.
 CURRENT = "queue_current"  # claim id on screen
@@ -44,6 +49,9 @@ SKIPPED = "queue_skipped"  # claim ids skipped in this session
 UNDO = "queue_undo"  # SavedVerdict stack of this session
 OVERALL = "queue_overall"  # (scope, Progress): counted on full runs, kept current by the callbacks
 RENDER = "queue_render"  # counts the card's drawings: the browser tells one drawing from the next
+FIRST_RENDER_RANGE = 2**40
+"""A session counts its drawings from a random start, so a restarted server's first drawing of a
+claim never repeats the markup the browser already shows (which would leave a read-ahead on screen)."""
 AHEAD = "queue_ahead"  # (claim on screen, the claim read ahead to follow it) while a queue card shows
 SCOPE_COLLECTION = "queue_collection"
 SCOPE_ARTICLE = "queue_article"
@@ -433,7 +441,7 @@ def draw_claim_card(session, actor: Actor, queue: QueueScope, context: ClaimCont
 
     Panels that belong to one claim (matches, triage, control claims) are added here.
     """
-    render = st.session_state[RENDER] = st.session_state.get(RENDER, 0) + 1
+    render = st.session_state[RENDER] = st.session_state.get(RENDER, secrets.randbelow(FIRST_RENDER_RANGE)) + 1
     revisiting = st.session_state.get(REVISIT) is not None
     existing = own_verdict(session, actor, context.claim_id) if revisiting else None
     left, right = st.columns([1.9, 1], gap="large")
@@ -542,11 +550,12 @@ def draw_header(session, actor: Actor) -> None:
 
 
 common.load_style()
-common.run_page_script("queue_keys", claim_buttons=CLAIM_BUTTONS)
+common.run_page_script("queue_keys", claim_buttons=CLAIM_BUTTONS, redraw_button=REDRAW_BUTTON)
 with common.page_session() as page_session:
     me = common.current_actor()
     if me is None:
         st.stop()
     draw_header(page_session, me)
     refresh_overall(page_session, me, scope())
+    st.button("Redraw", key=REDRAW_BUTTON)  # hidden; pressed by the page once a lost connection returns
     workspace()
