@@ -36,10 +36,10 @@ from workbench.review import (
 
 SHORTCUTS = {label: str(number) for number, label in enumerate(LABELS, start=1)}
 UNDO_DEPTH = 50
-# Keys that write a verdict (or skip): the key press clicks the button of the claim on screen.
+# A hidden button outside the claim's fragment: a restarted server knows no fragment of the page
+# it finds, so after a lost connection the page redraws whole (see queue_keys.js).
 REDRAW_BUTTON = "queue_redraw"
-"""A hidden button outside the claim's fragment: a restarted server knows no fragment of the page
-it finds, so after a lost connection the page redraws whole (see ``queue_keys.js``)."""
+# Keys that write a verdict (or skip): the key press clicks the button of the claim on screen.
 CLAIM_BUTTONS = {SHORTCUTS[label]: f"label_{label}_" for label in LABELS} | {"s": "queue_skip_button_"}
 # Session state of this page.
 CURRENT = "queue_current"  # claim id on screen
@@ -49,9 +49,9 @@ SKIPPED = "queue_skipped"  # claim ids skipped in this session
 UNDO = "queue_undo"  # SavedVerdict stack of this session
 OVERALL = "queue_overall"  # (scope, Progress): counted on full runs, kept current by the callbacks
 RENDER = "queue_render"  # counts the card's drawings: the browser tells one drawing from the next
+# A session counts its drawings from a random start, so a restarted server's first drawing of a
+# claim never repeats the markup the browser already shows (which would leave a read-ahead on screen).
 FIRST_RENDER_RANGE = 2**40
-"""A session counts its drawings from a random start, so a restarted server's first drawing of a
-claim never repeats the markup the browser already shows (which would leave a read-ahead on screen)."""
 AHEAD = "queue_ahead"  # (claim on screen, the claim read ahead to follow it) while a queue card shows
 SCOPE_COLLECTION = "queue_collection"
 SCOPE_ARTICLE = "queue_article"
