@@ -64,7 +64,8 @@ def accuracy_on_simulated_teams(seeds: int, n_claims: int) -> None:
         reliability = {item.reviewer: item.reliability for item in model.reviewers}
         rows.append((
             (model.label_codes == truth).mean(), (majority.label_codes == truth).mean(),
-            (random_ties == truth).mean(), (name_ties == truth).mean(), (log_posterior.argmax(axis=1) == truth).mean(), mae,
+            (random_ties == truth).mean(), (name_ties == truth).mean(),
+            (log_posterior.argmax(axis=1) == truth).mean(), mae,
             min(reliability, key=reliability.get) == "r4",
         ))
     ds, mv, mv_random, mv_name, oracle, mae, least = (np.array(column) for column in zip(*rows))

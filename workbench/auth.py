@@ -20,6 +20,7 @@ from workbench.access import Actor, require_lead
 from workbench.db import Database
 from workbench.errors import WorkbenchError
 from workbench.models import ROLES, Reviewer, SignInThrottle, utcnow
+from workbench.vocabulary import Role
 
 PASSWORD_HASHER = PasswordHasher()
 """Argon2id with the library's recommended memory-hard parameters."""
@@ -77,7 +78,7 @@ def lead_can_sign_in(session: Session) -> bool:
     return session.scalar(
         select(
             select(Reviewer.id)
-            .where(Reviewer.role == "lead", Reviewer.active.is_(True), Reviewer.password_hash.is_not(None))
+            .where(Reviewer.role == Role.LEAD, Reviewer.active.is_(True), Reviewer.password_hash.is_not(None))
             .exists()
         )
     )

@@ -314,7 +314,8 @@ def write_plan(session: Session, plan: ImportPlan, actor: Actor) -> None:
         for reviewer_id, name in session.execute(select(Reviewer.id, Reviewer.name))
     }
     for name in plan.report.reviewers_created:
-        reviewer_ids[name.lower()] = create_reviewer(session, name, None, "reviewer", actor=actor, first_is_lead=False).id
+        created = create_reviewer(session, name, None, "reviewer", actor=actor, first_is_lead=False)
+        reviewer_ids[name.lower()] = created.id
     keyed = {(w.claim_id, reviewer_ids[w.reviewer.lower()]): w for w in plan.writes}
     try:
         write_verdicts(

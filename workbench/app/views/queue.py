@@ -441,7 +441,9 @@ def draw_claim_card(session, actor: Actor, queue: QueueScope, context: ClaimCont
 
     Panels that belong to one claim (matches, triage, control claims) are added here.
     """
-    render = st.session_state[RENDER] = st.session_state.get(RENDER, secrets.randbelow(FIRST_RENDER_RANGE)) + 1
+    if RENDER not in st.session_state:
+        st.session_state[RENDER] = secrets.randbelow(FIRST_RENDER_RANGE)
+    render = st.session_state[RENDER] = st.session_state[RENDER] + 1
     revisiting = st.session_state.get(REVISIT) is not None
     existing = own_verdict(session, actor, context.claim_id) if revisiting else None
     left, right = st.columns([1.9, 1], gap="large")
