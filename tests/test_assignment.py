@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from sqlalchemy import func, select, update
 
@@ -198,6 +200,29 @@ def test_first_lead_while_no_lead_can_sign_in(db):
         create_first_lead(db, "ANA", "password123")
     with db.session() as session:
         assert sorted(r.name for r in session.scalars(select(Reviewer))) == ["ana", "imported", "lena"]
+
+
+def test_two_first_visitors_at_once_make_one_lead(db):
+    with db.transaction() as session:
+        create_reviewer(session, "imported", None, actor=Actor.operator(), first_is_lead=False)
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def visit(name: str) -> None:
+        start.wait()
+        try:
+            outcomes.append(create_first_lead(db, name, "password123").name)
+        except PermissionDenied:
+            outcomes.append("refused")
+
+    visitors = [threading.Thread(target=visit, args=(name,)) for name in ("lena", "mallory")]
+    for visitor in visitors:
+        visitor.start()
+    for visitor in visitors:
+        visitor.join()
+    assert sorted(outcomes)[1] == "refused" and sorted(outcomes)[0] in ("lena", "mallory")
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Reviewer).where(Reviewer.role == "lead")) == 1
 
 
 def test_first_lead_with_a_bad_password_creates_nothing(db):
