@@ -1,10 +1,10 @@
-"""Time reading and splitting adversarial inputs up to the size limits (issue 15: input that hangs).
+"""Time reading, splitting and triaging adversarial inputs up to the size limits (input that hangs).
 
     python benchmarks/bench_adversarial.py [--size 1000000] [--timeout 120]
 
 Each case is a file of about ``--size`` characters (the article limit is 1,000,000), read
-with ``read_upload`` exactly as ``workbench ingest`` and the Import page read it, then split
-with ``extract``. Every step must be linear in the input: each case should take a few
+with ``read_upload`` exactly as ``workbench ingest`` and the Import page read it, split
+with ``extract`` and triaged (``triage_article`` over the claims, as ingest stores it). Every step must be linear in the input: each case should take a few
 seconds at most. Each case runs in a fresh process and is stopped after ``--timeout``
 seconds; a stopped case is reported as such. A reference loop is timed first, so that
 figures taken on a loaded machine can be scaled.
@@ -49,6 +49,15 @@ def cases(size: int) -> dict[str, tuple[str, bytes]]:
         "two-word title, many lines": "Aa " + repeat("b")[: size // 2] + "\n" + repeat("c.\n")[: size // 2 - 10],
         "'(@' embeds": repeat("- a (@b) "),
         "'Dear ' lines": repeat("Dear a\n"),
+        "open '„' then closing '」'": repeat("„a ")[: size // 2] + repeat("b」 ")[: size // 2],
+        "open '“' then apostrophes '’'": repeat("“a ")[: size // 2] + repeat("b’ ")[: size // 2],
+        "'«‹“‘' nested openings": repeat("«‹“‘a "),
+        "'The ' capitalised run": repeat("The "),
+        "'Aa ' capitalised run": repeat("Aa "),
+        "'Aaa. ' capitalised sentences": repeat("Aaa. "),
+        "'said Aa' attributions": repeat('"a," said Aa Bb. '),
+        "'that he said' indirect speech": repeat("he said that "),
+        "'İ' capitals": repeat("SİX MORE "),
     }
     markdown_cases = {
         "'*a ' emphasis": repeat("*a "),
@@ -82,17 +91,23 @@ def cases(size: int) -> dict[str, tuple[str, bytes]]:
 def run_case(file_name: str, data: bytes, results) -> None:
     from workbench.extract import extract, load_pipeline
     from workbench.reading import InputError, read_upload
+    from workbench.triage import triage_article
+    from workbench.vocabulary import ClaimKind
 
     load_pipeline()
     started = time.perf_counter()
     try:
         documents = read_upload(file_name, data)
     except InputError as error:
-        results.put(("refused", time.perf_counter() - started, 0, str(error).splitlines()[-1][:60]))
+        results.put(("refused", time.perf_counter() - started, 0, 0, str(error).splitlines()[-1][:60]))
         return
     read_seconds = time.perf_counter() - started
-    units = sum(len(extract(document.text).units) for document in documents)
-    results.put(("split", read_seconds, time.perf_counter() - started, units))
+    extractions = [extract(document.text) for document in documents]
+    split = time.perf_counter()
+    for extraction in extractions:
+        triage_article(extraction.text, [(u.start, u.end) for u in extraction.units if u.kind == ClaimKind.CLAIM])
+    units = sum(len(extraction.units) for extraction in extractions)
+    results.put(("split", read_seconds, split - started, time.perf_counter() - split, units))
 
 
 def main() -> None:
@@ -106,7 +121,7 @@ def main() -> None:
     sum(range(10_000_000))
     print(f"reference: sum(range(10**7)) took {time.perf_counter() - started:.2f} s here "
           "(about 0.15 s on an idle core); scale the figures below by it")
-    print(f"{'case':<34}{'bytes':>10}{'read s':>9}{'total s':>9}  result")
+    print(f"{'case':<34}{'bytes':>10}{'read s':>9}{'split s':>9}{'triage s':>9}  result")
     for name, (file_name, data) in cases(args.size).items():
         if args.only and args.only not in name:
             continue
@@ -117,13 +132,13 @@ def main() -> None:
         if process.is_alive():
             process.kill()
             process.join()
-            print(f"{name:<34}{len(data):>10}{'':>9}{'>' + str(int(args.timeout)):>9}  STOPPED")
+            print(f"{name:<34}{len(data):>10}{'':>18}{'>' + str(int(args.timeout)):>9}  STOPPED")
             continue
-        outcome, read_seconds, total, detail = results.get()
+        outcome, read_seconds, split_seconds, triage_seconds, detail = results.get()
         if outcome == "refused":
-            print(f"{name:<34}{len(data):>10}{read_seconds:>9.2f}{read_seconds:>9.2f}  refused: {detail}")
+            print(f"{name:<34}{len(data):>10}{read_seconds:>9.2f}{'':>18}  refused: {detail}")
         else:
-            print(f"{name:<34}{len(data):>10}{read_seconds:>9.2f}{total:>9.2f}  {detail} units")
+            print(f"{name:<34}{len(data):>10}{read_seconds:>9.2f}{split_seconds:>9.2f}{triage_seconds:>9.2f}  {detail} units")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from workbench.extract import extract
 from workbench.triage import (
     SIGNAL_KINDS,
     WEIGHTS,
+    find_names,
     find_quotes,
     score,
     triage_article,
@@ -183,6 +184,12 @@ def test_quote_running_over_paragraphs_keeps_its_speaker() -> None:
         "   \n\n   ",
         "Trailing opener “",
         "”Leading closer",
+        "SİX",
+        "İzmir saıd that the moſt people came.",
+        "„a " * 300 + "b」 " * 300,
+        "“a " * 300 + "b’ " * 300,
+        "The " * 500,
+        "Aaa. " * 300,
     ],
 )
 def test_bad_input_never_crashes_or_misspans(text: str) -> None:
@@ -228,3 +235,36 @@ def test_reasons_name_the_speaker() -> None:
     spans = [(29, len(text))]
     (triage,) = triage_article(text, spans)
     assert triage.reasons()[0] == "quote: Kim Kardashian"
+
+
+@pytest.mark.parametrize("prefix", ["", "İzmir: "])
+def test_a_dotted_capital_i_changes_no_other_signal(prefix: str) -> None:
+    """``İ`` is the one character whose lower case is longer; the lexicons still see the same words."""
+    text = prefix + "SİX of the HIGHEST ever and they APPROVED it. They’LL see."
+    kinds = [(signal.kind, signal.text) for signal in triage_text(text).signals if signal.kind != "entity"]
+    assert kinds == [("number", "SİX"), ("comparison", "HIGHEST"), ("prediction", "LL")]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("The bill was signed by Joe Biden. It takes effect next year.", ["Joe Biden"]),
+        ("It was Angela Merkel. Germany agreed.", ["Angela Merkel", "Germany"]),
+        ("Gov. Gavin Newsom met Mrs. Smith in St. Louis on Sunday.", ["Gavin Newsom", "Smith", "St. Louis"]),
+        ("Nothing changed in November. Images were shared.", []),
+    ],
+)
+def test_names_end_at_a_sentence_end(text: str, names: list[str]) -> None:
+    assert [name.text for name in find_names(text)] == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"We will not back down on any of it," said John Smith. His party lost 12 seats.',
+        'He met John Smith. It\'s "a disaster for every one of us," Smith added.',
+    ],
+)
+def test_a_speaker_ends_at_a_sentence_end(text: str) -> None:
+    (quote,) = [quote for quote in find_quotes(text) if not quote.scare]
+    assert quote.speaker in ("John Smith", "Smith")

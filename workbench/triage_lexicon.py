@@ -145,20 +145,21 @@ _DIGITS = re.compile(r"[0-9][0-9]*(?:[,.][0-9]+)*")
 _SUFFIXES = re.compile(r"e(?:st|d)\b")
 """Ends of superlatives (``biggest``) and past participles (``approved``): found from the end."""
 _CONTRACTED_WILL = re.compile(r"['’]ll\b")
-_SPACES = re.compile(r"\s+")
-_SCAN_ANY_CASE = re.compile(_SCAN.pattern, re.IGNORECASE)
+
+
+def same_length_lower(text: str) -> str:
+    """``text.lower()`` with ``text``'s offsets: ``İ`` (U+0130, the one character whose lower case
+    is two characters) becomes ``i``."""
+    lowered = text.lower()
+    return lowered if len(lowered) == len(text) else text.replace("\u0130", "i").lower()
 
 
 def scan_article(article: str) -> list[tuple[int, int, str]]:
     """``(start, end, kind)`` of every lexicon hit, number and date in ``article``, in order.
 
     Kinds are signal kinds, or ``factual`` / ``opinion`` (features only, not shown). The
-    lexicons are matched in the lower-cased text, which has the article's offsets whenever
-    lower-casing keeps its length (else, rarely, a slower case-insensitive search is used)."""
-    lowered = article.lower()
-    scan = _SCAN if len(lowered) == len(article) else _SCAN_ANY_CASE
-    if scan is _SCAN_ANY_CASE:
-        lowered = article
+    lexicons are matched in the lower-cased text (``same_length_lower``: the article's offsets)."""
+    lowered = same_length_lower(article)
     hits: list[tuple[int, int, str]] = []
     for match in _DIGITS.finditer(article):
         start, end = match.span()
@@ -167,10 +168,10 @@ def scan_article(article: str) -> list[tuple[int, int, str]]:
         percent = article[end : end + 1] == "%"
         is_year = len(found) == 4 and found[:2] in ("18", "19", "20") and not money and not percent
         hits.append((start - money, end + percent, "date" if is_year else "number"))
-    for match in scan.finditer(lowered):
+    for match in _SCAN.finditer(lowered):
         start, end = match.span()
         found = match.group()
-        kind = _LEXICON_KINDS.get(found) or _LEXICON_KINDS[_SPACES.sub(" ", found.lower())]
+        kind = _LEXICON_KINDS[found]
         if kind == "month":
             following = article[end : end + 4].lstrip(". ")[:1]
             if article[start].isupper() and (article[start:end] != "May" or following.isdigit()):
