@@ -151,17 +151,20 @@ def _trimmed(candidate: str) -> tuple[int, int, tuple[str, ...]] | None:
     """The name inside a capitalised run, as ``(start, end, words)`` relative to the run.
 
     A leading common word (``The``, ``According``) or title, trailing lower-case joiners and
-    a possessive (``Balenciaga’s`` → ``Balenciaga``) are dropped; ``None`` if nothing is left."""
+    a possessive (``Balenciaga’s`` → ``Balenciaga``) are dropped; ``None`` if nothing is left.
+    Linear in the run's length, however many words are dropped."""
     words = candidate.split()
-    start = 0
-    while words and (words[0].strip("'’") in NOT_NAMES or words[0].rstrip(".").lower() in _TITLES):
-        start += len(words[0]) + 1
-        words = words[1:]
-    while words and (words[-1] in {"of", "the", "and", "&", "for", "de", "van", "von", "al"} or words[-1].endswith(".") and len(words[-1]) > 3):
-        if words[-1].endswith(".") and words[-1][:-1].isalpha() and words[-1][0].isupper():
-            words[-1] = words[-1][:-1]
+    first, start = 0, 0
+    while first < len(words) and (words[first].strip("'’").rstrip(".") in NOT_NAMES or words[first].rstrip(".").lower() in _TITLES):
+        start += len(words[first]) + 1
+        first += 1
+    last = len(words)
+    while last > first and (words[last - 1] in _TRAILING_JOINERS or words[last - 1].endswith(".") and len(words[last - 1]) > 3):
+        if words[last - 1].endswith(".") and words[last - 1][:-1].isalpha() and words[last - 1][0].isupper():
+            words[last - 1] = words[last - 1][:-1]
             break
-        words = words[:-1]
+        last -= 1
+    words = words[first:last]
     if not words:
         return None
     end = start + len(" ".join(words))
@@ -177,6 +180,25 @@ def _trimmed(candidate: str) -> tuple[int, int, tuple[str, ...]] | None:
     return start, end, tuple(words)
 
 
+_TRAILING_JOINERS = frozenset({"of", "the", "and", "&", "for", "de", "van", "von", "al"})
+_SENTENCE_BREAK = re.compile(r"(?<=\w\w\w\.)\s+")
+"""Where a capitalised run crosses a sentence end (``Joe Biden. It``): after a word of three or
+more characters and its full stop. Initials and short abbreviations (``F.``, ``St.``) do not
+end a run; a title cut off this way (``Gov.``) still marks the name after it as a person."""
+
+
+def sentence_pieces(run: str) -> list[tuple[int, str]]:
+    """``(offset, piece)`` of a capitalised run cut at its sentence ends (usually the run whole)."""
+    if ". " not in run:
+        return [(0, run)]
+    pieces, start = [], 0
+    for cut in _SENTENCE_BREAK.finditer(run):
+        pieces.append((start, run[start : cut.start()]))
+        start = cut.end()
+    pieces.append((start, run[start:]))
+    return pieces
+
+
 def find_names(text: str) -> list[Name]:
     """Capitalised spans classified as person, organisation or place, in order.
 
@@ -189,24 +211,26 @@ def find_names(text: str) -> list[Name]:
     known_people: set[str] = set()
     runs: dict[str, _Run | None] = {}
     for match in _NAME.finditer(text):
-        candidate = match.group()
-        if candidate in NOT_NAMES:
+        whole = match.group()
+        if whole in NOT_NAMES:
             continue  # one common word (``The``, ``It``): the usual case, dropped at once
-        if candidate in runs:
-            run = runs[candidate]
-        else:
-            found = _trimmed(candidate)
-            run = runs[candidate] = _run(found[2], found[0], found[1]) if found else None
-        if run is None:
-            continue
-        start, end = match.start() + run.start, match.start() + run.end
-        kind = _name_kind(run, text, start, known_people)
-        if kind is None:
-            continue
-        if kind == "person" and len(run.words) >= 2:
-            known_people.add(run.words[-1])
-            known_people.add(" ".join(run.words))
-        names.append(Name(start, end, text[start:end], kind, bisect_right(starts, match.start()) - 1))
+        for offset, candidate in sentence_pieces(whole):
+            if candidate in runs:
+                run = runs[candidate]
+            else:
+                found = _trimmed(candidate)
+                run = runs[candidate] = _run(found[2], found[0], found[1]) if found else None
+            if run is None:
+                continue
+            piece_start = match.start() + offset
+            start, end = piece_start + run.start, piece_start + run.end
+            kind = _name_kind(run, text, start, known_people)
+            if kind is None:
+                continue
+            if kind == "person" and len(run.words) >= 2:
+                known_people.add(run.words[-1])
+                known_people.add(" ".join(run.words))
+            names.append(Name(start, end, text[start:end], kind, bisect_right(starts, piece_start) - 1))
     return names
 
 

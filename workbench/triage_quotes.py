@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from itertools import groupby, islice
 
 from workbench.triage_lexicon import WORD, trie_pattern
-from workbench.triage_names import NAME_WORD, NOT_NAMES, Name, SpeakerResolver, find_names
+from workbench.triage_names import NAME_WORD, NOT_NAMES, Name, SpeakerResolver, find_names, sentence_pieces
 
 _REPORTING_VERBS = (
     r"said|says|say|told|tells|tell|wrote|writes|write|added|adds|add|stated|states|explained|explains"
@@ -107,21 +107,23 @@ def find_quote_spans(text: str, paragraphs: list[tuple[int, int]] | None = None)
     marks = [match.start() for match in _QUOTE_MARKS.finditer(text)]
     for number, indices in groupby(marks, lambda index: bisect_right(paragraph_ends, index)):
         stack: list[tuple[str, int]] = []
+        open_by_family: dict[str, list[int]] = {}  # family → its positions in ``stack``, ascending
         for index in indices:
             role = _mark_role(text, index)
             if role is None:
                 continue
             family = _FAMILIES[text[index]]
-            if stack and stack[-1][0] == family:
-                open_index: int | None = len(stack) - 1
-            else:
-                open_index = next((i for i in range(len(stack) - 2, -1, -1) if stack[i][0] == family), None)
-            if role in ("close", "either") and open_index is not None:
-                _family, opened = stack[open_index]
+            positions = open_by_family.setdefault(family, [])
+            if role in ("close", "either") and positions:
+                open_index = positions[-1]
+                opened = stack[open_index][1]
+                for closed_family, _opened in reversed(stack[open_index:]):
+                    open_by_family[closed_family].pop()
                 del stack[open_index:]
                 if not stack:
                     spans.append(_QuoteSpan(opened + 1, index, opened, index, number))
             elif role in ("open", "either") and (family != "single" or stack or text[index] == "‘"):
+                positions.append(len(stack))
                 stack.append((family, index))
         if stack and number + 1 < len(paragraphs):
             next_start = paragraphs[number + 1][0]
@@ -192,7 +194,9 @@ MAX_SUBJECT_DISTANCE = 8
 
 
 def _clean_speaker(speaker: str) -> str:
-    speaker = speaker.strip(" ,")
+    """The speaker without the comma, full stop or possessive around it, and without what
+    follows a sentence end (``said John Smith. His`` → ``John Smith``)."""
+    speaker = sentence_pieces(speaker.strip(" ,"))[0][1]
     if speaker.endswith(".") and len(speaker.rsplit(" ", 1)[-1]) > 3:
         speaker = speaker[:-1]
     for suffix in ("’s", "'s"):
@@ -213,15 +217,16 @@ def _subject_before(head: str) -> tuple[int, str] | None:
             between = _ASIDES.sub(" ", between)
         if len(list(islice(WORD.finditer(between), MAX_SUBJECT_DISTANCE + 1))) > MAX_SUBJECT_DISTANCE:
             return None
-        speaker = match.group("speaker")
+        offset, speaker = sentence_pieces(match.group("speaker"))[-1]  # ``Smith. He`` said: ``He``
         if " " not in speaker and speaker in _NOT_SPEAKERS or speaker.split()[0] in _NOT_SPEAKER_STARTS:
             continue
         if _ASIDE_OPEN.search(between.rstrip(", ")):
             continue  # inside an appositive that closes before the verb
-        words_before = WORD.findall(head[max(0, match.start() - 20) : match.start()])
+        speaker_start = match.start() + offset
+        words_before = WORD.findall(head[max(0, speaker_start - 20) : speaker_start])
         if words_before and words_before[-1].lower() in _PREPOSITIONS:
             continue
-        return match.start(), speaker
+        return speaker_start, speaker
     return None
 
 
