@@ -78,7 +78,13 @@ def html_of(app: AppTest) -> str:
 
 
 def note_and_evidence(app: AppTest):
-    return app.text_area(key="queue_note_text"), app.text_area(key="queue_evidence_text")
+    shown = on_screen(app)
+    return app.text_area(key=f"queue_note_text_{shown}"), app.text_area(key=f"queue_evidence_text_{shown}")
+
+
+def undo_button(app: AppTest):
+    (button,) = [button for button in app.button if button.key.startswith("queue_undo_button_")]
+    return button
 
 
 @pytest.mark.parametrize("label", ["supported", "disputed", "editorial_framing"])
@@ -117,7 +123,7 @@ def test_keyboard_shortcuts_are_wired_to_the_buttons(world):
         f"label_editorial_framing_{shown}": "3",
         "queue_back_button": "b",
         f"queue_skip_button_{shown}": "s",
-        "queue_undo_button": "u",
+        "queue_undo_button_0": "u",  # keyed by the save it undoes
         "queue_redraw": "",  # hidden: the page presses it when a lost connection returns
     }
 
@@ -140,21 +146,21 @@ def test_a_bad_evidence_link_is_refused_and_the_input_kept(world, link):
 def test_undo_withdraws_the_last_verdict_and_shows_its_claim_again(world):
     ana, (first, second, *_) = world["people"]["ana"], world["claims"]
     app = open_queue(ana)
-    assert app.button(key="queue_undo_button").disabled
+    assert undo_button(app).disabled
     label_button(app, "supported").click().run()
     note_and_evidence(app)[0].input("Typed before the slip")
     label_button(app, "disputed").click().run()
     assert set(verdicts(world["db"])) == {(first, ana.id), (second, ana.id)}
-    app.button(key="queue_undo_button").click().run()
+    undo_button(app).click().run()
     assert set(verdicts(world["db"])) == {(first, ana.id)}
     assert on_screen(app) == second
     assert note_and_evidence(app)[0].value == "Typed before the slip"
-    app.button(key="queue_undo_button").click().run()
+    undo_button(app).click().run()
     assert verdicts(world["db"]) == {} and on_screen(app) == first
     with world["db"].session() as session:
         actions = list(session.scalars(select(VerdictHistory.action).order_by(VerdictHistory.id)))
     assert actions == ["create", "create", "delete", "delete"]
-    assert app.button(key="queue_undo_button").disabled
+    assert undo_button(app).disabled
 
 
 def test_back_opens_the_previous_verdict_to_change_it(world):
@@ -380,3 +386,32 @@ def test_going_back_reads_nothing_ahead(world):
     label_button(app, "supported").click().run()
     app.button(key="queue_back_button").click().run()
     assert on_screen(app) == first and ahead_of(app) is None
+
+
+def test_a_press_in_a_second_tab_never_replaces_the_first_tabs_verdict_unseen(world):
+    """Both tabs show the same unlabelled claim; the second tab's press is refused with what the
+    first tab saved, the claim stays on screen with that verdict, and a second press changes it."""
+    ana, (first, *_) = world["people"]["ana"], world["claims"]
+    tab_a, tab_b = open_queue(ana), open_queue(ana)
+    assert on_screen(tab_a) == on_screen(tab_b) == first
+    label_button(tab_a, "supported").click().run()
+    note_and_evidence(tab_b)[0].input("Typed in tab B")
+    label_button(tab_b, "disputed").click().run()
+    assert verdicts(world["db"]) == {(first, ana.id): ("supported", "", [])}
+    assert "already labelled this claim Supported" in tab_b.error[0].value
+    assert on_screen(tab_b) == first
+    assert "Your verdict: **Supported**" in tab_b.info[0].value
+    assert note_and_evidence(tab_b)[0].value == "Typed in tab B", "what was typed is kept"
+    label_button(tab_b, "disputed").click().run()
+    assert verdicts(world["db"]) == {(first, ana.id): ("disputed", "Typed in tab B", [])}
+
+
+def test_a_note_belongs_to_its_claim(world):
+    """Each claim has its own note field: text left in one claim's field never reaches another."""
+    ana, (first, second, *_) = world["people"]["ana"], world["claims"]
+    app = open_queue(ana)
+    note_and_evidence(app)[0].input("About the first claim")
+    skip_button(app).click().run()
+    assert on_screen(app) == second and note_and_evidence(app)[0].value == ""
+    label_button(app, "supported").click().run()
+    assert verdicts(world["db"]) == {(second, ana.id): ("supported", "", [])}

@@ -31,7 +31,7 @@ from workbench.review import (
     undo,
     verdict_history,
 )
-from workbench.verdicts import StaleClaim, VerdictError
+from workbench.verdicts import AlreadyLabelled, StaleClaim, VerdictError
 
 ARTICLE_ONE = "Alpha is one. Beta is two.\n\nGamma is three. Delta is four.\n\nEpsilon is five."
 ARTICLE_TWO = "Zeta is six. Eta is seven."
@@ -287,6 +287,22 @@ def test_undo_refuses_when_the_verdict_changed_since(db, team):
     label(db, team["ana"], claim, "disputed")
     with pytest.raises(VerdictError, match="changed since"), db.transaction() as session:
         undo(session, team["ana"], saved)
+    with db.session() as session:
+        assert session.scalar(select(Verdict.label).where(Verdict.claim_id == claim)) == "disputed"
+
+
+def test_a_queue_press_never_replaces_a_verdict_given_meanwhile(db, team):
+    """``expect_unlabelled``: the page showed the claim unlabelled, so a verdict given since (another
+    tab) is refused by name and left as it was; without it, a change is deliberate and saved."""
+    (article,) = ingest(db, ARTICLE_TWO)
+    claim = claim_ids(db, article)[0]
+    label(db, team["ana"], claim, "supported")
+    with pytest.raises(AlreadyLabelled, match="already labelled this claim Supported"), db.transaction() as session:
+        submit_verdict(session, team["ana"], claim, "disputed", expect_unlabelled=True)
+    with db.session() as session:
+        assert session.scalar(select(Verdict.label).where(Verdict.claim_id == claim)) == "supported"
+    with db.transaction() as session:
+        submit_verdict(session, team["ana"], claim, "disputed")
     with db.session() as session:
         assert session.scalar(select(Verdict.label).where(Verdict.claim_id == claim)) == "disputed"
 

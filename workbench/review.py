@@ -14,7 +14,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from workbench import LABELS
+from workbench import LABEL_TITLES, LABELS
 from workbench.access import Actor, PermissionDenied, require_active, reviewable_collection_ids
 from workbench.triage_store import checkable_first, most_checkable_claim_id
 from workbench.models import (
@@ -28,6 +28,7 @@ from workbench.models import (
 )
 from workbench.controls import with_control
 from workbench.verdicts import (
+    AlreadyLabelled,
     VerdictError,
     delete_verdict,
     save_verdict,
@@ -397,17 +398,25 @@ def submit_verdict(
     evidence: str | list[str] | None = (),
     *,
     expected_version: int | None = None,
+    expect_unlabelled: bool = False,
 ) -> SavedVerdict:
     """Save the signed-in reviewer's verdict from the queue, remembering what it replaced (for undo).
 
     Refused for a deactivated account or a claim outside the reviewer's collections. A claim that
-    filled up meanwhile is never a reason to refuse: both verdicts are kept.
+    filled up meanwhile is never a reason to refuse: both verdicts are kept. With
+    ``expect_unlabelled`` (a press on a queue card, which showed the claim without a verdict), a
+    verdict the reviewer gave meanwhile in another tab is never replaced unseen: ``AlreadyLabelled``.
     """
     require_active(session, actor)
     if not may_review(session, actor, claim_id):
         raise PermissionDenied("This claim is in a collection you are not assigned to.")
     label, note, links = validate_label(label), validate_note(note), validate_evidence(evidence)
     existing = own_verdict(session, actor, claim_id)
+    if expect_unlabelled and existing is not None:
+        raise AlreadyLabelled(
+            f"You had already labelled this claim {LABEL_TITLES[existing.label]} (in another tab or "
+            "window), so nothing was changed. It is shown with that verdict: press a label to change it."
+        )
     before = _state(existing) if existing is not None else None
     save_verdict(session, actor, claim_id, label, note, links, expected_version=expected_version)
     return SavedVerdict(claim_id, before, VerdictState(label, note, tuple(links)))

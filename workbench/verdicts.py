@@ -30,6 +30,10 @@ class StaleClaim(VerdictError):
     """The claim was edited (merged, split, re-kinded) after the reviewer loaded it."""
 
 
+class AlreadyLabelled(VerdictError):
+    """The reviewer labelled the claim elsewhere (another tab) after the page showed it unlabelled."""
+
+
 @dataclass(frozen=True)
 class VerdictChange:
     """What one write did: the action recorded in history (or ``None`` if nothing changed)."""

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from workbench.access import Actor
-from workbench.models import Article, Claim, Reviewer, SignInSession, Verdict
+from workbench.models import Article, Claim, Reviewer, SignInSession, Verdict, VerdictHistory
 
 pytestmark = pytest.mark.browser
 
@@ -154,6 +154,77 @@ def test_a_second_press_right_after_the_next_claim_appears_saves_nothing_for_it(
     with server.database.session() as session:
         labelled = session.scalars(select(Verdict.claim_id).join(Reviewer).where(Reviewer.name == "ana")).all()
     assert labelled == [first]
+    assert not page.errors
+
+
+def label_and_wait(page, key: str) -> None:
+    """Press a label key on the claim on screen and wait until the server has drawn the next one."""
+    before = page.locator("mark.wb-claim").get_attribute("data-claim")
+    page.keyboard.press(key)
+    page.wait_for_function(
+        "(before) => { const mark = document.querySelector('mark.wb-claim');"
+        " return !mark || (mark.dataset.claim !== before && !mark.dataset.ahead); }",
+        arg=before,
+    )
+    settled(page)
+    page.wait_for_timeout(200)  # looked at (a press within 150 ms of a claim appearing is dropped)
+
+
+def anas_verdicts(server) -> list[tuple[int, str, str]]:
+    with server.database.session() as session:
+        query = select(Verdict.claim_id, Verdict.label, Verdict.note).join(Reviewer).where(Reviewer.name == "ana")
+        return [tuple(row) for row in session.execute(query.order_by(Verdict.id))]
+
+
+def test_u_pressed_twice_or_held_undoes_one_verdict(page, shared_app_database, serve_database):
+    """A second U before the server redraws, and a held U's repeats, are dropped with a sign: one
+    press undoes one verdict, never one the reviewer cannot see."""
+    server = ana_at_her_queue(page, serve_database(shared_app_database), RECORD_DRAWN_CLAIMS)
+    for key in ("1", "2", "3"):
+        label_and_wait(page, key)
+    labelled = anas_verdicts(server)
+    assert len(labelled) == 3
+    page.keyboard.press("u")
+    page.keyboard.down("u")  # a second press, before the server has answered the first
+    page.keyboard.down("u")  # held: a repeat
+    page.keyboard.up("u")
+    assert page.locator("#wb-key-sign").text_content().startswith("Key ignored: one press of U undoes one verdict")
+    page.wait_for_function(f"() => document.querySelector('mark.wb-claim')?.dataset.claim === '{labelled[-1][0]}'")
+    settled(page)
+    assert anas_verdicts(server) == labelled[:2]
+    page.wait_for_timeout(200)
+    page.keyboard.press("u")  # a deliberate press on the new drawing undoes the next one
+    page.wait_for_function(f"() => document.querySelector('mark.wb-claim')?.dataset.claim === '{labelled[1][0]}'")
+    settled(page)
+    assert anas_verdicts(server) == labelled[:1]
+    assert not page.errors
+
+
+def test_a_note_typed_right_after_a_label_goes_to_the_next_claim_only_and_no_letter_is_a_shortcut(
+    page, shared_app_database, serve_database
+):
+    """N and typing straight after a label: the letters typed before the next claim's own note field
+    is drawn are dropped (never U = undo, B = back), the rest go to that field, and the note of the
+    claim just labelled stays with it."""
+    server = ana_at_her_queue(page, serve_database(shared_app_database), RECORD_DRAWN_CLAIMS)
+    first = int(page.locator("mark.wb-claim").get_attribute("data-claim"))
+    page.keyboard.press("n")
+    page.locator(f".st-key-queue_note_text_{first} textarea").wait_for()
+    page.wait_for_function("() => document.activeElement?.tagName === 'TEXTAREA'")
+    page.keyboard.type("why")
+    page.keyboard.press("Escape")
+    page.keyboard.press("2")
+    page.keyboard.press("n")
+    page.keyboard.type("about the next")
+    page.wait_for_function("() => !document.querySelector('mark.wb-claim[data-ahead]')")
+    settled(page)
+    second = int(page.locator("mark.wb-claim").get_attribute("data-claim"))
+    assert second != first
+    typed = page.locator(f".st-key-queue_note_text_{second} textarea").input_value()
+    assert "about the next".endswith(typed) and "why" not in typed, typed
+    assert anas_verdicts(server) == [(first, "disputed", "why")]
+    with server.database.session() as session:
+        assert session.scalars(select(VerdictHistory.action)).all() == ["create"]
     assert not page.errors
 
 

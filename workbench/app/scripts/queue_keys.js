@@ -16,9 +16,15 @@
   // same claim changed by a lead's edit: another version) comes. While the claim read ahead shows,
   // the page's other shortcuts (M, U, B, Q, Enter, Space) would act on the claim just left: dropped.
   // A press within MIN_SHOWN_MS of a claim appearing after a press is dropped too: nobody judges a
-  // claim that fast, it is a second press of the same key. If the server draws the labelled claim
-  // again instead of the one read ahead (it dropped the press: restarted, or the claim changed),
-  // that is said: the verdict was not saved.
+  // claim that fast, it is a second press of the same key. If the server still shows the labelled
+  // claim NOT_SAVED_CHECK_MS after drawing it again instead of the one read ahead (it dropped the
+  // press: restarted, or the claim changed), and says nothing itself, the sign says the verdict was
+  // not saved (a rerun already under way when the press came may draw it once more just before).
+  //
+  // N and E focus the note or links field of the claim on screen (each claim has its own), once
+  // the server has drawn it: while a press waits for its button or a claim read ahead shows, the
+  // field waits, and letters typed meanwhile are dropped, never taken as shortcuts. U (undo) is
+  // taken once per drawing: a held key or a second press before the server redraws is dropped.
   //
   // A lost connection: keys are dropped (with a sign) until it is back, a press waiting for its
   // button is dropped, and once the connection returns the page is redrawn whole through a hidden
@@ -29,11 +35,15 @@
   const BUTTON_WAIT_MS = 10000;
   const MIN_SHOWN_MS = 150;
   const SLOW_SERVER_MS = 8000;
+  const NOT_SAVED_CHECK_MS = 1000;
+  const FIELDS = { n: "note", e: "evidence" };
   const READING_AHEAD = "wb-reading-ahead";
   const HELD_WHILE_AHEAD = new Set(["m", "u", "b", "q", "enter", " "]);
   let pending = null;  // {render, at}: a press sent for the card drawn as `render`
   let shown = { key: null, at: 0 };  // the claim on screen (id and version) and since when
-  let typingWaits = false;  // N or E pressed while the claim read ahead shows: its field is coming
+  let typingWaits = false;  // N or E pressed before the claim on screen has its own field drawn
+  let clicking = false;  // a press is waiting for its claim's button
+  let undoSent = null;  // {render, at}: U pressed on the card drawn as `render`
   let labelled = null;  // the claim a verdict key was sent for, until the server draws a card
   let losses = 0;  // connections lost so far
   let offline = false;
@@ -106,7 +116,14 @@
     doc.body.classList.remove(READING_AHEAD);
     const mark = doc.querySelector("mark.wb-claim");
     if (mark && labelled && mark.dataset.claim === labelled) {
-      sign("Not saved: the server did not take that key press (it may have restarted). Label this claim again.");
+      const claim = labelled;
+      setTimeout(() => {
+        const now = doc.querySelector("mark.wb-claim");
+        const told = doc.querySelector(".st-key-queue_refused");  // the server said why itself
+        if (now && now.dataset.claim === claim && !now.dataset.ahead && !told) {
+          sign("Not saved: the server did not take that key press (it may have restarted). Label this claim again.");
+        }
+      }, NOT_SAVED_CHECK_MS);
     }
     labelled = null;
   }).observe(doc.body, { childList: true, subtree: true });
@@ -118,17 +135,20 @@
       && (pressed.ahead || mark.dataset.render === pressed.render);
     if (losses !== pressed.losses) {
       pending = null;
+      clicking = false;
       sign("Key ignored: the connection to the server was lost. Nothing was saved.");
       return;
     }
     if (!same || Date.now() - began > BUTTON_WAIT_MS) {
       pending = null;
+      clicking = false;
       sign("Key ignored: the claim changed before it could be saved. Nothing was saved.");
       return;
     }
     const button = doc.querySelector(selector);
     if (button && !button.disabled && !mark.dataset.ahead) {
       labelled = pressed.label ? pressed.claim : null;
+      clicking = false;
       button.click();
       setTimeout(() => showAhead(pressed.claim), 0);  // after the press is on its way to the server
       return;
@@ -136,11 +156,16 @@
     setTimeout(() => clickWhenMounted(pressed, selector, began), 25);
   };
   // Typing waits for the claim's own fields: the note of the claim just left must not get it.
-  const focusWhenDrawn = (selector, began) => {
-    const field = doc.querySelector(selector);
-    typingWaits = !(field && !readingAhead()) && Date.now() - began < BUTTON_WAIT_MS;
-    if (typingWaits) { setTimeout(() => focusWhenDrawn(selector, began), 25); return; }
-    if (field && !readingAhead()) field.focus();
+  const claimField = (kind) => {
+    const mark = doc.querySelector("mark.wb-claim");
+    if (!mark || mark.dataset.ahead || clicking) return null;
+    return doc.querySelector(`.st-key-queue_${kind}_text_${mark.dataset.claim} textarea`);
+  };
+  const focusWhenDrawn = (kind, began) => {
+    const field = claimField(kind);
+    typingWaits = !field && Date.now() - began < BUTTON_WAIT_MS;
+    if (typingWaits) { setTimeout(() => focusWhenDrawn(kind, began), 25); return; }
+    if (field) field.focus();
   };
   window.addEventListener("keydown", (event) => {
     const target = event.target;
@@ -148,7 +173,7 @@
     if (typing && event.key === "Escape") { target.blur(); return; }
     if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
     const key = event.key.toLowerCase();
-    const held = typingWaits ? event.key.length === 1 : readingAhead() && HELD_WHILE_AHEAD.has(key);
+    const held = typingWaits ? event.key.length === 1 : (readingAhead() || clicking) && HELD_WHILE_AHEAD.has(key);
     if (held) {
       event.preventDefault();
       event.stopImmediatePropagation();
@@ -156,10 +181,22 @@
         "Key ignored: the claim on screen is still loading. Nothing was done.");
       return;
     }
-    const focus = { n: ".st-key-queue_note textarea", e: ".st-key-queue_evidence textarea" }[key];
-    if (focus && doc.querySelector(focus)) { event.preventDefault(); focusWhenDrawn(focus, Date.now()); return; }
-    if (!(key in CLAIM_BUTTONS)) return;
     const mark = doc.querySelector("mark.wb-claim");
+    if (FIELDS[key] && mark) { event.preventDefault(); focusWhenDrawn(FIELDS[key], Date.now()); return; }
+    if (key === "u" && mark) {
+      noteShown();
+      const again = event.repeat || (undoSent && Date.now() - undoSent.at < 3000
+        && (undoSent.render === mark.dataset.render || Date.now() - shown.at < MIN_SHOWN_MS));
+      if (again) {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+        sign("Key ignored: one press of U undoes one verdict. Nothing more was undone.");
+        return;
+      }
+      undoSent = { render: mark.dataset.render, at: Date.now() };
+      return;  // the Undo button's own shortcut takes it
+    }
+    if (!(key in CLAIM_BUTTONS)) return;
     if (!mark) return;
     event.preventDefault();
     event.stopImmediatePropagation();  // this key is handled here only, never twice
@@ -186,6 +223,7 @@
     const pressed = {
       claim: mark.dataset.claim, version: mark.dataset.version, render: mark.dataset.render, ahead, label: key !== "s", losses,
     };
+    clicking = true;
     clickWhenMounted(pressed, `.st-key-${CLAIM_BUTTONS[key]}${pressed.claim} button`, Date.now());
   }, true);
 })();

@@ -46,7 +46,8 @@ CURRENT = "queue_current"  # claim id on screen
 CURSOR = "queue_cursor"  # (article_id, position) the queue continues after
 REVISIT = "queue_revisit"  # verdict id when showing an earlier verdict (back)
 SKIPPED = "queue_skipped"  # claim ids skipped in this session
-UNDO = "queue_undo"  # SavedVerdict stack of this session
+UNDO = "queue_undo"  # (serial, SavedVerdict) stack of this session
+UNDO_SERIAL = "queue_undo_serial"  # counts the saves pushed on UNDO: an undo press names the one it undoes
 OVERALL = "queue_overall"  # (scope, Progress): counted on full runs, kept current by the callbacks
 RENDER = "queue_render"  # counts the card's drawings: the browser tells one drawing from the next
 # A session counts its drawings from a random start, so a restarted server's first drawing of a
@@ -57,15 +58,23 @@ SCOPE_COLLECTION = "queue_collection"
 SCOPE_ARTICLE = "queue_article"
 
 
-# One note field and one links field for every claim: they keep focus and what is typed across
-# reruns, and only the callbacks change them (emptied after a save, filled when going back).
-NOTE = "queue_note_text"
-EVIDENCE = "queue_evidence_text"
+# A note field and a links field per claim (keyed by its id): they keep focus and what is typed
+# across reruns of that claim, and text typed for one claim can never be saved with another; the
+# callbacks fill them when going back or undoing, and drop them once the claim is left.
+NOTE = "queue_note_text_"
+EVIDENCE = "queue_evidence_text_"
 
 
-def fill_fields(note: str = "", evidence: tuple[str, ...] | list[str] = ()) -> None:
-    st.session_state[NOTE] = note
-    st.session_state[EVIDENCE] = "\n".join(evidence)
+def fill_fields(claim_id: int | None, note: str = "", evidence: tuple[str, ...] | list[str] = ()) -> None:
+    """Set (or, with nothing given, drop) what a claim's note and links fields hold."""
+    if claim_id is None:
+        return
+    if note or evidence:
+        st.session_state[f"{NOTE}{claim_id}"] = note
+        st.session_state[f"{EVIDENCE}{claim_id}"] = "\n".join(evidence)
+    else:
+        st.session_state.pop(f"{NOTE}{claim_id}", None)
+        st.session_state.pop(f"{EVIDENCE}{claim_id}", None)
 
 
 def scope() -> QueueScope:
@@ -78,7 +87,7 @@ def scope() -> QueueScope:
 def restart_queue() -> None:
     """A new scope: start again from the top of it."""
     if st.session_state.get(REVISIT) is not None:
-        fill_fields()
+        fill_fields(st.session_state.get(CURRENT))
     for key in (CURRENT, CURSOR, REVISIT, SKIPPED, AHEAD):
         st.session_state.pop(key, None)
 
@@ -138,23 +147,28 @@ def on_label(label: str, context: ClaimContext, from_match: int | None = None) -
     """Save ``label`` (or, with ``from_match``, the reviewer's own verdict on that matched claim)."""
     if not shown(context.claim_id):
         return
-    note = st.session_state.get(NOTE, "")
-    evidence = st.session_state.get(EVIDENCE, "")
+    note = st.session_state.get(f"{NOTE}{context.claim_id}", "")
+    evidence = st.session_state.get(f"{EVIDENCE}{context.claim_id}", "")
+    on_queue_card = st.session_state.get(REVISIT) is None
 
     def save(tx, actor: Actor) -> SavedVerdict:
         if from_match is not None:
             return apply_match_verdict(tx, actor, context.claim_id, from_match, expected_version=context.version)
         return submit_verdict(
-            tx, actor, context.claim_id, label, note, evidence, expected_version=context.version
+            tx, actor, context.claim_id, label, note, evidence,
+            expected_version=context.version, expect_unlabelled=on_queue_card,
         )
 
     saved = common.run_action(save)
     if saved is None:
+        if on_queue_card:
+            show_own_verdict(context.claim_id)
         return  # the error is shown; the note and links stay as typed
-    stack: list[SavedVerdict] = st.session_state.setdefault(UNDO, [])
-    stack.append(saved)
+    serial = st.session_state[UNDO_SERIAL] = st.session_state.get(UNDO_SERIAL, 0) + 1
+    stack: list[tuple[int, SavedVerdict]] = st.session_state.setdefault(UNDO, [])
+    stack.append((serial, saved))
     del stack[:-UNDO_DEPTH]
-    if st.session_state.get(REVISIT) is None:
+    if on_queue_card:
         st.session_state[CURSOR] = context.cursor
         st.session_state[CURRENT] = following(context.claim_id)
     else:
@@ -162,8 +176,20 @@ def on_label(label: str, context: ClaimContext, from_match: int | None = None) -
     st.session_state[REVISIT] = None
     if saved.before is None:
         count_in_overall(+1)
-    fill_fields()
+    fill_fields(context.claim_id)
     common.flash(f"Saved: {LABEL_TITLES[label]}")
+
+
+def show_own_verdict(claim_id: int) -> None:
+    """After a refused press on a queue card: a verdict given meanwhile (another tab) is shown, so
+    that changing it is a deliberate second press."""
+    actor = common.unexpired_actor()
+    if actor is None:
+        return
+    with common.database().read_session() as read:
+        verdict = own_verdict(read, actor, claim_id)
+    if verdict is not None:
+        st.session_state[REVISIT] = verdict.id
 
 
 def on_skip(context: ClaimContext) -> None:
@@ -172,7 +198,6 @@ def on_skip(context: ClaimContext) -> None:
     st.session_state.setdefault(SKIPPED, []).append(context.claim_id)
     st.session_state[CURSOR] = context.cursor
     st.session_state[CURRENT] = following(context.claim_id)
-    fill_fields()
 
 
 def on_back() -> None:
@@ -186,15 +211,20 @@ def on_back() -> None:
         return
     st.session_state[CURRENT] = verdict.claim_id
     st.session_state[REVISIT] = verdict.id
-    fill_fields(verdict.note, verdict.evidence or ())
+    fill_fields(verdict.claim_id, verdict.note, verdict.evidence or ())
 
 
-def on_undo() -> None:
-    stack: list[SavedVerdict] = st.session_state.get(UNDO, [])
+def on_undo(serial: int) -> None:
+    """Undo the save numbered ``serial`` (the last one when the button was drawn): a second press
+    arriving before the page redrew names a save already undone, and is ignored."""
+    stack: list[tuple[int, SavedVerdict]] = st.session_state.get(UNDO, [])
     if not stack:
         common.flash("Nothing to undo in this session.", "info")
         return
-    saved = stack[-1]
+    if stack[-1][0] != serial:
+        common.flash("That verdict was already undone; one press undoes one verdict.", "info")
+        return
+    saved = stack[-1][1]
 
     def revert(tx, actor: Actor) -> int | None:
         undo(tx, actor, saved)
@@ -210,7 +240,7 @@ def on_undo() -> None:
     st.session_state[CURRENT] = saved.claim_id
     st.session_state[REVISIT] = restored or None
     shown = saved.before or saved.after  # a withdrawn verdict's note comes back to be reused
-    fill_fields(shown.note, shown.evidence)
+    fill_fields(saved.claim_id, shown.note, shown.evidence)
     common.flash(
         "Undone: the claim is back on screen."
         if saved.before is None
@@ -219,9 +249,9 @@ def on_undo() -> None:
 
 
 def on_leave_revisit() -> None:
+    fill_fields(st.session_state.get(CURRENT))
     st.session_state[CURRENT] = None
     st.session_state[REVISIT] = None
-    fill_fields()
 
 
 def on_review_skipped() -> None:
@@ -241,7 +271,7 @@ def choose_claim(session, actor: Actor, queue: QueueScope) -> int | None:
     ):
         return current
     if st.session_state.get(REVISIT) is not None:
-        fill_fields()  # the earlier verdict's note is not for the next claim
+        fill_fields(current)  # the earlier verdict's note is not for the next claim
     cursor = st.session_state.get(CURSOR) or resume_cursor(session, actor)
     current = next_claim_id(
         session, actor, queue, after=cursor, exclude=st.session_state.get(SKIPPED, [])
@@ -297,19 +327,19 @@ def draw_others(session, actor: Actor, context: ClaimContext) -> None:
             )
 
 
-def draw_fields() -> None:
+def draw_fields(claim_id: int) -> None:
     note_column, evidence_column = st.columns(2)
     with note_column, st.container(key="queue_note"):
         st.text_area(
             "Note",
-            key=NOTE,
+            key=f"{NOTE}{claim_id}",
             height=90,
             placeholder="Why? (optional)  ·  N to type here, Esc to leave",
         )
     with evidence_column, st.container(key="queue_evidence"):
         st.text_area(
             "Evidence links",
-            key=EVIDENCE,
+            key=f"{EVIDENCE}{claim_id}",
             height=90,
             placeholder="https://… one per line  ·  E to type here",
         )
@@ -345,12 +375,15 @@ def draw_verdict_panel(session, actor: Actor, context: ClaimContext, existing) -
                 on_click=on_skip,
                 args=(context,),
             )
-        st.button(
+        undoable = st.session_state.get(UNDO)
+        serial = undoable[-1][0] if undoable else 0
+        st.button(  # keyed by the save it undoes: a second press on this drawing undoes nothing more
             "Undo",
-            key="queue_undo_button",
+            key=f"queue_undo_button_{serial}",
             shortcut="U",
             on_click=on_undo,
-            disabled=not st.session_state.get(UNDO),
+            args=(serial,),
+            disabled=not undoable,
         )
 
 
@@ -430,10 +463,13 @@ def show_status() -> None:
                 st.html(
                     f'<div class="wb-small" role="status">✓ {escape_plain(message)}</div>'
                 )
-            elif kind == "error":
-                st.error(message, icon=":material/error:")
-            else:
+            elif kind != "error":
                 st.info(message, icon=":material/info:")
+        errors = [message for kind, message in messages if kind == "error"]
+        if errors:
+            with st.container(key="queue_refused"):  # the page's script tells a refused press by it
+                for message in errors:
+                    st.error(message, icon=":material/error:")
 
 
 def draw_claim_card(session, actor: Actor, queue: QueueScope, context: ClaimContext) -> None:
@@ -457,7 +493,7 @@ def draw_claim_card(session, actor: Actor, queue: QueueScope, context: ClaimCont
         with st.container(key="queue_extras"):
             triage_chips.draw_claim_triage(session, context.claim_id)
             show_claim_matches(context.claim_id, actor, lambda source, label: on_label(label, context, source))
-            draw_fields()
+            draw_fields(context.claim_id)
             draw_others(session, actor, context)
     with right, st.container(key="queue_panel"):
         draw_progress(session, actor, queue, context)
