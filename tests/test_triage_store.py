@@ -17,7 +17,7 @@ from workbench.db import Database
 from workbench.extract import load_pipeline
 from workbench.ingest import Document, ingest_documents
 from workbench.models import Article, Claim, ClaimSignal
-from workbench.triage import triage_article
+from workbench.triage import triage_article, triage_text
 from workbench.triage_store import (
     TriageError,
     kind_condition,
@@ -176,7 +176,73 @@ def test_cli_triage_of_sentences_and_articles(tmp_path: Path) -> None:
 
 def test_cli_needs_input_or_recompute(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["triage"])
-    assert result.exit_code != 0 and "--input FILE or --recompute" in result.output
+    assert result.exit_code != 0 and "--input FILE, --recompute" in result.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--queue-order", "article", "--model", "on", "--collection", "news"],
+        ["--recompute", "--model", "off", "--collection", "news"],
+        ["--recompute", "--queue-order", "checkworthiness", "--collection", "news"],
+        ["--input", "FILE", "--model", "on", "--collection", "news"],
+        ["--input", "FILE", "--collection", "news"],
+    ],
+)
+def test_cli_refuses_options_that_ask_two_things(tmp_path: Path, args: list[str]) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    result = CliRunner().invoke(main, ["--database", url, "triage", *[str(article) if a == "FILE" else a for a in args]])
+    assert result.exit_code == 2 and "Usage:" in result.output, result.output
+    assert not (tmp_path / "cli.db").exists(), "nothing was done"
+
+
+def write_lines(path: Path, *lines: str | bytes) -> Path:
+    path.write_bytes(b"\n".join(line if isinstance(line, bytes) else line.encode("utf-8") for line in lines))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        ([bytes(range(256)) * 4], "binary file"),
+        ([b'{"id": "a", "text": "caf\xe9"}'], "not UTF-8"),
+        (["[" * 100_000 + "]" * 100_000], "nested too deeply"),
+        (['{"id": "a", "text": "He said \\ud800 it rose 5%."}'], "lone surrogate"),
+        (['{"id": 1, "text": "A."}', '{"text": "B."}'], ':2: each line needs exactly an "id"'),
+        (['{"id": 1, "text": "A."}', '{"id": 2, "text": 3}'], ':2: each line needs exactly an "id"'),
+        (["", "  "], "the file is empty"),
+        (["\n\n \n"], "the file is empty"),
+    ],
+)
+def test_cli_refuses_bad_sentence_files_by_name_and_line(tmp_path: Path, lines: list, message: str) -> None:
+    path = write_lines(tmp_path / "bad.jsonl", *lines)
+    result = CliRunner().invoke(main, ["triage", "--input", str(path)])
+    assert result.exit_code == 1 and message in result.output, result.output
+    assert "Traceback" not in result.output
+
+
+def test_cli_reads_sentence_files_as_ingest_reads_json_lines(tmp_path: Path) -> None:
+    """A BOM, and U+2028 or U+0085 inside a JSON string (as ``json.dumps(ensure_ascii=False)``
+    writes them), are read as ingest reads them; an empty text is scored like any other."""
+    lines = [json.dumps({"id": "a", "text": text}, ensure_ascii=False) for text in ["Up 5%\u2028in 2023.", "x\x85y", ""]]
+    path = tmp_path / "s.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + "\n".join(lines).encode("utf-8"))
+    records = [json.loads(line) for line in run("triage", "--input", str(path), "--format", "jsonl").output.splitlines()]
+    assert [record["text"] for record in records] == ["Up 5%\u2028in 2023.", "x\x85y", ""]
+    assert records[2]["checkworthiness"] == triage_text("").checkworthiness == triage_text("   ").checkworthiness
+
+
+def test_cli_splits_article_json_lines_even_with_an_id(tmp_path: Path) -> None:
+    """Objects with more than ``id`` and ``text`` (or a ``body``) are articles, split into claims."""
+    path = tmp_path / "articles.jsonl"
+    path.write_text(
+        json.dumps({"id": "a1", "title": "Budget", "text": ARTICLE}) + "\n" + json.dumps({"title": "Budget", "body": ARTICLE}),
+        encoding="utf-8",
+    )
+    records = [json.loads(line) for line in run("triage", "--input", str(path), "--format", "jsonl").output.splitlines()]
+    assert [record["text"] for record in records] == claim_texts(ARTICLE) * 2
 
 
 def test_cli_recompute(tmp_path: Path) -> None:

@@ -115,6 +115,11 @@ def clean_title(title: str | None) -> str | None:
 
 def read_path(path: Path) -> list[Document]:
     """Documents from one file on disk; their source is the file's name, not its server path."""
+    return read_upload(*read_file(path))
+
+
+def read_file(path: Path) -> tuple[str, bytes]:
+    """A file's name (as shown: never its server path) and its bytes, within ``MAX_FILE_BYTES``."""
     if not path.exists():
         raise InputError(f"{path}: no such file or folder.")
     if not path.is_file():
@@ -126,7 +131,7 @@ def read_path(path: Path) -> list[Document]:
     except OSError as error:
         raise InputError(f"{path}: cannot be read ({error.strerror or error}).") from None
     # A name that is not valid UTF-8 (Linux allows any bytes) is shown with escapes, never stored raw.
-    return read_upload(path.name.encode("utf-8", "backslashreplace").decode("utf-8"), data)
+    return path.name.encode("utf-8", "backslashreplace").decode("utf-8"), data
 
 
 def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
@@ -243,22 +248,64 @@ def csv_documents(name: str, text: str) -> Iterator[Document]:
     yield from documents
 
 
-def jsonl_documents(name: str, text: str) -> Iterator[Document]:
-    errors, documents = [], []
-    for number, line in enumerate(text.split("\n"), start=1):  # JSON strings may hold U+2028
+def json_lines(name: str, text: str) -> Iterator[tuple[str, dict | str]]:
+    """``(source, object)`` per non-blank line, or ``(source, what is wrong)`` for a line that is
+    not a JSON object. Lines end at ``\n`` only: JSON strings may hold U+2028 or U+0085."""
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         source = f"{name}:{number}"
         try:
             record = json.loads(line)
         except json.JSONDecodeError as error:
-            errors.append(f"{source}: not valid JSON ({error.msg}).")
+            yield source, f"{source}: not valid JSON ({error.msg})."
             continue
         except RecursionError:
-            errors.append(f"{source}: the JSON is nested too deeply.")
+            yield source, f"{source}: the JSON is nested too deeply."
             continue
-        if not isinstance(record, dict):
-            errors.append(f"{source}: each line must be a JSON object.")
+        yield source, record if isinstance(record, dict) else f"{source}: each line must be a JSON object."
+
+
+SENTENCE_KEYS = frozenset({"id", "text"})
+"""The keys of a JSON Lines file of sentences (``workbench triage --input``), as against articles."""
+
+
+def jsonl_sentences(name: str, text: str) -> list[tuple[str | int, str]] | None:
+    """``(id, text)`` per line of a JSON Lines file of sentences: objects with exactly the keys
+    ``id`` and ``text``. ``None`` when its first object is anything else (an article file, read with
+    ``jsonl_documents``); a later line that is not a sentence is refused with its line number."""
+    errors: list[str] = []
+    sentences: list[tuple[str | int, str]] = []
+    decided = False
+    for source, record in json_lines(name, text):
+        if isinstance(record, str):
+            errors.append(record)
+            continue
+        if not decided and set(record) != SENTENCE_KEYS:
+            return None  # the first object decides: an article file
+        decided = True
+        identifier, sentence = record.get("id"), record.get("text")
+        if set(record) != SENTENCE_KEYS or not isinstance(sentence, str) or not isinstance(identifier, (str, int)):
+            errors.append(f'{source}: each line needs exactly an "id" (text or a number) and a "text" string.')
+            continue
+        try:
+            check_characters(source, "text", sentence)
+            check_characters(source, "id", str(identifier))
+            if len(sentence) > MAX_ARTICLE_CHARS:
+                raise InputError(f"{source}: the text has {len(sentence):,} characters; the limit is {MAX_ARTICLE_CHARS:,}.")
+        except InputError as error:
+            errors.append(str(error))
+            continue
+        sentences.append((identifier, sentence))
+    raise_all(name, errors, nothing="nothing was read from this file")
+    return sentences or None
+
+
+def jsonl_documents(name: str, text: str) -> Iterator[Document]:
+    errors, documents = [], []
+    for source, record in json_lines(name, text):
+        if isinstance(record, str):
+            errors.append(record)
             continue
         text_key = pick_column(record, TEXT_COLUMNS)
         if text_key is None:
@@ -274,12 +321,12 @@ def jsonl_documents(name: str, text: str) -> Iterator[Document]:
     yield from documents
 
 
-def raise_all(name: str, errors: list[str], shown: int = 20) -> None:
+def raise_all(name: str, errors: list[str], shown: int = 20, nothing: str = "nothing imported from this file") -> None:
     if not errors:
         return
     more = f"\n… and {len(errors) - shown} more." if len(errors) > shown else ""
     raise InputError(
-        f"{name}: {len(errors)} problem{'s' if len(errors) > 1 else ''}; nothing imported from this file.\n"
+        f"{name}: {len(errors)} problem{'s' if len(errors) > 1 else ''}; {nothing}.\n"
         + "\n".join(errors[:shown])
         + more
     )

@@ -11,30 +11,14 @@ from workbench.cli.common import database_from
 from workbench.vocabulary import ClaimKind
 
 
-def _jsonl_units(path: Path) -> list[dict] | None:
-    """``{"id", "text"}`` records if ``path`` is JSON Lines of sentences (no ``title``/article keys)."""
-    if path.suffix.lower() != ".jsonl":
-        return None
-    records = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise click.ClickException(f"{path}:{number}: not JSON ({error.msg}).") from error
-        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-            raise click.ClickException(f"{path}:{number}: each line needs a \"text\" string.")
-        if "id" not in record:
-            return None  # an article file in JSON Lines (ingest format)
-        records.append(record)
-    return records
+_LINE_SEPARATORS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+"""Characters ``str.splitlines`` (and JavaScript) take for line ends: escaped in JSON Lines output."""
 
 
 def _emit(records: list[dict], output_format: str) -> None:
     for record in records:
         if output_format == "jsonl":
-            click.echo(json.dumps(record, ensure_ascii=False))
+            click.echo(json.dumps(record, ensure_ascii=False).translate(_LINE_SEPARATORS))
         else:
             reasons = ", ".join(record.pop("reasons"))
             click.echo(f"{record['checkworthiness']:.3f}  {record['id']}  {record['text']}")
@@ -68,16 +52,25 @@ def triage(
     With --train and/or --model on|off and --collection, trains that collection's own model on
     its verdicts (quality shown) or lets it order the queue; it never shows a label.
     """
-    from workbench.triage import triage_article
+    from workbench.triage import triage_article, triage_text
 
+    actions = [name for name, given in [
+        ("--input", input_path is not None), ("--recompute", recompute), ("--queue-order", queue_order),
+        ("--train/--model", train or use_model),
+    ] if given]
+    if len(actions) != 1:
+        raise click.UsageError(
+            "Give one of --input FILE, --recompute, --queue-order ORDER or --train/--model"
+            + (f" (not {' and '.join(actions)} together)." if actions else ".")
+        )
+    if collection and (input_path is not None or recompute):
+        raise click.UsageError("--collection goes with --queue-order, --train or --model.")
     if train or use_model:
         _model(ctx, collection, train, use_model)
         return
-    if queue_order or collection:
+    if queue_order:
         _set_queue_order(ctx, collection, queue_order)
         return
-    if recompute == (input_path is not None):
-        raise click.UsageError("Give either --input FILE or --recompute.")
     if recompute:
         from workbench.triage_store import recompute_signals
 
@@ -87,18 +80,18 @@ def triage(
             + (f"; {report.skipped} edited meanwhile were left to their edit." if report.skipped else ".")
         )
         return
+    from workbench.reading import decode, jsonl_sentences, read_file, read_upload
+
     records: list[dict] = []
-    sentences = _jsonl_units(input_path)
+    name, data = read_file(input_path)
+    sentences = jsonl_sentences(name, decode(name, data)) if input_path.suffix.lower() == ".jsonl" else None
     if sentences is not None:
-        for sentence in sentences:
-            text = sentence["text"]
-            (result,) = triage_article(text, [(0, len(text))]) if text else [None]
-            records.append(_record(sentence["id"], text, result))
+        for identifier, text in sentences:
+            records.append(_record(identifier, text, triage_text(text)))
     else:
         from workbench.extract import extract_many, load_pipeline
-        from workbench.ingest import read_path
 
-        documents = read_path(input_path)
+        documents = read_upload(name, data)
         for document, extraction in zip(documents, extract_many((d.text for d in documents), load_pipeline())):
             claims = [(index, unit) for index, unit in enumerate(extraction.units) if unit.kind == ClaimKind.CLAIM]
             results = triage_article(extraction.text, [(unit.start, unit.end) for _, unit in claims])
@@ -113,7 +106,7 @@ def _set_queue_order(ctx: click.Context, collection: str | None, order: str | No
     from workbench.names import require_named
     from workbench.triage_store import set_queue_order
 
-    if not (collection and order):
+    if not collection:
         raise click.UsageError("--queue-order and --collection go together.")
     with database_from(ctx).transaction() as session:
         set_queue_order(session, require_named(session, Collection, collection).id, order)
@@ -122,8 +115,6 @@ def _set_queue_order(ctx: click.Context, collection: str | None, order: str | No
 
 def _record(identifier, text: str, result, offset: int = 0) -> dict:
     """One output record; offsets are the unit's own (0 = its first character)."""
-    if result is None:
-        return {"id": identifier, "text": text, "checkworthiness": 0.0, "signals": [], "quote": None, "reasons": []}
     signals = [{**signal.as_dict(), "start": signal.start - offset, "end": signal.end - offset} for signal in result.signals]
     quote = result.quote.as_dict() if result.quote else None
     if quote:
