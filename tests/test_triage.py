@@ -12,6 +12,7 @@ from workbench.triage import (
     SIGNAL_KINDS,
     WEIGHTS,
     find_names,
+    signal_choice,
     find_quotes,
     score,
     triage_article,
@@ -268,3 +269,12 @@ def test_names_end_at_a_sentence_end(text: str, names: list[str]) -> None:
 def test_a_speaker_ends_at_a_sentence_end(text: str) -> None:
     (quote,) = [quote for quote in find_quotes(text) if not quote.scare]
     assert quote.speaker in ("John Smith", "Smith")
+
+
+def test_chips_and_pickers_name_signals_alike() -> None:
+    """Chips say ``names``; pickers say ``names (entity)``, since exports and the CLI say ``entity``."""
+    (triage,) = triage_article("Kim Lee said prices rose 5%.", [(0, 28)])
+    assert "names" in triage.reasons() and "entity" not in triage.reasons()
+    assert [signal_choice(kind) for kind in ("entity", "scare_quote", "number")] == [
+        "names (entity)", "scare quote", "number",
+    ]

@@ -112,7 +112,7 @@ class Triage:
                 speakers = [s.detail for s in self.signals if s.kind == kind and s.detail]
                 labels.append(f"attributed: {speakers[0]}" if speakers else "attributed")
             else:
-                labels.append(kind.replace("_", " "))
+                labels.append(signal_title(kind))
         return labels
 
     def as_dict(self) -> dict:
@@ -139,6 +139,21 @@ SIGNAL_KINDS: tuple[str, ...] = (
     "scare_quote",
 )
 """Every signal kind, in display order; ``quote`` is the ``Triage.quote`` field."""
+
+_SIGNAL_TITLES = {"entity": "names"}
+
+
+def signal_title(kind: str) -> str:
+    """A signal kind (or ``quote``) as chips show it: ``number``, ``names``, ``scare quote``."""
+    return _SIGNAL_TITLES.get(kind, kind.replace("_", " "))
+
+
+def signal_choice(kind: str) -> str:
+    """A signal kind as pickers list it: its chip's word, with the kind's own name where the words
+    differ (``names (entity)``), since exports and the CLI use that name."""
+    title = signal_title(kind)
+    return title if title == kind.replace("_", " ") else f"{title} ({kind})"
+
 
 _SIGNAL_KIND_SET = frozenset(SIGNAL_KINDS)
 FRAMING_KINDS = frozenset({"evaluative", "modal", "question", "hedged", "scare_quote"})
@@ -312,5 +327,6 @@ def triage_text(text: str) -> Triage:
 
 __all__: Sequence[str] = (
     "Signal", "Quote", "Triage", "SIGNAL_KINDS", "WEIGHTS", "score", "triage_article", "triage_text",
+    "signal_title", "signal_choice",
     "find_quotes", "find_quote_spans", "find_names",
 )

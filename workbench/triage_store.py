@@ -22,7 +22,7 @@ from workbench.errors import WorkbenchError
 from workbench.extract import Extraction
 from workbench.vocabulary import ClaimKind
 from workbench.models import Article, Claim, ClaimModelScore, ClaimSignal, Collection, CollectionTriage
-from workbench.triage import Triage, triage_article
+from workbench.triage import Triage, signal_title, triage_article
 from workbench.triage_model import model_orders
 
 QUEUE_ORDERS: tuple[str, ...] = ("article", "checkworthiness")
@@ -55,10 +55,8 @@ class StoredTriage:
             elif kind == "attributed":
                 speakers = [s.get("detail") for s in self.signals if s.get("kind") == kind and s.get("detail")]
                 labels.append(f"attributed: {speakers[0]}" if speakers else "attributed")
-            elif kind != "entity":
-                labels.append(kind.replace("_", " "))
             else:
-                labels.append("names")
+                labels.append(signal_title(kind))
         return labels
 
 

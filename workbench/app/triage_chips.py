@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from workbench import render
 from workbench.models import Claim
-from workbench.triage import SIGNAL_KINDS
+from workbench.triage import SIGNAL_KINDS, signal_choice
 from workbench.triage_store import StoredTriage, stored_triage
 
 CHIP_STYLE = (
@@ -67,7 +67,7 @@ def article_filters() -> dict:
     signal = signal_column.selectbox(
         "Claims with signal",
         [None, "quote", *SIGNAL_KINDS],
-        format_func=lambda kind: "Any" if kind is None else kind.replace("_", " "),
+        format_func=lambda kind: "Any" if kind is None else signal_choice(kind),
         key="articles_triage_signal",
     )
     minimum = score_column.slider(

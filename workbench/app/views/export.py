@@ -39,6 +39,7 @@ from workbench.export_options import (
 )
 from workbench.export_queries import EXPORT_SIGNALS, export_choices
 from workbench.setup_state import setup_state
+from workbench.triage import signal_choice
 from workbench.verdict_file import VerdictImportError
 from workbench.verdict_import import MAX_UPLOAD_BYTES, ImportReport, check_verdict_file, import_verdicts
 
@@ -77,7 +78,7 @@ def draw_filters(session: Session) -> ExportFilters:
     return ExportFilters(
         signals=tuple(
             signals.multiselect(
-                "Signals", EXPORT_SIGNALS, key="export_signals", placeholder="Any",
+                "Signals", EXPORT_SIGNALS, key="export_signals", placeholder="Any", format_func=signal_choice,
                 help="Only claims with every chosen triage signal (see Triage in the README).",
             )
         ),
