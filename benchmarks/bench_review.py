@@ -6,7 +6,7 @@ PostgreSQL database) with articles, claims, five reviewers and their verdicts, t
 one press of a label key costs the server in the review queue: save the verdict (with history),
 find the next claim, load it in context, the other reviewers' verdicts, the guidelines and the
 article's progress bar (the overall bar is counted when the page opens and then kept current by
-the page itself). It also times opening the queue: resuming where the reviewer left off and
+the page itself, which checks the reviewer's latest verdict change to notice another tab's). It also times opening the queue: resuming where the reviewer left off and
 counting the overall progress.
 """
 
@@ -21,16 +21,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from synthetic import add_articles, add_collection, add_reviewers, add_verdicts, sentences_as_units
+from synthetic import add_articles, add_collection, add_reviewers, add_verdicts, insert_rows, sentences_as_units
 
 from workbench import LABELS
 from workbench.access import Actor
 from workbench.db import Database
 from workbench.guidelines import current_guidelines
+from workbench.models import VerdictHistory
 from workbench.review import (
     article_progress,
     claim_context,
     claim_needs_reviewer,
+    latest_verdict_change,
     next_claim_id,
     others_verdicts,
     overall_progress,
@@ -66,6 +68,12 @@ def fill(database: Database, n_claims: int, done_fraction: float, seed: int) -> 
             session,
             ((claim, reviewer, LABELS[label], "", []) for (claim, reviewer), label in zip(verdicts, labels)),
         )
+        order = rng.permutation(len(verdicts))  # the team's history, reviewers' changes interleaved
+        insert_rows(session, VerdictHistory, (
+            {"claim_id": verdicts[i][0], "reviewer_id": verdicts[i][1], "actor_id": verdicts[i][1],
+             "action": "create", "new_label": LABELS[labels[i]]}
+            for i in order
+        ))
 
 
 def timed(steps: dict[str, list[float]], name: str, call: Callable):
@@ -91,6 +99,7 @@ def label_one(
         timed(
             steps, "article progress", lambda: article_progress(session, actor, context.article_id)
         )
+        timed(steps, "latest change", lambda: latest_verdict_change(session, actor))
     return next_id
 
 

@@ -153,9 +153,14 @@ def fill_0007(connection, dialect: str) -> None:
     connection.execute(text("UPDATE verdict_history SET source_claim_id = 1 WHERE id = 9"))
 
 
+def fill_0008(connection, dialect: str) -> None:
+    """Revision 0008 (verdict history indexed by reviewer and id): the same rows as 0007."""
+    fill_0007(connection, dialect)
+
+
 FILLS: dict[str, Callable] = {
     "0001": fill_0001, "0002": fill_0002, "0003": fill_0003, "0004": fill_0004, "0005": fill_0005, "0006": fill_0006,
-    "0007": fill_0007,
+    "0007": fill_0007, "0008": fill_0008,
 }
 
 

@@ -217,8 +217,8 @@ class VerdictHistory(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id", ondelete="CASCADE"), index=True)
-    reviewer_id: Mapped[int] = mapped_column(ForeignKey("reviewer.id"), index=True)
-    """Whose verdict changed."""
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("reviewer.id"))
+    """Whose verdict changed (indexed with ``id``: a reviewer's history, and their latest change)."""
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("reviewer.id"))
     """Who made the change (the reviewer, a lead, or ``None`` for an import without a signed-in user)."""
     action: Mapped[str] = mapped_column(String(20))
@@ -233,6 +233,8 @@ class VerdictHistory(Base):
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     source_claim_id: Mapped[int | None] = mapped_column(ForeignKey("claim.id", ondelete="SET NULL"))
     """Action ``match``: the matched claim whose verdict was applied (``None`` once that claim is gone)."""
+
+    __table_args__ = (Index("ix_verdict_history_reviewer_id_id", "reviewer_id", "id"),)
 
 
 class FinalVerdict(Base):

@@ -380,6 +380,13 @@ def overall_progress(session: Session, actor: Actor, scope: QueueScope = QueueSc
     return Progress(done, total)
 
 
+def latest_verdict_change(session: Session, actor: Actor) -> int:
+    """The id of the last change to this reviewer's verdicts (0 for none), from any tab or tool:
+    one index look-up, which tells a page when its cached progress is out of date."""
+    query = select(func.max(VerdictHistory.id)).where(VerdictHistory.reviewer_id == actor.id)
+    return session.scalar(query) or 0
+
+
 # --- verdicts: save, undo, back -------------------------------------------------------------------
 
 

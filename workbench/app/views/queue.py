@@ -24,6 +24,7 @@ from workbench.review import (
     claim_needs_reviewer,
     collections_in_scope,
     has_collections,
+    latest_verdict_change,
     next_claim_id,
     others_verdicts,
     overall_progress,
@@ -48,7 +49,9 @@ REVISIT = "queue_revisit"  # verdict id when showing an earlier verdict (back)
 SKIPPED = "queue_skipped"  # claim ids skipped in this session
 UNDO = "queue_undo"  # (serial, SavedVerdict) stack of this session
 UNDO_SERIAL = "queue_undo_serial"  # counts the saves pushed on UNDO: an undo press names the one it undoes
-OVERALL = "queue_overall"  # (scope, Progress): counted on full runs, kept current by the callbacks
+# (scope, Progress, latest_verdict_change): counted on full runs, kept current by this page's
+# callbacks, and counted again when the reviewer's verdicts changed elsewhere (another tab).
+OVERALL = "queue_overall"
 RENDER = "queue_render"  # counts the card's drawings: the browser tells one drawing from the next
 # A session counts its drawings from a random start, so a restarted server's first drawing of a
 # claim never repeats the markup the browser already shows (which would leave a read-ahead on screen).
@@ -97,22 +100,24 @@ def restart_for_collection() -> None:
     restart_queue()
 
 
-def count_in_overall(change: int) -> None:
-    """Keep the cached overall progress current without recounting 100,000 claims per key press."""
+def count_in_overall(change: int, latest_change: int) -> None:
+    """Keep the cached overall progress current without recounting 100,000 claims per key press:
+    ``change`` is this page's own ``+1``/``-1``/``0``, ``latest_change`` the reviewer's last verdict
+    change as the page's own transaction saw it."""
     cached = st.session_state.get(OVERALL)
     if cached is not None:
-        queue, progress = cached
-        st.session_state[OVERALL] = (queue, Progress(progress.done + change, progress.total))
+        queue, progress, _ = cached
+        st.session_state[OVERALL] = (queue, Progress(progress.done + change, progress.total), latest_change)
 
 
 def refresh_overall(session, actor: Actor, queue: QueueScope) -> None:
     """Count the overall progress afresh (on full runs: opening the page, changing the scope)."""
-    st.session_state[OVERALL] = (queue, overall_progress(session, actor, queue))
+    st.session_state[OVERALL] = (queue, overall_progress(session, actor, queue), latest_verdict_change(session, actor))
 
 
 def cached_overall(session, actor: Actor, queue: QueueScope) -> Progress:
     cached = st.session_state.get(OVERALL)
-    if cached is None or cached[0] != queue:
+    if cached is None or cached[0] != queue or cached[2] != latest_verdict_change(session, actor):
         refresh_overall(session, actor, queue)
         cached = st.session_state[OVERALL]
     return cached[1]
@@ -151,19 +156,23 @@ def on_label(label: str, context: ClaimContext, from_match: int | None = None) -
     evidence = st.session_state.get(f"{EVIDENCE}{context.claim_id}", "")
     on_queue_card = st.session_state.get(REVISIT) is None
 
-    def save(tx, actor: Actor) -> SavedVerdict:
+    def save(tx, actor: Actor) -> tuple[SavedVerdict, int]:
         if from_match is not None:
-            return apply_match_verdict(tx, actor, context.claim_id, from_match, expected_version=context.version)
-        return submit_verdict(
-            tx, actor, context.claim_id, label, note, evidence,
-            expected_version=context.version, expect_unlabelled=on_queue_card,
-        )
+            saved = apply_match_verdict(tx, actor, context.claim_id, from_match, expected_version=context.version)
+        else:
+            saved = submit_verdict(
+                tx, actor, context.claim_id, label, note, evidence,
+                expected_version=context.version, expect_unlabelled=on_queue_card,
+            )
+        tx.flush()
+        return saved, latest_verdict_change(tx, actor)
 
-    saved = common.run_action(save)
-    if saved is None:
+    outcome = common.run_action(save)
+    if outcome is None:
         if on_queue_card:
             show_own_verdict(context.claim_id)
         return  # the error is shown; the note and links stay as typed
+    saved, latest_change = outcome
     serial = st.session_state[UNDO_SERIAL] = st.session_state.get(UNDO_SERIAL, 0) + 1
     stack: list[tuple[int, SavedVerdict]] = st.session_state.setdefault(UNDO, [])
     stack.append((serial, saved))
@@ -174,8 +183,7 @@ def on_label(label: str, context: ClaimContext, from_match: int | None = None) -
     else:
         st.session_state[CURRENT] = None
     st.session_state[REVISIT] = None
-    if saved.before is None:
-        count_in_overall(+1)
+    count_in_overall(+1 if saved.before is None else 0, latest_change)
     fill_fields(context.claim_id)
     common.flash(f"Saved: {LABEL_TITLES[label]}")
 
@@ -226,17 +234,18 @@ def on_undo(serial: int) -> None:
         return
     saved = stack[-1][1]
 
-    def revert(tx, actor: Actor) -> int | None:
+    def revert(tx, actor: Actor) -> tuple[int, int]:
         undo(tx, actor, saved)
+        tx.flush()
         verdict = own_verdict(tx, actor, saved.claim_id)
-        return verdict.id if verdict is not None else 0
+        return (verdict.id if verdict is not None else 0), latest_verdict_change(tx, actor)
 
-    restored = common.run_action(revert)
-    if restored is None:
+    outcome = common.run_action(revert)
+    if outcome is None:
         return
+    restored, latest_change = outcome
     stack.pop()
-    if saved.before is None:
-        count_in_overall(-1)
+    count_in_overall(-1 if saved.before is None else 0, latest_change)
     st.session_state[CURRENT] = saved.claim_id
     st.session_state[REVISIT] = restored or None
     shown = saved.before or saved.after  # a withdrawn verdict's note comes back to be reused
