@@ -278,3 +278,9 @@ def test_chips_and_pickers_name_signals_alike() -> None:
     assert [signal_choice(kind) for kind in ("entity", "scare_quote", "number")] == [
         "names (entity)", "scare quote", "number",
     ]
+
+
+def test_a_description_with_a_name_beside_it_speaks_by_that_name() -> None:
+    text = "The spotlight fell on the photographer, Gabriele Galimberti, who issued a statement that he was “not entitled to choose the products at all.”"
+    (quote,) = find_quotes(text)
+    assert (quote.speaker, quote.verb) == ("Gabriele Galimberti", "issued a statement")
