@@ -204,8 +204,8 @@ def _clean_speaker(speaker: str) -> str:
     return speaker
 
 
-_APPOSITIVE_NAME = re.compile(rf",\s*({NAME_WORD}(?: {NAME_WORD}){{0,3}}),")
-"""A name between commas right after a description: the description's own name."""
+_RELATIVE = re.compile(r",\s*who\s*")
+"""``Gabriele Galimberti, who issued``: the name is the subject of the verb, not an aside."""
 _ASIDES = re.compile(r",[^,]*,|\s[-—–][^-—–]*[-—–]")
 _ASIDE_OPEN = re.compile(r"\s[-—–](?:\s|$)|,")
 
@@ -222,15 +222,12 @@ def _subject_before(head: str) -> tuple[int, str] | None:
         offset, speaker = sentence_pieces(match.group("speaker"))[-1]  # ``Smith. He`` said: ``He``
         if " " not in speaker and speaker in _NOT_SPEAKERS or speaker.split()[0] in _NOT_SPEAKER_STARTS:
             continue
-        if _ASIDE_OPEN.search(between.rstrip(", ")):
+        if _ASIDE_OPEN.search(between.rstrip(", ")) and not _RELATIVE.fullmatch(between):
             continue  # inside an appositive that closes before the verb
         speaker_start = match.start() + offset
         words_before = WORD.findall(head[max(0, speaker_start - 20) : speaker_start])
         if words_before and words_before[-1].lower() in _PREPOSITIONS:
             continue
-        named = _APPOSITIVE_NAME.match(head, match.end()) if speaker[:1] in "TtIi" else None
-        if named and named.group(1).split()[0] not in _NOT_SPEAKER_STARTS:
-            return speaker_start, named.group(1)  # ``the photographer, Gabriele Galimberti,``
         return speaker_start, speaker
     return None
 
