@@ -13,6 +13,7 @@ from workbench.access import Actor, PermissionDenied
 from workbench.adjudication import (
     MAX_RATIONALE_CHARS,
     AdjudicationError,
+    DecidedMeanwhile,
     QueueFilter,
     accept_unanimous,
     adjudication_queue,
@@ -22,6 +23,7 @@ from workbench.adjudication import (
     queue_counts,
     record_final_verdict,
 )
+from workbench.auth import create_reviewer
 from workbench.db import Database
 from workbench.models import Claim, FinalVerdict, FinalVerdictHistory, Verdict
 from workbench.verdicts import save_verdict
@@ -177,6 +179,23 @@ def test_record_then_change_then_nothing_to_change(newsroom: ReviewedNewsroom):
     assert newsroom.finals() == {claim: (E, "framing, not a fact")}
     lead = newsroom.lead.id
     assert newsroom.history(claim) == [(None, D, "", lead), (D, E, "framing, not a fact", lead)]
+
+
+def test_a_decision_made_meanwhile_by_another_lead_is_never_replaced_unseen(newsroom: ReviewedNewsroom):
+    claim = newsroom.claims[1]
+    with newsroom.db.transaction() as session:
+        other = Actor.of(create_reviewer(session, "Omar", None, "lead", actor=Actor.operator()))
+        record_final_verdict(session, other, claim, D)
+    with pytest.raises(DecidedMeanwhile, match="Omar recorded Disputed"), newsroom.db.transaction() as session:
+        record_final_verdict(session, newsroom.lead, claim, S, "Ann is right.", expected_final=None)
+    assert newsroom.finals() == {claim: (D, "")}
+    with newsroom.db.transaction() as session:  # the page now shows Omar's decision: replaced knowingly
+        record_final_verdict(session, newsroom.lead, claim, S, "Ann is right.", expected_final=(D, ""))
+    with newsroom.db.transaction() as session:
+        clear_final_verdict(session, other, claim)
+    with pytest.raises(DecidedMeanwhile, match="cleared"), newsroom.db.transaction() as session:
+        record_final_verdict(session, newsroom.lead, claim, E, "Framing.", expected_final=(S, "Ann is right."))
+    assert newsroom.finals() == {}
 
 
 def test_reviewers_verdicts_are_untouched(newsroom: ReviewedNewsroom):

@@ -218,3 +218,20 @@ def test_an_empty_workbench_points_to_import(app_database: Database):
     app = open_adjudication(lead)
     assert "Start by importing articles" in app.info[0].value
     assert [link.proto.label for link in app.get("page_link")] == ["Import articles"]
+
+
+def test_a_decision_made_meanwhile_by_another_lead_is_shown_before_it_is_replaced(newsroom: ReviewedNewsroom):
+    claim = newsroom.claims[1]
+    app = open_adjudication(newsroom.lead, claim)
+    choose(app, S)
+    app.text_area(key=f"adjudication_rationale_{claim}").input("Ann is right.")
+    with newsroom.db.transaction() as session:
+        other = Actor.of(create_reviewer(session, "Omar", None, "lead", actor=Actor.operator()))
+        record_final_verdict(session, other, claim, D)
+    app.button(key=f"adjudication_record_{claim}").click().run()
+    assert newsroom.finals() == {claim: (D, "")}
+    assert "Omar recorded Disputed" in app.error[0].value
+    assert on_screen(app) == claim and chosen(app, claim) == S
+    assert any("Now **Disputed**, decided by Omar" in block.value for block in app.markdown)
+    app.button(key=f"adjudication_record_{claim}").click().run()
+    assert newsroom.finals() == {claim: (S, "Ann is right.")}

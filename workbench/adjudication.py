@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import EllipsisType
 
 from sqlalchemy import Select, String, and_, case, cast, distinct, exists, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -39,6 +40,10 @@ MIN_VERDICTS_FOR_UNANIMOUS = 2
 
 class AdjudicationError(WorkbenchError):
     """A final verdict cannot be recorded as asked; the message says why."""
+
+
+class DecidedMeanwhile(AdjudicationError):
+    """Another lead recorded or changed the claim's final verdict after this lead's page showed it."""
 
 
 @dataclass(frozen=True)
@@ -350,9 +355,20 @@ def _reviewable_claim(session: Session, claim_id: int) -> Claim:
 
 
 def record_final_verdict(
-    session: Session, actor: Actor, claim_id: int, label: str, rationale: str | None = ""
+    session: Session,
+    actor: Actor,
+    claim_id: int,
+    label: str,
+    rationale: str | None = "",
+    *,
+    expected_final: tuple[str, str] | None | EllipsisType = ...,
 ) -> FinalChange:
-    """Set the final verdict on a claim. Going against the reviewers' majority needs a rationale."""
+    """Set the final verdict on a claim. Going against the reviewers' majority needs a rationale.
+
+    ``expected_final`` is the decision the lead's page showed, ``(label, rationale)`` or ``None``;
+    a different one recorded meanwhile by another lead is never replaced unseen
+    (``DecidedMeanwhile``). ``...`` does not check (the CLI and bulk actions state their intent).
+    """
     require_lead(actor, "record final verdicts")
     if label not in LABELS:
         raise AdjudicationError(f"Unknown label {label!r}: use one of {', '.join(LABELS)}.")
@@ -370,6 +386,8 @@ def record_final_verdict(
         )
     now = utcnow()
     decision = _locked_final(session, claim_id)
+    if expected_final is not ...:
+        _check_unchanged(session, decision, expected_final)
     if decision is None:
         try:
             with session.begin_nested():
@@ -390,6 +408,23 @@ def record_final_verdict(
     decision.label, decision.rationale, decision.decided_by, decision.updated_at = label, rationale, actor.id, now
     _record(session, claim_id, actor, old, (label, rationale), now)
     return FinalChange(claim_id, "update")
+
+
+def _check_unchanged(session: Session, decision: FinalVerdict | None, expected: tuple[str, str] | None) -> None:
+    shown = (decision.label, decision.rationale or "") if decision is not None else None
+    if shown == (None if expected is None else (expected[0], expected[1] or "")):
+        return
+    if decision is None:
+        raise DecidedMeanwhile(
+            "Another lead cleared this claim's final verdict while you were looking at it; nothing was "
+            "changed. It is shown as it is now: record yours again to set it."
+        )
+    who = session.get(Reviewer, decision.decided_by)
+    raise DecidedMeanwhile(
+        f"{who.name if who else 'Another lead'} recorded {LABEL_TITLES[decision.label]} as this claim's final "
+        f"verdict at {decision.updated_at:%H:%M} UTC while you were looking at it; nothing was changed. "
+        "It is shown as it is now: record yours again to replace it."
+    )
 
 
 def clear_final_verdict(session: Session, actor: Actor, claim_id: int, reason: str | None = "") -> bool:

@@ -75,13 +75,17 @@ def on_choose(claim_id: int, label: str) -> None:
     st.session_state[label_key(claim_id)] = label
 
 
-def on_record(claim_id: int, next_claim_id: int | None) -> None:
+def on_record(claim_id: int, next_claim_id: int | None, shown: tuple[str, str] | None) -> None:
+    """Record the chosen label; ``shown`` is the final verdict the page showed (another lead's
+    decision made since is never replaced unseen)."""
     label = st.session_state.get(label_key(claim_id))
     rationale = st.session_state.get(f"adjudication_rationale_{claim_id}", "")
     if label is None:
         common.flash("Pick the final label first.", "error")
         return
-    change = common.run_action(lambda tx, actor: record_final_verdict(tx, actor, claim_id, label, rationale))
+    change = common.run_action(
+        lambda tx, actor: record_final_verdict(tx, actor, claim_id, label, rationale, expected_final=shown)
+    )
     if change is None:
         return
     title = LABEL_TITLES[label]
@@ -262,7 +266,7 @@ def draw_decision(case: ClaimCase, previous_claim_id: int | None, next_claim_id:
         key=f"adjudication_record_{case.claim_id}",
         shortcut="F",
         on_click=on_record,
-        args=(case.claim_id, next_claim_id),
+        args=(case.claim_id, next_claim_id, (case.final.label, case.final.rationale or "") if case.final else None),
         width="stretch",
     )
     back.button("Previous", key="adjudication_previous", shortcut="K", disabled=previous_claim_id is None,
