@@ -117,6 +117,24 @@ def test_html_main_text_is_extracted() -> None:
     assert "spending item number 3" in document.text
     assert "Copyright" not in document.text
     assert document.title == "Council approves budget"
+    assert document.published is None, "a copyright year is no publication date"
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "published"),
+    [
+        ('<meta property="article:published_time" content="2022-11-29T10:00:00Z">', "", date(2022, 11, 29)),
+        ("", '<time datetime="2021-05-04">May 4, 2021</time>', date(2021, 5, 4)),
+    ],
+)
+def test_html_date_comes_from_the_markup(head: str, body: str, published: date) -> None:
+    html = (
+        f"<html><head><title>Vote</title>{head}</head><body><article>{body}"
+        + "<p>The council voted to close the library on Friday after a long debate.</p>" * 6
+        + "</article><footer>Copyright 2024</footer></body></html>"
+    )
+    (document,) = read_upload("page.html", html.encode())
+    assert document.published == published
 
 
 def test_utf16_with_bom_is_decoded() -> None:

@@ -351,13 +351,16 @@ def html_document(name: str, html: str) -> Document:
     """The main text of a web page (trafilatura), with its title, URL and date when it has them.
 
     The page's ``<h1>`` headings and its ``<title>`` (without the site name) are passed on as
-    headlines, so that those lines of the text are set aside rather than reviewed.
+    headlines, so that those lines of the text are set aside rather than reviewed. The date is the
+    original publication date the markup states (meta tags, ``<time>``, the URL): never a guess
+    from loose text such as a ``Copyright 2024`` footer, which would invent 2024-01-01.
     """
     import trafilatura
 
     try:
         result = trafilatura.bare_extraction(
-            html, with_metadata=True, include_comments=False, include_tables=False, fast=True
+            html, with_metadata=True, include_comments=False, include_tables=False, fast=True,
+            date_extraction_params={"extensive_search": False, "original_date": True},
         )
     except (RecursionError, ValueError) as error:
         raise InputError(f"{name}: this HTML page cannot be read ({type(error).__name__}).") from None
