@@ -221,6 +221,7 @@ def test_claim_summaries_and_article_choices(db: Database):
     assert list(summaries["claim_id"]) == [claims[4], claims[0]]
     assert list(summaries["article_title"]) == ["Winning streak", "Budget row"]
     assert summaries.iloc[1]["text"] == "The minister said taxes rose by 5%."
+    assert summaries["final"].isna().all()
     assert [title for _, title in everything] == ["Budget row", "Winning streak"]
     assert [title for _, title in only_politics] == ["Budget row"]
 

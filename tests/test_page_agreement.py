@@ -10,7 +10,9 @@ from builders import APP, ReviewedNewsroom, open_agreement, signed_in
 from sqlalchemy import select, update
 from streamlit.testing.v1 import AppTest
 
+from workbench import LABELS
 from workbench.access import Actor
+from workbench.adjudication import record_final_verdict
 from workbench.agreement import interpret_alpha
 from workbench.agreement_data import analyse
 from workbench.auth import create_reviewer
@@ -76,6 +78,17 @@ def test_disputed_claims_link_into_adjudication(newsroom: ReviewedNewsroom):
     adjudication.switch_page("views/adjudication.py").run()
     assert not adjudication.exception
     assert any("<mark>Its stadium holds 40,000 fans.</mark>" in block.value for block in adjudication.markdown)
+
+
+def test_a_decided_disputed_claim_says_so(newsroom: ReviewedNewsroom):
+    decided = newsroom.claims[1]
+    with newsroom.db.transaction() as session:
+        record_final_verdict(session, newsroom.lead, decided, LABELS[1])
+    app = open_agreement(newsroom.lead)
+    links = {link.proto.query_string: link.proto.label for link in app.get("page_link")}
+    assert links[f"claim={decided}"] == "Review"
+    assert links[f"claim={newsroom.claims[5]}"] == "Adjudicate"
+    assert any(f"claim {decided} ·" in caption.value and "**final: Disputed**" in caption.value for caption in app.caption)
 
 
 def test_filters_by_collection_article_and_date(newsroom: ReviewedNewsroom):

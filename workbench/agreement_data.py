@@ -30,7 +30,7 @@ from workbench.agreement import (
 from workbench.agreement_breakdowns import by_article, by_label, by_reviewer, disputed_claims
 from workbench.errors import WorkbenchError
 from workbench.matching import applied_from_match
-from workbench.models import Article, Claim, Reviewer, Verdict
+from workbench.models import Article, Claim, FinalVerdict, Reviewer, Verdict
 
 CSV_SEPARATORS = (",", ";", "\t")
 MAX_LISTED_PROBLEMS = 5
@@ -168,17 +168,22 @@ def article_choices(session: Session, collection_id: int | None = None) -> list[
 
 
 def claim_summaries(session: Session, claim_ids: Sequence[int]) -> pd.DataFrame:
-    """Text and article title of the given claims, in the order given."""
+    """Text, article title and final verdict (missing while undecided) of the given claims, in the
+    order given."""
     ids = [int(claim_id) for claim_id in claim_ids]
     rows = session.execute(
-        select(Claim.id, Claim.text, Article.title, Article.id)
+        select(Claim.id, Claim.text, Article.title, Article.id, FinalVerdict.label)
         .join(Article, Article.id == Claim.article_id)
+        .outerjoin(FinalVerdict, FinalVerdict.claim_id == Claim.id)
         .where(Claim.id.in_(ids))
     ).all() if ids else []
-    found = {claim_id: (text, title or f"Article {article_id}") for claim_id, text, title, article_id in rows}
+    found = {
+        claim_id: (text, title or f"Article {article_id}", final)
+        for claim_id, text, title, article_id, final in rows
+    }
     return pd.DataFrame(
         [(claim_id, *found[claim_id]) for claim_id in ids if claim_id in found],
-        columns=["claim_id", "text", "article_title"],
+        columns=["claim_id", "text", "article_title", "final"],
     )
 
 

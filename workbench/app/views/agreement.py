@@ -286,22 +286,26 @@ def draw_disputed(session, analysis: AgreementAnalysis) -> None:
     if disputed.empty:
         st.caption("No claim has conflicting verdicts in this scope.")
         return
-    st.caption("Most divided first. Open one to record a final verdict.")
+    st.caption("Most divided first. Open one to record a final verdict (or to review one already recorded).")
     pages = -(-len(disputed) // DISPUTED_PER_PAGE)
     page = st.pagination(pages, key="agreement_disputed_page") if pages > 1 else 1
     shown = disputed.iloc[(page - 1) * DISPUTED_PER_PAGE : page * DISPUTED_PER_PAGE]
-    summaries = claim_summaries(session, shown["claim_id"].tolist()).set_index("claim_id")
+    summaries = {row.claim_id: row for row in claim_summaries(session, shown["claim_id"].tolist()).itertuples(index=False)}
     labels = [column for column in shown.columns if column in analysis.report.labels]
     for row in shown.itertuples(index=False):
         claim_id = int(row.claim_id)
-        text, title = summaries.loc[claim_id] if claim_id in summaries.index else ("(claim no longer exists)", "")
+        summary = summaries.get(claim_id)
+        text, title = (summary.text, summary.article_title) if summary else ("(claim no longer exists)", "")
+        final = summary.final if summary and isinstance(summary.final, str) else None  # pandas: NaN when undecided
         split = " · ".join(f"{getattr(row, label)} {label_title(label)}" for label in labels if getattr(row, label))
+        decided = f" · **final: {label_title(final)}**" if final else ""
         with st.container(border=True):
             left, right = st.columns([5, 1], vertical_alignment="center")
             left.text(text)
-            left.caption(f"{render.escape_html(title)} · claim {claim_id} · {split}")
+            left.caption(f"{render.escape_html(title)} · claim {claim_id} · {split}{decided}")
             with right:
-                st.page_link(ADJUDICATION_PAGE, label="Adjudicate", icon=":material/gavel:",
+                st.page_link(ADJUDICATION_PAGE, label="Review" if final else "Adjudicate",
+                             icon=":material/check_circle:" if final else ":material/gavel:",
                              query_params={"claim": claim_id})
 
 
