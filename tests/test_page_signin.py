@@ -77,6 +77,20 @@ def test_a_fresh_database_creates_the_first_lead(app_db):
     assert no_password_kept(app)
 
 
+def test_the_first_lead_form_sent_twice_signs_in_and_a_stranger_is_still_refused(app_db):
+    """Enter pressed twice: the second send of the same form finds the lead its first send made,
+    and signs in with it; other credentials on a stale form are refused as before."""
+    first, again, stranger = open_page(), open_page(), open_page()
+    fields = {"first_name": "Lena", "first_password": PASSWORD, "first_confirm": PASSWORD}
+    submit(first, "Create lead account", **fields)
+    again = submit(again, "Create lead account", **fields)
+    assert not again.error and again.session_state["actor"].name == "Lena"
+    stranger = submit(stranger, "Create lead account", first_name="Mallory", first_password=PASSWORD + "x",
+                      first_confirm=PASSWORD + "x")
+    assert "already has a lead" in stranger.error[0].value and "actor" not in stranger.session_state
+    assert accounts(app_db) == [("Lena", "lead")]
+
+
 def test_accounts_without_passwords_still_let_the_first_lead_in(app_db):
     with app_db.transaction() as session:
         create_reviewer(session, "ana", None, actor=Actor.operator())

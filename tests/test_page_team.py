@@ -79,6 +79,16 @@ def test_a_lead_adds_an_account(world, role):
     assert "Carla" in list(app.dataframe[0].value["Name"])
 
 
+def test_the_add_form_sent_twice_adds_once_without_an_error(world):
+    app = open_page(world["lead"])
+    for _ in range(2):  # Enter pressed again: the browser sends the same form once more
+        app.text_input(key="team_new_name").input("Carla")
+        app.text_input(key="team_new_password").input(PASSWORD)
+        app = button(app, "Add reviewer").click().run()
+        assert not app.error
+    assert set(accounts(world["db"])) == {"lena", "ana", "Carla"}
+
+
 @pytest.mark.parametrize(
     "name, password, message",
     [

@@ -8,6 +8,7 @@ import streamlit as st
 from workbench.app import common
 from workbench.assignment import create_first_lead
 from workbench.auth import MIN_PASSWORD_LENGTH, has_accounts, lead_can_sign_in, sign_in
+from workbench.access import PermissionDenied
 from workbench.errors import WorkbenchError
 
 
@@ -26,11 +27,15 @@ def on_sign_in() -> None:
         common.flash("Enter your name and password.", "error")
         return
     try:
-        address = st.context.ip_address
-        actor = sign_in(common.database(), name, password, address=address if isinstance(address, str) else None)
-        common.start_signed_in(actor)
+        common.start_signed_in(signed_in(name, password))
     except WorkbenchError as error:
         common.flash(str(error), "error")
+
+
+def signed_in(name: str, password: str):
+    """The account these credentials open (counted as a sign-in attempt from this address)."""
+    address = st.context.ip_address
+    return sign_in(common.database(), name, password, address=address if isinstance(address, str) else None)
 
 
 def on_create_first_lead() -> None:
@@ -43,9 +48,16 @@ def on_create_first_lead() -> None:
         return
     try:
         actor = create_first_lead(common.database(), name, password)
-        common.start_signed_in(actor)
+    except PermissionDenied as error:
+        try:  # the form sent twice (Enter pressed again): its first press made this very lead
+            actor = signed_in(name, password)
+        except WorkbenchError:
+            common.flash(str(error), "error")
+            return
     except WorkbenchError as error:
         common.flash(str(error), "error")
+        return
+    common.start_signed_in(actor)
 
 
 def draw_first_lead_form(why: str) -> None:

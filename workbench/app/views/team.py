@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pandas as pd
 import streamlit as st
 
@@ -29,11 +31,20 @@ A_NUMBER = "A fixed number"
 # --- callbacks -------------------------------------------------------------------------------------
 
 
+LAST_ADDED = "team_last_added"  # (name, role, monotonic time) of the last account this page added
+SAME_SUBMIT_SECONDS = 30
+
+
 def on_add_reviewer() -> None:
     name = st.session_state.get("team_new_name", "")
     role = st.session_state.get("team_new_role", "reviewer")
     password = st.session_state.get("team_new_password", "")
     st.session_state["team_new_password"] = ""
+    last = st.session_state.get(LAST_ADDED)
+    if last and last[:2] == (name.strip().casefold(), role) and time.monotonic() - last[2] < SAME_SUBMIT_SECONDS:
+        st.session_state["team_new_name"] = ""  # the form sent twice (Enter pressed again): added once
+        common.flash(f"Added {name.strip()} as {role}. Give them their password in person.")
+        return
 
     def add(tx, actor) -> str:
         return create_reviewer(tx, name, password, role, actor=actor).name
@@ -41,6 +52,7 @@ def on_add_reviewer() -> None:
     added = common.run_action(add)
     if added is not None:
         st.session_state["team_new_name"] = ""
+        st.session_state[LAST_ADDED] = (name.strip().casefold(), role, time.monotonic())
         common.flash(f"Added {added} as {role}. Give them their password in person.")
 
 
