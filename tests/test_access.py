@@ -105,7 +105,7 @@ OPEN_TO_REVIEWERS = {
     # the review queue and a reviewer's own verdicts
     "scope_collection_ids", "needs_reviewer", "next_claim_id", "resume_cursor", "claim_needs_reviewer",
     "may_review", "article_progress", "overall_progress", "own_verdict", "submit_verdict", "undo",
-    "previous_verdict", "others_verdicts", "verdict_history", "my_articles", "my_verdicts",
+    "previous_verdict", "others_verdicts", "verdict_history", "my_articles", "my_verdicts", "latest_verdict_change",
     "articles_in_scope", "collections_in_scope", "save_verdict", "delete_verdict", "with_control",
     # matches between claims: any reviewer confirms or rejects, and reuses a verdict they may review
     "decide_match", "match_offers", "apply_match_verdict",

@@ -18,8 +18,9 @@ from workbench.match_verdicts import (
     match_offers,
 )
 from workbench.matching import MATCH_ACTION, MatchError, applied_from_match, decide_match, list_matches, match_groups
-from workbench.models import Claim, FinalVerdict, VerdictHistory
+from workbench.models import Claim, FinalVerdict, Verdict, VerdictHistory
 from workbench.review import submit_verdict
+from workbench.verdicts import AlreadyLabelled
 
 
 def person(db: Database, name: str, role: str = "reviewer") -> Actor:
@@ -49,6 +50,18 @@ def test_a_verdict_applied_from_a_match_is_the_reviewers_own_and_marked(db: Data
         submit_verdict(session, rita, second, "supported")
     with db.read_session() as session:
         assert applied_from_match(session) == set()
+
+
+def test_a_match_verdict_from_a_queue_card_never_replaces_one_given_meanwhile(db: Database) -> None:
+    first, second, _ = quote_claims(db)
+    rita = person(db, "Rita")
+    with db.transaction() as session:
+        submit_verdict(session, rita, first, "disputed")
+        submit_verdict(session, rita, second, "supported")  # meanwhile, in another tab
+    with db.transaction() as session, pytest.raises(AlreadyLabelled, match="already labelled this claim Supported"):
+        apply_match_verdict(session, rita, second, first, expect_unlabelled=True)
+    with db.read_session() as session:
+        assert session.scalar(select(Verdict.label).where(Verdict.claim_id == second)) == "supported"
 
 
 def test_nothing_is_applied_from_a_rejected_match_or_without_an_own_verdict(db: Database) -> None:

@@ -415,16 +415,3 @@ def test_a_note_belongs_to_its_claim(world):
     assert on_screen(app) == second and note_and_evidence(app)[0].value == ""
     label_button(app, "supported").click().run()
     assert verdicts(world["db"]) == {(second, ana.id): ("supported", "", [])}
-
-
-def test_progress_counts_verdicts_given_in_another_tab(world):
-    ana, (first, second, *_) = world["people"]["ana"], world["claims"]
-    tab_a, tab_b = open_queue(ana), open_queue(ana)
-    label_button(tab_a, "supported").click().run()
-    assert tab_a.get("progress")[0].proto.text == "Overall: 1 of 5 claims labelled by you"
-    skip_button(tab_b).click().run()  # any redraw of tab B's card
-    assert tab_b.get("progress")[0].proto.text == "Overall: 1 of 5 claims labelled by you"
-    label_button(tab_b, "disputed").click().run()
-    assert tab_b.get("progress")[0].proto.text == "Overall: 2 of 5 claims labelled by you"
-    undo_button(tab_b).click().run()
-    assert tab_b.get("progress")[0].proto.text == "Overall: 1 of 5 claims labelled by you"

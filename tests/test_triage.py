@@ -12,8 +12,8 @@ from workbench.triage import (
     SIGNAL_KINDS,
     WEIGHTS,
     find_names,
-    signal_choice,
     find_quotes,
+    signal_choice,
     score,
     triage_article,
     triage_text,
@@ -253,6 +253,7 @@ def test_a_dotted_capital_i_changes_no_other_signal(prefix: str) -> None:
         ("It was Angela Merkel. Germany agreed.", ["Angela Merkel", "Germany"]),
         ("Gov. Gavin Newsom met Mrs. Smith in St. Louis on Sunday.", ["Gavin Newsom", "Smith", "St. Louis"]),
         ("Nothing changed in November. Images were shared.", []),
+        ("We met Gen. Mark Milley on Friday. Sgt. Ann Lee was there.", ["Mark Milley", "Ann Lee"]),
     ],
 )
 def test_names_end_at_a_sentence_end(text: str, names: list[str]) -> None:
@@ -264,11 +265,12 @@ def test_names_end_at_a_sentence_end(text: str, names: list[str]) -> None:
     [
         '"We will not back down on any of it," said John Smith. His party lost 12 seats.',
         'He met John Smith. It\'s "a disaster for every one of us," Smith added.',
+        '"We will win this fight for all of us," said Gov. John Smith. His party lost.',
     ],
 )
-def test_a_speaker_ends_at_a_sentence_end(text: str) -> None:
+def test_a_speaker_ends_at_a_sentence_end_not_at_a_title(text: str) -> None:
     (quote,) = [quote for quote in find_quotes(text) if not quote.scare]
-    assert quote.speaker in ("John Smith", "Smith")
+    assert quote.speaker in ("John Smith", "Smith", "Gov. John Smith")
 
 
 def test_chips_and_pickers_name_signals_alike() -> None:

@@ -210,8 +210,10 @@ def write_lines(path: Path, *lines: str | bytes) -> Path:
         ([b'{"id": "a", "text": "caf\xe9"}'], "not UTF-8"),
         (["[" * 100_000 + "]" * 100_000], "nested too deeply"),
         (['{"id": "a", "text": "He said \\ud800 it rose 5%."}'], "lone surrogate"),
-        (['{"id": 1, "text": "A."}', '{"text": "B."}'], ':2: each line needs exactly an "id"'),
-        (['{"id": 1, "text": "A."}', '{"id": 2, "text": 3}'], ':2: each line needs exactly an "id"'),
+        (['{"id": 1, "text": "A."}', '{"text": "B."}'], ':2: each line needs an "id"'),
+        (['{"id": 1, "text": "A."}', '{"id": 2, "text": 3}'], ':2: each line needs an "id"'),
+        (['{"id": 1, "text": "A."}', '{"id": true, "text": "B."}'], ':2: each line needs an "id"'),
+        (['{"id": 1, "text": "A."}', '{"id": 2, "text": "B.", "title": "T"}'], ':2: each line needs an "id"'),
         (["", "  "], "the file is empty"),
         (["\n\n \n"], "the file is empty"),
     ],
@@ -225,8 +227,9 @@ def test_cli_refuses_bad_sentence_files_by_name_and_line(tmp_path: Path, lines: 
 
 def test_cli_reads_sentence_files_as_ingest_reads_json_lines(tmp_path: Path) -> None:
     """A BOM, and U+2028 or U+0085 inside a JSON string (as ``json.dumps(ensure_ascii=False)``
-    writes them), are read as ingest reads them; an empty text is scored like any other."""
-    lines = [json.dumps({"id": "a", "text": text}, ensure_ascii=False) for text in ["Up 5%\u2028in 2023.", "x\x85y", ""]]
+    writes them), are read as ingest reads them; an empty text is scored like any other; a key that
+    is no article field (a dataset's ``label``) leaves the file a file of sentences."""
+    lines = [json.dumps({"id": "a", "text": text, "label": 1}, ensure_ascii=False) for text in ["Up 5%\u2028in 2023.", "x\x85y", ""]]
     path = tmp_path / "s.jsonl"
     path.write_bytes(b"\xef\xbb\xbf" + "\n".join(lines).encode("utf-8"))
     records = [json.loads(line) for line in run("triage", "--input", str(path), "--format", "jsonl").output.splitlines()]

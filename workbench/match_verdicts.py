@@ -33,7 +33,7 @@ from workbench.adjudication import FinalChange, record_final_verdict
 from workbench.match_text import compare
 from workbench.matching import MATCH_ACTION, MatchError, decide_match, sharing_verdicts
 from workbench.models import Article, Claim, ClaimMatch, FinalVerdict, Verdict, utcnow
-from workbench.review import SavedVerdict, VerdictState, may_review, own_verdict
+from workbench.review import SavedVerdict, VerdictState, may_review, own_verdict, require_unlabelled
 from workbench.verdicts import load_reviewable_claim, write_verdict
 from workbench.vocabulary import MatchStatus, MatchTier
 
@@ -89,9 +89,12 @@ def match_offers(session: Session, actor: Actor, claim_id: int) -> list[MatchOff
 
 
 def apply_match_verdict(
-    session: Session, actor: Actor, claim_id: int, source_claim_id: int, *, expected_version: int | None = None
+    session: Session, actor: Actor, claim_id: int, source_claim_id: int, *,
+    expected_version: int | None = None, expect_unlabelled: bool = False,
 ) -> SavedVerdict:
-    """Save the reviewer's verdict on ``source_claim_id`` as their verdict on ``claim_id`` (history: ``match``)."""
+    """Save the reviewer's verdict on ``source_claim_id`` as their verdict on ``claim_id`` (history: ``match``).
+
+    ``expect_unlabelled`` as in ``submit_verdict``: a verdict given meanwhile is never replaced unseen."""
     require_active(session, actor)
     if not may_review(session, actor, claim_id):
         raise PermissionDenied("This claim is in a collection you are not assigned to.")
@@ -102,6 +105,8 @@ def apply_match_verdict(
         )
     load_reviewable_claim(session, claim_id, expected_version)
     existing = own_verdict(session, actor, claim_id)
+    if expect_unlabelled:
+        require_unlabelled(existing)
     before = VerdictState(existing.label, existing.note, tuple(existing.evidence or ())) if existing else None
     write_verdict(session, claim_id, actor.id, offer.label, offer.note, list(offer.evidence),
                   actor_id=actor.id, action=MATCH_ACTION, source_claim_id=source_claim_id)

@@ -266,14 +266,19 @@ def json_lines(name: str, text: str) -> Iterator[tuple[str, dict | str]]:
         yield source, record if isinstance(record, dict) else f"{source}: each line must be a JSON object."
 
 
-SENTENCE_KEYS = frozenset({"id", "text"})
-"""The keys of a JSON Lines file of sentences (``workbench triage --input``), as against articles."""
+ARTICLE_KEYS = frozenset(TEXT_COLUMNS + TITLE_COLUMNS + URL_COLUMNS + DATE_COLUMNS) - {"text"}
+"""Keys that make a JSON Lines object an article rather than a sentence (``workbench triage``)."""
+
+
+def _is_sentence(record: dict) -> bool:
+    return "id" in record and "text" in record and ARTICLE_KEYS.isdisjoint(key.strip().lower() for key in record)
 
 
 def jsonl_sentences(name: str, text: str) -> list[tuple[str | int, str]] | None:
-    """``(id, text)`` per line of a JSON Lines file of sentences: objects with exactly the keys
-    ``id`` and ``text``. ``None`` when its first object is anything else (an article file, read with
-    ``jsonl_documents``); a later line that is not a sentence is refused with its line number."""
+    """``(id, text)`` per line of a JSON Lines file of sentences: objects with an ``id`` and a
+    ``text`` and no article field (``title``, ``body``, ``url``, ``date``, …; other keys, such as a
+    dataset's ``label``, are ignored). ``None`` when its first object is an article (the file is read
+    with ``jsonl_documents``); a later line that is not a sentence is refused with its line number."""
     errors: list[str] = []
     sentences: list[tuple[str | int, str]] = []
     decided = False
@@ -281,12 +286,15 @@ def jsonl_sentences(name: str, text: str) -> list[tuple[str | int, str]] | None:
         if isinstance(record, str):
             errors.append(record)
             continue
-        if not decided and set(record) != SENTENCE_KEYS:
+        if not decided and not _is_sentence(record):
             return None  # the first object decides: an article file
         decided = True
         identifier, sentence = record.get("id"), record.get("text")
-        if set(record) != SENTENCE_KEYS or not isinstance(sentence, str) or not isinstance(identifier, (str, int)):
-            errors.append(f'{source}: each line needs exactly an "id" (text or a number) and a "text" string.')
+        valid_id = isinstance(identifier, (str, int)) and not isinstance(identifier, bool)
+        if not _is_sentence(record) or not isinstance(sentence, str) or not valid_id:
+            errors.append(
+                f'{source}: each line needs an "id" (text or a number) and a "text" string, and no article field.'
+            )
             continue
         try:
             check_characters(source, "text", sentence)

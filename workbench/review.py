@@ -419,14 +419,21 @@ def submit_verdict(
         raise PermissionDenied("This claim is in a collection you are not assigned to.")
     label, note, links = validate_label(label), validate_note(note), validate_evidence(evidence)
     existing = own_verdict(session, actor, claim_id)
-    if expect_unlabelled and existing is not None:
+    if expect_unlabelled:
+        require_unlabelled(existing)
+    before = _state(existing) if existing is not None else None
+    save_verdict(session, actor, claim_id, label, note, links, expected_version=expected_version)
+    return SavedVerdict(claim_id, before, VerdictState(label, note, tuple(links)))
+
+
+def require_unlabelled(existing: Verdict | None) -> None:
+    """Refuse a press made on a queue card (which showed its claim unlabelled) once the reviewer has
+    a verdict on that claim, given meanwhile in another tab: ``AlreadyLabelled`` names it."""
+    if existing is not None:
         raise AlreadyLabelled(
             f"You had already labelled this claim {LABEL_TITLES[existing.label]} (in another tab or "
             "window), so nothing was changed. It is shown with that verdict: press a label to change it."
         )
-    before = _state(existing) if existing is not None else None
-    save_verdict(session, actor, claim_id, label, note, links, expected_version=expected_version)
-    return SavedVerdict(claim_id, before, VerdictState(label, note, tuple(links)))
 
 
 def undo(session: Session, actor: Actor, saved: SavedVerdict) -> None:

@@ -150,7 +150,7 @@ def signal_title(kind: str) -> str:
 
 def signal_choice(kind: str) -> str:
     """A signal kind as pickers list it: its chip's word, with the kind's own name where the words
-    differ (``names (entity)``), since exports and the CLI use that name."""
+    differ (``names (entity)``), since exports, ``--signal`` and the signals' ``kind`` use that name."""
     title = signal_title(kind)
     return title if title == kind.replace("_", " ") else f"{title} ({kind})"
 

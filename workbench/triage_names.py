@@ -60,7 +60,7 @@ hempstead, belgium, hollywood, silicon valley, wall street
 _TITLES = frozenset(
     "mr mrs ms dr prof president senator sen secretary governor gov rep representative mayor judge "
     "minister chancellor photographer designer director ceo founder artist actor actress star "
-    "spokesperson spokesman spokeswoman chief officer".split()
+    "spokesperson spokesman spokeswoman chief officer gen capt sgt col lt maj adm cmdr rev hon".split()
 )
 NOT_NAMES = SENTENCE_STARTERS | {
     "I", "I'm", "I’m", "I've", "I’ve", "I'd", "I’ll", "I'll", "Mr", "Mrs", "Ms", "Dr", "OK", "Yes", "No", "Well", "Oh",
@@ -147,6 +147,9 @@ def _name_kind(run: _Run, text: str, start: int, known_people: set[str]) -> str 
     return run.fallback
 
 
+_TRAILING_JOINERS = frozenset({"of", "the", "and", "&", "for", "de", "van", "von", "al"})
+
+
 def _trimmed(candidate: str) -> tuple[int, int, tuple[str, ...]] | None:
     """The name inside a capitalised run, as ``(start, end, words)`` relative to the run.
 
@@ -180,11 +183,10 @@ def _trimmed(candidate: str) -> tuple[int, int, tuple[str, ...]] | None:
     return start, end, tuple(words)
 
 
-_TRAILING_JOINERS = frozenset({"of", "the", "and", "&", "for", "de", "van", "von", "al"})
 _SENTENCE_BREAK = re.compile(r"(?<=\w\w\w\.)\s+")
-"""Where a capitalised run crosses a sentence end (``Joe Biden. It``): after a word of three or
-more characters and its full stop. Initials and short abbreviations (``F.``, ``St.``) do not
-end a run; a title cut off this way (``Gov.``) still marks the name after it as a person."""
+"""Where a capitalised run may cross a sentence end (``Joe Biden. It``): after a word of three or
+more characters and its full stop. Initials and short abbreviations (``F.``, ``St.``) and titles
+(``Gov.``, ``Mrs.``, ``Gen.``) do not end a run."""
 
 
 def sentence_pieces(run: str) -> list[tuple[int, str]]:
@@ -193,6 +195,8 @@ def sentence_pieces(run: str) -> list[tuple[int, str]]:
         return [(0, run)]
     pieces, start = [], 0
     for cut in _SENTENCE_BREAK.finditer(run):
+        if run[start : cut.start()].rsplit(" ", 1)[-1].rstrip(".").lower() in _TITLES:
+            continue  # ``Gov. Gavin Newsom``
         pieces.append((start, run[start : cut.start()]))
         start = cut.end()
     pieces.append((start, run[start:]))

@@ -228,6 +228,31 @@ def test_a_note_typed_right_after_a_label_goes_to_the_next_claim_only_and_no_let
     assert not page.errors
 
 
+def overall_progress_text(page) -> str:
+    return page.get_by_text("Overall:").first.text_content()
+
+
+def test_progress_counts_a_verdict_given_in_another_tab(page, shared_app_database, serve_database):
+    """Two tabs: a label in tab A, then one in tab B without B redrawing in between; B's overall
+    progress counts both (its cached count is recounted when another tab wrote meanwhile)."""
+    server = ana_at_her_queue(page, serve_database(shared_app_database), RECORD_DRAWN_CLAIMS)
+    tab_b = page.context.new_page()
+    tab_b.goto(server.url)
+    tab_b.locator("mark.wb-claim").wait_for()
+    settled(tab_b)
+    tab_b.wait_for_timeout(200)
+    tab_b.keyboard.press("s")  # tab B moves on to the next claim
+    tab_b.wait_for_function("() => !document.querySelector('mark.wb-claim[data-ahead]')")
+    settled(tab_b)
+    tab_b.wait_for_timeout(200)
+    label_and_wait(page, "1")
+    assert "Overall: 1 of" in overall_progress_text(page)
+    label_and_wait(tab_b, "2")
+    assert len(anas_verdicts(server)) == 2
+    assert "Overall: 2 of" in overall_progress_text(tab_b)
+    assert not page.errors
+
+
 def test_a_key_pressed_while_the_server_restarts_never_leaves_the_screen_and_the_database_apart(
     page, shared_app_database, serve_database
 ):

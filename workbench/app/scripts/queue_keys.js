@@ -163,7 +163,8 @@
   };
   const focusWhenDrawn = (kind, began) => {
     const field = claimField(kind);
-    typingWaits = !field && Date.now() - began < BUTTON_WAIT_MS;
+    const allDone = !!doc.querySelector(".wb-done");  // no claim left: no field is coming
+    typingWaits = !field && !allDone && Date.now() - began < BUTTON_WAIT_MS;
     if (typingWaits) { setTimeout(() => focusWhenDrawn(kind, began), 25); return; }
     if (field) field.focus();
   };
@@ -187,10 +188,12 @@
       noteShown();
       const again = event.repeat || (undoSent && Date.now() - undoSent.at < 3000
         && (undoSent.render === mark.dataset.render || Date.now() - shown.at < MIN_SHOWN_MS));
-      if (again) {
+      const labelling = pending && pending.render === mark.dataset.render && Date.now() - pending.at < 3000;
+      if (again || labelling) {
         event.preventDefault();
         event.stopImmediatePropagation();
-        sign("Key ignored: one press of U undoes one verdict. Nothing more was undone.");
+        sign(labelling ? "Key ignored: the claim on screen is still loading. Nothing was done." :
+          "Key ignored: one press of U undoes one verdict. Nothing more was undone.");
         return;
       }
       undoSent = { render: mark.dataset.render, at: Date.now() };

@@ -34,6 +34,7 @@ from workbench.review import (
     submit_verdict,
     undo,
 )
+from workbench.verdicts import AlreadyLabelled
 
 SHORTCUTS = {label: str(number) for number, label in enumerate(LABELS, start=1)}
 UNDO_DEPTH = 50
@@ -100,14 +101,19 @@ def restart_for_collection() -> None:
     restart_queue()
 
 
-def count_in_overall(change: int, latest_change: int) -> None:
+def count_in_overall(change: int, before_change: int, latest_change: int) -> None:
     """Keep the cached overall progress current without recounting 100,000 claims per key press:
-    ``change`` is this page's own ``+1``/``-1``/``0``, ``latest_change`` the reviewer's last verdict
-    change as the page's own transaction saw it."""
+    ``change`` is this page's own ``+1``/``-1``/``0``, and ``before_change`` / ``latest_change`` the
+    reviewer's last verdict change as the page's own transaction saw it before and after writing.
+    If the cache had not seen ``before_change`` (another tab wrote meanwhile), it is counted afresh."""
     cached = st.session_state.get(OVERALL)
-    if cached is not None:
-        queue, progress, _ = cached
-        st.session_state[OVERALL] = (queue, Progress(progress.done + change, progress.total), latest_change)
+    if cached is None:
+        return
+    queue, progress, seen = cached
+    if seen != before_change:
+        st.session_state.pop(OVERALL)
+        return
+    st.session_state[OVERALL] = (queue, Progress(progress.done + change, progress.total), latest_change)
 
 
 def refresh_overall(session, actor: Actor, queue: QueueScope) -> None:
@@ -156,23 +162,30 @@ def on_label(label: str, context: ClaimContext, from_match: int | None = None) -
     evidence = st.session_state.get(f"{EVIDENCE}{context.claim_id}", "")
     on_queue_card = st.session_state.get(REVISIT) is None
 
-    def save(tx, actor: Actor) -> tuple[SavedVerdict, int]:
-        if from_match is not None:
-            saved = apply_match_verdict(tx, actor, context.claim_id, from_match, expected_version=context.version)
-        else:
-            saved = submit_verdict(
-                tx, actor, context.claim_id, label, note, evidence,
-                expected_version=context.version, expect_unlabelled=on_queue_card,
-            )
+    def save(tx, actor: Actor) -> tuple[SavedVerdict, int, int]:
+        before = latest_verdict_change(tx, actor)
+        try:
+            if from_match is not None:
+                saved = apply_match_verdict(
+                    tx, actor, context.claim_id, from_match,
+                    expected_version=context.version, expect_unlabelled=on_queue_card,
+                )
+            else:
+                saved = submit_verdict(
+                    tx, actor, context.claim_id, label, note, evidence,
+                    expected_version=context.version, expect_unlabelled=on_queue_card,
+                )
+        except AlreadyLabelled:
+            # Given meanwhile in another tab: shown, so that changing it is a deliberate second press.
+            st.session_state[REVISIT] = own_verdict(tx, actor, context.claim_id).id
+            raise
         tx.flush()
-        return saved, latest_verdict_change(tx, actor)
+        return saved, before, latest_verdict_change(tx, actor)
 
     outcome = common.run_action(save)
     if outcome is None:
-        if on_queue_card:
-            show_own_verdict(context.claim_id)
         return  # the error is shown; the note and links stay as typed
-    saved, latest_change = outcome
+    saved, before_change, latest_change = outcome
     serial = st.session_state[UNDO_SERIAL] = st.session_state.get(UNDO_SERIAL, 0) + 1
     stack: list[tuple[int, SavedVerdict]] = st.session_state.setdefault(UNDO, [])
     stack.append((serial, saved))
@@ -183,21 +196,9 @@ def on_label(label: str, context: ClaimContext, from_match: int | None = None) -
     else:
         st.session_state[CURRENT] = None
     st.session_state[REVISIT] = None
-    count_in_overall(+1 if saved.before is None else 0, latest_change)
+    count_in_overall(+1 if saved.before is None else 0, before_change, latest_change)
     fill_fields(context.claim_id)
     common.flash(f"Saved: {LABEL_TITLES[label]}")
-
-
-def show_own_verdict(claim_id: int) -> None:
-    """After a refused press on a queue card: a verdict given meanwhile (another tab) is shown, so
-    that changing it is a deliberate second press."""
-    actor = common.unexpired_actor()
-    if actor is None:
-        return
-    with common.database().read_session() as read:
-        verdict = own_verdict(read, actor, claim_id)
-    if verdict is not None:
-        st.session_state[REVISIT] = verdict.id
 
 
 def on_skip(context: ClaimContext) -> None:
@@ -230,22 +231,23 @@ def on_undo(serial: int) -> None:
         common.flash("Nothing to undo in this session.", "info")
         return
     if stack[-1][0] != serial:
-        common.flash("That verdict was already undone; one press undoes one verdict.", "info")
+        common.flash("That press of Undo came from an earlier drawing of the page; nothing more was undone.", "info")
         return
     saved = stack[-1][1]
 
-    def revert(tx, actor: Actor) -> tuple[int, int]:
+    def revert(tx, actor: Actor) -> tuple[int, int, int]:
+        before = latest_verdict_change(tx, actor)
         undo(tx, actor, saved)
         tx.flush()
         verdict = own_verdict(tx, actor, saved.claim_id)
-        return (verdict.id if verdict is not None else 0), latest_verdict_change(tx, actor)
+        return (verdict.id if verdict is not None else 0), before, latest_verdict_change(tx, actor)
 
     outcome = common.run_action(revert)
     if outcome is None:
         return
-    restored, latest_change = outcome
+    restored, before_change, latest_change = outcome
     stack.pop()
-    count_in_overall(-1 if saved.before is None else 0, latest_change)
+    count_in_overall(-1 if saved.before is None else 0, before_change, latest_change)
     st.session_state[CURRENT] = saved.claim_id
     st.session_state[REVISIT] = restored or None
     shown = saved.before or saved.after  # a withdrawn verdict's note comes back to be reused
