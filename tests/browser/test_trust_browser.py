@@ -216,10 +216,13 @@ def test_a_note_typed_right_after_a_label_goes_to_the_next_claim_only_and_no_let
     page.keyboard.press("2")
     page.keyboard.press("n")
     page.keyboard.type("about the next")
-    page.wait_for_function("() => !document.querySelector('mark.wb-claim[data-ahead]')")
+    page.wait_for_function(  # the label applies once the card left with Esc is drawn again
+        "(first) => { const mark = document.querySelector('mark.wb-claim');"
+        " return mark && mark.dataset.claim !== String(first) && !mark.dataset.ahead; }",
+        arg=first,
+    )
     settled(page)
     second = int(page.locator("mark.wb-claim").get_attribute("data-claim"))
-    assert second != first
     typed = page.locator(f".st-key-queue_note_text_{second} textarea").input_value()
     assert "about the next".endswith(typed) and "why" not in typed, typed
     assert anas_verdicts(server) == [(first, "disputed", "why")]

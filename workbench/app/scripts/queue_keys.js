@@ -5,9 +5,10 @@
   // A key that writes a verdict (or skips) clicks the button keyed by the claim on screen, found
   // here, so the press can only apply to that claim. Streamlit's own shortcut would miss a press
   // made before the buttons were mounted (the first seconds after signing in), so the key is
-  // handled here alone: it waits for the claim's button, or is dropped with a visible sign while
-  // the card is re-running (stale) or a press on the drawn card is still on its way. The server
-  // drops any press whose claim is no longer shown (see on_label).
+  // handled here alone: it waits for the claim's button (on a card re-running, for its next
+  // drawing, and applies only if that shows the same claim), or is dropped with a visible sign
+  // while a press on the drawn card is still on its way. The server drops any press whose claim is
+  // no longer shown (see on_label).
   //
   // Read ahead: the card carries the next claim's markup (.wb-ahead). Once a press is sent, that
   // claim is shown at once, marked data-ahead, while the rest of the card (dimmed, not clickable:
@@ -127,12 +128,17 @@
     }
     labelled = null;
   }).observe(doc.body, { childList: true, subtree: true });
+  const cardStale = (mark) => {
+    const card = mark.closest('[data-testid="stElementContainer"]');
+    return !!card && card.getAttribute("data-stale") === "true";
+  };
   // Click the claim's button once it is mounted, while the same claim (and, unless it was read
-  // ahead, the same drawing of its card) is on screen; then show the claim read ahead after it.
+  // ahead or pressed while its card was being redrawn, the same drawing of its card) is on screen;
+  // then show the claim read ahead after it.
   const clickWhenMounted = (pressed, selector, began) => {
     const mark = doc.querySelector("mark.wb-claim");
     const same = mark && mark.dataset.claim === pressed.claim && mark.dataset.version === pressed.version
-      && (pressed.ahead || mark.dataset.render === pressed.render);
+      && (pressed.ahead || pressed.redrawn || mark.dataset.render === pressed.render);
     if (losses !== pressed.losses) {
       pending = null;
       clicking = false;
@@ -146,7 +152,7 @@
       return;
     }
     const button = doc.querySelector(selector);
-    if (button && !button.disabled && !mark.dataset.ahead) {
+    if (button && !button.disabled && !mark.dataset.ahead && !(pressed.redrawn && cardStale(mark))) {
       labelled = pressed.label ? pressed.claim : null;
       clicking = false;
       button.click();
@@ -209,10 +215,11 @@
       return;
     }
     const ahead = !!mark.dataset.ahead;
-    const card = mark.closest('[data-testid="stElementContainer"]');
-    const stale = !ahead && card && card.getAttribute("data-stale") === "true";
+    // A card re-running (a note just left with Esc) still shows the claim pressed on: the press waits
+    // for its next drawing and applies only if that is the same claim.
+    const redrawn = !ahead && cardStale(mark);
     const waiting = pending && pending.render === mark.dataset.render && Date.now() - pending.at < 3000;
-    if (stale || waiting) {
+    if (waiting) {
       sign("Key ignored: the next claim is still loading. Nothing was saved for it.");
       return;
     }
@@ -224,7 +231,8 @@
     }
     pending = { render: mark.dataset.render, at: Date.now() };
     const pressed = {
-      claim: mark.dataset.claim, version: mark.dataset.version, render: mark.dataset.render, ahead, label: key !== "s", losses,
+      claim: mark.dataset.claim, version: mark.dataset.version, render: mark.dataset.render, ahead, redrawn,
+      label: key !== "s", losses,
     };
     clicking = true;
     clickWhenMounted(pressed, `.st-key-${CLAIM_BUTTONS[key]}${pressed.claim} button`, Date.now());
