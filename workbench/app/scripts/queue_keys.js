@@ -154,6 +154,7 @@
     const button = doc.querySelector(selector);
     if (button && !button.disabled && !mark.dataset.ahead && !(pressed.redrawn && cardStale(mark))) {
       labelled = pressed.label ? pressed.claim : null;
+      pending = { render: mark.dataset.render, at: Date.now() };  // the drawing the press is sent from
       clicking = false;
       button.click();
       setTimeout(() => showAhead(pressed.claim), 0);  // after the press is on its way to the server
@@ -161,10 +162,11 @@
     }
     setTimeout(() => clickWhenMounted(pressed, selector, began), 25);
   };
-  // Typing waits for the claim's own fields: the note of the claim just left must not get it.
+  // Typing waits for the claim's own fields: the note of the claim just left must not get it, so
+  // no field is taken from the drawing a press was sent from (the server draws the next card).
   const claimField = (kind) => {
     const mark = doc.querySelector("mark.wb-claim");
-    if (!mark || mark.dataset.ahead || clicking) return null;
+    if (!mark || mark.dataset.ahead || clicking || (pending && pending.render === mark.dataset.render)) return null;
     return doc.querySelector(`.st-key-queue_${kind}_text_${mark.dataset.claim} textarea`);
   };
   const focusWhenDrawn = (kind, began) => {
