@@ -231,6 +231,41 @@ def test_score_is_deterministic_bounded_and_ranks_facts_over_questions() -> None
     assert score({}) == round(1 / (1 + 2.718281828459045 ** -WEIGHTS["bias"]), 4)
 
 
+@pytest.mark.parametrize(
+    "text, topical",
+    [
+        ("The deficit grew last year.", True),
+        ("Medicare premiums went up.", True),
+        ("He talked about social security for an hour.", True),
+        ("Illegal immigration is down.", True),
+        ("The band played a new song last year.", False),
+        ("Warsaw is cold in winter.", False),  # "war" only as a whole word
+    ],
+)
+def test_a_subject_of_public_policy_raises_the_score_without_a_chip(text: str, topical: bool) -> None:
+    from workbench.triage import analyse_article
+
+    ((signals, _quote, features),) = analyse_article(text, [(0, len(text))])
+    assert ("topic" in features) is topical
+    assert "topic" not in {signal.kind for signal in signals}
+    if topical:
+        without = {name: value for name, value in features.items() if name != "topic"}
+        assert score(features) > score(without)
+
+
+def test_the_readme_lists_every_weight_of_the_score() -> None:
+    readme = (SEEDS.parent / "README.md").read_text(encoding="utf-8")
+    listed = readme.split("Weights\n(`workbench.triage.WEIGHTS`)", 1)[1].split("They were set by hand", 1)[0]
+    listed = " ".join(listed.split())
+    for name, weight in WEIGHTS.items():
+        if name == "bias":
+            assert f"e^-(−{-weight:g} + Σ" in readme
+            continue
+        words = name.replace("_", " ").replace("first person", "first-person")
+        shown = f"+{weight:g}" if weight > 0 else f"−{-weight:g}"
+        assert f"{words} {shown}" in listed, f"README does not list {name} {shown}"
+
+
 def test_reasons_name_the_speaker() -> None:
     text = "Kim Kardashian runs a brand.\n“I am currently re-evaluating my relationship with the brand,” she said."
     spans = [(29, len(text))]

@@ -173,6 +173,7 @@ WEIGHTS: dict[str, float] = {
     "attributed": 0.35,
     "quote": 0.3,
     "factual_verb": 0.45,
+    "topic": 0.8,
     "length": 0.9,
     "first_person_opinion": -0.9,
     "evaluative": -0.1,
@@ -186,7 +187,9 @@ WEIGHTS: dict[str, float] = {
 
 Each signal kind counts once per unit whatever its number of matches, except ``entity``,
 which counts up to three times. ``length`` is ``min(words, 40) / 40``. ``factual_verb`` is a
-past-tense or perfect verb of record (``voted``, ``has signed``, ``was``, ``-ed``);
+past-tense or perfect verb of record (``voted``, ``has signed``, ``was``, ``-ed``); ``topic`` is
+a word of a subject of public policy (``taxes``, ``jobs``, ``immigration``, ``medicare``: see
+``workbench.triage_lexicon``);
 ``first_person_opinion`` is ``I think``, ``I believe``, ``I want``, ``we're going to``, …;
 ``short`` is a unit of fewer than five words. The weights were set by hand and tuned on the
 CLEF 2019 CheckThat! training debates with leave-one-debate-out checks (README)."""
@@ -228,6 +231,8 @@ def _features(words: int, hits: Sequence[tuple[int, int, str]], kinds: set[str],
         features["factual_verb"] = 1.0
     if "opinion" in hit_kinds:
         features["first_person_opinion"] = 1.0
+    if "topic" in hit_kinds:
+        features["topic"] = 1.0
     return features
 
 

@@ -102,6 +102,26 @@ _FACTUAL_WORDS = frozenset(
     "was were had did didn't didn’t voted signed approved passed paid lost won spent created "
     "killed built left took gave sent called said started became has_been have_been".split()
 )
+_TOPIC_WORDS = frozenset("""
+    economy economic jobs job unemployment unemployed wages wage income incomes salary salaries
+    poverty inflation recession growth gdp manufacturing factories factory workers businesses
+    companies corporations industry
+    tax taxes taxed taxpayers taxpayer deficit deficits debt debts budget budgets spending borrowing
+    dollars cost costs funding funded
+    trade tariffs tariff nafta tpp imports exports china mexico
+    health healthcare obamacare insurance premiums medicare medicaid hospitals doctors drugs opioid
+    opioids prescription
+    immigration immigrants immigrant illegal border borders refugees refugee deportation visas
+    crime crimes murders murder police violence guns gun shootings prison prisons
+    isis terrorism terrorists terrorist iraq syria iran afghanistan russia nuclear war wars military
+    troops veterans soldiers sanctions
+    oil coal energy climate emissions carbon pollution
+    students college colleges tuition schools teachers
+    pensions retirement social_security
+""".split())
+"""Subjects of public policy that fact-checkers check most (economy, budget and taxes, trade,
+health, immigration, crime, security, energy and climate, education, pensions): a feature of the
+score (``topic``), not a signal shown. Built by hand from those subjects, not from data."""
 _OPINION_VERBS = frozenset(
     "think believe feel want hope guess love like know mean agree disagree".split()
 )
@@ -136,6 +156,8 @@ _LEXICON_KINDS: dict[str, str] = {
     **{word: "opinion" for word in _OPINION_WORDS},
 }
 """Every lexicon entry (lower case, words joined by one space) → its kind."""
+for _word in _TOPIC_WORDS:
+    _LEXICON_KINDS.setdefault(_word.replace("_", " "), "topic")
 _LEXICON_KINDS.update({month.lower(): "month" for month in _MONTH_WORDS})
 _LEXICON_KINDS.update({word: "section" for word in _REFERENCE_NUMBERED})
 _SCAN = re.compile(rf"(?<![a-z0-9à-ÿ])(?:{trie_pattern(_LEXICON_KINDS)})\b")
@@ -157,7 +179,7 @@ def same_length_lower(text: str) -> str:
 def scan_article(article: str) -> list[tuple[int, int, str]]:
     """``(start, end, kind)`` of every lexicon hit, number and date in ``article``, in order.
 
-    Kinds are signal kinds, or ``factual`` / ``opinion`` (features only, not shown). The
+    Kinds are signal kinds, or ``factual`` / ``opinion`` / ``topic`` (features only, not shown). The
     lexicons are matched in the lower-cased text (``same_length_lower``: the article's offsets)."""
     lowered = same_length_lower(article)
     hits: list[tuple[int, int, str]] = []
