@@ -137,3 +137,24 @@ def test_agreement_page_flags_reviewers_below_the_threshold(app_database: Databa
     app = app.switch_page("views/agreement.py").run()
     assert not app.exception, app.exception
     assert any("hal" in warning.value for warning in app.warning)
+
+
+@pytest.mark.parametrize("order", ["article", "checkworthiness"])
+def test_controls_are_mixed_in_whatever_the_queue_order(newsroom: ReviewedNewsroom, order: str):
+    from workbench.triage_store import recompute_signals, set_queue_order
+
+    recompute_signals(newsroom.db)
+    politics = newsroom.collections["Politics"]
+    control = newsroom.claims[3]
+    with newsroom.db.transaction() as session:
+        for collection in newsroom.collections.values():
+            set_queue_order(session, collection, order)
+        mark_control(session, newsroom.lead, control)
+        set_control_rate(session, newsroom.lead, politics, 0.5)
+        readers = [Actor.of(create_reviewer(session, f"reader{n}", None, actor=Actor.operator())) for n in range(12)]
+    with newsroom.db.session() as session:
+        firsts = [next_claim_id(session, reader) for reader in readers]
+        set_control_rate(session, newsroom.lead, politics, 0.0)
+        without = {next_claim_id(session, reader) for reader in readers}
+    assert control not in without and len(without) == 1  # the order's own first claim
+    assert control in firsts and set(firsts) - {control} == without  # about half start on the control

@@ -160,7 +160,8 @@ def next_claim_id(
     exclude: Container[int] = (),
     verdicts_to_come: int = 0,
 ) -> int | None:
-    """The next claim this reviewer should label, in article order, starting after ``after``.
+    """The next claim this reviewer should label, in article order, starting after ``after`` (or
+    most checkable first, where the collection's lead chose that order); control claims mixed in.
 
     Wraps around to the start when nothing is left after the cursor. ``exclude`` holds skipped ids;
     ``verdicts_to_come`` counts verdicts about to be given first (reading ahead), so control claims
@@ -170,10 +171,11 @@ def next_claim_id(
     if not collection_ids:
         return None
     if checkable_first(session, collection_ids):
-        return most_checkable_claim_id(session, needs_reviewer(actor), collection_ids, scope.article_id, exclude)
-    found = _first_needing(session, actor, scope, collection_ids, after, exclude)
-    if found is None and after is not None:
-        found = _first_needing(session, actor, scope, collection_ids, None, exclude, until=after)
+        found = most_checkable_claim_id(session, needs_reviewer(actor), collection_ids, scope.article_id, exclude)
+    else:
+        found = _first_needing(session, actor, scope, collection_ids, after, exclude)
+        if found is None and after is not None:
+            found = _first_needing(session, actor, scope, collection_ids, None, exclude, until=after)
     return with_control(session, actor, collection_ids, found, exclude, verdicts_to_come)  # control claims
 
 
