@@ -174,6 +174,22 @@ def test_cli_triage_of_sentences_and_articles(tmp_path: Path) -> None:
     assert "quote: Finance Minister Ana Ruiz" in table
 
 
+def test_cli_triage_of_a_web_page_leaves_its_headline_aside_as_split_does(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><head><title>Prices climb - Daily</title></head><body><article><h1>Head</h1>\n"
+        "<p>Inflation rose 3% in 2022, the bank said in a statement on Tuesday morning.</p>\n<h2>Outlook</h2>\n"
+        "<p>Officials expect it to fall next year, according to the central bank's report.</p>\n"
+        "<p>Unemployment stayed at 4 percent, the lowest level since 1999.</p></article></body></html>",
+        encoding="utf-8",
+    )
+    records = [json.loads(line) for line in run("triage", "--input", str(page), "--format", "jsonl").output.splitlines()]
+    split = [json.loads(line) for line in run("split", str(page), "--format", "jsonl").output.splitlines()]
+    claims = [(str(unit["index"]), unit["text"]) for unit in split if unit["kind"] == "claim"]
+    assert any(unit["kind"] == "title" for unit in split)
+    assert [(record["id"], record["text"]) for record in records] == claims
+
+
 def test_cli_needs_input_or_recompute(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["triage"])
     assert result.exit_code != 0 and "--input FILE, --recompute" in result.output

@@ -92,7 +92,8 @@ def triage(
         from workbench.extract import extract_many, load_pipeline
 
         documents = read_upload(name, data)
-        for document, extraction in zip(documents, extract_many((d.text for d in documents), load_pipeline())):
+        pairs = ((document.text, document.headlines) for document in documents)  # as `workbench split` reads them
+        for document, extraction in zip(documents, extract_many(pairs, load_pipeline())):
             claims = [(index, unit) for index, unit in enumerate(extraction.units) if unit.kind == ClaimKind.CLAIM]
             results = triage_article(extraction.text, [(unit.start, unit.end) for _, unit in claims])
             prefix = f"{document.source}#" if len(documents) > 1 else ""
