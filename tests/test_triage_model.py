@@ -83,12 +83,19 @@ def select_reviewer(name: str):
     return select(Reviewer).where(Reviewer.name == name)
 
 
-def test_cli_trains_and_switches(tmp_path: Path) -> None:
+@pytest.fixture
+def newsroom_file(tmp_path: Path) -> str:
+    """The triage newsroom in a SQLite file, for the CLI: its URL."""
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     database = Database(url)
     database.upgrade("head")
     triage_newsroom(database)
     database.dispose()
+    return url
+
+
+def test_cli_trains_and_switches(newsroom_file: str) -> None:
+    url = newsroom_file
     runner = CliRunner()
     trained = runner.invoke(main, ["--database", url, "triage", "--train", "--collection", "news"])
     assert trained.exit_code == 0, trained.output
@@ -121,3 +128,30 @@ def test_dump_and_load_carry_the_model_and_its_scores(db: Database, tmp_path: Pa
         assert dict(session.execute(select(ClaimModelScore.claim_id, ClaimModelScore.score)).all()) == scores
         assert model_orders(session, [collection_id])
     target.dispose()
+
+
+def test_a_model_worse_than_the_rules_cannot_order_the_queue(db: Database, monkeypatch) -> None:
+    lead, _other, collection_id = triage_newsroom(db)
+    train_model(db, "news", lead)
+    with db.transaction() as session:
+        assert set_model_enabled(session, lead, collection_id, True).enabled
+    import sklearn.metrics
+
+    aucs = iter([0.45, 0.49])  # the model's cross-validated ROC AUC, then the rules'
+    monkeypatch.setattr(sklearn.metrics, "roc_auc_score", lambda *_args, **_kwargs: next(aucs))
+    retrained = train_model(db, "news", lead)
+    assert not retrained.enabled and not retrained.usable
+    assert "It cannot order the queue: it ranks the team's verdicts worse than the rules" in retrained.summary()
+    with db.transaction() as session, pytest.raises(TriageModelError, match="cannot order the queue: it ranks"):
+        set_model_enabled(session, lead, collection_id, True)
+    with db.read_session() as session:
+        assert not model_orders(session, [collection_id])
+        assert not model_report(session, collection_id).enabled
+
+
+def test_switching_off_a_model_never_trained_changes_nothing(newsroom_file: str) -> None:
+    url = newsroom_file
+    result = CliRunner().invoke(main, ["--database", url, "triage", "--model", "off", "--collection", "NEWS"])
+    assert result.exit_code == 0 and "no model trained; the rule score orders the queue" in result.output
+    order = CliRunner().invoke(main, ["--database", url, "triage", "--queue-order", "article", "--collection", "NEWS"])
+    assert order.exit_code == 0 and "Collection 'news': queue in article order." in order.output

@@ -46,6 +46,15 @@ CHECKABLE = frozenset({"supported", "disputed"})
 FRAMING = "editorial_framing"
 
 
+UNUSABLE = "it ranks the team's verdicts worse than the rules alone or no better than chance"
+
+
+def model_usable(roc_auc: float, rule_roc_auc: float) -> bool:
+    """A model may order a queue only if its cross-validated ROC AUC beats chance (0.5) and is at
+    least the rule score's on the same claims."""
+    return roc_auc > 0.5 and roc_auc >= rule_roc_auc
+
+
 class TriageModelError(WorkbenchError):
     """A model request that cannot be done (too few verdicts, no model, unknown collection)."""
 
@@ -70,6 +79,12 @@ class ModelReport:
     enabled: bool
     """Whether it orders the collection's queue."""
 
+    @property
+    def usable(self) -> bool:
+        """Whether it may order a queue: it ranks this team's verdicts better than chance and at
+        least as well as the rule score (``model_usable``)."""
+        return model_usable(self.roc_auc, self.rule_roc_auc)
+
     def summary(self) -> str:
         chance = self.checkable / self.examples if self.examples else 0.0
         return (
@@ -77,6 +92,7 @@ class ModelReport:
             f"cross-validated ROC AUC {self.roc_auc:.3f} (rules alone {self.rule_roc_auc:.3f}), average "
             f"precision {self.average_precision:.3f} (chance {chance:.3f}); "
             f"{'enabled' if self.enabled else 'not enabled'} for the queue order."
+            + ("" if self.usable else f" It cannot order the queue: {UNUSABLE}.")
         )
 
 
@@ -187,6 +203,8 @@ def train_model(database: Database, collection: str, actor: Actor) -> ModelRepor
             session.add(model)
         for name, value in model_values.items():
             setattr(model, name, value)
+        if not model_usable(model.roc_auc, model.rule_roc_auc):
+            model.enabled = False  # a retrained model worse than the rules stops ordering the queue
         model.trained_at = utcnow()
         existing = set(session.scalars(select(Claim.id).where(Claim.id.in_(list(scores)))))
         claim_ids = [claim_id for claim_id in scores if claim_id in existing]
@@ -218,12 +236,21 @@ def model_report(session: Session, collection_id: int) -> ModelReport | None:
     return report_of(model, session.get(Collection, collection_id).name)
 
 
-def set_model_enabled(session: Session, actor: Actor, collection_id: int, enabled: bool) -> ModelReport:
-    """Let the trained model order the collection's queue (or stop it): a lead's work."""
+def set_model_enabled(session: Session, actor: Actor, collection_id: int, enabled: bool) -> ModelReport | None:
+    """Let the trained model order the collection's queue (or stop it): a lead's work. Only a model
+    that is ``usable`` may be enabled; switching off a collection without a model
+    changes nothing (``None``)."""
     require_lead(actor, "switch the triage model")
     model = session.get(TriageModel, collection_id)
+    if model is None and not enabled:
+        return None
     if model is None:
         raise TriageModelError("Train a model for this collection first (its quality is shown before it is used).")
+    if enabled and not model_usable(model.roc_auc, model.rule_roc_auc):
+        raise TriageModelError(
+            f"This model cannot order the queue: {UNUSABLE} (cross-validated ROC AUC {model.roc_auc:.3f}, "
+            f"rules {model.rule_roc_auc:.3f}). Retrain it once more claims are judged."
+        )
     model.enabled = enabled
     session.flush()
     return report_of(model, session.get(Collection, collection_id).name)

@@ -69,8 +69,9 @@ def draw_triage_controls(session, collection_id: int, name: str) -> None:
             "Model orders the queue",
             value=bool(report and report.enabled),
             key=f"triage_model_{collection_id}",
-            disabled=report is None,
+            disabled=report is None or not (report.enabled or report.usable),
             on_change=on_use_model,
             args=(collection_id, name),
-            help="Only with 'Most checkable first': the model's score orders the queue. It never shows a label.",
+            help="Only with 'Most checkable first', and only for a model that ranks at least as well as the "
+            "rules alone and better than chance: the model's score orders the queue. It never shows a label.",
         )

@@ -110,8 +110,10 @@ def _set_queue_order(ctx: click.Context, collection: str | None, order: str | No
     if not collection:
         raise click.UsageError("--queue-order and --collection go together.")
     with database_from(ctx).transaction() as session:
-        set_queue_order(session, require_named(session, Collection, collection).id, order)
-    click.echo(f"Collection {collection!r}: queue in {'article order' if order == 'article' else 'most checkable first'}.")
+        named = require_named(session, Collection, collection)
+        set_queue_order(session, named.id, order)
+        name = named.name
+    click.echo(f"Collection {name!r}: queue in {'article order' if order == 'article' else 'most checkable first'}.")
 
 
 def _record(identifier, text: str, result, offset: int = 0) -> dict:
@@ -143,4 +145,4 @@ def _model(ctx: click.Context, collection: str | None, train: bool, use_model: s
     if use_model:
         with database.transaction() as session:
             report = set_model_enabled(session, Actor.operator(), collection_id_by_name(session, collection), use_model == "on")
-        click.echo(report.summary())
+        click.echo(report.summary() if report else f"{collection}: no model trained; the rule score orders the queue.")
