@@ -135,6 +135,29 @@ def test_signals(sentence: str, expected: set[str]) -> None:
     assert_exact(sentence, 0, len(sentence), triage_text(sentence))
 
 
+@pytest.mark.parametrize(
+    ("sentence", "words", "speaker"),
+    [
+        ("Inflation rose 3% in 2022, the bank said.", "the bank said", "the bank"),
+        ("Costs climbed, a spokesman said in a statement.", "a spokesman said", "a spokesman"),
+        ("The economy grew, said John Smith.", "said John Smith", "John Smith"),
+        ("Sales rose 10% in 2020, said Acme Corp.", "said Acme Corp", "Acme Corp"),
+        ("Sales rose 10% in 2020, said the company.", "said the company", "the company"),
+        ("It grew, the more he said.", "he said", "he"),
+        ("The mayor said that crime has fallen.", "The mayor said", "The mayor"),
+    ],
+)
+def test_attribution_after_the_statement_names_who_said_it(sentence: str, words: str, speaker: str) -> None:
+    (attributed,) = [signal for signal in triage_text(sentence).signals if signal.kind == "attributed"]
+    assert (attributed.text, attributed.detail) == (words, speaker)
+    assert sentence[attributed.start : attributed.end] == words
+
+
+@pytest.mark.parametrize("noun", ["Prices", "Taxes", "Unemployment", "Inflation", "Officials", "Sales"])
+def test_a_common_noun_opening_a_sentence_is_no_name(noun: str) -> None:
+    assert "entity" not in kinds(f"{noun} rose sharply over the summer.")
+
+
 def test_plain_sentence_has_no_framing_signals() -> None:
     assert not kinds("The cat sat on the mat.") & {"evaluative", "modal", "question", "hedged", "scare_quote"}
 

@@ -70,7 +70,17 @@ NOT_NAMES = SENTENCE_STARTERS | {
     "January", "February", "March", "April", "June", "July", "August", "September", "October",
     "November", "December", "Jan", "Feb", "Aug", "Sept", "Oct", "Nov", "Dec", "Spring", "Summer",
     "Autumn", "Fall", "Winter", "All", "Any", "None", "Every", "Nothing", "Everyone", "Nobody", "Christmas", "Democratic", "Republican", "Democrats", "Republicans",
-}
+} | frozenset("""
+    Prices Sales Officials Taxes Unemployment Inflation Experts Analysts Researchers Scientists
+    Authorities Critics Supporters Residents Voters Workers Students Teachers Doctors Parents
+    Children Families Women Men Companies Businesses Investors Shares Stocks Markets Rates Costs
+    Wages Jobs Crime Figures Results Studies Polls Surveys Sources Lawmakers Prosecutors Officers
+    Troops Soldiers Immigrants Refugees Taxpayers Consumers Customers Users Fans Protesters
+    Economists Emissions Exports Imports Growth Spending Deficits Profits Revenue Earnings Benefits
+    Premiums Deaths Cases Infections Vaccines Hospitals Schools
+""".split())
+"""Capitalised words that name no one: sentence openers, pronouns, days and months, and common
+nouns of the news that often open a sentence (``Prices rose``, ``Officials said``)."""
 
 
 @dataclass(frozen=True)

@@ -186,6 +186,15 @@ _INDIRECT_STEMS = tuple(sorted(
     verb for verb in _INDIRECT_VERBS if not any(verb != other and verb.startswith(other) for other in _INDIRECT_VERBS)
 ))
 """The verbs that do not begin with another one (``claim`` for ``claims``): ``str.find`` finds them all."""
+_SPEAKER_AFTER_VERB = re.compile(
+    rf" (?P<speaker>{_DEFINITE}\b|{NAME_WORD}(?: {NAME_WORD}){{0,3}}|(?:the|an?) [a-z][\w’'-]*(?: [a-z][\w’'-]*)?(?=[.,;!?]|$))"
+)
+"""The speaker after a verb that follows a comma (``…, said John Smith.``, ``…, said the bank.``)."""
+_DESCRIBED_SPEAKER = re.compile(r", (?P<speaker>(?:the|an?) [a-z][\w’'-]*(?: [a-z][\w’'-]*)?) $")
+"""A plain description as the speaker between a comma and the verb (``…, the bank said.``)."""
+_PRONOUN_WORDS = frozenset("i you he she it we they".split())
+_CLAUSE_END = re.compile(r"[.,;!?]|$| (?:in|on|at|last|this|during|after|before|to)\b")
+"""What ends a clause of attribution after its verb (``said.``, ``said in a statement``)."""
 _CUT_WORD = re.compile(r"\w\w")
 MAX_VERBS_TRIED = 20
 """Reporting verbs tried per unit when looking for indirect speech (bounds very long units)."""
@@ -378,6 +387,17 @@ def indirect_speech(
             break
         if not outside(verb.start()):
             continue
+        after_clause = article[max(start, verb.start() - 2) : verb.start()] == ", "
+        inverted = _SPEAKER_AFTER_VERB.match(article, verb.end(), end) if after_clause else None
+        if inverted:  # ``…, said John Smith.``
+            speaker = _clean_speaker(inverted.group("speaker"))
+            if speaker.split()[0] not in _NOT_SPEAKER_STARTS:
+                return verb.start(), inverted.start("speaker") + len(speaker), resolver.resolve(speaker, verb.start())
+        described = _DESCRIBED_SPEAKER.search(article, max(start, verb.start() - 60), verb.start())
+        if described and described.group("speaker").rsplit(" ", 1)[-1] not in _PRONOUN_WORDS and _CLAUSE_END.match(article, verb.end(), end):
+            # ``…, the bank said.``
+            speaker_start = described.start("speaker")
+            return speaker_start, verb.end(), resolver.resolve(described.group("speaker"), speaker_start)
         head_start = max(start, verb.start() - 160)
         subject = _subject_before(article[head_start : verb.start()])
         if subject is None or subject[1] == "I" or subject[1].lower() == "we":
