@@ -249,3 +249,11 @@ def test_a_reviewer_sees_the_claims_signal_chips_but_no_score(world):
     page = html_of(at)
     assert 'class="wb-triage-chip"' in page and ">number<" in page
     assert "checkworthiness" not in page.lower() and "check-worthiness" not in page.lower()
+
+
+def test_only_a_lead_filters_the_list_by_check_worthiness(world):
+    lead_page = run_page(world["lead"])
+    assert [slider.label for slider in lead_page.slider] == ["Claims with check-worthiness at least"]
+    reviewer_page = run_page(world["ann"])
+    assert not reviewer_page.exception and not reviewer_page.slider
+    assert [box.key for box in reviewer_page.selectbox if box.key == "articles_triage_signal"]

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import delete, select, update
 
-from workbench.access import Actor
+from workbench.access import Actor, PermissionDenied
 from workbench.edits import merge_units, set_unit_kind, split_unit
 from workbench.auth import create_reviewer
 from workbench.cli import main
@@ -306,6 +306,12 @@ def test_article_filters_by_signal_and_score(db: Database) -> None:
         assert ids(signal="quote") == {budget}
         assert ids(signal="number", min_checkworthiness=0.5) == {budget}
         assert ids(min_checkworthiness=0.99) == set()
+    with db.transaction() as session:
+        reviewer = Actor.of(create_reviewer(session, "Rita Reviewer", None, "reviewer", actor=Actor.operator()))
+    with db.read_session() as session:
+        assert {row.id for row in list_articles(session, reviewer, ArticleFilters(signal="quote")).rows} <= {budget}
+        with pytest.raises(PermissionDenied, match="reviewers never see scores"):
+            list_articles(session, reviewer, ArticleFilters(min_checkworthiness=0.5))
 
 
 def test_chips_and_marked_quote_describe_the_text_only() -> None:

@@ -47,7 +47,8 @@ class ArticleFilters:
     signal: str | None = None
     """Only articles with a claim showing this triage signal kind (``quote``, ``number``, …)."""
     min_checkworthiness: float = 0.0
-    """Only articles with a claim at least this check-worthy (0 = no filter)."""
+    """Only articles with a claim at least this check-worthy (0 = no filter); a lead's filter only,
+    since reviewers never see scores (blind review)."""
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,8 @@ def escape_like(term: str) -> str:
 
 
 def _article_conditions(session: Session, actor: Actor, filters: ArticleFilters) -> list:
+    if filters.min_checkworthiness and not actor.is_lead:
+        raise PermissionDenied("Only a lead filters by check-worthiness: reviewers never see scores.")
     conditions = []
     allowed = visible_collection_ids(session, actor)
     if allowed is not None:

@@ -61,8 +61,9 @@ def draw_claim_triage(session, claim_id: int) -> None:
     st.html("".join(parts))
 
 
-def article_filters() -> dict:
-    """Signal and minimum check-worthiness filters for the Articles page (``ArticleFilters`` fields)."""
+def article_filters(lead: bool) -> dict:
+    """Signal and (for a lead: reviewers never see scores) minimum check-worthiness filters for the
+    Articles page (``ArticleFilters`` fields)."""
     signal_column, score_column = st.columns(2)
     signal = signal_column.selectbox(
         "Claims with signal",
@@ -70,6 +71,8 @@ def article_filters() -> dict:
         format_func=lambda kind: "Any" if kind is None else signal_choice(kind),
         key="articles_triage_signal",
     )
+    if not lead:
+        return {"signal": signal}
     minimum = score_column.slider(
         "Claims with check-worthiness at least", 0.0, 1.0, 0.0, 0.05, key="articles_triage_minimum"
     )

@@ -79,7 +79,7 @@ def draw_filters(session, actor: Actor) -> ArticleFilters:
         ),
         published_from=start.date_input("Published from", value=None, key="articles_from", format="YYYY-MM-DD"),
         published_to=end.date_input("Published until", value=None, key="articles_to", format="YYYY-MM-DD"),
-        **triage_chips.article_filters(),
+        **triage_chips.article_filters(actor.is_lead),
     )
     if st.session_state.get(FILTERS) != filters:
         st.session_state[FILTERS] = filters
