@@ -402,6 +402,12 @@ def test_exports_filter_by_signal_and_score(db: Database) -> None:
     }
     assert len(high) < len(everything)
     assert count_export_rows(db, ExportOptions(layout="wide", filters=ExportFilters(min_checkworthiness=1.0))) == 0
+    named = wide(signals=("names",))  # a chip's word names its kind
+    assert named == wide(signals=("entity",)) == wide(signals=(" Names ", "entity"))
+    assert {row["claim_id"] for row in named} == {
+        row["claim_id"] for row in everything if "entity" in row["signals"].split()
+    }
+    assert wide(signals=("Scare quote",)) == wide(signals=("scare_quote",))
     with pytest.raises(ExportError, match="Unknown signal 'numbers'"):
         wide(signals=("numbers",))
     with pytest.raises(ExportError, match="between 0 and 1"):

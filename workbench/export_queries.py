@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, aliased
 from workbench.export_options import ExportError, ExportFilters, ExportOptions
 from workbench.models import Article, Claim, ClaimSignal, Collection, FinalVerdict, Reviewer, Verdict
 from workbench.names import require_named
-from workbench.triage import SIGNAL_KINDS
+from workbench.triage import SIGNAL_KINDS, signal_kind
 
 
 @dataclass(frozen=True)
@@ -78,8 +78,9 @@ EXPORT_SIGNALS: tuple[str, ...] = (*SIGNAL_KINDS, "quote")
 
 
 def check_signal_filter(signals: Sequence[str]) -> tuple[str, ...]:
-    """The chosen signal kinds, or an :class:`ExportError` naming an unknown one."""
-    chosen = tuple(dict.fromkeys(signal.strip().lower().replace(" ", "_") for signal in signals))
+    """The chosen signal kinds (by name or chip word: ``names`` is ``entity``), or an
+    :class:`ExportError` naming an unknown one."""
+    chosen = tuple(dict.fromkeys(signal_kind(signal) for signal in signals))
     unknown = [signal for signal in chosen if signal not in EXPORT_SIGNALS]
     if unknown:
         raise ExportError(f"Unknown signal {unknown[0]!r}: use one of {', '.join(EXPORT_SIGNALS)}.")

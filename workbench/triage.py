@@ -148,6 +148,13 @@ def signal_title(kind: str) -> str:
     return _SIGNAL_TITLES.get(kind, kind.replace("_", " "))
 
 
+def signal_kind(word: str) -> str:
+    """A signal kind from its own name or from its chip's word: ``names`` → ``entity``,
+    ``Scare quote`` → ``scare_quote`` (what a user copies from a chip names the kind too)."""
+    word = word.strip().lower()
+    return _KIND_OF_TITLE.get(word, word.replace(" ", "_"))
+
+
 def signal_choice(kind: str) -> str:
     """A signal kind as pickers list it: its chip's word, with the kind's own name where the words
     differ (``names (entity)``), since exports, ``--signal`` and the signals' ``kind`` use that name."""
@@ -155,6 +162,7 @@ def signal_choice(kind: str) -> str:
     return title if title == kind.replace("_", " ") else f"{title} ({kind})"
 
 
+_KIND_OF_TITLE = {title: kind for kind, title in _SIGNAL_TITLES.items()}
 _SIGNAL_KIND_SET = frozenset(SIGNAL_KINDS)
 FRAMING_KINDS = frozenset({"evaluative", "modal", "question", "hedged", "scare_quote"})
 """Signals that mark opinion or framing rather than checkable content."""
@@ -332,6 +340,6 @@ def triage_text(text: str) -> Triage:
 
 __all__: Sequence[str] = (
     "Signal", "Quote", "Triage", "SIGNAL_KINDS", "WEIGHTS", "score", "triage_article", "triage_text",
-    "signal_title", "signal_choice",
+    "signal_title", "signal_choice", "signal_kind",
     "find_quotes", "find_quote_spans", "find_names",
 )
