@@ -153,6 +153,19 @@ def test_attribution_after_the_statement_names_who_said_it(sentence: str, words:
     assert sentence[attributed.start : attributed.end] == words
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Finance Minister Ana Ruiz told reporters.", "Ana Ruiz"),
+        ("Health Secretary Matt Hancock resigned.", "Matt Hancock"),
+        ("Acme Chief Executive Officer stepped down.", None),  # no office among the words: left alone
+    ],
+)
+def test_the_holder_of_an_office_is_the_person(text: str, name: str | None) -> None:
+    people = [found.text for found in find_names(text) if found.kind == "person"]
+    assert people == ([name] if name else [])
+
+
 @pytest.mark.parametrize("noun", ["Prices", "Taxes", "Unemployment", "Inflation", "Officials", "Sales"])
 def test_a_common_noun_opening_a_sentence_is_no_name(noun: str) -> None:
     assert "entity" not in kinds(f"{noun} rose sharply over the summer.")

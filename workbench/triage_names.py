@@ -157,13 +157,19 @@ def _name_kind(run: _Run, text: str, start: int, known_people: set[str]) -> str 
     return run.fallback
 
 
+_INNER_TITLES = frozenset(
+    "minister secretary president senator governor mayor chancellor judge spokesperson spokesman "
+    "spokeswoman ceo".split()
+)
+"""Offices that end a run's description and start the holder's name (``Finance Minister Ana Ruiz``)."""
 _TRAILING_JOINERS = frozenset({"of", "the", "and", "&", "for", "de", "van", "von", "al"})
 
 
 def _trimmed(candidate: str) -> tuple[int, int, tuple[str, ...]] | None:
     """The name inside a capitalised run, as ``(start, end, words)`` relative to the run.
 
-    A leading common word (``The``, ``According``) or title, trailing lower-case joiners and
+    A leading common word (``The``, ``According``) or title, an office and what precedes it
+    (``Finance Minister``, before one to three words), trailing lower-case joiners and
     a possessive (``Balenciaga’s`` → ``Balenciaga``) are dropped; ``None`` if nothing is left.
     Linear in the run's length, however many words are dropped."""
     words = candidate.split()
@@ -171,6 +177,12 @@ def _trimmed(candidate: str) -> tuple[int, int, tuple[str, ...]] | None:
     while first < len(words) and (words[first].strip("'’").rstrip(".") in NOT_NAMES or words[first].rstrip(".").lower() in _TITLES):
         start += len(words[first]) + 1
         first += 1
+    for inner in range(first + 1, len(words) - 1):  # ``Finance Minister Ana Ruiz``: the name after the office
+        if words[inner].rstrip(".").lower() in _INNER_TITLES and 1 <= len(words) - inner - 1 <= 3:
+            if not _TRAILING_JOINERS.intersection(words[inner + 1 :]):
+                start += sum(len(word) + 1 for word in words[first : inner + 1])
+                first = inner + 1
+            break
     last = len(words)
     while last > first and (words[last - 1] in _TRAILING_JOINERS or words[last - 1].endswith(".") and len(words[last - 1]) > 3):
         if words[last - 1].endswith(".") and words[last - 1][:-1].isalpha() and words[last - 1][0].isupper():
