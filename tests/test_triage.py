@@ -248,6 +248,12 @@ def test_other_scripts_quote_marks_are_quotes() -> None:
         assert text[quote.start : quote.end].startswith(inner)
 
 
+@pytest.mark.parametrize("text", ["He called it „「\"“ and left.", "She said «“»” and “…!” there."])
+def test_marks_with_nothing_between_them_quote_nothing(text: str) -> None:
+    assert find_quotes(text) == []
+    assert "scare_quote" not in kinds(text) and triage_text(text).quote is None
+
+
 def test_random_text_spans_are_exact() -> None:
     rng = random.Random(11)
     alphabet = list("abc XYZ.,;:?!\n\"'“”„‘’«»「」$%0123456789-") + ["said", " She ", " Kim Lee ", " told "]

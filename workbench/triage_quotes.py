@@ -314,6 +314,8 @@ def find_quotes(text: str, names: list[Name] | None = None, resolver: SpeakerRes
     previous: ArticleQuote | None = None
     previous_paragraph = -2
     for span in find_quote_spans(text, paragraphs):
+        if not any(character.isalnum() for character in text[span.start : span.end]):
+            continue  # only marks and punctuation between the marks: nothing is quoted
         paragraph = paragraphs[span.paragraph]
         before_paragraph = paragraphs[span.paragraph - 1] if span.paragraph else None
         found = _attribution(text, span, paragraph, before_paragraph)
