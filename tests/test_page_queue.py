@@ -415,3 +415,18 @@ def test_a_note_belongs_to_its_claim(world):
     assert on_screen(app) == second and note_and_evidence(app)[0].value == ""
     label_button(app, "supported").click().run()
     assert verdicts(world["db"]) == {(second, ana.id): ("supported", "", [])}
+
+
+def test_a_quote_is_marked_inside_the_claim_and_not_shown_twice(db: Database, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("WORKBENCH_DATABASE_URL", db.url)
+    with db.transaction() as session:
+        ana = Actor.of(create_reviewer(session, "ana", None, "reviewer", actor=Actor.operator()))
+    text = "“We will cut spending by two billion,” Ana Ruiz told reporters <on Monday>."
+    ingest_documents(db, [Document(source="quote.txt", text=text, title="Quoted")])
+    page = html_of(open_queue(ana))
+    marked = page.split('<mark class="wb-claim"', 1)[1].split("</mark>", 1)[0]
+    assert '<span class="wb-triage-quote"' in marked and 'title="Quote: Ana Ruiz"' in marked
+    assert ">We will cut spending by two billion,</span>" in marked
+    assert "&#60;on Monday&#62;" in marked and "<on Monday>" not in page  # the rest still escaped
+    assert "wb-triage-quoted" not in page and "Quoted: " not in page  # the claim is not repeated
+    assert page.count("We will cut spending") == 1

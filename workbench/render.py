@@ -288,12 +288,30 @@ def claim_in_article_html(context: ClaimContext, render: int | str) -> str:
     after = context.paragraph_after + (" …" if context.paragraph_truncated_after else "")
     parts.append(
         f'<div class="wb-paragraph">{e(before)} <mark class="wb-claim" data-claim="{context.claim_id}" '
-        f'data-version="{context.version}" data-render="{render}">{e(context.claim_text)}</mark> {e(after)}</div>'
+        f'data-version="{context.version}" data-render="{render}">{claim_with_quote_html(context)}</mark> {e(after)}</div>'
     )
     if context.next_unit:
         parts.append(f'<div class="wb-neighbour">{e(context.next_unit)}</div>')
     parts.append("</div>")
     return "".join(parts)
+
+
+QUOTE_STYLE = "background:#fff3c4;border-bottom:2px solid #e0b100"
+"""How a direct quote is marked inside a claim (the queue's card, the article view's quote line)."""
+
+
+def claim_with_quote_html(context: ClaimContext) -> str:
+    """The claim's text, its direct quote (triage) marked, with the speaker as the mark's tooltip."""
+    e = escape_html
+    if context.quote is None:
+        return e(context.claim_text)
+    start, end, speaker = context.quote
+    text = context.claim_text
+    tooltip = f' title="Quote: {escape_plain(speaker)}"' if speaker else ' title="Quote"'
+    return (
+        f'{e(text[:start])}<span class="wb-triage-quote" style="{QUOTE_STYLE}"{tooltip}>{e(text[start:end])}</span>'
+        f"{e(text[end:])}"
+    )
 
 
 def claim_card_html(context: ClaimContext, render: int, ahead: ClaimContext | None = None) -> str:

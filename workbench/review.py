@@ -21,6 +21,7 @@ from workbench.models import (
     Article,
     Assignment,
     Claim,
+    ClaimSignal,
     Collection,
     Reviewer,
     Verdict,
@@ -89,6 +90,8 @@ class ClaimContext:
     published: date | None
     collection_id: int
     collection_name: str
+    quote: tuple[int, int, str | None] | None = None
+    """The direct quote inside the claim (triage): start and end in ``claim_text``, and its speaker."""
 
     @property
     def cursor(self) -> Cursor:
@@ -277,14 +280,16 @@ def claim_context(session: Session, claim_id: int) -> ClaimContext | None:
             Article.published,
             Collection.id,
             Collection.name,
+            ClaimSignal,
         )
         .join(Article, Article.id == Claim.article_id)
         .join(Collection, Collection.id == Article.collection_id)
+        .outerjoin(ClaimSignal, ClaimSignal.claim_id == Claim.id)
         .where(Claim.id == claim_id)
     ).first()
     if row is None:
         return None
-    claim, title, source, url, published, collection_id, collection_name = row
+    claim, title, source, url, published, collection_id, collection_name, signal = row
     units = session.execute(
         select(Claim.position, Claim.paragraph, Claim.start_char, Claim.end_char, Claim.text)
         .where(
@@ -331,7 +336,16 @@ def claim_context(session: Session, claim_id: int) -> ClaimContext | None:
         published=published,
         collection_id=collection_id,
         collection_name=collection_name,
+        quote=_quote_in_claim(claim, signal),
     )
+
+
+def _quote_in_claim(claim: Claim, signal: ClaimSignal | None) -> tuple[int, int, str | None] | None:
+    """The stored quote's span in the claim's text, if it was computed for this version of the claim."""
+    if signal is None or signal.quote_start is None or signal.quote_end is None or signal.claim_version != claim.version:
+        return None
+    start, end = signal.quote_start - claim.start_char, signal.quote_end - claim.start_char
+    return (start, end, signal.quote_speaker) if 0 <= start < end <= len(claim.text) else None
 
 
 # --- progress --------------------------------------------------------------------------------------

@@ -18,7 +18,6 @@ CHIP_STYLE = (
     "display:inline-block;padding:0 .5rem;margin:.1rem .25rem 0 0;border-radius:999px;"
     "background:#eef2f7;color:#475569;font-size:.78rem"
 )
-QUOTE_STYLE = "background:#fff3c4;border-bottom:2px solid #e0b100"
 
 
 def chips_html(triage: StoredTriage) -> str:
@@ -40,18 +39,19 @@ def quote_marked_html(claim_text: str, claim_start: int, triage: StoredTriage) -
     speaker = f' title="{render.escape_plain(triage.quote_speaker)}"' if triage.quote_speaker else ""
     return (
         render.escape_plain(claim_text[:start])
-        + f'<span class="wb-triage-quote" style="{QUOTE_STYLE}"{speaker}>{render.escape_plain(claim_text[start:end])}</span>'
+        + f'<span class="wb-triage-quote" style="{render.QUOTE_STYLE}"{speaker}>{render.escape_plain(claim_text[start:end])}</span>'
         + render.escape_plain(claim_text[end:])
     )
 
 
-def draw_claim_triage(session, claim_id: int) -> None:
-    """Under a claim in the queue or the article view: its chips, and its quote marked."""
+def draw_claim_triage(session, claim_id: int, quote_line: bool = True) -> None:
+    """Under a claim in the queue or the article view: its chips, and (``quote_line``: where the
+    claim itself does not show it marked) the claim again with its quote marked."""
     triage = stored_triage(session, [claim_id]).get(claim_id)
     if triage is None or not triage.kinds:
         return
     parts = [f'<div class="wb-triage" style="margin:.25rem 0 .5rem">{chips_html(triage)}</div>']
-    if triage.quote_start is not None:
+    if quote_line and triage.quote_start is not None:
         claim = session.execute(select(Claim.text, Claim.start_char).where(Claim.id == claim_id)).one()
         parts.append(
             '<div class="wb-triage-quoted" style="font-size:.85rem;color:#475569">Quoted: '
