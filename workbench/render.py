@@ -296,7 +296,7 @@ def claim_in_article_html(context: ClaimContext, render: int | str) -> str:
     return "".join(parts)
 
 
-QUOTE_STYLE = "background:#fff3c4;border-bottom:2px solid #e0b100"
+QUOTE_STYLE = "background:#dbeafe;box-shadow:inset 0 -2px 0 #3b82f6;border-radius:2px"
 """How a direct quote is marked inside a claim (the queue's card, the article view's quote line)."""
 
 
