@@ -166,6 +166,16 @@ def test_the_holder_of_an_office_is_the_person(text: str, name: str | None) -> N
     assert people == ([name] if name else [])
 
 
+@pytest.mark.parametrize(
+    ("pronoun", "speaker"),
+    [("she", "she"), ("he", "Hans Müller")],  # Hans is a man's name: "she" is someone else
+)
+def test_a_pronoun_is_not_resolved_to_a_person_of_the_other_sex(pronoun: str, speaker: str) -> None:
+    text = f"Hans Müller runs the plant.\n\nSales rose.\n\n\"We will win the contract this year,\" {pronoun} said."
+    (quote,) = find_quotes(text)
+    assert quote.speaker == speaker
+
+
 @pytest.mark.parametrize("noun", ["Prices", "Taxes", "Unemployment", "Inflation", "Officials", "Sales"])
 def test_a_common_noun_opening_a_sentence_is_no_name(noun: str) -> None:
     assert "entity" not in kinds(f"{noun} rose sharply over the summer.")

@@ -37,6 +37,24 @@ nikki patricia patrick paul peter rachel rand richard rick robert ron ronald rud
 samantha sandra sarah scott sean sharon stephen steve steven susan ted thomas tim timothy tom tony
 vladimir walter william xi bella emmanuel angela theresa boris justin narendra jacinda olaf
 """.split())
+_WOMEN_NAMES = frozenset("""
+alexandria alice amanda amy angela anna anne ashley barbara bella betsy carol catherine christina
+deborah diana donna elizabeth emily emma gina hillary ivanka jacinda jane janet jennifer jessica jill
+julia julie kamala karen kate katherine kathleen kimberly laura linda lisa margaret maria marie mary
+melania michelle nancy nicole nikki patricia rachel ruth samantha sandra sarah sharon sophie susan
+theresa ursula giorgia
+""".split())
+_MEN_NAMES = frozenset("""
+aaron adam adrian alan albert alexander andrew anthony antonio barack ben benjamin bernie beto bill
+bob boris brad brian bruce carl carlos charles christopher chuck cory dan daniel david dennis donald
+doug edward emmanuel eric frank gabriele gary george greg hans jack james jared jason jeb jeff jerry
+jim joe john jon jonathan jose joseph joshua juan justin kanye kevin klaus kyle larry lester luis
+marco mark martin matt matthew michael miguel mike mitch narendra nicholas nick olaf patrick paul
+peter pierre rand richard rick robert ron ronald rudy ryan scott sean stephen steve steven ted thomas
+tim timothy tom tony vladimir walter william xi
+""".split())
+"""First names almost always of a woman / of a man: ``she`` is never resolved to a man so named,
+nor ``he`` to a woman (the pronoun is kept instead)."""
 _ORGANISATIONS = frozenset("""
 balenciaga cnn msnbc fox nbc abc cbs bbc newsweek tmz instagram twitter tiktok facebook youtube
 google apple amazon microsoft nato un eu fbi cia nsa irs epa who congress senate house pentagon
@@ -278,7 +296,8 @@ _SELF_DESCRIPTIONS = (
 
 class SpeakerResolver:
     """Resolves ``she`` / ``they`` to the person / organisation named last (when only one of
-    that kind is named in that sentence) and ``the brand`` / ``the statement`` to the
+    that kind is named in that sentence, and not ``she`` for a man's first name or ``he`` for a
+    woman's) and ``the brand`` / ``the statement`` to the
     organisation named most often so far (when one leads). Other descriptions stay as written."""
 
     def __init__(self, names: list[Name]):
@@ -310,4 +329,10 @@ class SpeakerResolver:
             if name.sentence != last.sentence:
                 break
             in_sentence.add(self.full.get(name.text, name.text))
-        return self.full.get(last.text, last.text) if len(in_sentence) == 1 else speaker
+        if len(in_sentence) != 1:
+            return speaker
+        named = self.full.get(last.text, last.text)
+        first = named.split()[0].lower()
+        if lowered == "she" and first in _MEN_NAMES or lowered == "he" and first in _WOMEN_NAMES:
+            return speaker  # the person named last is not the one meant
+        return named
