@@ -328,7 +328,7 @@ with common.page_session() as page_session:
     me = common.lead_or_stop("export or import verdicts")
     st.title("Export", anchor=False)
     common.show_flash()
-    export_tab, import_tab = st.tabs(["Download", "Import verdicts"])
+    export_tab, import_tab = st.tabs(["Download", "Import verdicts"], key="export_tab", on_change="rerun")
     with export_tab:
         draw_export(page_session, common.database())
     with import_tab:

@@ -217,7 +217,7 @@ with common.page_session() as page_session:
     common.show_flash()
     draw_report()
     target = chosen_collection(page_session, me).strip()
-    paste_tab, upload_tab = st.tabs(["Paste text", "Upload files"])
+    paste_tab, upload_tab = st.tabs(["Paste text", "Upload files"], key="import_tab", on_change="rerun")
     with paste_tab:
         draw_paste(page_session, target)
     with upload_tab:

@@ -232,7 +232,7 @@ with common.page_session() as page_session:
     st.title("Reviewers & assignment", anchor=False)
     common.show_flash()
     everyone = list_reviewers(page_session)
-    reviewers_tab, assignments_tab = st.tabs(["Reviewers", "Assignments"])
+    reviewers_tab, assignments_tab = st.tabs(["Reviewers", "Assignments"], key="team_tab", on_change="rerun")
     with reviewers_tab:
         draw_reviewers(page_session, me, everyone)
     with assignments_tab:
