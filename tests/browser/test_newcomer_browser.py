@@ -283,3 +283,15 @@ def test_queue_contrast_status_line_and_long_paragraph(newsdesk: Newsdesk, page)
     with server.database.session() as session:
         assert session.scalar(select(Claim.id).where(Claim.text.like("The port handled%"))) is not None
     assert page.errors == []
+
+
+def test_a_message_above_the_tabs_keeps_the_open_tab_open(newsdesk: Newsdesk, page):
+    server = newsdesk.server
+    sign_in_with_keyboard(page, server, "Lena", PASSWORD)
+    open_page(page, server, "team")
+    page.get_by_role("tab", name="Assignments").click()
+    page.get_by_role("button", name="Train model").first.click()  # too few verdicts: an error above the tabs
+    page.get_by_text("Too few verdicts").wait_for()
+    settled(page)
+    assert page.locator('[role="tab"][aria-selected="true"]').all_inner_texts() == ["Assignments"]
+    assert page.get_by_role("button", name="Train model").first.is_visible()
