@@ -203,6 +203,7 @@ def test_cli_needs_input_or_recompute(tmp_path: Path) -> None:
         ["--recompute", "--queue-order", "checkworthiness", "--collection", "news"],
         ["--input", "FILE", "--model", "on", "--collection", "news"],
         ["--input", "FILE", "--collection", "news"],
+        ["--recompute", "--format", "jsonl"],
     ],
 )
 def test_cli_refuses_options_that_ask_two_things(tmp_path: Path, args: list[str]) -> None:

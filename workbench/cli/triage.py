@@ -29,7 +29,8 @@ def _emit(records: list[dict], output_format: str) -> None:
 @click.command()
 @click.option("--input", "input_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="An article (any ingest format) or JSON Lines of {\"id\", \"text\"} sentences.")
-@click.option("--format", "output_format", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+@click.option("--format", "output_format", type=click.Choice(["table", "jsonl"]),
+              help="How --input's records are printed.  [default: table]")
 @click.option("--recompute", is_flag=True, help="Recompute the stored triage of every claim in the database.")
 @click.option("--queue-order", type=click.Choice(["article", "checkworthiness"]),
               help="Set how --collection's review queue is ordered.")
@@ -65,6 +66,8 @@ def triage(
         )
     if collection and (input_path is not None or recompute):
         raise click.UsageError("--collection goes with --queue-order, --train or --model.")
+    if output_format and input_path is None:
+        raise click.UsageError("--format goes with --input.")
     if train or use_model:
         _model(ctx, collection, train, use_model)
         return
@@ -99,7 +102,7 @@ def triage(
             prefix = f"{document.source}#" if len(documents) > 1 else ""
             for (index, unit), result in zip(claims, results):
                 records.append(_record(f"{prefix}{index}", unit.text, result, unit.start))
-    _emit(records, output_format)
+    _emit(records, output_format or "table")
 
 
 def _set_queue_order(ctx: click.Context, collection: str | None, order: str | None) -> None:
