@@ -144,6 +144,13 @@ def test_signals(sentence: str, expected: set[str]) -> None:
         ("Sales rose 10% in 2020, said Acme Corp.", "said Acme Corp", "Acme Corp"),
         ("Sales rose 10% in 2020, said the company.", "said the company", "the company"),
         ("It grew, the more he said.", "he said", "he"),
+        ("Prices rose, the bank also said.", "the bank also said", "the bank"),
+        ("Prices rose, an aide later said.", "an aide later said", "an aide"),
+        ("Prices rose, said the bank on Monday.", "said the bank", "the bank"),
+        ("Prices rose 3%, said John’s aide.", "said John’s aide", "John’s aide"),
+        ("Officials said that taxes rose by 5%.", "Officials said", "Officials"),
+        ("Ana Ruiz, the finance minister, told Reuters that taxes would rise.", "Ana Ruiz, the finance minister, told", "Ana Ruiz"),
+        ("Powell testified on Tuesday, warned Congress that rates rise.", "Powell testified on Tuesday, warned", "Powell"),
         ("The mayor said that crime has fallen.", "The mayor said", "The mayor"),
     ],
 )
@@ -159,11 +166,15 @@ def test_attribution_after_the_statement_names_who_said_it(sentence: str, words:
         ("Finance Minister Ana Ruiz told reporters.", "Ana Ruiz"),
         ("Health Secretary Matt Hancock resigned.", "Matt Hancock"),
         ("Acme Chief Executive Officer stepped down.", None),  # no office among the words: left alone
+        ("UN Secretary General Antonio Guterres spoke.", "Antonio Guterres"),
+        ("The Prime Minister Office said no.", None),  # one word after the office: no one's name
+        ("He stayed at the Bank Of America President Hotel.", None),
+        ("Steve Jobs founded Apple. Jobs said so.", "Steve Jobs"),  # Jobs alone is a common noun, but not here
     ],
 )
 def test_the_holder_of_an_office_is_the_person(text: str, name: str | None) -> None:
     people = [found.text for found in find_names(text) if found.kind == "person"]
-    assert people == ([name] if name else [])
+    assert people[:1] == ([name] if name else [])
 
 
 @pytest.mark.parametrize(
@@ -179,6 +190,14 @@ def test_a_pronoun_is_not_resolved_to_a_person_of_the_other_sex(pronoun: str, sp
 @pytest.mark.parametrize("noun", ["Prices", "Taxes", "Unemployment", "Inflation", "Officials", "Sales"])
 def test_a_common_noun_opening_a_sentence_is_no_name(noun: str) -> None:
     assert "entity" not in kinds(f"{noun} rose sharply over the summer.")
+
+
+@pytest.mark.parametrize("text", ["The state taxed imports heavily.", "Congress funded the wall."])
+def test_a_verb_of_record_on_a_subject_of_policy_still_counts_as_one(text: str) -> None:
+    from workbench.triage import analyse_article
+
+    ((_signals, _quote, features),) = analyse_article(text, [(0, len(text))])
+    assert "factual_verb" in features
 
 
 def test_plain_sentence_has_no_framing_signals() -> None:

@@ -141,12 +141,17 @@ def test_a_model_worse_than_the_rules_cannot_order_the_queue(db: Database, monke
     monkeypatch.setattr(sklearn.metrics, "roc_auc_score", lambda *_args, **_kwargs: next(aucs))
     retrained = train_model(db, "news", lead)
     assert not retrained.enabled and not retrained.usable
-    assert "It cannot order the queue: it ranks the team's verdicts worse than the rules" in retrained.summary()
+    assert "not used for the queue order: it ranks the team's verdicts worse than the rules" in retrained.summary()
     with db.transaction() as session, pytest.raises(TriageModelError, match="cannot order the queue: it ranks"):
         set_model_enabled(session, lead, collection_id, True)
     with db.read_session() as session:
         assert not model_orders(session, [collection_id])
         assert not model_report(session, collection_id).enabled
+    with db.transaction() as session:  # enabled before these rules (an older version, a dump): not used
+        session.get(TriageModel, collection_id).enabled = True
+    with db.read_session() as session:
+        assert not model_orders(session, [collection_id])
+        assert "not used for the queue order" in model_report(session, collection_id).summary()
 
 
 def test_switching_off_a_model_never_trained_changes_nothing(newsroom_file: str) -> None:

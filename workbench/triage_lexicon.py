@@ -103,11 +103,11 @@ _FACTUAL_WORDS = frozenset(
     "killed built left took gave sent called said started became has_been have_been".split()
 )
 _TOPIC_WORDS = frozenset("""
-    economy economic jobs job unemployment unemployed wages wage income incomes salary salaries
+    economy economic jobs job unemployment wages wage income incomes salary salaries
     poverty inflation recession growth gdp manufacturing factories factory workers businesses
     companies corporations industry
-    tax taxes taxed taxpayers taxpayer deficit deficits debt debts budget budgets spending borrowing
-    dollars cost costs funding funded
+    tax taxes taxpayers taxpayer deficit deficits debt debts budget budgets spending borrowing
+    dollars cost costs funding
     trade tariffs tariff nafta tpp imports exports china mexico
     health healthcare obamacare insurance premiums medicare medicaid hospitals doctors drugs opioid
     opioids prescription
@@ -121,7 +121,8 @@ _TOPIC_WORDS = frozenset("""
 """.split())
 """Subjects of public policy that fact-checkers check most (economy, budget and taxes, trade,
 health, immigration, crime, security, energy and climate, education, pensions): a feature of the
-score (``topic``), not a signal shown. Built by hand from those subjects, not from data."""
+score (``topic``), not a signal shown. Built by hand from those subjects, not from data; no
+``-ed`` form, which counts as a verb of record."""
 _OPINION_VERBS = frozenset(
     "think believe feel want hope guess love like know mean agree disagree".split()
 )

@@ -91,8 +91,8 @@ class ModelReport:
             f"{self.collection}: {self.examples} claims ({self.checkable} checkable), {self.folds}-fold "
             f"cross-validated ROC AUC {self.roc_auc:.3f} (rules alone {self.rule_roc_auc:.3f}), average "
             f"precision {self.average_precision:.3f} (chance {chance:.3f}); "
-            f"{'enabled' if self.enabled else 'not enabled'} for the queue order."
-            + ("" if self.usable else f" It cannot order the queue: {UNUSABLE}.")
+            + (f"{'enabled' if self.enabled else 'not enabled'} for the queue order." if self.usable else
+               f"not used for the queue order: {UNUSABLE}.")
         )
 
 
@@ -257,10 +257,12 @@ def set_model_enabled(session: Session, actor: Actor, collection_id: int, enable
 
 
 def model_orders(session: Session, collection_ids: Sequence[int]) -> bool:
-    """Whether every collection in scope has an enabled model (a mixed scope uses the rule score)."""
+    """Whether every collection in scope has an enabled, usable model (a mixed scope uses the rule
+    score; so does a model enabled before it failed ``model_usable``, e.g. one loaded from a dump)."""
     enabled = session.scalar(
         select(func.count()).select_from(TriageModel).where(
-            TriageModel.collection_id.in_(collection_ids), TriageModel.enabled.is_(True)
+            TriageModel.collection_id.in_(collection_ids), TriageModel.enabled.is_(True),
+            TriageModel.roc_auc > 0.5, TriageModel.roc_auc >= TriageModel.rule_roc_auc,  # ``model_usable``
         )
     )
     return bool(enabled) and enabled == len(set(collection_ids))

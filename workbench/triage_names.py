@@ -88,7 +88,9 @@ NOT_NAMES = SENTENCE_STARTERS | {
     "January", "February", "March", "April", "June", "July", "August", "September", "October",
     "November", "December", "Jan", "Feb", "Aug", "Sept", "Oct", "Nov", "Dec", "Spring", "Summer",
     "Autumn", "Fall", "Winter", "All", "Any", "None", "Every", "Nothing", "Everyone", "Nobody", "Christmas", "Democratic", "Republican", "Democrats", "Republicans",
-} | frozenset("""
+}
+"""Capitalised words that name no one: sentence openers, pronouns, days and months."""
+_COMMON_NOUNS = frozenset("""
     Prices Sales Officials Taxes Unemployment Inflation Experts Analysts Researchers Scientists
     Authorities Critics Supporters Residents Voters Workers Students Teachers Doctors Parents
     Children Families Women Men Companies Businesses Investors Shares Stocks Markets Rates Costs
@@ -97,8 +99,8 @@ NOT_NAMES = SENTENCE_STARTERS | {
     Economists Emissions Exports Imports Growth Spending Deficits Profits Revenue Earnings Benefits
     Premiums Deaths Cases Infections Vaccines Hospitals Schools
 """.split())
-"""Capitalised words that name no one: sentence openers, pronouns, days and months, and common
-nouns of the news that often open a sentence (``Prices rose``, ``Officials said``)."""
+"""Common nouns of the news that often open a sentence (``Prices rose``): alone, no name (unless a
+person of that name was named before: ``Steve Jobs`` … ``Jobs``); they can still be speakers."""
 
 
 @dataclass(frozen=True)
@@ -180,6 +182,15 @@ _INNER_TITLES = frozenset(
     "spokeswoman ceo".split()
 )
 """Offices that end a run's description and start the holder's name (``Finance Minister Ana Ruiz``)."""
+_HOLDER_SKIPS = _INNER_TITLES | _TITLES | {"general", "elect"}
+"""Words between an office and its holder's name (``Secretary General``, ``President-elect``)."""
+
+
+def _is_name_word(word: str) -> bool:
+    """A word of a person's name: capitalised, then lower case, and no organisation word."""
+    return word[:1].isupper() and word[1:2].islower() and word.lower().rstrip(".") not in _ORGANISATION_WORDS
+
+
 _TRAILING_JOINERS = frozenset({"of", "the", "and", "&", "for", "de", "van", "von", "al"})
 
 
@@ -187,7 +198,7 @@ def _trimmed(candidate: str) -> tuple[int, int, tuple[str, ...]] | None:
     """The name inside a capitalised run, as ``(start, end, words)`` relative to the run.
 
     A leading common word (``The``, ``According``) or title, an office and what precedes it
-    (``Finance Minister``, before one to three words), trailing lower-case joiners and
+    (``Finance Minister``, before a person's name of two or three words), trailing lower-case joiners and
     a possessive (``Balenciaga’s`` → ``Balenciaga``) are dropped; ``None`` if nothing is left.
     Linear in the run's length, however many words are dropped."""
     words = candidate.split()
@@ -195,11 +206,14 @@ def _trimmed(candidate: str) -> tuple[int, int, tuple[str, ...]] | None:
     while first < len(words) and (words[first].strip("'’").rstrip(".") in NOT_NAMES or words[first].rstrip(".").lower() in _TITLES):
         start += len(words[first]) + 1
         first += 1
-    for inner in range(first + 1, len(words) - 1):  # ``Finance Minister Ana Ruiz``: the name after the office
-        if words[inner].rstrip(".").lower() in _INNER_TITLES and 1 <= len(words) - inner - 1 <= 3:
-            if not _TRAILING_JOINERS.intersection(words[inner + 1 :]):
-                start += sum(len(word) + 1 for word in words[first : inner + 1])
-                first = inner + 1
+    for inner in range(first + 1, len(words) - 2):  # ``Finance Minister Ana Ruiz``: the name after the office
+        if words[inner].rstrip(".").lower() in _INNER_TITLES:
+            holder = inner + 1
+            while holder < len(words) and words[holder].rstrip(".").lower() in _HOLDER_SKIPS:
+                holder += 1  # ``Secretary General Antonio Guterres``
+            if 2 <= len(words) - holder <= 3 and all(_is_name_word(word) for word in words[holder:]):
+                start += sum(len(word) + 1 for word in words[first:holder])
+                first = holder
             break
     last = len(words)
     while last > first and (words[last - 1] in _TRAILING_JOINERS or words[last - 1].endswith(".") and len(words[last - 1]) > 3):
@@ -256,8 +270,8 @@ def find_names(text: str) -> list[Name]:
     runs: dict[str, _Run | None] = {}
     for match in _NAME.finditer(text):
         whole = match.group()
-        if whole in NOT_NAMES:
-            continue  # one common word (``The``, ``It``): the usual case, dropped at once
+        if whole in NOT_NAMES or whole in _COMMON_NOUNS and whole not in known_people:
+            continue  # one common word (``The``, ``It``, ``Prices``): the usual case, dropped at once
         for offset, candidate in sentence_pieces(whole):
             if candidate in runs:
                 run = runs[candidate]

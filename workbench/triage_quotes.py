@@ -186,15 +186,28 @@ _INDIRECT_STEMS = tuple(sorted(
     verb for verb in _INDIRECT_VERBS if not any(verb != other and verb.startswith(other) for other in _INDIRECT_VERBS)
 ))
 """The verbs that do not begin with another one (``claim`` for ``claims``): ``str.find`` finds them all."""
-_SPEAKER_AFTER_VERB = re.compile(
-    rf" (?P<speaker>{_DEFINITE}\b|{NAME_WORD}(?: {NAME_WORD}){{0,3}}|(?:the|an?) [a-z][\w’'-]*(?: [a-z][\w’'-]*)?(?=[.,;!?]|$))"
+_CLAUSE_END_AHEAD = r"(?=[.,;!?]|$| (?:in|on|at|last|this|during|after|before|to)\b)"
+_CLAUSE_END = re.compile(_CLAUSE_END_AHEAD)
+"""What ends a clause of attribution after its verb or speaker (``said.``, ``said in a statement``)."""
+_INVERTING_VERBS = frozenset({"said", "says", "wrote", "writes", "added", "explained"})
+"""Verbs that come before their speaker after a statement (``…, said John Smith``); after others the
+name is a listener or an object (``…, told Reuters that``)."""
+_ADVERBS = (
+    "also|later|earlier|previously|then|again|once|further|recently|repeatedly|initially|reportedly|"
+    "allegedly|publicly|privately|separately|already|still|has|have|had|would|will|was|is"
 )
-"""The speaker after a verb that follows a comma (``…, said John Smith.``, ``…, said the bank.``)."""
-_DESCRIBED_SPEAKER = re.compile(r", (?P<speaker>(?:the|an?) [a-z][\w’'-]*(?: [a-z][\w’'-]*)?) $")
-"""A plain description as the speaker between a comma and the verb (``…, the bank said.``)."""
+_DESCRIPTION_WORD = rf"(?!(?:{_ADVERBS})\b)[a-z][\w’'-]*"
+_DESCRIPTION = rf"(?:the|an?) {_DESCRIPTION_WORD}(?: {_DESCRIPTION_WORD})?"
+"""A plain description of a speaker (``the bank``, ``a senior official``), no adverb in it."""
+_SPEAKER_AFTER_VERB = re.compile(
+    rf" (?P<speaker>{_DEFINITE}|{NAME_WORD}(?: {NAME_WORD}){{0,3}}(?:['’]s {_DESCRIPTION_WORD})?|{_DESCRIPTION})"
+    rf"{_CLAUSE_END_AHEAD}"
+)
+"""The speaker after a verb that follows a comma (``…, said John Smith.``, ``…, said John’s aide.``,
+``…, said the bank on Monday.``)."""
+_DESCRIBED_SPEAKER = re.compile(rf", (?P<speaker>{_DESCRIPTION})(?: (?:{_ADVERBS}))? $")
+"""A plain description as the speaker between a comma and the verb (``…, the bank also said.``)."""
 _PRONOUN_WORDS = frozenset("i you he she it we they".split())
-_CLAUSE_END = re.compile(r"[.,;!?]|$| (?:in|on|at|last|this|during|after|before|to)\b")
-"""What ends a clause of attribution after its verb (``said.``, ``said in a statement``)."""
 _CUT_WORD = re.compile(r"\w\w")
 MAX_VERBS_TRIED = 20
 """Reporting verbs tried per unit when looking for indirect speech (bounds very long units)."""
@@ -389,7 +402,7 @@ def indirect_speech(
             break
         if not outside(verb.start()):
             continue
-        after_clause = article[max(start, verb.start() - 2) : verb.start()] == ", "
+        after_clause = article[max(start, verb.start() - 2) : verb.start()] == ", " and verb.group() in _INVERTING_VERBS
         inverted = _SPEAKER_AFTER_VERB.match(article, verb.end(), end) if after_clause else None
         if inverted:  # ``…, said John Smith.``
             speaker = _clean_speaker(inverted.group("speaker"))
