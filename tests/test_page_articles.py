@@ -257,3 +257,12 @@ def test_only_a_lead_filters_the_list_by_check_worthiness(world):
     reviewer_page = run_page(world["ann"])
     assert not reviewer_page.exception and not reviewer_page.slider
     assert [box.key for box in reviewer_page.selectbox if box.key == "articles_triage_signal"]
+
+
+def test_the_article_view_marks_each_claims_quote_inside_it(world):
+    text = "Budget talks\n\n“We will cut spending by two billion,” Ana Ruiz told <reporters>. Taxes rose."
+    article = ingest_documents(world["db"], [Document(source="quote.txt", text=text, title="Quoted")]).article_ids[0]
+    page = html_of(run_page(world["ann"], article))
+    assert page.count('class="wb-triage-quote"') == 1 and 'title="Quote: Ana Ruiz"' in page
+    assert ">We will cut spending by two billion,</span>” Ana Ruiz told &lt;reporters&gt;." in page
+    assert "Quoted: " not in page

@@ -316,7 +316,8 @@ def test_article_filters_by_signal_and_score(db: Database) -> None:
 
 
 def test_chips_and_marked_quote_describe_the_text_only() -> None:
-    from workbench.app.triage_chips import chips_html, quote_marked_html
+    from workbench.app.triage_chips import chips_html
+    from workbench.render import text_with_quote_html
     from workbench.triage_store import StoredTriage
 
     triage = StoredTriage(
@@ -326,9 +327,9 @@ def test_chips_and_marked_quote_describe_the_text_only() -> None:
     chips = chips_html(triage)
     assert "quote: Kim &lt;K&gt;" in chips and "number" in chips and "hedged" in chips
     assert "0.9" not in chips and "supported" not in chips and "disputed" not in chips
-    marked = quote_marked_html("She said: “It rose 5%.”", 2, triage)
-    assert marked.startswith("She said: “<span") and marked.endswith(">It rose 5%.</span>”")
-    assert 'title="Kim &lt;K&gt;"' in marked
+    marked = text_with_quote_html("She said: “It rose <5%>.”", (11, 24, "Kim <K>"))
+    assert marked.startswith("She said: “<span") and marked.endswith(">It rose &lt;5%&gt;.</span>”")
+    assert 'title="Quote: Kim &lt;K&gt;"' in marked
 
 
 def test_queue_most_checkable_first_when_the_collection_chooses_it(db: Database) -> None:

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from workbench import LABELS
 from workbench.access import Actor, PermissionDenied, visible_collection_ids
 from workbench.errors import WorkbenchError
-from workbench.models import Article, Assignment, Claim, Collection, FinalVerdict, Reviewer, Verdict
-from workbench.triage_store import triage_conditions
+from workbench.models import Article, Assignment, Claim, ClaimSignal, Collection, FinalVerdict, Reviewer, Verdict
+from workbench.triage_store import quote_in_claim, triage_conditions
 from workbench.vocabulary import ARTICLE_STATUSES, ClaimKind, LEAD_STATUSES, NOT_A_CLAIM, REVIEWER_STATUSES, Role
 
 PAGE_SIZE = 25
@@ -340,6 +340,8 @@ class UnitView:
     final_label: str | None = None
     """The adjudicated label; leads only."""
     my_label: str | None = None
+    quote: tuple[int, int, str | None] | None = None
+    """The direct quote in the unit (triage): start and end in ``text``, and its speaker."""
 
     @property
     def is_claim(self) -> bool:
@@ -419,8 +421,9 @@ def article_view(session: Session, actor: Actor, article_id: int) -> ArticleView
     )
     units = session.execute(
         select(Claim.id, Claim.position, Claim.text, Claim.start_char, Claim.end_char, Claim.kind,
-               Claim.paragraph, Claim.version, my_label, FinalVerdict.label)
+               Claim.paragraph, Claim.version, my_label, FinalVerdict.label, ClaimSignal)
         .outerjoin(FinalVerdict, FinalVerdict.claim_id == Claim.id)
+        .outerjoin(ClaimSignal, ClaimSignal.claim_id == Claim.id)
         .where(Claim.article_id == article_id)
         .order_by(Claim.position)
     ).all()
@@ -434,7 +437,7 @@ def article_view(session: Session, actor: Actor, article_id: int) -> ArticleView
         ):
             counts.setdefault(claim_id, {})[label] = count
     views = []
-    for claim_id, position, text, start, end, kind, paragraph, version, my_label, final_label in units:
+    for claim_id, position, text, start, end, kind, paragraph, version, my_label, final_label, signal in units:
         if actor.is_lead:
             by_label = counts.get(claim_id, {})
             total = sum(by_label.values())
@@ -449,6 +452,7 @@ def article_view(session: Session, actor: Actor, article_id: int) -> ArticleView
                 id=claim_id, position=position, text=text, start=start, end=end, kind=kind,
                 paragraph=paragraph, version=version, status=status, verdicts=total,
                 label_counts=label_counts, final_label=final_label, my_label=my_label,
+                quote=quote_in_claim(signal, start, version, len(text)),
             )
         )
     return ArticleView(

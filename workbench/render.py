@@ -134,6 +134,21 @@ ARTICLE_CSS = """
 """
 
 
+QUOTE_STYLE = "background:#dbeafe;box-shadow:inset 0 -2px 0 #3b82f6;border-radius:2px"
+"""How a direct quote is marked inside a claim (the queue's card, the article view)."""
+
+
+def text_with_quote_html(text: str, quote: tuple[int, int, str | None] | None, escape=escape_plain) -> str:
+    """A claim's text escaped, its direct quote (triage: start, end, speaker) marked, with the
+    speaker as the mark's tooltip."""
+    if quote is None:
+        return escape(text)
+    start, end, speaker = quote
+    tooltip = f' title="Quote: {escape_plain(speaker)}"' if speaker else ' title="Quote"'
+    marked = f'<span class="wb-triage-quote" style="{QUOTE_STYLE}"{tooltip}>{escape(text[start:end])}</span>'
+    return f"{escape(text[:start])}{marked}{escape(text[end:])}"
+
+
 def unit_tooltip(unit: UnitView, lead_view: bool) -> str:
     """What hovering a unit tells: number, kind, status and (for leads) the labels given."""
     parts = [f"#{unit.position + 1}", KIND_TITLES.get(unit.kind, unit.kind)]
@@ -162,7 +177,7 @@ def unit_html(unit: UnitView, lead_view: bool, selected: bool = False) -> str:
     return (
         f'<span class="{classes} wb-u-{unit.id}" style="{style}" '
         f'title="{escape_plain(unit_tooltip(unit, lead_view))}">'
-        f"<sup>{unit.position + 1}</sup>{escape_plain(unit.text)}{tag}</span>"
+        f"<sup>{unit.position + 1}</sup>{text_with_quote_html(unit.text, unit.quote)}{tag}</span>"
     )
 
 
@@ -288,30 +303,12 @@ def claim_in_article_html(context: ClaimContext, render: int | str) -> str:
     after = context.paragraph_after + (" …" if context.paragraph_truncated_after else "")
     parts.append(
         f'<div class="wb-paragraph">{e(before)} <mark class="wb-claim" data-claim="{context.claim_id}" '
-        f'data-version="{context.version}" data-render="{render}">{claim_with_quote_html(context)}</mark> {e(after)}</div>'
+        f'data-version="{context.version}" data-render="{render}">{text_with_quote_html(context.claim_text, context.quote, e)}</mark> {e(after)}</div>'
     )
     if context.next_unit:
         parts.append(f'<div class="wb-neighbour">{e(context.next_unit)}</div>')
     parts.append("</div>")
     return "".join(parts)
-
-
-QUOTE_STYLE = "background:#dbeafe;box-shadow:inset 0 -2px 0 #3b82f6;border-radius:2px"
-"""How a direct quote is marked inside a claim (the queue's card, the article view's quote line)."""
-
-
-def claim_with_quote_html(context: ClaimContext) -> str:
-    """The claim's text, its direct quote (triage) marked, with the speaker as the mark's tooltip."""
-    e = escape_html
-    if context.quote is None:
-        return e(context.claim_text)
-    start, end, speaker = context.quote
-    text = context.claim_text
-    tooltip = f' title="Quote: {escape_plain(speaker)}"' if speaker else ' title="Quote"'
-    return (
-        f'{e(text[:start])}<span class="wb-triage-quote" style="{QUOTE_STYLE}"{tooltip}>{e(text[start:end])}</span>'
-        f"{e(text[end:])}"
-    )
 
 
 def claim_card_html(context: ClaimContext, render: int, ahead: ClaimContext | None = None) -> str:

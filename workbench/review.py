@@ -16,7 +16,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from workbench import LABEL_TITLES, LABELS
 from workbench.access import Actor, PermissionDenied, require_active, reviewable_collection_ids
-from workbench.triage_store import checkable_first, most_checkable_claim_id
+from workbench.triage_store import checkable_first, most_checkable_claim_id, quote_in_claim
 from workbench.models import (
     Article,
     Assignment,
@@ -336,16 +336,8 @@ def claim_context(session: Session, claim_id: int) -> ClaimContext | None:
         published=published,
         collection_id=collection_id,
         collection_name=collection_name,
-        quote=_quote_in_claim(claim, signal),
+        quote=quote_in_claim(signal, claim.start_char, claim.version, len(claim.text)),
     )
-
-
-def _quote_in_claim(claim: Claim, signal: ClaimSignal | None) -> tuple[int, int, str | None] | None:
-    """The stored quote's span in the claim's text, if it was computed for this version of the claim."""
-    if signal is None or signal.quote_start is None or signal.quote_end is None or signal.claim_version != claim.version:
-        return None
-    start, end = signal.quote_start - claim.start_char, signal.quote_end - claim.start_char
-    return (start, end, signal.quote_speaker) if 0 <= start < end <= len(claim.text) else None
 
 
 # --- progress --------------------------------------------------------------------------------------

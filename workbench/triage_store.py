@@ -216,6 +216,15 @@ def triage_conditions(signal: str | None, minimum: float) -> list:
     ]
 
 
+def quote_in_claim(signal: ClaimSignal | None, start: int, version: int, length: int) -> tuple[int, int, str | None] | None:
+    """The stored quote of a claim (``start``, ``version`` and text ``length``) as ``(start, end,
+    speaker)`` in the claim's text, if it was computed for this version of the claim."""
+    if signal is None or signal.quote_start is None or signal.quote_end is None or signal.claim_version != version:
+        return None
+    quote_start, quote_end = signal.quote_start - start, signal.quote_end - start
+    return (quote_start, quote_end, signal.quote_speaker) if 0 <= quote_start < quote_end <= length else None
+
+
 def stored_triage(session: Session, claim_ids: Iterable[int]) -> dict[int, StoredTriage]:
     """The stored triage of ``claim_ids`` (claims without a row are left out)."""
     ids = list(claim_ids)

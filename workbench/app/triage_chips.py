@@ -1,4 +1,5 @@
-"""Triage in the app: reason chips under a claim, its quote marked, and the Articles filters.
+"""Triage in the app: reason chips under a claim and the Articles filters (``workbench.render``
+marks a claim's quote inside the claim).
 
 Chips describe the text ("number", "quote: Kim Kardashian", "hedged"); they never show a score
 or anything that reads as a verdict, so review stays blind. Pages call one function each.
@@ -7,10 +8,8 @@ or anything that reads as a verdict, so review stays blind. Pages call one funct
 from __future__ import annotations
 
 import streamlit as st
-from sqlalchemy import select
 
 from workbench import render
-from workbench.models import Claim
 from workbench.triage import SIGNAL_KINDS, signal_choice
 from workbench.triage_store import StoredTriage, stored_triage
 
@@ -28,37 +27,12 @@ def chips_html(triage: StoredTriage) -> str:
     )
 
 
-def quote_marked_html(claim_text: str, claim_start: int, triage: StoredTriage) -> str:
-    """The claim's text with its quote span highlighted (offsets are the article's)."""
-    if triage.quote_start is None or triage.quote_end is None:
-        return render.escape_plain(claim_text)
-    start = triage.quote_start - claim_start
-    end = triage.quote_end - claim_start
-    if not 0 <= start < end <= len(claim_text):
-        return render.escape_plain(claim_text)
-    speaker = f' title="{render.escape_plain(triage.quote_speaker)}"' if triage.quote_speaker else ""
-    return (
-        render.escape_plain(claim_text[:start])
-        + f'<span class="wb-triage-quote" style="{render.QUOTE_STYLE}"{speaker}>{render.escape_plain(claim_text[start:end])}</span>'
-        + render.escape_plain(claim_text[end:])
-    )
-
-
-def draw_claim_triage(session, claim_id: int, quote_line: bool = True) -> None:
-    """Under a claim in the queue or the article view: its chips, and (``quote_line``: where the
-    claim itself does not show it marked) the claim again with its quote marked."""
+def draw_claim_triage(session, claim_id: int) -> None:
+    """Under a claim in the queue or the article view: its chips (the claim marks its quote itself)."""
     triage = stored_triage(session, [claim_id]).get(claim_id)
     if triage is None or not triage.kinds:
         return
-    parts = [f'<div class="wb-triage" style="margin:.25rem 0 .5rem">{chips_html(triage)}</div>']
-    if quote_line and triage.quote_start is not None:
-        claim = session.execute(select(Claim.text, Claim.start_char).where(Claim.id == claim_id)).one()
-        parts.append(
-            '<div class="wb-triage-quoted" style="font-size:.85rem;color:#475569">Quoted: '
-            + quote_marked_html(claim.text, claim.start_char, triage)
-            + "</div>"
-        )
-    st.html("".join(parts))
+    st.html(f'<div class="wb-triage" style="margin:.25rem 0 .5rem">{chips_html(triage)}</div>')
 
 
 def article_filters(lead: bool) -> dict:

@@ -502,7 +502,7 @@ def draw_claim_card(session, actor: Actor, queue: QueueScope, context: ClaimCont
         draw_context(session, actor, queue, context, render, revisiting)
         # Until the server draws the next card, the browser dims what belongs to the claim just left.
         with st.container(key="queue_extras"):
-            triage_chips.draw_claim_triage(session, context.claim_id, quote_line=False)  # the card marks it
+            triage_chips.draw_claim_triage(session, context.claim_id)
             show_claim_matches(context.claim_id, actor, lambda source, label: on_label(label, context, source))
             draw_fields(context.claim_id)
             draw_others(session, actor, context)
