@@ -134,8 +134,9 @@ ARTICLE_CSS = """
 """
 
 
-QUOTE_STYLE = "background:#dbeafe;box-shadow:inset 0 -2px 0 #3b82f6;border-radius:2px"
-"""How a direct quote is marked inside a claim (the queue's card, the article view)."""
+QUOTE_STYLE = "box-shadow:inset 0 -2px 0 #3b82f6"
+"""How a direct quote is marked inside a claim (the queue's card, the article view): a blue underline,
+which leaves the claim's own mark and status colour visible."""
 
 
 def text_with_quote_html(text: str, quote: tuple[int, int, str | None] | None, escape=escape_plain) -> str:
