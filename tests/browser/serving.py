@@ -23,6 +23,7 @@ from builders import ROOT
 from workbench.access import Actor
 from workbench.auth import create_reviewer
 from workbench.db import Database
+from workbench.sessions import COOKIE_NAME
 
 SERVER_SCRIPT = ROOT / "workbench" / "app" / "server.py"
 STARTUP_TIMEOUT_S = 60
@@ -112,7 +113,9 @@ def launch(database_url: str, log_path: Path, port: int | None = None) -> Stream
 
 
 def sign_in_with_keyboard(page, server: StreamlitServer, name: str, password: str) -> None:
-    """Open the app and sign in using only the keyboard: type the name, Tab, the password, Enter."""
+    """Open the app and sign in using only the keyboard: type the name, Tab, the password, Enter.
+
+    Returns once the browser holds the session cookie, so a deep link opened next stays signed in."""
     from playwright.sync_api import expect
 
     page.goto(server.url)
@@ -129,3 +132,13 @@ def sign_in_with_keyboard(page, server: StreamlitServer, name: str, password: st
     expect(password_field).to_have_value(password)
     page.keyboard.press("Enter")
     page.get_by_text(f"Signed in as {name}").wait_for()
+    wait_for_session_cookie(page)
+
+
+def wait_for_session_cookie(page, timeout_s: float = 20) -> None:
+    """Wait until the signed-in page has traded its one-time code for the session cookie."""
+    deadline = time.monotonic() + timeout_s
+    while not any(cookie["name"] == COOKIE_NAME for cookie in page.context.cookies()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no {COOKIE_NAME} cookie {timeout_s} s after signing in")
+        page.wait_for_timeout(50)

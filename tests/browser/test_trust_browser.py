@@ -7,6 +7,7 @@ import urllib.error
 import urllib.request
 
 import pytest
+from serving import wait_for_session_cookie
 from sqlalchemy import select
 
 from workbench.access import Actor
@@ -36,15 +37,6 @@ def settled(page) -> None:
     page.wait_for_function(
         '() => !document.querySelector(\'[data-testid="stStatusWidget"], [data-stale="true"]\')'
     )
-
-
-def wait_for_cookie(context) -> None:
-    """The page trades its one-time code for the HttpOnly session cookie right after signing in."""
-    for _ in range(100):
-        if any(cookie["name"] == "workbench_session" for cookie in context.cookies()):
-            return
-        context.pages[0].wait_for_timeout(100)
-    raise AssertionError("the session cookie never arrived")
 
 
 def ana_at_her_queue(page, server, watch: str):
@@ -347,7 +339,7 @@ def test_a_sign_in_lasts_through_reload_new_tab_deep_link_second_process_and_res
     page.get_by_text("Sign in to open Articles").wait_for()
     sign_in_here(page, "ana")
     assert page.url.endswith(f"/articles?article={article}")
-    wait_for_cookie(context)
+    wait_for_session_cookie(page)
     cookie = next(c for c in context.cookies() if c["name"] == "workbench_session")
     assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
     with first.database.session() as session:
@@ -406,7 +398,7 @@ def test_a_lead_deep_link_opens_after_signing_in_and_ending_sessions_signs_out(
     sign_in_here(page, "lena")
     assert page.url.endswith(f"/adjudication?claim={claim}")
     page.get_by_role("heading", name="Adjudication").wait_for()
-    wait_for_cookie(context)
+    wait_for_session_cookie(page)
     with server.database.transaction() as session:
         lena = session.scalar(select(Reviewer.id).where(Reviewer.name == "lena"))
         assert end_all_sessions(session, lena, actor=Actor.operator()) == 1
