@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
 import workbench.import_preview
+from workbench import sessions
 from workbench.access import Actor
 from workbench.app import common
 from workbench.auth import create_reviewer
@@ -34,11 +35,13 @@ def people(db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict]:
     st.cache_resource.clear()
 
 
-def run_page(actor: Actor) -> AppTest:
+def run_page(actor: Actor, sign_in_session: int | None = None) -> AppTest:
     """The whole app (navigation included), signed in as ``actor``, on the Import page."""
     at = AppTest.from_file(MAIN, default_timeout=60)
     at.session_state["actor"] = actor
     at.session_state["last_seen"] = time.time()
+    if sign_in_session is not None:
+        at.session_state[common.SIGN_IN_SESSION] = sign_in_session
     at.run()
     return at.switch_page("views/import_articles.py").run()
 
@@ -167,3 +170,18 @@ def test_import_into_a_new_collection(people):
         assert session.scalar(
             select(Collection.name).join(Article, Article.collection_id == Collection.id)
         ) == "election-2024"
+
+
+def test_a_reload_before_the_page_redrew_still_shows_what_was_imported_once(people, monkeypatch):
+    sign_in_session = sessions.start_session(people["db"], people["lead"]).id
+    at = paste(run_page(people["lead"], sign_in_session))
+    with monkeypatch.context() as patch:
+        patch.setattr(common, "show_flash", st.stop)  # the browser reloads before the page redraws
+        at.button(key="import_commit").click().run()
+    assert counts(people["db"])[0] == 1 and not at.success
+
+    reloaded = run_page(people["lead"], sign_in_session)
+    assert "1 article added" in reloaded.success[0].value
+    assert "1 article added" in reloaded.run().success[0].value, "the reloaded tab keeps showing it"
+    assert not run_page(people["lead"], sign_in_session).success, "shown once, not in every later tab"
+    assert not run_page(people["lead"]).success

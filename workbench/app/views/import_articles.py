@@ -10,6 +10,7 @@ import streamlit as st
 from workbench import render
 from workbench.access import Actor, visible_collections
 from workbench.app import common
+from workbench.errors import WorkbenchError
 from workbench.import_preview import (
     DocumentPreview,
     import_documents,
@@ -17,7 +18,6 @@ from workbench.import_preview import (
     preview_documents,
     read_uploads,
 )
-from workbench.errors import WorkbenchError
 from workbench.ingest import DEFAULT_COLLECTION, SUPPORTED_SUFFIXES, Document, IngestReport
 from workbench.links import web_link
 
@@ -112,6 +112,20 @@ def make_preview(session, documents: list[Document], errors: list[str], collecti
 # --- preview and import ------------------------------------------------------------------------------------
 
 
+@st.cache_resource
+def reports_to_show() -> dict[int, tuple[str, IngestReport]]:
+    """The last import's report per sign-in session until a run of this page has shown it, so a
+    reload pressed right after Import (before the page redrew) still says what was imported."""
+    return {}
+
+
+def keep_report(stored: tuple[str, IngestReport]) -> None:
+    st.session_state[REPORT] = stored
+    sign_in_session = st.session_state.get(common.SIGN_IN_SESSION)
+    if sign_in_session is not None:
+        reports_to_show()[sign_in_session] = stored
+
+
 def on_import() -> None:
     preview = st.session_state.get(PREVIEW)
     if not preview:
@@ -126,7 +140,7 @@ def on_import() -> None:
         return
     report.failed += len(preview["errors"])
     report.messages = [*preview["errors"], *report.messages]
-    st.session_state[REPORT] = (preview["collection"], report)
+    keep_report((preview["collection"], report))
     st.session_state.pop(PREVIEW)
     if preview["signature"].startswith("upload:"):
         st.session_state[UPLOADER_ROUND] = st.session_state.get(UPLOADER_ROUND, 0) + 1
@@ -193,7 +207,8 @@ def draw_preview(collection: str) -> None:
 
 
 def draw_report() -> None:
-    stored = st.session_state.get(REPORT)
+    unshown = reports_to_show().pop(st.session_state.get(common.SIGN_IN_SESSION), None)
+    stored = st.session_state.setdefault(REPORT, unshown)
     if not stored:
         return
     collection, report = stored
