@@ -187,6 +187,14 @@ def test_a_pronoun_is_not_resolved_to_a_person_of_the_other_sex(pronoun: str, sp
     assert quote.speaker == speaker
 
 
+@pytest.mark.parametrize(
+    "text", ["Ursula von der Leyen said no.", "Pierre de Villiers said no.", "Luis de Guindos said no.", "Kim de Vries said no."]
+)
+def test_a_known_first_name_makes_a_person_of_a_name_with_a_particle(text: str) -> None:
+    (name,) = find_names(text)
+    assert (name.text, name.kind) == (text.removesuffix(" said no."), "person")
+
+
 @pytest.mark.parametrize("noun", ["Prices", "Taxes", "Unemployment", "Inflation", "Officials", "Sales"])
 def test_a_common_noun_opening_a_sentence_is_no_name(noun: str) -> None:
     assert "entity" not in kinds(f"{noun} rose sharply over the summer.")

@@ -19,24 +19,11 @@ _PRONOUNS = {"he": "person", "she": "person", "they": "organisation", "we": "org
 
 NAME_WORD = r"[A-Z][\w'’-]*\.?"
 _NAME = re.compile(
-    rf"{NAME_WORD}(?: (?:(?:de|des|del|della|da|van|von|der|la|le|bin|al|of|the|for|and|&) )?{NAME_WORD})*"
+    rf"{NAME_WORD}(?: (?:(?:von der|van der|van den|de la|de los|de|des|del|della|da|van|von|der|la|le|bin|al|of|the|for|and|&) )?{NAME_WORD})*"
 )
-"""A run of capitalised words (with ``of``, ``van``, ``&`` inside): a candidate name."""
+"""A run of capitalised words (with ``of``, ``van``, ``von der``, ``&`` inside): a candidate name."""
 
 # fmt: off
-_FIRST_NAMES = frozenset("""
-aaron adam adrian alan albert alex alexander alexandria ali alice amanda amy andrew angela anna
-anne anthony antonio ashley barack barbara ben benjamin bernie beto betsy bill bob brad brian
-bruce carl carlos carol catherine charles chris christina christopher chuck cory dan daniel david
-deborah dennis diana donald donna doug edward elizabeth emily emma eric frank gabriele gary george
-gina greg hillary ivanka jack james jane janet jared jason jeb jeff jennifer jerry jessica jill
-jim joe john jon jonathan jose joseph joshua julia julie justin kamala kanye karen kate katherine
-kathleen kelly kevin kim kimberly kris kyle larry laura lester linda lindsey lisa marco margaret
-maria mark martin mary matt matthew melania michael michelle mike mitch nancy nicholas nick nicole
-nikki patricia patrick paul peter rachel rand richard rick robert ron ronald rudy ruth ryan sam
-samantha sandra sarah scott sean sharon stephen steve steven susan ted thomas tim timothy tom tony
-vladimir walter william xi bella emmanuel angela theresa boris justin narendra jacinda olaf
-""".split())
 _WOMEN_NAMES = frozenset("""
 alexandria alice amanda amy angela anna anne ashley barbara bella betsy carol catherine christina
 deborah diana donna elizabeth emily emma gina hillary ivanka jacinda jane janet jennifer jessica jill
@@ -55,6 +42,8 @@ tim timothy tom tony vladimir walter william xi
 """.split())
 """First names almost always of a woman / of a man: ``she`` is never resolved to a man so named,
 nor ``he`` to a woman (the pronoun is kept instead)."""
+_FIRST_NAMES = _WOMEN_NAMES | _MEN_NAMES | frozenset("alex ali chris kelly kim kris lindsey sam".split())
+"""First names: a capitalised run that starts with one is a person (``Kim Kardashian``)."""
 _ORGANISATIONS = frozenset("""
 balenciaga cnn msnbc fox nbc abc cbs bbc newsweek tmz instagram twitter tiktok facebook youtube
 google apple amazon microsoft nato un eu fbi cia nsa irs epa who congress senate house pentagon
