@@ -56,6 +56,7 @@ def cases(size: int) -> dict[str, tuple[str, bytes]]:
         "'Aa ' capitalised run": repeat("Aa "),
         "'Aaa. ' capitalised sentences": repeat("Aaa. "),
         "'said Aa' attributions": repeat('"a," said Aa Bb. '),
+        "'\"A b,\" she said.' short quotes": repeat('"A b," she said. '),
         "'that he said' indirect speech": repeat("he said that "),
         "'İ' capitals": repeat("SİX MORE "),
     }

@@ -308,12 +308,10 @@ def analyse_article(
             signals.append(Signal("entity", name.start, name.end, name.text, name.kind))
             if name.text.rsplit(" ", 1)[-1] in _REFERENCE_NAMES and " " in name.text:
                 signals.append(Signal("reference", name.start, name.end, name.text))
-        first = bisect_left(quote_ends, start + 1)
-        overlapping = []
-        for candidate in quotes[first:]:
-            if candidate.start >= end:
-                break
-            overlapping.append(candidate)
+        first = last = bisect_left(quote_ends, start + 1)
+        while last < len(quotes) and quotes[last].start < end:
+            last += 1
+        overlapping = quotes[first:last]
         quote: Quote | None = None
         for candidate in overlapping:
             clipped = _clip(candidate, start, end, article)
