@@ -136,6 +136,18 @@ def test_signals(sentence: str, expected: set[str]) -> None:
 
 
 @pytest.mark.parametrize(
+    ("sentence", "references"),
+    [
+        ("Under section 230 and Section 1983, it is legal.", ["section 230", "Section 1983"]),
+        ("Article 5a, chapter 11 and Title IX apply.", ["Article 5a", "chapter 11", "Title IX"]),
+        ("The article I read said so.", []),
+    ],
+)
+def test_a_numbered_reference_keeps_its_whole_number(sentence: str, references: list[str]) -> None:
+    assert [s.text for s in triage_text(sentence).signals if s.kind == "reference"] == references
+
+
+@pytest.mark.parametrize(
     ("sentence", "words", "speaker"),
     [
         ("Inflation rose 3% in 2022, the bank said.", "the bank said", "the bank"),

@@ -168,6 +168,8 @@ _DIGITS = re.compile(r"[0-9][0-9]*(?:[,.][0-9]+)*")
 _SUFFIXES = re.compile(r"e(?:st|d)\b")
 """Ends of superlatives (``biggest``) and past participles (``approved``): found from the end."""
 _CONTRACTED_WILL = re.compile(r"['’]ll\b")
+_SECTION_NUMBER = re.compile(r" (?:[0-9]+[a-z]?|[IVXLC]{2,})\b")
+"""The number after ``section``, ``article``, … (``Section 230``, ``Article 5a``, ``Title IX``)."""
 
 
 def same_length_lower(text: str) -> str:
@@ -200,8 +202,9 @@ def scan_article(article: str) -> list[tuple[int, int, str]]:
             if article[start].isupper() and (article[start:end] != "May" or following.isdigit()):
                 hits.append((start, end, "date"))
         elif kind == "section":
-            if article[end : end + 2][-1:].isdigit() and article[end : end + 1] == " ":
-                hits.append((start, end + 2, "reference"))
+            numbered = _SECTION_NUMBER.match(article, end)
+            if numbered:
+                hits.append((start, numbered.end(), "reference"))
         else:
             hits.append((start, end, kind))
     for match in _SUFFIXES.finditer(lowered):
