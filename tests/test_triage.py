@@ -207,6 +207,25 @@ def test_a_known_first_name_makes_a_person_of_a_name_with_a_particle(text: str) 
     assert (name.text, name.kind) == (text.removesuffix(" said no."), "person")
 
 
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("It's late. They'll win. We’re here. That's all.", []),
+        ("Nine died and Thousands marched.", []),
+        ("The U.S. economy grew, J.K. Rowling wrote and George W. Bush spoke.",
+         [("U.S.", "place"), ("J.K. Rowling", "person"), ("George W. Bush", "person")]),
+    ],
+)
+def test_contractions_numbers_and_initials(text: str, names: list[tuple[str, str]]) -> None:
+    assert [(name.text, name.kind) for name in find_names(text)] == names
+
+
+def test_they_is_not_resolved_to_a_contraction() -> None:
+    text = "Acme Corp cut 200 jobs on Monday.\n\nIt's a painful moment.\n\n\"We lost 5 percent of our revenue,\" they said."
+    (quote,) = find_quotes(text)
+    assert quote.speaker == "Acme Corp"
+
+
 @pytest.mark.parametrize("noun", ["Prices", "Taxes", "Unemployment", "Inflation", "Officials", "Sales"])
 def test_a_common_noun_opening_a_sentence_is_no_name(noun: str) -> None:
     assert "entity" not in kinds(f"{noun} rose sharply over the summer.")

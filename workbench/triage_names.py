@@ -17,7 +17,8 @@ from workbench.nlp import SENTENCE_STARTERS
 
 _PRONOUNS = {"he": "person", "she": "person", "they": "organisation", "we": "organisation"}
 
-NAME_WORD = r"[A-Z][\w'’-]*\.?"
+NAME_WORD = r"[A-Z](?:[\w'’-]|\.(?=[A-Z]))*\.?"
+"""A capitalised word, an initialism with its dots (``U.S.``, ``J.K.``) or an initial (``F.``)."""
 _NAME = re.compile(
     rf"{NAME_WORD}(?: (?:(?:von der|van der|van den|de la|de los|de|des|del|della|da|van|von|der|la|le|bin|al|of|the|for|and|&) )?{NAME_WORD})*"
 )
@@ -55,7 +56,7 @@ committee council court department ministry agency bank association party union 
 journal network foundation coalition fund league club office bureau board administration
 """.split())
 _PLACES = frozenset(place.strip() for place in """
-america, united states, united states of america, us, usa, uk, united kingdom, britain, england,
+america, united states, united states of america, us, usa, u.s, u.s.a, uk, u.k, united kingdom, britain, england,
 scotland, wales, ireland, france, paris, london, spain, italy, germany, berlin, china, beijing,
 russia, moscow, ukraine, iran, iraq, syria, libya, israel, mexico, canada, japan, india, brazil,
 kenya, europe, africa, asia, middle east, north korea, south korea, korea, new york,
@@ -78,7 +79,18 @@ NOT_NAMES = SENTENCE_STARTERS | {
     "November", "December", "Jan", "Feb", "Aug", "Sept", "Oct", "Nov", "Dec", "Spring", "Summer",
     "Autumn", "Fall", "Winter", "All", "Any", "None", "Every", "Nothing", "Everyone", "Nobody", "Christmas", "Democratic", "Republican", "Democrats", "Republicans",
 }
-"""Capitalised words that name no one: sentence openers, pronouns, days and months."""
+NOT_NAMES |= {word.capitalize() for word in (
+    "two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred "
+    "hundreds thousand thousands million billion billions dozen dozens"
+).split()}
+"""Capitalised words that name no one: sentence openers, pronouns, days and months, numbers."""
+
+
+def bare(word: str) -> str:
+    """A word without its contraction or possessive (``It's`` → ``It``, ``They’ll`` → ``They``)."""
+    for apostrophe in ("'", "’"):
+        word = word.split(apostrophe, 1)[0] or word
+    return word
 _COMMON_NOUNS = frozenset("""
     Prices Sales Officials Taxes Unemployment Inflation Experts Analysts Researchers Scientists
     Authorities Critics Supporters Residents Voters Workers Students Teachers Doctors Parents
@@ -129,6 +141,10 @@ class _Run:
     """The kind when neither a title nor a person named earlier decides."""
 
 
+_INITIALS = re.compile(r"(?:[A-Z]\.)+")
+"""An initial or initials (``F.``, ``J.K.``, ``U.S.``)."""
+
+
 def _run(words: tuple[str, ...], start: int, end: int) -> _Run:
     """The context-free part of a name's classification (see ``_name_kind``)."""
     if len(words) > 5:
@@ -143,7 +159,9 @@ def _run(words: tuple[str, ...], start: int, end: int) -> _Run:
     organisation = not _ORGANISATION_WORDS.isdisjoint(lowered) or joined in _ORGANISATIONS or lowered[0] in _ORGANISATIONS
     if settled or organisation:
         fallback = None  # never reached: decided before
-    elif 2 <= len(words) <= 3 and all(w[:1].isupper() and w[1:2].islower() for w in words):
+    elif 2 <= len(words) <= 3 and words[-1][1:2].islower() and all(
+        w[:1].isupper() and w[1:2].islower() or _INITIALS.fullmatch(w) and w.lower().rstrip(".") not in _PLACES for w in words
+    ):
         fallback = "person"
     elif words[0].isupper() and len(words[0]) >= 2 or len(words) == 1:
         fallback = "organisation"
@@ -192,7 +210,7 @@ def _trimmed(candidate: str) -> tuple[int, int, tuple[str, ...]] | None:
     Linear in the run's length, however many words are dropped."""
     words = candidate.split()
     first, start = 0, 0
-    while first < len(words) and (words[first].strip("'’").rstrip(".") in NOT_NAMES or words[first].rstrip(".").lower() in _TITLES):
+    while first < len(words) and (bare(words[first]).rstrip(".") in NOT_NAMES or words[first].rstrip(".").lower() in _TITLES):
         start += len(words[first]) + 1
         first += 1
     for inner in range(first + 1, len(words) - 2):  # ``Finance Minister Ana Ruiz``: the name after the office
@@ -206,6 +224,8 @@ def _trimmed(candidate: str) -> tuple[int, int, tuple[str, ...]] | None:
             break
     last = len(words)
     while last > first and (words[last - 1] in _TRAILING_JOINERS or words[last - 1].endswith(".") and len(words[last - 1]) > 3):
+        if _INITIALS.fullmatch(words[last - 1]):
+            break  # ``U.S.``: its last dot is its own
         if words[last - 1].endswith(".") and words[last - 1][:-1].isalpha() and words[last - 1][0].isupper():
             words[last - 1] = words[last - 1][:-1]
             break
@@ -259,7 +279,7 @@ def find_names(text: str) -> list[Name]:
     runs: dict[str, _Run | None] = {}
     for match in _NAME.finditer(text):
         whole = match.group()
-        if whole in NOT_NAMES or whole in _COMMON_NOUNS and whole not in known_people:
+        if bare(whole) in NOT_NAMES or whole in _COMMON_NOUNS and whole not in known_people:
             continue  # one common word (``The``, ``It``, ``Prices``): the usual case, dropped at once
         for offset, candidate in sentence_pieces(whole):
             if candidate in runs:
