@@ -212,6 +212,7 @@ def test_a_known_first_name_makes_a_person_of_a_name_with_a_particle(text: str) 
     [
         ("It's late. They'll win. We’re here. That's all.", []),
         ("Nine died and Thousands marched.", []),
+        ("Perhaps the bill will pass. Moreover, prices rose. Overall, it worked. Unfortunately, no.", []),
         ("The U.S. economy grew, J.K. Rowling wrote and George W. Bush spoke.",
          [("U.S.", "place"), ("J.K. Rowling", "person"), ("George W. Bush", "person")]),
     ],

@@ -79,6 +79,15 @@ NOT_NAMES = SENTENCE_STARTERS | {
     "November", "December", "Jan", "Feb", "Aug", "Sept", "Oct", "Nov", "Dec", "Spring", "Summer",
     "Autumn", "Fall", "Winter", "All", "Any", "None", "Every", "Nothing", "Everyone", "Nobody", "Christmas", "Democratic", "Republican", "Democrats", "Republicans",
 }
+NOT_NAMES |= frozenset("""
+    Perhaps Maybe Moreover Overall Furthermore Nevertheless Nonetheless Therefore Thus Hence Besides
+    Otherwise Likewise Similarly Finally Ultimately Additionally Unfortunately Fortunately Clearly
+    Obviously Apparently Reportedly Allegedly Currently Recently Previously Initially Eventually
+    Importantly Notably Specifically Basically Essentially Actually Honestly Frankly Certainly Surely
+    Sadly Luckily Interestingly Ironically Unsurprisingly Crucially Consequently Accordingly Hopefully
+    Personally Generally Typically Usually Normally Often Sometimes Yesterday Today Tomorrow Tonight
+    Again Altogether Anyway Admittedly Arguably Naturally Indeed Instead Still Yet Earlier Later
+""".split())
 NOT_NAMES |= {word.capitalize() for word in (
     "two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred "
     "hundreds thousand thousands million billion billions dozen dozens"
