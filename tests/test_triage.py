@@ -262,6 +262,18 @@ def test_pronoun_resolves_to_the_only_person_named_last_else_stays() -> None:
     assert direct_quotes(unclear)[0].speaker == "she"
 
 
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ('Mary Jones arrived on Monday.\n\nShe told Alex Kim: "Taxes on families rose 5 percent in 2023."', "Mary Jones"),
+        ('Mary Jones spoke.\n\n"I met John Smith yesterday and he agreed with me," she said.', "Mary Jones"),
+    ],
+)
+def test_a_pronoun_stands_for_the_person_named_before_it_not_the_listener_nor_a_name_quoted(text: str, speaker: str) -> None:
+    (quote,) = direct_quotes(text)
+    assert quote.speaker == speaker
+
+
 def test_quote_running_over_paragraphs_keeps_its_speaker() -> None:
     text = (
         "Tom Baker said: “The first part of the statement runs on.\n\n"

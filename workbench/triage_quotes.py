@@ -265,8 +265,11 @@ def _last_clause(text: str) -> str:
 
 def _attribution(
     text: str, span: _QuoteSpan, paragraph: tuple[int, int], previous_paragraph: tuple[int, int] | None
-) -> tuple[str, str] | None:
-    """``(speaker, verb)`` from the words after the closing mark or before the opening one.
+) -> tuple[str, str, int] | None:
+    """``(speaker, verb, where)`` from the words after the closing mark or before the opening one;
+    a pronoun speaker stands for the person named last before ``where``: the quote's opening mark
+    for a speaker after the quote (not a name inside it), else the speaker's own place (``She told
+    Alex Kim: "…"`` is not Alex Kim).
 
     A quote that opens its paragraph may take its attribution from the end of the previous
     paragraph (``… issued a statement:`` then the statement)."""
@@ -275,19 +278,22 @@ def _attribution(
         if match:
             speaker = match.group("speaker") or match.group("speaker2")
             if speaker.split()[0] not in _NOT_SPEAKER_STARTS:
-                return _clean_speaker(speaker), match.group("verb") or match.group("verb2")
+                return _clean_speaker(speaker), match.group("verb") or match.group("verb2"), span.open_mark
     clause = _last_clause(text[max(paragraph[0], span.open_mark - 240) : span.open_mark])
+    clause_start = span.open_mark - len(clause)
     if not clause.strip() and previous_paragraph and span.open_mark == paragraph[0]:
-        clause = _last_clause(text[previous_paragraph[0] : previous_paragraph[1]].rstrip()) + " "
+        clause = _last_clause(text[previous_paragraph[0] : previous_paragraph[1]].rstrip())
+        clause_start = previous_paragraph[0] + len(text[previous_paragraph[0] : previous_paragraph[1]].rstrip()) - len(clause)
+        clause += " "
     verbs = [verb for verb in _REPORTING.finditer(clause) if len(clause) - verb.end() <= 100]
     for verb in reversed(verbs):
         subject = _subject_before(clause[: verb.start()])
         if subject:
-            return _clean_speaker(subject[1]), verb.group()
+            return _clean_speaker(subject[1]), verb.group(), clause_start + subject[0]
     window = max(paragraph[0], span.open_mark - 200), min(paragraph[1], span.end + 200)
     according = _ACCORDING.search(text, *window) if text.find("ccording to", *window) >= 0 else None
     if according and (according.end() <= span.open_mark or according.start() >= span.end):
-        return _clean_speaker(according.group("speaker")), "according to"
+        return _clean_speaker(according.group("speaker")), "according to", min(according.start(), span.open_mark)
     return None
 
 
@@ -335,7 +341,7 @@ def find_quotes(text: str, names: list[Name] | None = None, resolver: SpeakerRes
         words = _word_count(text[span.start : span.end], MAX_SCARE_WORDS + 1)
         speaker = verb = None
         if found:
-            speaker, verb = resolver.resolve(found[0], span.open_mark), found[1]
+            speaker, verb = resolver.resolve(found[0], found[2]), found[1]
         elif (
             previous is not None
             and not previous.scare
