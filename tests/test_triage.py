@@ -212,6 +212,8 @@ def test_a_known_first_name_makes_a_person_of_a_name_with_a_particle(text: str) 
     [
         ("It's late. They'll win. We’re here. That's all.", []),
         ("Nine died and Thousands marched.", []),
+        ("Jane Doe and Mary Jones met Bill and Melinda Gates Foundation staff.",
+         [("Jane Doe", "person"), ("Mary Jones", "person"), ("Bill and Melinda Gates Foundation", "organisation")]),
         ("Perhaps the bill will pass. Moreover, prices rose. Overall, it worked. Unfortunately, no.", []),
         ("The U.S. economy grew, J.K. Rowling wrote and George W. Bush spoke.",
          [("U.S.", "place"), ("J.K. Rowling", "person"), ("George W. Bush", "person")]),
@@ -219,6 +221,12 @@ def test_a_known_first_name_makes_a_person_of_a_name_with_a_particle(text: str) 
 )
 def test_contractions_numbers_and_initials(text: str, names: list[tuple[str, str]]) -> None:
     assert [(name.text, name.kind) for name in find_names(text)] == names
+
+
+def test_she_after_two_people_named_together_stays_she() -> None:
+    text = 'Jane Doe and Mary Jones criticised the plan.\n\n"Inflation is at a 40-year high and rising," she said.'
+    (quote,) = find_quotes(text)
+    assert quote.speaker == "she"
 
 
 def test_they_is_not_resolved_to_a_contraction() -> None:

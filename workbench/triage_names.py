@@ -163,9 +163,9 @@ def _run(words: tuple[str, ...], start: int, end: int) -> _Run:
     settled = None
     if joined in _PLACES:
         settled = "place"
-    elif lowered[0] in _FIRST_NAMES and len(words) >= 2:
-        settled = "person"
     organisation = not _ORGANISATION_WORDS.isdisjoint(lowered) or joined in _ORGANISATIONS or lowered[0] in _ORGANISATIONS
+    if not settled and lowered[0] in _FIRST_NAMES and len(words) >= 2 and _ORGANISATION_WORDS.isdisjoint(lowered):
+        settled = "person"  # not ``Bill and Melinda Gates Foundation``
     if settled or organisation:
         fallback = None  # never reached: decided before
     elif 2 <= len(words) <= 3 and words[-1][1:2].islower() and all(
@@ -275,6 +275,26 @@ def sentence_pieces(run: str) -> list[tuple[int, str]]:
     return pieces
 
 
+def _people_apart(pieces: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Pieces cut at ``and`` where a side starts with a first name (``Jane Doe and Mary Jones`` are
+    two people; ``Johnson and Johnson`` and ``Bill and Melinda Gates Foundation`` stay one name)."""
+    if not any(" and " in piece for _offset, piece in pieces):
+        return pieces
+    apart = []
+    for offset, piece in pieces:
+        sides = piece.split(" and ")
+        lowered = piece.lower().replace(".", "").split()
+        if len(sides) < 2 or not _ORGANISATION_WORDS.isdisjoint(lowered) or not any(
+            side.split(" ", 1)[0].lower() in _FIRST_NAMES for side in sides if side
+        ):
+            apart.append((offset, piece))
+            continue
+        for side in sides:
+            apart.append((offset, side))
+            offset += len(side) + len(" and ")
+    return apart
+
+
 def find_names(text: str) -> list[Name]:
     """Capitalised spans classified as person, organisation or place, in order.
 
@@ -290,7 +310,7 @@ def find_names(text: str) -> list[Name]:
         whole = match.group()
         if bare(whole) in NOT_NAMES or whole in _COMMON_NOUNS and whole not in known_people:
             continue  # one common word (``The``, ``It``, ``Prices``): the usual case, dropped at once
-        for offset, candidate in sentence_pieces(whole):
+        for offset, candidate in _people_apart(sentence_pieces(whole)):
             if candidate in runs:
                 run = runs[candidate]
             else:
