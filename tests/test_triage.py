@@ -193,8 +193,10 @@ def test_the_holder_of_an_office_is_the_person(text: str, name: str | None) -> N
     ("pronoun", "speaker"),
     [("she", "she"), ("he", "Hans Müller")],  # Hans is a man's name: "she" is someone else
 )
-def test_a_pronoun_is_not_resolved_to_a_person_of_the_other_sex(pronoun: str, speaker: str) -> None:
-    text = f"Hans Müller runs the plant.\n\nSales rose.\n\n\"We will win the contract this year,\" {pronoun} said."
+@pytest.mark.parametrize("before", ["", "Economist "])
+def test_a_pronoun_is_not_resolved_to_a_person_of_the_other_sex(pronoun: str, speaker: str, before: str) -> None:
+    text = f"{before}Hans Müller runs the plant.\n\nSales rose.\n\n\"We will win the contract this year,\" {pronoun} said."
+    speaker = before + speaker if speaker != "she" else speaker
     (quote,) = find_quotes(text)
     assert quote.speaker == speaker
 

@@ -384,7 +384,7 @@ class SpeakerResolver:
         if len(in_sentence) != 1:
             return speaker
         named = self.full.get(last.text, last.text)
-        first = named.split()[0].lower()
+        first = next((word for word in named.lower().split() if word in _FIRST_NAMES), "")  # ``Economist Paul Krugman``
         if lowered == "she" and first in _MEN_NAMES or lowered == "he" and first in _WOMEN_NAMES:
             return speaker  # the person named last is not the one meant
         return named
