@@ -284,6 +284,23 @@ def test_a_pronoun_stands_for_the_person_named_before_it_not_the_listener_nor_a_
     assert quote.speaker == speaker
 
 
+@pytest.mark.parametrize(
+    ("text", "speakers"),
+    [
+        ('"Taxes will rise for most families next year," Mary Jones said.\n\n'
+         '"We will not raise taxes on working families," the White House said.\n\n'
+         '"Sales increased sharply in the third quarter," a company spokesperson told CNN.',
+         ["Mary Jones", "White House", "a company spokesperson"]),
+        ('Mary Jones said on Monday that taxes were too high.\n\n"We will not raise taxes on working families."', [None]),
+        ('Mary Jones issued a statement:\n\n"We will not raise taxes on working families."', ["Mary Jones"]),
+    ],
+)
+def test_a_quote_speaks_by_its_own_attribution_and_takes_the_paragraph_before_only_when_announced(
+    text: str, speakers: list[str | None]
+) -> None:
+    assert [quote.speaker for quote in direct_quotes(text)] == speakers
+
+
 def test_quote_running_over_paragraphs_keeps_its_speaker() -> None:
     text = (
         "Tom Baker said: “The first part of the statement runs on.\n\n"

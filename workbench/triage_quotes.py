@@ -167,11 +167,20 @@ _NOT_SPEAKERS = NOT_NAMES - {"He", "She", "They", "We", "I"}
 """Capitalised words that are no one's name; a pronoun can still be a speaker."""
 _NOT_SPEAKER_STARTS = _NOT_SPEAKERS - {"The", "Its", "Their"}
 """First words of no speaker (``The``, ``Its``, ``Their`` start descriptions: ``The brand``)."""
+_ADVERBS = (
+    "also|later|earlier|previously|then|again|once|further|recently|repeatedly|initially|reportedly|"
+    "allegedly|publicly|privately|separately|already|still|has|have|had|would|will|was|is"
+)
+_DESCRIPTION_WORD = rf"(?!(?:{_ADVERBS})\b)[a-z][\w’'-]*"
+_DESCRIPTION = rf"(?:the|an?) {_DESCRIPTION_WORD}(?: {_DESCRIPTION_WORD})?"
+"""A plain description of a speaker (``the bank``, ``a senior official``), no adverb in it."""
 _AFTER = re.compile(
     rf"\s*[,.!?]?\s*[—–-]?\s*(?:{_SUBJECT.pattern}(?:,[^,\"“”\n]{{1,80}},)?\s(?P<verb>{_REPORTING_VERBS})\b"
-    rf"|(?P<verb2>said|says|wrote|added|told|explained|continued|concluded|asked)\s(?P<speaker2>{_DEFINITE}|{NAME_WORD}(?:\s{NAME_WORD}){{0,3}}))"
+    rf"|(?P<verb2>said|says|wrote|added|told|explained|continued|concluded|asked)\s(?P<speaker2>{_DEFINITE}|{NAME_WORD}(?:\s{NAME_WORD}){{0,3}})"
+    rf"|(?P<speaker3>(?:[Tt]he|[Aa]n?) {NAME_WORD}(?: {NAME_WORD}){{0,3}}(?: {_DESCRIPTION_WORD})?|{_DESCRIPTION})\s(?P<verb3>{_REPORTING_VERBS})\b)"
 )
-"""Attribution after a quote: ``," she said``, ``," the statement, posted on X, began``, ``," said Kim``."""
+"""Attribution after a quote: ``," she said``, ``," the statement, posted on X, began``, ``," said Kim``,
+``," the White House said``, ``," a company spokesperson told CNN``."""
 _ACCORDING = re.compile(
     rf"\b(?P<verb>[Aa]ccording to) (?:\w+ ){{0,2}}?(?P<speaker>{_DEFINITE}|{NAME_WORD}(?: {NAME_WORD}){{0,3}}"
     r"|(?:the |a )?[a-z][\w’'-]*(?: [a-z][\w’'-]*){0,2}(?=,))"
@@ -192,13 +201,6 @@ _CLAUSE_END = re.compile(_CLAUSE_END_AHEAD)
 _INVERTING_VERBS = frozenset({"said", "says", "wrote", "writes", "added", "explained"})
 """Verbs that come before their speaker after a statement (``…, said John Smith``); after others the
 name is a listener or an object (``…, told Reuters that``)."""
-_ADVERBS = (
-    "also|later|earlier|previously|then|again|once|further|recently|repeatedly|initially|reportedly|"
-    "allegedly|publicly|privately|separately|already|still|has|have|had|would|will|was|is"
-)
-_DESCRIPTION_WORD = rf"(?!(?:{_ADVERBS})\b)[a-z][\w’'-]*"
-_DESCRIPTION = rf"(?:the|an?) {_DESCRIPTION_WORD}(?: {_DESCRIPTION_WORD})?"
-"""A plain description of a speaker (``the bank``, ``a senior official``), no adverb in it."""
 _SPEAKER_AFTER_VERB = re.compile(
     rf" (?P<speaker>{_DEFINITE}|{NAME_WORD}(?: {NAME_WORD}){{0,3}}(?:['’]s {_DESCRIPTION_WORD})?|{_DESCRIPTION})"
     rf"{_CLAUSE_END_AHEAD}"
@@ -277,11 +279,17 @@ def _attribution(
         match = _AFTER.match(text, span.close_mark + 1, min(paragraph[1], span.close_mark + 160))
         if match:
             speaker = match.group("speaker") or match.group("speaker2")
+            if speaker is None:  # a description: ``the White House`` speaks as ``White House``
+                speaker = match.group("speaker3")
+                article, rest = speaker.split(" ", 1)
+                speaker = rest if article.lower() == "the" and rest[:1].isupper() else speaker
             if speaker.split()[0] not in _NOT_SPEAKER_STARTS:
-                return _clean_speaker(speaker), match.group("verb") or match.group("verb2"), span.open_mark
+                verb = match.group("verb") or match.group("verb2") or match.group("verb3")
+                return _clean_speaker(speaker), verb, span.open_mark
     clause = _last_clause(text[max(paragraph[0], span.open_mark - 240) : span.open_mark])
     clause_start = span.open_mark - len(clause)
-    if not clause.strip() and previous_paragraph and span.open_mark == paragraph[0]:
+    announced = previous_paragraph and text[previous_paragraph[0] : previous_paragraph[1]].rstrip().endswith(":")
+    if not clause.strip() and announced and span.open_mark == paragraph[0]:
         clause = _last_clause(text[previous_paragraph[0] : previous_paragraph[1]].rstrip())
         clause_start = previous_paragraph[0] + len(text[previous_paragraph[0] : previous_paragraph[1]].rstrip()) - len(clause)
         clause += " "
