@@ -301,6 +301,14 @@ def test_a_quote_speaks_by_its_own_attribution_and_takes_the_paragraph_before_on
     assert [quote.speaker for quote in direct_quotes(text)] == speakers
 
 
+def test_according_to_takes_the_whole_name_or_description() -> None:
+    text = (
+        'According to the Office for Budget Responsibility, "inflation will fall below 2 percent by 2025."\n\n'
+        'According to a spokesperson for the ministry, "the figures were revised in 2022."'
+    )
+    assert [quote.speaker for quote in direct_quotes(text)] == ["Office for Budget Responsibility", "a spokesperson for the ministry"]
+
+
 def test_quote_running_over_paragraphs_keeps_its_speaker() -> None:
     text = (
         "Tom Baker said: “The first part of the statement runs on.\n\n"

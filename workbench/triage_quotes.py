@@ -182,8 +182,9 @@ _AFTER = re.compile(
 """Attribution after a quote: ``," she said``, ``," the statement, posted on X, began``, ``," said Kim``,
 ``," the White House said``, ``," a company spokesperson told CNN``."""
 _ACCORDING = re.compile(
-    rf"\b(?P<verb>[Aa]ccording to) (?:\w+ ){{0,2}}?(?P<speaker>{_DEFINITE}|{NAME_WORD}(?: {NAME_WORD}){{0,3}}"
-    r"|(?:the |a )?[a-z][\w’'-]*(?: [a-z][\w’'-]*){0,2}(?=,))"
+    rf"\b(?P<verb>[Aa]ccording to) (?:\w+ ){{0,2}}?(?P<speaker>{_DEFINITE}"
+    rf"|{NAME_WORD}(?: (?:of |for |on |and |the )?{NAME_WORD}){{0,4}}"
+    r"|(?:the |an? )?[a-z][\w’'-]*(?: [a-z][\w’'-]*){0,5}(?=,))"
 )
 _INDIRECT_VERBS = frozenset(
     "said says say claimed claims claim told argued argues alleged alleges insisted believes reported "
