@@ -182,7 +182,7 @@ def test_a_bad_row_refuses_the_whole_file_but_not_other_files(db: Database, tmp_
     (tmp_path / "good.txt").write_text("A good article. With two claims.")
     report = ingest_paths(db, [tmp_path])
     assert (report.added, report.failed) == (1, 1)
-    assert "bad.csv:3" in report.messages[0] and "nothing imported from this file" in report.messages[0]
+    assert "bad.csv:3" in report.messages[0] and "nothing was read from this file" in report.messages[0]
     with db.session() as session:
         assert session.scalars(select(Article.source)).all() == ["good.txt"]
 

@@ -15,8 +15,10 @@ from workbench.cli import main
 from workbench.db import Database
 from workbench.models import Claim, ClaimModelScore, TriageModel
 from workbench.review import next_claim_id
+from workbench.verdicts import save_verdict
 from workbench.triage_model import (
     MIN_EXAMPLES,
+    claim_labels,
     TriageModelError,
     model_orders,
     model_report,
@@ -65,6 +67,22 @@ def test_trained_model_is_cross_validated_stored_and_orders_only_when_enabled(db
         assert first == min(claim_id for claim_id, value in scores.items() if value == best)
     retrained = train_model(db, "news", lead)
     assert retrained.enabled  # retraining keeps the lead's choice
+
+
+def test_reviewers_split_between_supported_and_disputed_agree_the_claim_is_checkable(db: Database) -> None:
+    lead, other, collection_id = triage_newsroom(db)
+    with db.transaction() as session:
+        claims = session.scalars(select(Claim).where(Claim.kind == "claim").order_by(Claim.position)).all()
+        reviewer = Actor.of(session.scalar(select_reviewer("Rita Reviewer")))
+        split, framed, tied = claims[0], claims[1], claims[2]  # the first checkable, framing, checkable
+        save_verdict(session, other, split.id, "disputed")  # supported + disputed: checkable
+        save_verdict(session, other, framed.id, "supported")
+        save_verdict(session, reviewer, framed.id, "disputed")  # framing + supported + disputed: checkable
+        save_verdict(session, other, tied.id, "editorial_framing")  # supported + framing: no majority
+        labels = claim_labels(session, collection_id)
+    assert (labels[split.id], labels[framed.id]) == (1, 1)
+    assert tied.id not in labels and len(labels) == len(claims) - 1
+    assert train_model(db, "NEWS", lead).collection == "news"
 
 
 def test_only_a_lead_trains_or_switches(db: Database) -> None:

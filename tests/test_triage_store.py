@@ -230,6 +230,7 @@ def write_lines(path: Path, *lines: str | bytes) -> Path:
         (['{"id": 1, "text": "A."}', '{"text": "B."}'], ':2: each line needs an "id"'),
         (['{"id": 1, "text": "A."}', '{"id": 2, "text": 3}'], ':2: each line needs an "id"'),
         (['{"id": 1, "text": "A."}', '{"id": true, "text": "B."}'], ':2: each line needs an "id"'),
+        (['{"id": 1, "text": "A."}', '{"id": Infinity, "text": "B."}'], ':2: each line needs an "id"'),
         (['{"id": 1, "text": "A."}', '{"id": 2, "text": "B.", "title": "T"}'], ':2: each line needs an "id"'),
         (["", "  "], "the file is empty"),
         (["\n\n \n"], "the file is empty"),
@@ -252,6 +253,16 @@ def test_cli_reads_sentence_files_as_ingest_reads_json_lines(tmp_path: Path) -> 
     records = [json.loads(line) for line in run("triage", "--input", str(path), "--format", "jsonl").output.splitlines()]
     assert [record["text"] for record in records] == ["Up 5%\u2028in 2023.", "x\x85y", ""]
     assert records[2]["checkworthiness"] == triage_text("").checkworthiness == triage_text("   ").checkworthiness
+
+
+def test_cli_takes_any_number_as_an_id_and_says_when_an_article_has_no_claims(tmp_path: Path) -> None:
+    path = write_lines(tmp_path / "s.jsonl", '{"id": 1.5, "text": "Taxes rose 5%."}')
+    assert [json.loads(line)["id"] for line in run("triage", "--input", str(path), "--format", "jsonl").output.splitlines()] == [1.5]
+    heading = tmp_path / "heading.md"
+    heading.write_text("# Title only\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["triage", "--input", str(heading)])
+    assert result.exit_code == 0 and result.stdout == ""
+    assert "heading.md: no claims" in result.stderr
 
 
 def test_cli_splits_article_json_lines_even_with_an_id(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -290,7 +291,9 @@ def jsonl_sentences(name: str, text: str) -> list[tuple[str | int, str]] | None:
             return None  # the first object decides: an article file
         decided = True
         identifier, sentence = record.get("id"), record.get("text")
-        valid_id = isinstance(identifier, (str, int)) and not isinstance(identifier, bool)
+        valid_id = isinstance(identifier, (str, int)) and not isinstance(identifier, bool) or (
+            isinstance(identifier, float) and math.isfinite(identifier)
+        )
         if not _is_sentence(record) or not isinstance(sentence, str) or not valid_id:
             errors.append(
                 f'{source}: each line needs an "id" (text or a number) and a "text" string, and no article field.'
@@ -305,7 +308,7 @@ def jsonl_sentences(name: str, text: str) -> list[tuple[str | int, str]] | None:
             errors.append(str(error))
             continue
         sentences.append((identifier, sentence))
-    raise_all(name, errors, nothing="nothing was read from this file")
+    raise_all(name, errors)
     return sentences or None
 
 
@@ -329,12 +332,13 @@ def jsonl_documents(name: str, text: str) -> Iterator[Document]:
     yield from documents
 
 
-def raise_all(name: str, errors: list[str], shown: int = 20, nothing: str = "nothing imported from this file") -> None:
+def raise_all(name: str, errors: list[str], shown: int = 20) -> None:
+    """Refuse the whole file for its problems (the first ``shown`` of them listed), if it has any."""
     if not errors:
         return
     more = f"\n… and {len(errors) - shown} more." if len(errors) > shown else ""
     raise InputError(
-        f"{name}: {len(errors)} problem{'s' if len(errors) > 1 else ''}; {nothing}.\n"
+        f"{name}: {len(errors)} problem{'s' if len(errors) > 1 else ''}; nothing was read from this file.\n"
         + "\n".join(errors[:shown])
         + more
     )

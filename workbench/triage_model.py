@@ -105,25 +105,24 @@ def collection_id_by_name(session: Session, name: str) -> int:
 
 def claim_labels(session: Session, collection_id: int) -> dict[int, int]:
     """Claim id → 1 (checkable) or 0 (editorial framing): the final verdict, else a strict
-    majority of the reviewers' verdicts; claims without one are left out."""
+    majority of the reviewers' verdicts on that question (supported and disputed both say
+    checkable); claims without one are left out."""
     in_collection = select(Claim.id).join(Article, Article.id == Claim.article_id).where(
         Article.collection_id == collection_id, Claim.reviewable
     )
-    votes: dict[int, Counter[str]] = defaultdict(Counter)
+    votes: dict[int, Counter[int]] = defaultdict(Counter)
     for claim_id, label in session.execute(
         select(Verdict.claim_id, Verdict.label).where(Verdict.claim_id.in_(in_collection))
     ):
-        votes[claim_id][label] += 1
-    chosen: dict[int, str] = {}
-    for claim_id, counts in votes.items():
-        (top, top_count), *rest = counts.most_common(2)
-        if not rest or rest[0][1] < top_count:
-            chosen[claim_id] = top
+        if label in CHECKABLE or label == FRAMING:
+            votes[claim_id][int(label in CHECKABLE)] += 1
+    chosen = {claim_id: int(counts[1] > counts[0]) for claim_id, counts in votes.items() if counts[1] != counts[0]}
     for claim_id, label in session.execute(
         select(FinalVerdict.claim_id, FinalVerdict.label).where(FinalVerdict.claim_id.in_(in_collection))
     ):
-        chosen[claim_id] = label
-    return {claim_id: int(label in CHECKABLE) for claim_id, label in chosen.items() if label in CHECKABLE or label == FRAMING}
+        if label in CHECKABLE or label == FRAMING:
+            chosen[claim_id] = int(label in CHECKABLE)
+    return chosen
 
 
 def collection_features(session: Session, collection_id: int) -> dict[int, dict[str, float]]:
@@ -195,7 +194,8 @@ def train_model(database: Database, collection: str, actor: Actor) -> ModelRepor
         trained_by=actor.id,
     )
     with database.transaction() as session:
-        if session.get(Collection, collection_id) is None:
+        stored = session.get(Collection, collection_id)
+        if stored is None:
             raise TriageModelError(f"No collection called {collection!r}.")
         model = session.get(TriageModel, collection_id)
         if model is None:
@@ -212,7 +212,7 @@ def train_model(database: Database, collection: str, actor: Actor) -> ModelRepor
         if claim_ids:
             session.execute(insert(ClaimModelScore), [{"claim_id": c, "score": scores[c]} for c in claim_ids])
         session.flush()
-        return report_of(model, collection, folds)
+        return report_of(model, stored.name, folds)
 
 
 def report_of(model: TriageModel, collection: str, folds: int | None = None) -> ModelReport:

@@ -102,6 +102,8 @@ def triage(
             prefix = f"{document.source}#" if len(documents) > 1 else ""
             for (index, unit), result in zip(claims, results):
                 records.append(_record(f"{prefix}{index}", unit.text, result, unit.start))
+        if not records:
+            click.echo(f"{name}: no claims (headings, page chrome and metadata lines are not claims).", err=True)
     _emit(records, output_format or "table")
 
 
