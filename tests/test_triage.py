@@ -14,6 +14,7 @@ from workbench.triage import (
     find_names,
     find_quotes,
     signal_choice,
+    signal_kind,
     score,
     triage_article,
     triage_text,
@@ -473,6 +474,8 @@ def test_chips_and_pickers_name_signals_alike() -> None:
     assert [signal_choice(kind) for kind in ("entity", "scare_quote", "number")] == [
         "names (entity)", "scare quote", "number",
     ]
+    copied = ["names (entity)", "Scare quote", "quote: Kim Kardashian", "attributed: the bank", "NUMBER", "entity"]
+    assert [signal_kind(word) for word in copied] == ["entity", "scare_quote", "quote", "attributed", "number", "entity"]
 
 
 def test_a_description_with_a_name_beside_it_speaks_by_that_name() -> None:

@@ -443,8 +443,9 @@ def test_cli_export_filters_by_signal_and_score(db: Database) -> None:
     rows = list(csv.DictReader(io.StringIO(result.stdout, newline="")))
     assert rows
     assert all("number" in row["signals"].split() and float(row["checkworthiness"]) >= 0.5 for row in rows)
-    refused = CliRunner().invoke(main, ["--database", url, "export", "--signal", "vibes", "--out", "-"])
-    assert refused.exit_code != 0 and "Unknown signal 'vibes'" in refused.output
+    for typed in ("vibes", "Good Vibes"):
+        refused = CliRunner().invoke(main, ["--database", url, "export", "--signal", typed, "--out", "-"])
+        assert refused.exit_code != 0 and f"Unknown signal {typed!r}" in refused.output, "says what was typed"
 
 
 def test_dump_and_load_carry_triage(db: Database, tmp_path: Path) -> None:

@@ -80,11 +80,10 @@ EXPORT_SIGNALS: tuple[str, ...] = (*SIGNAL_KINDS, "quote")
 def check_signal_filter(signals: Sequence[str]) -> tuple[str, ...]:
     """The chosen signal kinds (by name or chip word: ``names`` is ``entity``), or an
     :class:`ExportError` naming an unknown one."""
-    chosen = tuple(dict.fromkeys(signal_kind(signal) for signal in signals))
-    unknown = [signal for signal in chosen if signal not in EXPORT_SIGNALS]
+    unknown = [signal for signal in signals if signal_kind(signal) not in EXPORT_SIGNALS]
     if unknown:
         raise ExportError(f"Unknown signal {unknown[0]!r}: use one of {', '.join(EXPORT_SIGNALS)}.")
-    return chosen
+    return tuple(dict.fromkeys(signal_kind(signal) for signal in signals))
 
 
 def check_score_filter(score: float | None) -> float | None:
