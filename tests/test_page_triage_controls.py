@@ -13,8 +13,9 @@ from streamlit.testing.v1 import AppTest
 
 from workbench.access import Actor
 from workbench.db import Database
-from workbench.models import TriageModel
-from workbench.triage_store import queue_order
+from workbench.models import Claim, TriageModel
+from workbench.verdicts import save_verdict
+from workbench.triage_store import queue_order, set_queue_order
 
 PAGE = Path(__file__).resolve().parent.parent / "workbench" / "app" / "views" / "team.py"
 
@@ -51,3 +52,33 @@ def test_training_with_too_few_verdicts_says_what_is_needed(db: Database, monkey
     assert any("Too few verdicts" in error.value for error in app.error)
     with db.read_session() as session:
         assert session.get(TriageModel, news) is None
+
+
+def test_the_controls_show_what_the_database_holds_after_a_change_elsewhere(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WORKBENCH_DATABASE_URL", db.url)
+    lead, _other, news = triage_newsroom(db)
+    app = open_page(lead).radio(key=f"triage_order_{news}").set_value("checkworthiness").run()
+    app = app.button(key=f"triage_train_{news}").click().run()
+    app = app.toggle(key=f"triage_model_{news}").set_value(True).run()
+    with db.transaction() as session:  # the CLI, or a lead in another tab
+        set_queue_order(session, news, "article")
+        session.get(TriageModel, news).enabled = False
+    app = app.run()
+    assert app.radio(key=f"triage_order_{news}").value == "article"
+    assert app.toggle(key=f"triage_model_{news}").value is False
+    assert not app.exception
+
+
+def test_a_retrained_model_worse_than_the_rules_is_switched_off_and_says_so(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WORKBENCH_DATABASE_URL", db.url)
+    lead, _other, news = triage_newsroom(db)
+    app = open_page(lead).radio(key=f"triage_order_{news}").set_value("checkworthiness").run()
+    app = app.button(key=f"triage_train_{news}").click().run()
+    app = app.toggle(key=f"triage_model_{news}").set_value(True).run()
+    with db.transaction() as session:  # the verdicts no longer follow the text: first half checkable
+        claims = session.scalars(select(Claim).where(Claim.kind == "claim").order_by(Claim.position)).all()
+        for index, claim in enumerate(claims):
+            save_verdict(session, lead, claim.id, "supported" if index < len(claims) // 2 else "editorial_framing")
+    app = app.button(key=f"triage_train_{news}").click().run()
+    assert any("no longer orders the queue" in info.value for info in app.info)
+    assert app.toggle(key=f"triage_model_{news}").value is False

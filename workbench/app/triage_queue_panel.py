@@ -10,7 +10,14 @@ from __future__ import annotations
 import streamlit as st
 
 from workbench.app import common
-from workbench.triage_model import MIN_EXAMPLES, MIN_PER_CLASS, model_report, set_model_enabled, train_model
+from workbench.triage_model import (
+    MIN_EXAMPLES,
+    MIN_PER_CLASS,
+    UNUSABLE,
+    model_report,
+    set_model_enabled,
+    train_model,
+)
 from workbench.triage_store import queue_order, set_queue_order
 
 ORDERS = {"article": "Article order", "checkworthiness": "Most checkable first"}
@@ -22,10 +29,13 @@ def on_queue_order(collection_id: int, name: str) -> None:
         common.flash(f"Queue of {name}: {ORDERS[order].lower()}.")
 
 
-def on_train(name: str) -> None:
+def on_train(collection_id: int, name: str) -> None:
+    was_enabled = st.session_state.get(f"triage_model_{collection_id}", False)
     report = common.run_action(lambda database, actor: train_model(database, name, actor), own_transactions=True)
     if report is not None:
         common.flash(f"Model trained. {report.summary()}")
+        if was_enabled and not report.enabled:
+            common.flash("The retrained model no longer orders the queue: " + UNUSABLE + ".", "info")
 
 
 def on_use_model(collection_id: int, name: str) -> None:
@@ -35,14 +45,17 @@ def on_use_model(collection_id: int, name: str) -> None:
 
 
 def draw_triage_controls(session, collection_id: int, name: str) -> None:
-    """Queue order radio, model quality, Train button and the model switch of one collection."""
-    order = queue_order(session, collection_id)
+    """Queue order radio, model quality, Train button and the model switch of one collection.
+
+    The radio and the switch show what the database holds on every run (set through their keys),
+    so a change made elsewhere (the CLI, another tab, a retrained model switched off) shows at once."""
     report = model_report(session, collection_id)
+    st.session_state[f"triage_order_{collection_id}"] = queue_order(session, collection_id)
+    st.session_state[f"triage_model_{collection_id}"] = bool(report and report.enabled)
     left, right = st.columns([1.4, 2.2], vertical_alignment="bottom")
     left.radio(
         "Queue order",
         list(ORDERS),
-        index=list(ORDERS).index(order),
         format_func=ORDERS.get,
         key=f"triage_order_{collection_id}",
         horizontal=True,
@@ -63,11 +76,10 @@ def draw_triage_controls(session, collection_id: int, name: str) -> None:
             "Train model" if report is None else "Retrain model",
             key=f"triage_train_{collection_id}",
             on_click=on_train,
-            args=(name,),
+            args=(collection_id, name),
         )
         use.toggle(
             "Model orders the queue",
-            value=bool(report and report.enabled),
             key=f"triage_model_{collection_id}",
             disabled=report is None or not (report.enabled or report.usable),
             on_change=on_use_model,
