@@ -14,8 +14,8 @@ from streamlit.testing.v1 import AppTest
 from workbench.access import Actor
 from workbench.db import Database
 from workbench.models import Claim, TriageModel
-from workbench.verdicts import save_verdict
 from workbench.triage_store import queue_order, set_queue_order
+from workbench.verdicts import save_verdict
 
 PAGE = Path(__file__).resolve().parent.parent / "workbench" / "app" / "views" / "team.py"
 
@@ -54,12 +54,17 @@ def test_training_with_too_few_verdicts_says_what_is_needed(db: Database, monkey
         assert session.get(TriageModel, news) is None
 
 
-def test_the_controls_show_what_the_database_holds_after_a_change_elsewhere(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+def model_ordering_the_queue(db: Database, monkeypatch: pytest.MonkeyPatch) -> tuple[Actor, int, AppTest]:
+    """A lead's page after choosing most checkable first, training the model and switching it on."""
     monkeypatch.setenv("WORKBENCH_DATABASE_URL", db.url)
     lead, _other, news = triage_newsroom(db)
     app = open_page(lead).radio(key=f"triage_order_{news}").set_value("checkworthiness").run()
     app = app.button(key=f"triage_train_{news}").click().run()
-    app = app.toggle(key=f"triage_model_{news}").set_value(True).run()
+    return lead, news, app.toggle(key=f"triage_model_{news}").set_value(True).run()
+
+
+def test_the_controls_show_what_the_database_holds_after_a_change_elsewhere(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    _lead, news, app = model_ordering_the_queue(db, monkeypatch)
     with db.transaction() as session:  # the CLI, or a lead in another tab
         set_queue_order(session, news, "article")
         session.get(TriageModel, news).enabled = False
@@ -70,11 +75,7 @@ def test_the_controls_show_what_the_database_holds_after_a_change_elsewhere(db: 
 
 
 def test_a_retrained_model_worse_than_the_rules_is_switched_off_and_says_so(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("WORKBENCH_DATABASE_URL", db.url)
-    lead, _other, news = triage_newsroom(db)
-    app = open_page(lead).radio(key=f"triage_order_{news}").set_value("checkworthiness").run()
-    app = app.button(key=f"triage_train_{news}").click().run()
-    app = app.toggle(key=f"triage_model_{news}").set_value(True).run()
+    lead, news, app = model_ordering_the_queue(db, monkeypatch)
     with db.transaction() as session:  # the verdicts no longer follow the text: first half checkable
         claims = session.scalars(select(Claim).where(Claim.kind == "claim").order_by(Claim.position)).all()
         for index, claim in enumerate(claims):
