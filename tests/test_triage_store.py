@@ -7,16 +7,17 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 
 from workbench.access import Actor, PermissionDenied
-from workbench.edits import merge_units, set_unit_kind, split_unit
 from workbench.auth import create_reviewer
 from workbench.cli import main
 from workbench.db import Database
+from workbench.edits import merge_units, set_unit_kind, split_unit
 from workbench.extract import load_pipeline
 from workbench.ingest import Document, ingest_documents
 from workbench.models import Article, Claim, ClaimSignal
+from workbench.review import next_claim_id
 from workbench.triage import triage_article, triage_text
 from workbench.triage_store import (
     TriageError,
@@ -344,7 +345,6 @@ def test_chips_and_marked_quote_describe_the_text_only() -> None:
 
 
 def test_queue_most_checkable_first_when_the_collection_chooses_it(db: Database) -> None:
-    from workbench.review import next_claim_id
     from workbench.verdicts import save_verdict
 
     article_id = ingest(db)
@@ -370,6 +370,33 @@ def test_queue_most_checkable_first_when_the_collection_chooses_it(db: Database)
         save_verdict(session, actor, by_score[0], "supported")
     with db.read_session() as session:
         assert next_claim_id(session, actor) == by_score[1]
+
+
+def test_a_queue_over_several_collections_works_the_most_checkable_first_ones_first(db: Database) -> None:
+    """A reviewer's "All my collections" queue: the collections whose lead chose most checkable
+    first come first, in that order; then the others in article order."""
+    in_article_order = ingest_documents(
+        db, [Document(source="older.txt", text=ARTICLE.replace("Budget", "Older budget"))], collection="older",
+        nlp=load_pipeline(),
+    ).article_ids[0]
+    checkable_article = ingest(db)
+    actor = lead(db)
+    with db.transaction() as session:
+        set_queue_order(session, session.get(Article, checkable_article).collection_id, "checkworthiness")
+    with db.read_session() as session:
+        scores = dict(
+            session.execute(
+                select(Claim.id, ClaimSignal.checkworthiness)
+                .join(ClaimSignal, ClaimSignal.claim_id == Claim.id)
+                .where(Claim.article_id == checkable_article)
+            ).all()
+        )
+        by_score = sorted(scores, key=lambda claim_id: (-scores[claim_id], claim_id))
+        assert next_claim_id(session, actor) == by_score[0]
+        first_older = session.scalar(
+            select(func.min(Claim.id)).where(Claim.article_id == in_article_order, Claim.kind == "claim")
+        )
+        assert next_claim_id(session, actor, exclude=by_score) == first_older
 
 
 def test_cli_queue_order(tmp_path: Path) -> None:

@@ -164,7 +164,8 @@ def next_claim_id(
     verdicts_to_come: int = 0,
 ) -> int | None:
     """The next claim this reviewer should label, in article order, starting after ``after`` (or
-    most checkable first, where the collection's lead chose that order); control claims mixed in.
+    most checkable first, where the collection's lead chose that order: in a queue over several
+    collections, theirs come first); control claims mixed in.
 
     Wraps around to the start when nothing is left after the cursor. ``exclude`` holds skipped ids;
     ``verdicts_to_come`` counts verdicts about to be given first (reading ahead), so control claims
@@ -173,12 +174,13 @@ def next_claim_id(
     collection_ids = scope_collection_ids(session, actor, scope)
     if not collection_ids:
         return None
-    if checkable_first(session, collection_ids):
-        found = most_checkable_claim_id(session, needs_reviewer(actor), collection_ids, scope.article_id, exclude)
-    else:
-        found = _first_needing(session, actor, scope, collection_ids, after, exclude)
+    checkable = checkable_first(session, collection_ids)
+    found = most_checkable_claim_id(session, needs_reviewer(actor), checkable, scope.article_id, exclude) if checkable else None
+    in_article_order = [collection_id for collection_id in collection_ids if collection_id not in checkable]
+    if found is None and in_article_order:
+        found = _first_needing(session, actor, scope, in_article_order, after, exclude)
         if found is None and after is not None:
-            found = _first_needing(session, actor, scope, collection_ids, None, exclude, until=after)
+            found = _first_needing(session, actor, scope, in_article_order, None, exclude, until=after)
     return with_control(session, actor, collection_ids, found, exclude, verdicts_to_come)  # control claims
 
 

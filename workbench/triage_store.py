@@ -245,15 +245,13 @@ def stored_triage(session: Session, claim_ids: Iterable[int]) -> dict[int, Store
     return result
 
 
-def checkable_first(session: Session, collection_ids: Sequence[int]) -> bool:
-    """Whether the queue over ``collection_ids`` is ordered most checkable first: every one of
-    them chose ``checkworthiness`` (a mixed scope keeps article order)."""
-    chosen = session.scalar(
-        select(func.count()).select_from(CollectionTriage).where(
-            CollectionTriage.collection_id.in_(collection_ids), CollectionTriage.queue_order == "checkworthiness"
-        )
-    )
-    return bool(chosen) and chosen == len(set(collection_ids))
+def checkable_first(session: Session, collection_ids: Sequence[int]) -> list[int]:
+    """Those of ``collection_ids`` whose lead chose most checkable first, in id order."""
+    return list(session.scalars(
+        select(CollectionTriage.collection_id)
+        .where(CollectionTriage.collection_id.in_(collection_ids), CollectionTriage.queue_order == "checkworthiness")
+        .order_by(CollectionTriage.collection_id)
+    ))
 
 
 def most_checkable_claim_id(

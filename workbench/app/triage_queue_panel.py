@@ -61,7 +61,8 @@ def draw_triage_controls(session, collection_id: int, name: str) -> None:
         horizontal=True,
         on_change=on_queue_order,
         args=(collection_id, name),
-        help="Most checkable first orders each reviewer's queue by check-worthiness (see Triage in the README).",
+        help="Most checkable first orders each reviewer's queue by check-worthiness (see Triage in the README); "
+        "in a queue over several collections, those set to most checkable first come first.",
     )
     with right:
         if report is None:
