@@ -48,6 +48,17 @@ def claim_texts(text: str) -> list[str]:
     return [unit.text for unit in extract(text, load_pipeline()).units if unit.kind == "claim"]
 
 
+def stored_scores(session, article_id: int) -> dict[int, float]:
+    """Claim id → stored check-worthiness, for one article."""
+    return dict(
+        session.execute(
+            select(Claim.id, ClaimSignal.checkworthiness)
+            .join(ClaimSignal, ClaimSignal.claim_id == Claim.id)
+            .where(Claim.article_id == article_id)
+        ).all()
+    )
+
+
 def lead(db: Database) -> Actor:
     with db.transaction() as session:
         return Actor.of(create_reviewer(session, "Lena Lead", None, "lead", actor=Actor.operator()))
@@ -350,13 +361,7 @@ def test_queue_most_checkable_first_when_the_collection_chooses_it(db: Database)
     article_id = ingest(db)
     actor = lead(db)
     with db.read_session() as session:
-        scores = dict(
-            session.execute(
-                select(Claim.id, ClaimSignal.checkworthiness)
-                .join(ClaimSignal, ClaimSignal.claim_id == Claim.id)
-                .where(Claim.article_id == article_id)
-            ).all()
-        )
+        scores = stored_scores(session, article_id)
         in_article_order = next_claim_id(session, actor)
         collection_id = session.scalar(select(Article.collection_id))
     by_score = sorted(scores, key=lambda claim_id: -scores[claim_id])
@@ -384,13 +389,7 @@ def test_a_queue_over_several_collections_works_the_most_checkable_first_ones_fi
     with db.transaction() as session:
         set_queue_order(session, session.get(Article, checkable_article).collection_id, "checkworthiness")
     with db.read_session() as session:
-        scores = dict(
-            session.execute(
-                select(Claim.id, ClaimSignal.checkworthiness)
-                .join(ClaimSignal, ClaimSignal.claim_id == Claim.id)
-                .where(Claim.article_id == checkable_article)
-            ).all()
-        )
+        scores = stored_scores(session, checkable_article)
         by_score = sorted(scores, key=lambda claim_id: (-scores[claim_id], claim_id))
         assert next_claim_id(session, actor) == by_score[0]
         first_older = session.scalar(
