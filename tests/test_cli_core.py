@@ -166,5 +166,6 @@ def test_serve_loads_the_seeds_only_into_a_database_without_data(
     assert load_seeds_if_empty(sqlite_db, seeds) is None, "an account is data: no demo articles"
     with sqlite_db.transaction() as session:
         session.execute(Reviewer.__table__.delete())
+    assert "No seed articles loaded: there is no folder" in load_seeds_if_empty(sqlite_db, tmp_path / "elsewhere")
     assert "Loaded the seed articles" in load_seeds_if_empty(sqlite_db, seeds)
     assert load_seeds_if_empty(sqlite_db, seeds) is None

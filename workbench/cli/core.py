@@ -78,12 +78,18 @@ def current(ctx: click.Context) -> None:
 
 
 def load_seeds_if_empty(database: Database, seeds: Path) -> str | None:
-    """Import the demo articles into an empty database; return a summary if it did."""
+    """Import the demo articles into an empty database; return a summary if it did, or why not
+    when the folder is missing."""
     from workbench.backup import holds_data
     from workbench.ingest import ingest_paths
 
-    if holds_data(database) or not seeds.is_dir():
+    if holds_data(database):
         return None
+    if not seeds.is_dir():
+        return (
+            f"No seed articles loaded: there is no folder {str(seeds)!r} in {Path.cwd()} "
+            "(start serve in the clone, or pass --seeds PATH or --no-seeds)."
+        )
     report = ingest_paths(database, [seeds], SEED_COLLECTION)
     return f"Loaded the seed articles: {report.summary()}"
 
