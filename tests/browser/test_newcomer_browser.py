@@ -294,4 +294,4 @@ def test_a_message_above_the_tabs_keeps_the_open_tab_open(newsdesk: Newsdesk, pa
     page.get_by_text("Too few verdicts").wait_for()
     settled(page)
     assert page.locator('[role="tab"][aria-selected="true"]').all_inner_texts() == ["Assignments"]
-    assert page.get_by_role("button", name="Train model").first.is_visible()
+    page.get_by_role("button", name="Train model").first.wait_for(state="visible")  # drawn again within the open tab
