@@ -259,7 +259,8 @@ def test_quote_speaker_and_verb_forms() -> None:
     cases = {
         "“We will appeal the ruling,” she said.": ("she", "said"),
         "Dana Smith told Newsweek: “The numbers are wrong and we can show it.”": ("Dana Smith", "told"),
-        "\"Prices went up by ten percent last year,\" said Mayor John Ortiz.": ("Mayor John Ortiz", "said"),
+        "\"Prices went up by ten percent last year,\" said Mayor John Ortiz.": ("John Ortiz", "said"),
+        "Prime Minister Helena Varga said: \"This is a day our country will never forget.\"": ("Helena Varga", "said"),
     }
     for text, (speaker, verb) in cases.items():
         (quote,) = direct_quotes(text)

@@ -68,7 +68,8 @@ hempstead, belgium, hollywood, silicon valley, wall street
 _TITLES = frozenset(
     "mr mrs ms dr prof president senator sen secretary governor gov rep representative mayor judge "
     "minister chancellor photographer designer director ceo founder artist actor actress star "
-    "spokesperson spokesman spokeswoman chief officer gen capt sgt col lt maj adm cmdr rev hon".split()
+    "spokesperson spokesman spokeswoman chief officer gen capt sgt col lt maj adm cmdr rev hon mp mep "
+    "professor inspector detective".split()
 )
 NOT_NAMES = SENTENCE_STARTERS | {
     "I", "I'm", "I’m", "I've", "I’ve", "I'd", "I’ll", "I'll", "Mr", "Mrs", "Ms", "Dr", "OK", "Yes", "No", "Well", "Oh",
@@ -137,7 +138,7 @@ class _Run:
     """What a distinct capitalised run says on its own, before its context is read."""
 
     start: int
-    """Offsets of the name inside the run (see ``_trimmed``)."""
+    """Offsets of the name inside the run (see ``trimmed_name``)."""
     end: int
     words: tuple[str, ...]
     settled: str | None
@@ -195,7 +196,7 @@ def _name_kind(run: _Run, text: str, start: int, known_people: set[str]) -> str 
 
 _INNER_TITLES = frozenset(
     "minister secretary president senator governor mayor chancellor judge spokesperson spokesman "
-    "spokeswoman ceo".split()
+    "spokeswoman ceo chief mp inspector leader".split()
 )
 """Offices that end a run's description and start the holder's name (``Finance Minister Ana Ruiz``)."""
 _HOLDER_SKIPS = _INNER_TITLES | _TITLES | {"general", "elect"}
@@ -203,14 +204,15 @@ _HOLDER_SKIPS = _INNER_TITLES | _TITLES | {"general", "elect"}
 
 
 def _is_name_word(word: str) -> bool:
-    """A word of a person's name: capitalised, then lower case, and no organisation word."""
-    return word[:1].isupper() and word[1:2].islower() and word.lower().rstrip(".") not in _ORGANISATION_WORDS
+    """A word of a person's name: capitalised, then lower case, and no organisation word or title."""
+    lowered = word.lower().rstrip(".")
+    return word[:1].isupper() and word[1:2].islower() and lowered not in _ORGANISATION_WORDS and lowered not in _TITLES
 
 
 _TRAILING_JOINERS = frozenset({"of", "the", "and", "&", "for", "de", "van", "von", "al"})
 
 
-def _trimmed(candidate: str) -> tuple[int, int, tuple[str, ...]] | None:
+def trimmed_name(candidate: str) -> tuple[int, int, tuple[str, ...]] | None:
     """The name inside a capitalised run, as ``(start, end, words)`` relative to the run.
 
     A leading common word (``The``, ``According``) or title, an office and what precedes it
@@ -314,7 +316,7 @@ def find_names(text: str) -> list[Name]:
             if candidate in runs:
                 run = runs[candidate]
             else:
-                found = _trimmed(candidate)
+                found = trimmed_name(candidate)
                 run = runs[candidate] = _run(found[2], found[0], found[1]) if found else None
             if run is None:
                 continue

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from itertools import groupby, islice
 
 from workbench.triage_lexicon import WORD, trie_pattern
-from workbench.triage_names import NAME_WORD, NOT_NAMES, Name, SpeakerResolver, find_names, sentence_pieces
+from workbench.triage_names import NAME_WORD, NOT_NAMES, Name, SpeakerResolver, find_names, sentence_pieces, trimmed_name
 
 _REPORTING_VERBS = (
     r"said|says|say|told|tells|tell|wrote|writes|write|added|adds|add|stated|states|explained|explains"
@@ -219,13 +219,18 @@ MAX_SUBJECT_DISTANCE = 8
 
 
 def _clean_speaker(speaker: str) -> str:
-    """The speaker without the comma, full stop or possessive around it, and without what
-    follows a sentence end (``said John Smith. His`` → ``John Smith``)."""
+    """The speaker without the comma, full stop or possessive around it, without what follows a
+    sentence end (``said John Smith. His`` → ``John Smith``), and a person's name without the
+    office or title before it (``Prime Minister Helena Varga`` → ``Helena Varga``), as names are found."""
     speaker = sentence_pieces(speaker.strip(" ,"))[0][1]
     if speaker.endswith(".") and len(speaker.rsplit(" ", 1)[-1]) > 3:
         speaker = speaker[:-1]
     for suffix in ("’s", "'s"):
         speaker = speaker.removesuffix(suffix)
+    if speaker[:1].isupper() and " " in speaker:
+        name = trimmed_name(speaker)
+        if name and len(name[2]) >= 2:
+            speaker = speaker[name[0] : name[1]]
     return speaker
 
 
