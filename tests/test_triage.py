@@ -303,6 +303,29 @@ def test_a_quote_speaks_by_its_own_attribution_and_takes_the_paragraph_before_on
     assert [quote.speaker for quote in direct_quotes(text)] == speakers
 
 
+@pytest.mark.parametrize(
+    ("text", "speaker", "verb"),
+    [
+        ('"The appeal will be filed on Monday," defence lawyer Nadia Petrov said.', "Nadia Petrov", "said"),
+        ('"Wages have not kept up with rents," said union leader Sam Okoro.', "Sam Okoro", "said"),
+        ('"We will rebuild the bridge," Mayor Li Wei of Eastport said.', "Li Wei", "said"),
+        ('"Our figures are sound," said Pieter van der Berg.', "Pieter van der Berg", "said"),
+        ('"The tests came back clean," officials said.', "officials", "said"),
+        ('"The route is closed until further notice," said a spokeswoman for the operator.',
+         "a spokeswoman for the operator", "said"),
+        ('"This is a turning point for the sport," said one senior league official.', "one senior league official", "said"),
+        ('"Rates will stay high," the bank’s chief economist, Omar Said, said in a note.', "Omar Said", "said"),
+        ('"The deal is done," Lena Ortiz, the chief executive, who joined in May, said.', "Lena Ortiz", "said"),
+        ('"She needs rest," Wilde’s spokesman said.', "Wilde’s spokesman", "said"),
+        ('"Every child deserves a safe school." – Carmen Diaz, Education Secretary', "Carmen Diaz", "—"),
+        ('"Hands off our pensions," they chanted.', "they", "chanted"),
+    ],
+)
+def test_more_ways_of_naming_a_quote_s_speaker_after_it(text: str, speaker: str, verb: str) -> None:
+    (quote,) = direct_quotes(text)
+    assert (quote.speaker, quote.verb) == (speaker, verb)
+
+
 def test_according_to_takes_the_whole_name_or_description() -> None:
     text = (
         'According to the Office for Budget Responsibility, "inflation will fall below 2 percent by 2025."\n\n'

@@ -15,12 +15,14 @@ from dataclasses import dataclass
 
 from workbench.nlp import SENTENCE_STARTERS
 
-_PRONOUNS = {"he": "person", "she": "person", "they": "organisation", "we": "organisation"}
+_PRONOUNS = {"he": "person", "she": "person", "they": "organisation", "we": "organisation", "it": "organisation"}
 
+PARTICLES = "von der|van der|van den|de la|de los|de|des|del|della|da|van|von|der|la|le|bin|al"
+"""Lower-case words inside a person's name (``Ursula von der Leyen``, ``Juan de la Cruz``)."""
 NAME_WORD = r"[A-Z](?:[\w'’-]|\.(?=[A-Z]))*\.?"
 """A capitalised word, an initialism with its dots (``U.S.``, ``J.K.``) or an initial (``F.``)."""
 _NAME = re.compile(
-    rf"{NAME_WORD}(?: (?:(?:von der|van der|van den|de la|de los|de|des|del|della|da|van|von|der|la|le|bin|al|of|the|for|and|&) )?{NAME_WORD})*"
+    rf"{NAME_WORD}(?: (?:(?:{PARTICLES}|of|the|for|and|&) )?{NAME_WORD})*"
 )
 """A run of capitalised words (with ``of``, ``van``, ``von der``, ``&`` inside): a candidate name."""
 

@@ -13,7 +13,16 @@ from dataclasses import dataclass
 from itertools import groupby, islice
 
 from workbench.triage_lexicon import WORD, trie_pattern
-from workbench.triage_names import NAME_WORD, NOT_NAMES, Name, SpeakerResolver, find_names, sentence_pieces, trimmed_name
+from workbench.triage_names import (
+    NAME_WORD,
+    NOT_NAMES,
+    PARTICLES,
+    Name,
+    SpeakerResolver,
+    find_names,
+    sentence_pieces,
+    trimmed_name,
+)
 
 _REPORTING_VERBS = (
     r"said|says|say|told|tells|tell|wrote|writes|write|added|adds|add|stated|states|explained|explains"
@@ -22,7 +31,7 @@ _REPORTING_VERBS = (
     r"|admitted|acknowledged|alleged|alleges|stressed|commented|recalled|read|reads|reported|reports"
     r"|confirmed|denied|explained|suggested|testified|wrote on \w+|shared|saying|telling|writing"
     r"|adding|stating|explaining|noting|claiming|arguing|insisting|announcing|declaring|warning"
-    r"|stressing|signed off|issued a statement|said in a statement|continued"
+    r"|stressing|signed off|issued a statement|said in a statement|continued|chanted|shouted|yelled"
 )
 
 _FAMILIES = {
@@ -147,7 +156,9 @@ _DEFINITE = (
     r"|spokesperson|spokesman|spokeswoman|administration|police|powerhouse|fashion powerhouse"
     r"|retailer|photographer|designer|star|reality star|singer|actor|actress|president|report|study"
     r"|mayor|minister|senator|governor|official|officials|spokesperson|court|judge|lawsuit|complaint"
-    r"|prosecutor|prosecutors|experts|analysts|researchers|scientists|authorities|survey|poll|data)"
+    r"|prosecutor|prosecutors|experts|analysts|researchers|scientists|authorities|survey|poll|data"
+    r"|airline|bank|club|council|party|union|hospital|university|school|team|network|newspaper|charity"
+    r"|regulator|watchdog|insurer|lender|manufacturer|carmaker|operator|embassy|foundation|campaign)"
 )
 _SUBJECT = re.compile(
     rf"(?P<speaker>\b(?:[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I)\b|{_DEFINITE}\b|{NAME_WORD}(?:\s{NAME_WORD}){{0,3}})"
@@ -171,16 +182,45 @@ _ADVERBS = (
     "also|later|earlier|previously|then|again|once|further|recently|repeatedly|initially|reportedly|"
     "allegedly|publicly|privately|separately|already|still|has|have|had|would|will|was|is"
 )
-_DESCRIPTION_WORD = rf"(?!(?:{_ADVERBS})\b)[a-z][\w’'-]*"
+_DESCRIPTION_WORD = rf"(?!(?:{_ADVERBS})\b)[a-z0-9][\w’'-]*"
 _DESCRIPTION = rf"(?:the|an?) {_DESCRIPTION_WORD}(?: {_DESCRIPTION_WORD})?"
 """A plain description of a speaker (``the bank``, ``a senior official``), no adverb in it."""
+_CLAUSE_END_AHEAD = r"(?=[.,;!?]|$| (?:in|on|at|last|this|during|after|before|to)\b)"
+_PERSON_NAME = rf"{NAME_WORD}(?: (?:(?:{PARTICLES}) )?{NAME_WORD}){{0,3}}"
+"""A capitalised name of up to four words, particles inside (``Pieter van der Berg``)."""
+_ROLE = rf"(?:[A-Z][\w’'-]* )?(?:(?!(?:{PARTICLES}) )[a-z][\w’'-]+ ){{1,3}}"
+"""Lower-case words of a role before a name (``defence attorney``, ``Amazon spokeswoman``)."""
+_OF_ORGANISATION = rf"(?: (?:of|at|for) (?:the )?{NAME_WORD}(?: {NAME_WORD}){{0,3}})?"
+"""Where a named speaker works (``Mark Rowe of Thames Valley Police``), not part of the speaker."""
+_ANY_WORD = rf"(?:{NAME_WORD}|{_DESCRIPTION_WORD})"
+_DESCRIBED = (
+    rf"(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother) (?:{_ANY_WORD} ){{0,3}}{_ANY_WORD}"
+    rf"(?: (?:for|of|at|from|with) (?:the |an? )?(?:{_ANY_WORD} ){{0,3}}{_ANY_WORD})?"
+    r"|(?:(?:[A-Z][\w.’'-]*|[a-z]+) )?(?:officials|police|authorities|sources|experts|analysts|prosecutors"
+    r"|investigators|residents|witnesses|critics|protesters|organi[sz]ers|lawmakers|economists)"
+)
+"""A described speaker (``the White House``, ``a spokeswoman for the agency``, ``one senior FIFA
+official``, ``the 41-year-old``, ``U.S. officials``)."""
+_INVERTED_VERBS = "said|says|wrote|writes|added|adds|told|explained|continued|concluded|asked|argued|argues"
 _AFTER = re.compile(
-    rf"\s*[,.!?]?\s*[—–-]?\s*(?:{_SUBJECT.pattern}(?:,[^,\"“”\n]{{1,80}},)?\s(?P<verb>{_REPORTING_VERBS})\b"
-    rf"|(?P<verb2>said|says|wrote|added|told|explained|continued|concluded|asked)\s(?P<speaker2>{_DEFINITE}|{NAME_WORD}(?:\s{NAME_WORD}){{0,3}})"
-    rf"|(?P<speaker3>(?:[Tt]he|[Aa]n?) {NAME_WORD}(?: {NAME_WORD}){{0,3}}(?: {_DESCRIPTION_WORD})?|{_DESCRIPTION})\s(?P<verb3>{_REPORTING_VERBS})\b)"
+    rf"\s*[,.!?]?\s*[—–-]?\s*(?:"
+    rf"(?:{_ROLE})?(?P<speaker>\b(?:[Hh]e|[Ss]he|[Tt]hey|[Ww]e|[Ii]t|I)\b|{_DEFINITE}\b|{_PERSON_NAME}(?:(?<=['’]s) {_DESCRIPTION_WORD})?)"
+    rf"{_OF_ORGANISATION}(?:(?:,[^,\"“”\n]{{1,80}}){{1,2}},)?\s(?P<verb>{_REPORTING_VERBS})\b"
+    rf"|(?P<verb2>{_INVERTED_VERBS})\s(?:(?:{_ROLE})?(?P<speaker2>{_PERSON_NAME}){_CLAUSE_END_AHEAD}"
+    rf"|(?P<speaker3>{_DEFINITE}|{_PERSON_NAME}['’]s {_DESCRIPTION_WORD}|{_DESCRIBED}))"
+    rf"|(?P<speaker4>{_DESCRIBED})(?: (?:{_ADVERBS}))?\s(?P<verb4>{_REPORTING_VERBS})\b"
+    rf"|[^,\"“”\n]{{1,60}}, (?P<speaker5>{_PERSON_NAME}),\s(?:(?:{_ADVERBS}) )?(?P<verb5>{_REPORTING_VERBS})\b"
+    rf")"
 )
 """Attribution after a quote: ``," she said``, ``," the statement, posted on X, began``, ``," said Kim``,
-``," the White House said``, ``," a company spokesperson told CNN``."""
+``," defence attorney Lucia Ferrante said``, ``," said union leader Grace Mbeki``, ``," the White House
+said``, ``," a company spokesperson told CNN``, ``," officials said``, ``," it said``, ``," Wilde's
+spokesman said``, ``," the prime minister, Keir Starmer, said`` (the speaker in group ``speaker`` to
+``speaker5``, the verb in ``verb`` to ``verb5``)."""
+_SPEAKER_GROUPS = ("speaker", "speaker2", "speaker3", "speaker4", "speaker5")
+_VERB_GROUPS = ("verb", "verb2", "verb4", "verb5")
+_SIGNED = re.compile(rf"\s*[—–-]\s*(?P<speaker>{_PERSON_NAME})(?=\s*(?:,|$))", re.MULTILINE)
+"""A quote signed with a dash (``"…" – Carmen Ortiz, Education Secretary``)."""
 _ACCORDING = re.compile(
     rf"\b(?P<verb>[Aa]ccording to) (?:\w+ ){{0,2}}?(?P<speaker>{_DEFINITE}"
     rf"|{NAME_WORD}(?: (?:of |for |on |and |the )?{NAME_WORD}){{0,4}}"
@@ -196,7 +236,6 @@ _INDIRECT_STEMS = tuple(sorted(
     verb for verb in _INDIRECT_VERBS if not any(verb != other and verb.startswith(other) for other in _INDIRECT_VERBS)
 ))
 """The verbs that do not begin with another one (``claim`` for ``claims``): ``str.find`` finds them all."""
-_CLAUSE_END_AHEAD = r"(?=[.,;!?]|$| (?:in|on|at|last|this|during|after|before|to)\b)"
 _CLAUSE_END = re.compile(_CLAUSE_END_AHEAD)
 """What ends a clause of attribution after its verb or speaker (``said.``, ``said in a statement``)."""
 _INVERTING_VERBS = frozenset({"said", "says", "wrote", "writes", "added", "explained"})
@@ -282,15 +321,17 @@ def _attribution(
     A quote that opens its paragraph may take its attribution from the end of the previous
     paragraph (``… issued a statement:`` then the statement)."""
     if span.close_mark is not None:
-        match = _AFTER.match(text, span.close_mark + 1, min(paragraph[1], span.close_mark + 160))
+        window = span.close_mark + 1, min(paragraph[1], span.close_mark + 160)
+        signed = _SIGNED.match(text, *window)
+        if signed:
+            return _clean_speaker(signed.group("speaker")), "—", span.open_mark
+        match = _AFTER.match(text, *window)
         if match:
-            speaker = match.group("speaker") or match.group("speaker2")
-            if speaker is None:  # a description: ``the White House`` speaks as ``White House``
-                speaker = match.group("speaker3")
-                article, rest = speaker.split(" ", 1)
-                speaker = rest if article.lower() == "the" and rest[:1].isupper() else speaker
+            speaker = next(group for group in match.group(*_SPEAKER_GROUPS) if group)
+            if speaker[:4].lower() == "the " and speaker[4:5].isupper():
+                speaker = speaker[4:]  # a description such as ``the White House`` speaks as ``White House``
             if speaker.split()[0] not in _NOT_SPEAKER_STARTS:
-                verb = match.group("verb") or match.group("verb2") or match.group("verb3")
+                verb = next(group for group in match.group(*_VERB_GROUPS) if group)
                 return _clean_speaker(speaker), verb, span.open_mark
     clause = _last_clause(text[max(paragraph[0], span.open_mark - 240) : span.open_mark])
     clause_start = span.open_mark - len(clause)
