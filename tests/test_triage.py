@@ -88,7 +88,7 @@ def test_seed_quotes_have_exact_spans_and_mostly_the_right_speaker() -> None:
             else:
                 misses.append((opening, quote.speaker, speaker))
     assert total == 23
-    assert right / total >= 0.8, misses
+    assert right >= 21, misses  # the README's figure: 21 of 23 (91%), against a target of 80%
 
 
 def test_every_seed_claim_span_is_exact() -> None:
@@ -324,6 +324,24 @@ def test_a_quote_speaks_by_its_own_attribution_and_takes_the_paragraph_before_on
 def test_more_ways_of_naming_a_quote_s_speaker_after_it(text: str, speaker: str, verb: str) -> None:
     (quote,) = direct_quotes(text)
     assert (quote.speaker, quote.verb) == (speaker, verb)
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ('Sen. Ana Holt, a Democrat from Ohio, said the plan "will not help a single family."', "Ana Holt"),
+        ('Rep. Luis Moreno (D-Texas) said: "Families deserve to be treated with dignity."', "Luis Moreno"),
+        ('Finance Minister Ana Ruiz met her counterpart, Klaus Weber, on Monday.\n\n'
+         '"We agreed the rules need reform, not abandonment," she told reporters.', "Ana Ruiz"),
+        ('Judge Rita Lyons presided. Defence lawyer Tom Harris asked for more time.\n\n'
+         '"The court has been more than patient in this matter," she said.', "Rita Lyons"),
+        ('Veteran goalkeeper Stefan Novak has retired.\n\n"My body is telling me it is time to stop," the 41-year-old said.',
+         "Stefan Novak"),
+    ],
+)
+def test_a_speaker_behind_an_aside_a_pronoun_or_an_age(text: str, speaker: str) -> None:
+    (quote,) = direct_quotes(text)
+    assert quote.speaker == speaker
 
 
 def test_according_to_takes_the_whole_name_or_description() -> None:

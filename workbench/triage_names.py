@@ -350,11 +350,26 @@ _SELF_DESCRIPTIONS = (
 """Last words of a description (``the brand``) that stands for the organisation an article is about."""
 
 
+MAX_SENTENCES_BACK = 3
+"""Sentences naming people that ``he`` / ``she`` look back through for a person who may be meant."""
+_AGED = re.compile(r"the \d{1,3}-year-old")
+"""A person described by age (``the 41-year-old``), resolved like ``he`` / ``she``."""
+
+
+def _may_be(pronoun: str, named: str) -> bool:
+    """Whether ``he`` / ``she`` may stand for ``named``: not ``she`` for a man's first name, nor ``he``
+    for a woman's (``Economist Paul Krugman`` counts as Paul)."""
+    first = next((word for word in named.lower().split() if word in _FIRST_NAMES), "")
+    return not (pronoun == "she" and first in _MEN_NAMES or pronoun == "he" and first in _WOMEN_NAMES)
+
+
 class SpeakerResolver:
-    """Resolves ``she`` / ``they`` to the person / organisation named last (when only one of
-    that kind is named in that sentence, and not ``she`` for a man's first name or ``he`` for a
-    woman's) and ``the brand`` / ``the statement`` to the
-    organisation named most often so far (when one leads). Other descriptions stay as written."""
+    """Resolves ``she`` / ``he`` (and ``the 41-year-old``) to the person named last who may be meant
+    (never ``she`` for a man's first name nor ``he`` for a woman's), looking back through up to
+    ``MAX_SENTENCES_BACK`` sentences that name people, when only one such person is named in the
+    sentence where one is found; ``they`` / ``we`` / ``it`` to the organisation named last, when only
+    one is named in that sentence; and ``the brand`` / ``the statement`` to the organisation named most
+    often so far (when one leads). Otherwise the pronoun or description stays as written."""
 
     def __init__(self, names: list[Name]):
         self.full = _full_names(names)
@@ -365,7 +380,7 @@ class SpeakerResolver:
 
     def resolve(self, speaker: str, before: int) -> str:
         lowered = speaker.lower()
-        kind = _PRONOUNS.get(lowered)
+        kind = _PRONOUNS.get(lowered) or ("person" if _AGED.fullmatch(lowered) else None)
         describes_self = kind is None and lowered.split()[0] in ("the", "its", "their") and lowered.endswith(_SELF_DESCRIPTIONS)
         if describes_self:
             kind = "organisation"
@@ -379,16 +394,14 @@ class SpeakerResolver:
             counts = Counter(self.full.get(name.text, name.text) for name in names[max(0, count - 200) : count])
             (top, top_count), *rest = counts.most_common(2) + [(None, 0)]
             return top if top_count > rest[0][1] else speaker
-        last = names[count - 1]
-        in_sentence = set()
+        sentences_back = MAX_SENTENCES_BACK if kind == "person" else 1
+        sentence, candidates = names[count - 1].sentence, set()
         for name in reversed(names[max(0, count - 20) : count]):
-            if name.sentence != last.sentence:
-                break
-            in_sentence.add(self.full.get(name.text, name.text))
-        if len(in_sentence) != 1:
-            return speaker
-        named = self.full.get(last.text, last.text)
-        first = next((word for word in named.lower().split() if word in _FIRST_NAMES), "")  # ``Economist Paul Krugman``
-        if lowered == "she" and first in _MEN_NAMES or lowered == "he" and first in _WOMEN_NAMES:
-            return speaker  # the person named last is not the one meant
-        return named
+            if name.sentence != sentence:
+                if candidates or sentences_back == 1:
+                    break
+                sentence, sentences_back = name.sentence, sentences_back - 1
+            named = self.full.get(name.text, name.text)
+            if kind != "person" or _may_be(lowered, named):
+                candidates.add(named)
+        return candidates.pop() if len(candidates) == 1 else speaker

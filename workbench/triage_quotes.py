@@ -194,13 +194,14 @@ _OF_ORGANISATION = rf"(?: (?:of|at|for) (?:the )?{NAME_WORD}(?: {NAME_WORD}){{0,
 """Where a named speaker works (``Mark Rowe of Thames Valley Police``), not part of the speaker."""
 _ANY_WORD = rf"(?:{NAME_WORD}|{_DESCRIPTION_WORD})"
 _DESCRIBED = (
-    rf"(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother) (?:{_ANY_WORD} ){{0,3}}{_ANY_WORD}"
+    rf"(?:the|an?|one|another) (?:{_ANY_WORD} ){{0,3}}{_ANY_WORD}"
     rf"(?: (?:for|of|at|from|with) (?:the |an? )?(?:{_ANY_WORD} ){{0,3}}{_ANY_WORD})?"
     r"|(?:(?:[A-Z][\w.’'-]*|[a-z]+) )?(?:officials|police|authorities|sources|experts|analysts|prosecutors"
     r"|investigators|residents|witnesses|critics|protesters|organi[sz]ers|lawmakers|economists)"
 )
 """A described speaker (``the White House``, ``a spokeswoman for the agency``, ``one senior FIFA
-official``, ``the 41-year-old``, ``U.S. officials``)."""
+official``, ``the 41-year-old``, ``U.S. officials``); never at a sentence's start, where ``The drama
+continues`` is no attribution."""
 _INVERTED_VERBS = "said|says|wrote|writes|added|adds|told|explained|continued|concluded|asked|argued|argues"
 _AFTER = re.compile(
     rf"\s*[,.!?]?\s*[—–-]?\s*(?:"
@@ -268,7 +269,7 @@ def _clean_speaker(speaker: str) -> str:
         speaker = speaker.removesuffix(suffix)
     if speaker[:1].isupper() and " " in speaker:
         name = trimmed_name(speaker)
-        if name and len(name[2]) >= 2:
+        if name and len(name[2]) >= 2 and all(word[:1].isupper() for word in name[2]):
             speaker = speaker[name[0] : name[1]]
     return speaker
 
@@ -277,11 +278,16 @@ _RELATIVE = re.compile(r",\s*who\s*")
 """``Gabriele Galimberti, who issued``: the name is the subject of the verb, not an aside."""
 _ASIDES = re.compile(r",[^,]*,|\s[-—–][^-—–]*[-—–]")
 _ASIDE_OPEN = re.compile(r"\s[-—–](?:\s|$)|,")
+_CLOSED_ASIDE = re.compile(r",\s(?:an?|the)\s[^,()]*,|\([^()\n]{0,80}\)")
+"""An appositive between commas (``, a Democrat from Ohio,``) or a parenthesis, blanked before a subject is sought."""
 
 
 def _subject_before(head: str) -> tuple[int, str] | None:
     """The speaker of a reporting verb: the nearest candidate before it that is not the
-    object of a preposition, within ``MAX_SUBJECT_DISTANCE`` words."""
+    object of a preposition, within ``MAX_SUBJECT_DISTANCE`` words, and not a word inside a closed
+    aside (``Sen. Ana Holt, a Democrat from Ohio, said``; ``Rep. Luis Moreno (D-Texas) said``)."""
+    if "(" in head or ", " in head:
+        head = _CLOSED_ASIDE.sub(lambda aside: " " * len(aside.group()), head)
     for match in reversed(list(_SUBJECT.finditer(head))):
         between = head[match.end() :]
         if "," in between or "-" in between or "—" in between or "–" in between:
