@@ -319,6 +319,11 @@ def test_a_quote_speaks_by_its_own_attribution_and_takes_the_paragraph_before_on
         ('"She needs rest," Wilde’s spokesman said.', "Wilde’s spokesman", "said"),
         ('"Every child deserves a safe school." – Carmen Diaz, Education Secretary', "Carmen Diaz", "—"),
         ('"Hands off our pensions," they chanted.', "they", "chanted"),
+        ('"The figures do not add up," Novak’s lawyer, Ada Finch, told the court.', "Ada Finch", "told"),
+        ('"Tariffs are easy to start and hard to end," argues economist Kim Lau of Yale University.', "Kim Lau", "argues"),
+        ('"We will not be blackmailed," said a statement from the prime minister’s office.',
+         "a statement from the prime minister’s office", "said"),
+        ('Greenfield Energy closed two plants.\n\n"It was a difficult decision for everyone," it said.', "Greenfield Energy", "said"),
     ],
 )
 def test_more_ways_of_naming_a_quote_s_speaker_after_it(text: str, speaker: str, verb: str) -> None:

@@ -56,6 +56,8 @@ _ORGANISATION_WORDS = frozenset("""
 inc inc. ltd co co. corp corporation company group university college institute commission
 committee council court department ministry agency bank association party union news times post
 journal network foundation coalition fund league club office bureau board administration
+energy airways airlines motors systems technologies holdings partners capital media
+pharmaceuticals labs industries services solutions international trust hospital authority
 """.split())
 _PLACES = frozenset(place.strip() for place in """
 america, united states, united states of america, us, usa, u.s, u.s.a, uk, u.k, united kingdom, britain, england,

@@ -160,8 +160,13 @@ _DEFINITE = (
     r"|airline|bank|club|council|party|union|hospital|university|school|team|network|newspaper|charity"
     r"|regulator|watchdog|insurer|lender|manufacturer|carmaker|operator|embassy|foundation|campaign)"
 )
+_ADVERBS = (
+    "also|later|earlier|previously|then|again|once|further|recently|repeatedly|initially|reportedly|"
+    "allegedly|publicly|privately|separately|already|still|has|have|had|would|will|was|is"
+)
 _SUBJECT = re.compile(
-    rf"(?P<speaker>\b(?:[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I)\b|{_DEFINITE}\b|{NAME_WORD}(?:\s{NAME_WORD}){{0,3}})"
+    rf"(?P<speaker>\b(?:[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I)\b|{_DEFINITE}\b"
+    rf"|{NAME_WORD}(?:\s{NAME_WORD}){{0,3}}(?:(?<=['’]s) (?!(?:{_ADVERBS})\b)[a-z][\w’'-]*)?)"
 )
 """Who can be a quote's speaker: a pronoun, a definite description, a capitalised name."""
 _PREPOSITIONS = frozenset(
@@ -178,10 +183,6 @@ _NOT_SPEAKERS = NOT_NAMES - {"He", "She", "They", "We", "I"}
 """Capitalised words that are no one's name; a pronoun can still be a speaker."""
 _NOT_SPEAKER_STARTS = _NOT_SPEAKERS - {"The", "Its", "Their"}
 """First words of no speaker (``The``, ``Its``, ``Their`` start descriptions: ``The brand``)."""
-_ADVERBS = (
-    "also|later|earlier|previously|then|again|once|further|recently|repeatedly|initially|reportedly|"
-    "allegedly|publicly|privately|separately|already|still|has|have|had|would|will|was|is"
-)
 _DESCRIPTION_WORD = rf"(?!(?:{_ADVERBS})\b)[a-z0-9][\w’'-]*"
 _DESCRIPTION = rf"(?:the|an?) {_DESCRIPTION_WORD}(?: {_DESCRIPTION_WORD})?"
 """A plain description of a speaker (``the bank``, ``a senior official``), no adverb in it."""
@@ -205,12 +206,12 @@ continues`` is no attribution."""
 _INVERTED_VERBS = "said|says|wrote|writes|added|adds|told|explained|continued|concluded|asked|argued|argues"
 _AFTER = re.compile(
     rf"\s*[,.!?]?\s*[—–-]?\s*(?:"
-    rf"(?:{_ROLE})?(?P<speaker>\b(?:[Hh]e|[Ss]he|[Tt]hey|[Ww]e|[Ii]t|I)\b|{_DEFINITE}\b|{_PERSON_NAME}(?:(?<=['’]s) {_DESCRIPTION_WORD})?)"
+    rf"[^,\"“”\n]{{1,60}}, (?P<speaker5>{_PERSON_NAME}),\s(?:(?:{_ADVERBS}) )?(?P<verb5>{_REPORTING_VERBS})\b"
+    rf"|(?:{_ROLE})?(?P<speaker>\b(?:[Hh]e|[Ss]he|[Tt]hey|[Ww]e|[Ii]t|I)\b|{_DEFINITE}\b|{_PERSON_NAME}(?:(?<=['’]s) {_DESCRIPTION_WORD})?)"
     rf"{_OF_ORGANISATION}(?:(?:,[^,\"“”\n]{{1,80}}){{1,2}},)?\s(?P<verb>{_REPORTING_VERBS})\b"
-    rf"|(?P<verb2>{_INVERTED_VERBS})\s(?:(?:{_ROLE})?(?P<speaker2>{_PERSON_NAME}){_CLAUSE_END_AHEAD}"
-    rf"|(?P<speaker3>{_DEFINITE}|{_PERSON_NAME}['’]s {_DESCRIPTION_WORD}|{_DESCRIBED}))"
+    rf"|(?P<verb2>{_INVERTED_VERBS})\s(?:(?:{_ROLE})?(?P<speaker2>{_PERSON_NAME}){_OF_ORGANISATION}"
+    rf"|(?P<speaker3>{_DEFINITE}|{_PERSON_NAME}['’]s {_DESCRIPTION_WORD}|{_DESCRIBED})){_CLAUSE_END_AHEAD}"
     rf"|(?P<speaker4>{_DESCRIBED})(?: (?:{_ADVERBS}))?\s(?P<verb4>{_REPORTING_VERBS})\b"
-    rf"|[^,\"“”\n]{{1,60}}, (?P<speaker5>{_PERSON_NAME}),\s(?:(?:{_ADVERBS}) )?(?P<verb5>{_REPORTING_VERBS})\b"
     rf")"
 )
 """Attribution after a quote: ``," she said``, ``," the statement, posted on X, began``, ``," said Kim``,
