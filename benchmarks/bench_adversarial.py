@@ -57,6 +57,8 @@ def cases(size: int) -> dict[str, tuple[str, bytes]]:
         "'Aaa. ' capitalised sentences": repeat("Aaa. "),
         "'said Aa' attributions": repeat('"a," said Aa Bb. '),
         "'\"A b,\" she said.' short quotes": repeat('"A b," she said. '),
+        "'\"A b\" ' quotes in one unit": repeat('"A b" '),
+        "\"'A b' \" straight single quotes": repeat("'A b' "),
         "'that he said' indirect speech": repeat("he said that "),
         "'İ' capitals": repeat("SİX MORE "),
     }

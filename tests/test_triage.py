@@ -349,6 +349,20 @@ def test_a_speaker_behind_an_aside_a_pronoun_or_an_age(text: str, speaker: str) 
     assert quote.speaker == speaker
 
 
+@pytest.mark.parametrize(
+    ("text", "quoted", "speaker"),
+    [
+        ("Mr Hughes said: 'The council has let residents down again.'", "The council has let residents down again.", "Hughes"),
+        ("'We are deeply saddened by the loss,' a spokesman for the trust said.", "We are deeply saddened by the loss,",
+         "a spokesman for the trust"),
+        ("Rock 'n' roll and the '90s don't make a quote, nor do the farmers' markets.", None, None),
+    ],
+)
+def test_straight_single_quotes(text: str, quoted: str | None, speaker: str | None) -> None:
+    quotes = direct_quotes(text)
+    assert [(text[q.start : q.end], q.speaker) for q in quotes] == ([(quoted, speaker)] if quoted else [])
+
+
 def test_according_to_takes_the_whole_name_or_description() -> None:
     text = (
         'According to the Office for Budget Responsibility, "inflation will fall below 2 percent by 2025."\n\n'

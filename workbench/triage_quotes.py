@@ -38,7 +38,7 @@ _FAMILIES = {
     '"': "double", "“": "double", "”": "double", "„": "double", "‟": "double",
     "«": "guillemet", "»": "guillemet", "‹": "single_guillemet", "›": "single_guillemet",
     "「": "corner", "」": "corner", "『": "white_corner", "』": "white_corner",
-    "‘": "single", "’": "single",
+    "‘": "single", "’": "single", "'": "single",
 }
 _ALWAYS_OPEN = frozenset("„「『")
 _ALWAYS_CLOSE = frozenset("」』")
@@ -79,6 +79,12 @@ def _mark_role(text: str, index: int) -> str | None:
         return "either"  # French « … » (often spaced inside) and German » … « alike
     if mark == "’":
         return "close" if right_flanking else None
+    if mark == "'":  # straight: an apostrophe between letters, else by what flanks it
+        if before.isalnum() and after.isalnum():
+            return None
+        if after.isalpha() and not before.isalnum():
+            return "open"
+        return "close" if right_flanking and not after.isalnum() else None
     if mark == "‘":
         return "open" if left_flanking and not before.isalnum() else None
     if left_flanking and not right_flanking:
@@ -88,6 +94,12 @@ def _mark_role(text: str, index: int) -> str | None:
     if right_flanking and left_flanking and not (before.isalnum() and after.isalnum()):
         return "either"  # ``."Next`` or ``("…")``
     return None
+
+
+def _opens_single(text: str, index: int) -> bool:
+    """A single mark opening a quote of its own: ``‘``, or ``'`` before a capital (``'The council …'``),
+    not ``'n'`` or ``'90s``."""
+    return text[index] == "‘" or text[index + 1 : index + 2].isupper()
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
@@ -131,7 +143,7 @@ def find_quote_spans(text: str, paragraphs: list[tuple[int, int]] | None = None)
                 del stack[open_index:]
                 if not stack:
                     spans.append(_QuoteSpan(opened + 1, index, opened, index, number))
-            elif role in ("open", "either") and (family != "single" or stack or text[index] == "‘"):
+            elif role in ("open", "either") and (family != "single" or stack or _opens_single(text, index)):
                 positions.append(len(stack))
                 stack.append((family, index))
         if stack and number + 1 < len(paragraphs):
@@ -181,8 +193,10 @@ starts with a verb of the list (``said in a statement``) is left out: in the alt
 verb matches first, so the phrase never does."""
 _NOT_SPEAKERS = NOT_NAMES - {"He", "She", "They", "We", "I"}
 """Capitalised words that are no one's name; a pronoun can still be a speaker."""
-_NOT_SPEAKER_STARTS = _NOT_SPEAKERS - {"The", "Its", "Their"}
-"""First words of no speaker (``The``, ``Its``, ``Their`` start descriptions: ``The brand``)."""
+_COURTESY_TITLES = frozenset({"Mr", "Mrs", "Ms", "Miss", "Dr", "Prof", "Sir", "Dame"})
+_NOT_SPEAKER_STARTS = _NOT_SPEAKERS - {"The", "Its", "Their"} - _COURTESY_TITLES
+"""First words of no speaker (``The``, ``Its``, ``Their`` start descriptions: ``The brand``; ``Mr``
+starts a name)."""
 _DESCRIPTION_WORD = rf"(?!(?:{_ADVERBS})\b)[a-z0-9][\w’'-]*"
 _DESCRIPTION = rf"(?:the|an?) {_DESCRIPTION_WORD}(?: {_DESCRIPTION_WORD})?"
 """A plain description of a speaker (``the bank``, ``a senior official``), no adverb in it."""
@@ -268,6 +282,9 @@ def _clean_speaker(speaker: str) -> str:
         speaker = speaker[:-1]
     for suffix in ("’s", "'s"):
         speaker = speaker.removesuffix(suffix)
+    first, _, rest = speaker.partition(" ")
+    if first.rstrip(".") in _COURTESY_TITLES and rest[:1].isupper():
+        speaker = rest  # ``Mr Hughes`` is Hughes, whom a full name named before resolves
     if speaker[:1].isupper() and " " in speaker:
         name = trimmed_name(speaker)
         if name and len(name[2]) >= 2 and all(word[:1].isupper() for word in name[2]):
@@ -287,7 +304,7 @@ def _subject_before(head: str) -> tuple[int, str] | None:
     """The speaker of a reporting verb: the nearest candidate before it that is not the
     object of a preposition, within ``MAX_SUBJECT_DISTANCE`` words, and not a word inside a closed
     aside (``Sen. Ana Holt, a Democrat from Ohio, said``; ``Rep. Luis Moreno (D-Texas) said``)."""
-    if "(" in head or ", " in head:
+    if "(" in head or ", a" in head or ", the " in head:
         head = _CLOSED_ASIDE.sub(lambda aside: " " * len(aside.group()), head)
     for match in reversed(list(_SUBJECT.finditer(head))):
         between = head[match.end() :]
