@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
+import time
 from datetime import date
 
 import streamlit as st
@@ -95,7 +97,7 @@ def draw_upload(session, collection: str) -> None:
 
 def make_preview(session, documents: list[Document], errors: list[str], collection: str, source: str) -> None:
     """Split the documents once and keep the result for the following reruns."""
-    st.session_state.pop(REPORT, None)
+    st.session_state[REPORT] = None
     if not collection:
         st.error("Name the new collection first.", icon=":material/error:")
         return
@@ -112,10 +114,16 @@ def make_preview(session, documents: list[Document], errors: list[str], collecti
 # --- preview and import ------------------------------------------------------------------------------------
 
 
+REPORT_KEPT_SECONDS = 60
+"""How long a reloaded tab of the same sign-in still shows the last import's report."""
+TAB = "import_tab_id"  # tells this tab from a reloaded one of the same sign-in
+
+
 @st.cache_resource
-def reports_to_show() -> dict[int, tuple[str, IngestReport]]:
-    """The last import's report per sign-in session until a run of this page has shown it, so a
-    reload pressed right after Import (before the page redrew) still says what was imported."""
+def reports_to_show() -> dict[int, tuple[float, str, tuple[str, IngestReport]]]:
+    """The last import's report per sign-in session: (when, the tab that imported, the report). A
+    reload pressed right after Import loses the tab that would have shown it, so the next tab of
+    that sign-in to open this page within ``REPORT_KEPT_SECONDS`` shows it, once."""
     return {}
 
 
@@ -123,7 +131,18 @@ def keep_report(stored: tuple[str, IngestReport]) -> None:
     st.session_state[REPORT] = stored
     sign_in_session = st.session_state.get(common.SIGN_IN_SESSION)
     if sign_in_session is not None:
-        reports_to_show()[sign_in_session] = stored
+        reports_to_show()[sign_in_session] = (time.monotonic(), st.session_state[TAB], stored)
+
+
+def report_of_a_reloaded_tab() -> tuple[str, IngestReport] | None:
+    """The report another tab of this sign-in imported moments ago (see ``reports_to_show``)."""
+    kept = reports_to_show()
+    entry = kept.get(st.session_state.get(common.SIGN_IN_SESSION))
+    if entry is None or entry[1] == st.session_state[TAB]:
+        return None
+    del kept[st.session_state[common.SIGN_IN_SESSION]]
+    when, _tab, stored = entry
+    return stored if time.monotonic() - when < REPORT_KEPT_SECONDS else None
 
 
 def on_import() -> None:
@@ -207,8 +226,9 @@ def draw_preview(collection: str) -> None:
 
 
 def draw_report() -> None:
-    unshown = reports_to_show().pop(st.session_state.get(common.SIGN_IN_SESSION), None)
-    stored = st.session_state.setdefault(REPORT, unshown)
+    if REPORT not in st.session_state:  # this tab's first run of the page
+        st.session_state[REPORT] = report_of_a_reloaded_tab()
+    stored = st.session_state[REPORT]
     if not stored:
         return
     collection, report = stored
@@ -229,6 +249,7 @@ with common.page_session() as page_session:
         "Paste one article or upload files (" + ", ".join(SUPPORTED_SUFFIXES) + "). Check how each splits into "
         "claims, then import: everything lands in one go, or nothing does. Articles already in the collection are skipped."
     )
+    st.session_state.setdefault(TAB, secrets.token_hex(8))
     common.show_flash()
     draw_report()
     target = chosen_collection(page_session, me).strip()
