@@ -472,6 +472,8 @@ def test_cli_export_filters_by_signal_and_score(db: Database) -> None:
     for typed in ("vibes", "Good Vibes"):
         refused = CliRunner().invoke(main, ["--database", url, "export", "--signal", typed, "--out", "-"])
         assert refused.exit_code != 0 and f"Unknown signal {typed!r}" in refused.output, "says what was typed"
+    refused = CliRunner().invoke(main, ["--database", url, "export", "--signal", "quote: Ana Ruiz", "--out", "-"])
+    assert refused.exit_code != 0 and "a chip's speaker is no filter: use 'quote' alone" in refused.output
 
 
 def test_dump_and_load_carry_triage(db: Database, tmp_path: Path) -> None:

@@ -82,7 +82,9 @@ def check_signal_filter(signals: Sequence[str]) -> tuple[str, ...]:
     :class:`ExportError` naming an unknown one."""
     unknown = [signal for signal in signals if signal_kind(signal) not in EXPORT_SIGNALS]
     if unknown:
-        raise ExportError(f"Unknown signal {unknown[0]!r}: use one of {', '.join(EXPORT_SIGNALS)}.")
+        kind, colon, _speaker = unknown[0].partition(":")
+        hint = f" (a chip's speaker is no filter: use {kind.strip()!r} alone)" if colon else ""
+        raise ExportError(f"Unknown signal {unknown[0]!r}{hint}: use one of {', '.join(EXPORT_SIGNALS)}.")
     return tuple(dict.fromkeys(signal_kind(signal) for signal in signals))
 
 

@@ -149,13 +149,12 @@ def signal_title(kind: str) -> str:
 
 
 def signal_kind(word: str) -> str:
-    """A signal kind from its own name, its chip or its picker entry: ``names`` → ``entity``,
-    ``Scare quote`` → ``scare_quote``, ``quote: Kim Kardashian`` → ``quote``, ``names (entity)`` →
-    ``entity`` (what a user copies from the page names the kind too)."""
+    """A signal kind from its own name, its chip's word or its picker entry: ``names`` → ``entity``,
+    ``Scare quote`` → ``scare_quote``, ``names (entity)`` → ``entity`` (what a user copies from the
+    page names the kind too)."""
     word = word.strip().lower()
     if word.endswith(")") and "(" in word:
         word = word[word.rindex("(") + 1 : -1]
-    word = word.split(":", 1)[0].strip()
     return _KIND_OF_TITLE.get(word, word.replace(" ", "_"))
 
 
