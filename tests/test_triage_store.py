@@ -295,7 +295,7 @@ def test_cli_recompute(tmp_path: Path) -> None:
     ingest(database)
     database.dispose()
     result = run("--database", url, "triage", "--recompute")
-    assert result.output.startswith(f"Recomputed the triage of {len(claim_texts(ARTICLE))} claims in 1 articles")
+    assert result.output.startswith(f"Recomputed the triage of {len(claim_texts(ARTICLE))} claims in 1 article")
 
 
 def test_export_carries_triage_columns(db: Database) -> None:

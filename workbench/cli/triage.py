@@ -79,7 +79,8 @@ def triage(
 
         report = recompute_signals(database_from(ctx))
         click.echo(
-            f"Recomputed the triage of {report.claims} claims in {report.articles} articles"
+            f"Recomputed the triage of {report.claims} claim{'s' if report.claims != 1 else ''} in "
+            f"{report.articles} article{'s' if report.articles != 1 else ''}"
             + (f"; {report.skipped} edited meanwhile were left to their edit." if report.skipped else ".")
         )
         return

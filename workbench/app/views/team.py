@@ -183,8 +183,8 @@ def draw_assignments(session, reviewers: list[Reviewer]) -> None:
         with st.container(border=True):
             st.html(
                 f'<div class="wb-article-title">{render.escape_html(collection.name)}</div>'
-                f'<div class="wb-meta"><span>{collection.articles:,} articles</span>'
-                f"<span>{collection.claims:,} claims</span>"
+                f'<div class="wb-meta"><span>{collection.articles:,} article{"s" if collection.articles != 1 else ""}</span>'
+                f'<span>{collection.claims:,} claim{"s" if collection.claims != 1 else ""}</span>'
                 f'<span class="wb-chip">{"open to everyone" if collection.is_open else "assigned"}</span></div>'
             )
             current = [
