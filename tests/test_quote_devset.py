@@ -11,7 +11,7 @@ from workbench.triage import find_quotes
 
 SPAN_GOAL = 0.98
 SPEAKER_GOAL = 0.90
-"""Below the figures reached (107 of 107 spans, 102 of 107 speakers), which were tuned on this set."""
+"""Below the figures reached (107 of 107 spans, 103 of 107 speakers), which were tuned on this set."""
 
 
 def test_quote_spans_and_speakers_meet_the_goal() -> None:

@@ -371,6 +371,15 @@ def test_according_to_takes_the_whole_name_or_description() -> None:
     assert [quote.speaker for quote in direct_quotes(text)] == ["Office for Budget Responsibility", "a spokesperson for the ministry"]
 
 
+def test_a_quote_running_over_paragraphs_takes_the_speaker_named_at_its_end() -> None:
+    text = (
+        "Dr. Priya Raman led the study.\n\n"
+        '"We saw a forty percent fall in admissions among patients on the drug.\n\n'
+        '"That is a much larger effect than any of us expected," she said.'
+    )
+    assert [quote.speaker for quote in direct_quotes(text)] == ["Priya Raman", "Priya Raman"]
+
+
 def test_quote_running_over_paragraphs_keeps_its_speaker() -> None:
     text = (
         "Tom Baker said: “The first part of the statement runs on.\n\n"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import groupby, islice
 
 from workbench.triage_lexicon import WORD, trie_pattern
@@ -403,12 +403,15 @@ def find_quotes(text: str, names: list[Name] | None = None, resolver: SpeakerRes
     """Every quoted span of the article, with speaker and verb where found.
 
     An unattributed quote inherits the speaker of the quote just before it when that quote
-    is in the same or the previous paragraph (a statement quoted over several paragraphs).
+    is in the same or the previous paragraph (a statement quoted over several paragraphs); a
+    paragraph of a quote that runs on into the next paragraph, still without a speaker, takes the
+    speaker its continuation names (``"First part.`` ¶ ``"Second part," she said.``).
     """
     names = find_names(text) if names is None else names
     resolver = resolver or SpeakerResolver(names)
     paragraphs = _paragraphs(text)
     quotes: list[ArticleQuote] = []
+    runs_on: list[bool] = []  # per quote: its paragraph ends before its closing mark
     previous: ArticleQuote | None = None
     previous_paragraph = -2
     for span in find_quote_spans(text, paragraphs):
@@ -434,8 +437,13 @@ def find_quotes(text: str, names: list[Name] | None = None, resolver: SpeakerRes
             scare = True
         quote = ArticleQuote(span.start, span.end, speaker, verb, scare)
         quotes.append(quote)
+        runs_on.append(span.close_mark is None)
         if not scare:
             previous, previous_paragraph = quote, span.paragraph
+    for index in range(len(quotes) - 2, -1, -1):  # backwards, so a quote over three paragraphs is named whole
+        quote, continuation = quotes[index], quotes[index + 1]
+        if runs_on[index] and quote.speaker is None and not quote.scare and continuation.speaker:
+            quotes[index] = replace(quote, speaker=continuation.speaker, verb=continuation.verb)
     return quotes
 
 
