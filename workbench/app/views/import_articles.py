@@ -114,8 +114,7 @@ def make_preview(session, documents: list[Document], errors: list[str], collecti
 # --- preview and import ------------------------------------------------------------------------------------
 
 
-REPORT_KEPT_SECONDS = 60
-"""How long a reloaded tab of the same sign-in still shows the last import's report."""
+REPORT_KEPT_SECONDS = 60  # how long a reloaded tab of the same sign-in still shows the last import's report
 TAB = "import_tab_id"  # tells this tab from a reloaded one of the same sign-in
 
 
