@@ -127,20 +127,27 @@ def reports_to_show() -> dict[int, tuple[float, str, tuple[str, IngestReport]]]:
 
 
 def keep_report(stored: tuple[str, IngestReport]) -> None:
-    st.session_state[REPORT] = stored
+    kept, now = reports_to_show(), time.monotonic()
     sign_in_session = st.session_state.get(common.SIGN_IN_SESSION)
     if sign_in_session is not None:
-        reports_to_show()[sign_in_session] = (time.monotonic(), st.session_state[TAB], stored)
+        kept[sign_in_session] = (now, st.session_state.get(TAB), stored)
+    for key, (when, _tab, _stored) in list(kept.items()):
+        if now - when >= REPORT_KEPT_SECONDS:
+            kept.pop(key, None)  # no tab came for it
+    st.session_state[REPORT] = stored
 
 
 def report_of_a_reloaded_tab() -> tuple[str, IngestReport] | None:
-    """The report another tab of this sign-in imported moments ago (see ``reports_to_show``)."""
-    kept = reports_to_show()
-    entry = kept.get(st.session_state.get(common.SIGN_IN_SESSION))
-    if entry is None or entry[1] == st.session_state[TAB]:
+    """The report another tab of this sign-in imported moments ago (see ``reports_to_show``); taken
+    with one ``pop``, so two tabs opened at once cannot both show it."""
+    kept, sign_in_session = reports_to_show(), st.session_state.get(common.SIGN_IN_SESSION)
+    entry = kept.pop(sign_in_session, None)
+    if entry is None:
         return None
-    del kept[st.session_state[common.SIGN_IN_SESSION]]
-    when, _tab, stored = entry
+    when, tab, stored = entry
+    if tab == st.session_state[TAB]:
+        kept.setdefault(sign_in_session, entry)  # this tab's own report: left for a reload of it
+        return None
     return stored if time.monotonic() - when < REPORT_KEPT_SECONDS else None
 
 
