@@ -13,9 +13,9 @@ from workbench.triage import (
     WEIGHTS,
     find_names,
     find_quotes,
+    score,
     signal_choice,
     signal_kind,
-    score,
     triage_article,
     triage_text,
 )
@@ -289,10 +289,12 @@ def test_a_pronoun_stands_for_the_person_named_before_it_not_the_listener_nor_a_
 @pytest.mark.parametrize(
     ("text", "speakers"),
     [
-        ('"Taxes will rise for most families next year," Mary Jones said.\n\n'
-         '"We will not raise taxes on working families," the White House said.\n\n'
-         '"Sales increased sharply in the third quarter," a company spokesperson told CNN.',
-         ["Mary Jones", "White House", "a company spokesperson"]),
+        (
+            ('"Taxes will rise for most families next year," Mary Jones said.\n\n'
+            '"We will not raise taxes on working families," the White House said.\n\n'
+            '"Sales increased sharply in the third quarter," a company spokesperson told CNN.'),
+            ["Mary Jones", "White House", "a company spokesperson"],
+        ),
         ('Mary Jones said on Monday that taxes were too high.\n\n"We will not raise taxes on working families."', [None]),
         ('Mary Jones issued a statement:\n\n"We will not raise taxes on working families."', ["Mary Jones"]),
     ],
@@ -336,10 +338,16 @@ def test_more_ways_of_naming_a_quote_s_speaker_after_it(text: str, speaker: str,
     [
         ('Sen. Ana Holt, a Democrat from Ohio, said the plan "will not help a single family."', "Ana Holt"),
         ('Rep. Luis Moreno (D-Texas) said: "Families deserve to be treated with dignity."', "Luis Moreno"),
-        ('Finance Minister Ana Ruiz met her counterpart, Klaus Weber, on Monday.\n\n'
-         '"We agreed the rules need reform, not abandonment," she told reporters.', "Ana Ruiz"),
-        ('Judge Rita Lyons presided. Defence lawyer Tom Harris asked for more time.\n\n'
-         '"The court has been more than patient in this matter," she said.', "Rita Lyons"),
+        (
+            ('Finance Minister Ana Ruiz met her counterpart, Klaus Weber, on Monday.\n\n'
+            '"We agreed the rules need reform, not abandonment," she told reporters.'),
+            "Ana Ruiz",
+        ),
+        (
+            ('Judge Rita Lyons presided. Defence lawyer Tom Harris asked for more time.\n\n'
+            '"The court has been more than patient in this matter," she said.'),
+            "Rita Lyons",
+        ),
         ('Veteran goalkeeper Stefan Novak has retired.\n\n"My body is telling me it is time to stop," the 41-year-old said.',
          "Stefan Novak"),
     ],
@@ -352,7 +360,7 @@ def test_a_speaker_behind_an_aside_a_pronoun_or_an_age(text: str, speaker: str) 
 @pytest.mark.parametrize(
     ("text", "quoted", "speaker"),
     [
-        ("Mr Hughes said: 'The council has let residents down again.'", "The council has let residents down again.", "Hughes"),
+        ("Mr Hughes said: 'The council has let residents down again.'", "The council has let residents down again.", "Mr Hughes"),
         ("'We are deeply saddened by the loss,' a spokesman for the trust said.", "We are deeply saddened by the loss,",
          "a spokesman for the trust"),
         ("Rock 'n' roll and the '90s don't make a quote, nor do the farmers' markets.", None, None),
@@ -361,6 +369,35 @@ def test_a_speaker_behind_an_aside_a_pronoun_or_an_age(text: str, speaker: str) 
 def test_straight_single_quotes(text: str, quoted: str | None, speaker: str | None) -> None:
     quotes = direct_quotes(text)
     assert [(text[q.start : q.end], q.speaker) for q in quotes] == ([(quoted, speaker)] if quoted else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ('"We won the vote," the son of Donald Trump said.', "the son of Donald Trump"),
+        ('"We won the vote," one aide to the president said.', "one aide to the president"),
+        ('"We will win this fight," Secretary of State Antony Blinken said.', None),
+        ('"We are fine for now," U.S. Secretary of State Antony Blinken told reporters.', None),
+        ('"We will win this fight," the Bank of England said.', "Bank of England"),
+        ('"The plan fails," analysts at Goldman Sachs wrote.', "analysts at Goldman Sachs"),
+        ('"We are fine for now," Sen. Elizabeth Warren, D-Mass., said.', "Elizabeth Warren"),
+        ('"We will win this fight," Jane Doe, CEO, said.', "Jane Doe"),
+        ('"We won the vote," the mayor of Springfield, Illinois, said.', None),
+        ('He called it "a total and utter disaster" - Trump, however, disagreed.', None),
+        ('Tom Smith and Sarah Smith arrived. "We will win this fight," Ms Smith told The Times.', "Ms Smith"),
+        ('The Republican National Committee said: "We will win this fight."', "The Republican National Committee"),
+    ],
+)
+def test_no_speaker_is_taken_from_the_wrong_words(text: str, speaker: str | None) -> None:
+    """Prepositions are no role (``the son of Donald Trump`` is not Donald Trump), an office is no
+    name, a tag between commas is no speaker, and a title that tells which Smith stays."""
+    assert [quote.speaker for quote in direct_quotes(text)] == [speaker]
+
+
+def test_an_attributed_span_ends_where_the_speaker_s_words_end() -> None:
+    text = "Taxes will rise next year, said Prime Minister Helena Varga."
+    (attributed,) = [s for s in triage_text(text).signals if s.kind == "attributed"]
+    assert (attributed.text, attributed.detail) == ("said Prime Minister Helena Varga", "Helena Varga")
 
 
 def test_according_to_takes_the_whole_name_or_description() -> None:

@@ -52,7 +52,7 @@ balenciaga cnn msnbc fox nbc abc cbs bbc newsweek tmz instagram twitter tiktok f
 google apple amazon microsoft nato un eu fbi cia nsa irs epa who congress senate house pentagon
 isis nafta gucci ford reuters ap afp nytimes times post guardian telegraph ok! kering
 """.split())
-_ORGANISATION_WORDS = frozenset("""
+ORGANISATION_WORDS = frozenset("""
 inc inc. ltd co co. corp corporation company group university college institute commission
 committee council court department ministry agency bank association party union news times post
 journal network foundation coalition fund league club office bureau board administration
@@ -69,7 +69,7 @@ boston, los angeles, pennsylvania, virginia, georgia, arizona, nevada, wisconsin
 hempstead, belgium, hollywood, silicon valley, wall street
 """.split(","))
 # fmt: on
-_TITLES = frozenset(
+TITLES = frozenset(
     "mr mrs ms dr prof president senator sen secretary governor gov rep representative mayor judge "
     "minister chancellor photographer designer director ceo founder artist actor actress star "
     "spokesperson spokesman spokeswoman chief officer gen capt sgt col lt maj adm cmdr rev hon mp mep "
@@ -168,8 +168,8 @@ def _run(words: tuple[str, ...], start: int, end: int) -> _Run:
     settled = None
     if joined in _PLACES:
         settled = "place"
-    organisation = not _ORGANISATION_WORDS.isdisjoint(lowered) or joined in _ORGANISATIONS or lowered[0] in _ORGANISATIONS
-    if not settled and lowered[0] in _FIRST_NAMES and len(words) >= 2 and _ORGANISATION_WORDS.isdisjoint(lowered):
+    organisation = not ORGANISATION_WORDS.isdisjoint(lowered) or joined in _ORGANISATIONS or lowered[0] in _ORGANISATIONS
+    if not settled and lowered[0] in _FIRST_NAMES and len(words) >= 2 and ORGANISATION_WORDS.isdisjoint(lowered):
         settled = "person"  # not ``Bill and Melinda Gates Foundation``
     if settled or organisation:
         fallback = None  # never reached: decided before
@@ -189,7 +189,7 @@ def _name_kind(run: _Run, text: str, start: int, known_people: set[str]) -> str 
     named earlier, else by the shape of the words."""
     if run.settled or len(run.words) > 5:
         return run.settled
-    if run.may_follow_title and text[max(0, start - 30) : start].rstrip(" ,").rsplit(" ", 1)[-1].lower().rstrip(".") in _TITLES:
+    if run.may_follow_title and text[max(0, start - 30) : start].rstrip(" ,").rsplit(" ", 1)[-1].lower().rstrip(".") in TITLES:
         return "person"
     if run.organisation:
         return "organisation"
@@ -203,14 +203,14 @@ _INNER_TITLES = frozenset(
     "spokeswoman ceo chief mp inspector leader".split()
 )
 """Offices that end a run's description and start the holder's name (``Finance Minister Ana Ruiz``)."""
-_HOLDER_SKIPS = _INNER_TITLES | _TITLES | {"general", "elect"}
+_HOLDER_SKIPS = _INNER_TITLES | TITLES | {"general", "elect"}
 """Words between an office and its holder's name (``Secretary General``, ``President-elect``)."""
 
 
 def _is_name_word(word: str) -> bool:
     """A word of a person's name: capitalised, then lower case, and no organisation word or title."""
     lowered = word.lower().rstrip(".")
-    return word[:1].isupper() and word[1:2].islower() and lowered not in _ORGANISATION_WORDS and lowered not in _TITLES
+    return word[:1].isupper() and word[1:2].islower() and lowered not in ORGANISATION_WORDS and lowered not in TITLES
 
 
 _TRAILING_JOINERS = frozenset({"of", "the", "and", "&", "for", "de", "van", "von", "al"})
@@ -225,7 +225,7 @@ def trimmed_name(candidate: str) -> tuple[int, int, tuple[str, ...]] | None:
     Linear in the run's length, however many words are dropped."""
     words = candidate.split()
     first, start = 0, 0
-    while first < len(words) and (bare(words[first]).rstrip(".") in NOT_NAMES or words[first].rstrip(".").lower() in _TITLES):
+    while first < len(words) and (bare(words[first]).rstrip(".") in NOT_NAMES or words[first].rstrip(".").lower() in TITLES):
         start += len(words[first]) + 1
         first += 1
     for inner in range(first + 1, len(words) - 2):  # ``Finance Minister Ana Ruiz``: the name after the office
@@ -273,7 +273,7 @@ def sentence_pieces(run: str) -> list[tuple[int, str]]:
         return [(0, run)]
     pieces, start = [], 0
     for cut in _SENTENCE_BREAK.finditer(run):
-        if run[start : cut.start()].rsplit(" ", 1)[-1].rstrip(".").lower() in _TITLES:
+        if run[start : cut.start()].rsplit(" ", 1)[-1].rstrip(".").lower() in TITLES:
             continue  # ``Gov. Gavin Newsom``
         pieces.append((start, run[start : cut.start()]))
         start = cut.end()
@@ -290,7 +290,7 @@ def _people_apart(pieces: list[tuple[int, str]]) -> list[tuple[int, str]]:
     for offset, piece in pieces:
         sides = piece.split(" and ")
         lowered = piece.lower().replace(".", "").split()
-        if len(sides) < 2 or not _ORGANISATION_WORDS.isdisjoint(lowered) or not any(
+        if len(sides) < 2 or not ORGANISATION_WORDS.isdisjoint(lowered) or not any(
             side.split(" ", 1)[0].lower() in _FIRST_NAMES for side in sides if side
         ):
             apart.append((offset, piece))

@@ -16,7 +16,9 @@ from workbench.triage_lexicon import WORD, trie_pattern
 from workbench.triage_names import (
     NAME_WORD,
     NOT_NAMES,
+    ORGANISATION_WORDS,
     PARTICLES,
+    TITLES,
     Name,
     SpeakerResolver,
     find_names,
@@ -182,7 +184,7 @@ _SUBJECT = re.compile(
 )
 """Who can be a quote's speaker: a pronoun, a definite description, a capitalised name."""
 _PREPOSITIONS = frozenset(
-    "from in of to for with by on at about against into over under via than like including".split()
+    ["from", "in", "of", "to", "for", "with", "by", "on", "at", "about", "against", "into", "over", "under", "via", "than", "like", "including"]
 )
 _REPORTING_ALTERNATIVES = _REPORTING_VERBS.split("|")
 _REPORTING = re.compile(trie_pattern(
@@ -203,29 +205,35 @@ _DESCRIPTION = rf"(?:the|an?) {_DESCRIPTION_WORD}(?: {_DESCRIPTION_WORD})?"
 _CLAUSE_END_AHEAD = r"(?=[.,;!?]|$| (?:in|on|at|last|this|during|after|before|to)\b)"
 _PERSON_NAME = rf"{NAME_WORD}(?: (?:(?:{PARTICLES}) )?{NAME_WORD}){{0,3}}"
 """A capitalised name of up to four words, particles inside (``Pieter van der Berg``)."""
-_ROLE = rf"(?:[A-Z][\w’'-]* )?(?:(?!(?:{PARTICLES}) )[a-z][\w’'-]+ ){{1,3}}"
-"""Lower-case words of a role before a name (``defence attorney``, ``Amazon spokeswoman``)."""
-_OF_ORGANISATION = rf"(?: (?:of|at|for) (?:the )?{NAME_WORD}(?: {NAME_WORD}){{0,3}})?"
-"""Where a named speaker works (``Mark Rowe of Thames Valley Police``), not part of the speaker."""
+_FUNCTION_WORDS = "of|to|for|and|or|at|from|with|by|in|on|as|the|an?|one|another|who|which|that"
+_ROLE = rf"(?:[A-Z][\w’'-]* )?(?:(?!(?:{PARTICLES}|{_FUNCTION_WORDS}) )[a-z][\w’'-]+ ){{1,3}}"
+"""Lower-case words of a role before a name (``defence attorney``, ``Amazon spokeswoman``), never a
+preposition or article: ``the son of Donald Trump`` is no role of Donald Trump's."""
+_WHERE = rf"(?P<where{{}}> (?:of|at|for) (?:the )?{NAME_WORD}(?: {NAME_WORD}){{{{0,3}}}})?"
+"""Where a named speaker works (``Mark Rowe of Thames Valley Police``), not part of the speaker; a
+name ending in a title or an office is refused with it (``Secretary of State …``, see ``_named_speaker``)."""
 _ANY_WORD = rf"(?:{NAME_WORD}|{_DESCRIPTION_WORD})"
 _DESCRIBED = (
     rf"(?:the|an?|one|another) (?:{_ANY_WORD} ){{0,3}}{_ANY_WORD}"
-    rf"(?: (?:for|of|at|from|with) (?:the |an? )?(?:{_ANY_WORD} ){{0,3}}{_ANY_WORD})?"
+    rf"(?: (?:for|of|at|from|with|to) (?:the |an? )?(?:{_ANY_WORD} ){{0,3}}{_ANY_WORD})?"
     r"|(?:(?:[A-Z][\w.’'-]*|[a-z]+) )?(?:officials|police|authorities|sources|experts|analysts|prosecutors"
     r"|investigators|residents|witnesses|critics|protesters|organi[sz]ers|lawmakers|economists)"
+    rf"(?: (?:at|of|from) {NAME_WORD}(?: {NAME_WORD}){{0,3}})?"
 )
 """A described speaker (``the White House``, ``a spokeswoman for the agency``, ``one senior FIFA
-official``, ``the 41-year-old``, ``U.S. officials``); never at a sentence's start, where ``The drama
-continues`` is no attribution."""
+official``, ``the son of Donald Trump``, ``the 41-year-old``, ``analysts at Goldman Sachs``); never at
+a sentence's start, where ``The drama continues`` is no attribution."""
 _INVERTED_VERBS = "said|says|wrote|writes|added|adds|told|explained|continued|concluded|asked|argued|argues"
+_ASIDES_BEFORE_VERB = r"(?:(?:,[^,\"“”\n]{1,80}){1,2},)?"
 _AFTER = re.compile(
     rf"\s*[,.!?]?\s*[—–-]?\s*(?:"
-    rf"[^,\"“”\n]{{1,60}}, (?P<speaker5>{_PERSON_NAME}),\s(?:(?:{_ADVERBS}) )?(?P<verb5>{_REPORTING_VERBS})\b"
-    rf"|(?:{_ROLE})?(?P<speaker>\b(?:[Hh]e|[Ss]he|[Tt]hey|[Ww]e|[Ii]t|I)\b|{_DEFINITE}\b|{_PERSON_NAME}(?:(?<=['’]s) {_DESCRIPTION_WORD})?)"
-    rf"{_OF_ORGANISATION}(?:(?:,[^,\"“”\n]{{1,80}}){{1,2}},)?\s(?P<verb>{_REPORTING_VERBS})\b"
-    rf"|(?P<verb2>{_INVERTED_VERBS})\s(?:(?:{_ROLE})?(?P<speaker2>{_PERSON_NAME}){_OF_ORGANISATION}"
-    rf"|(?P<speaker3>{_DEFINITE}|{_PERSON_NAME}['’]s {_DESCRIPTION_WORD}|{_DESCRIBED})){_CLAUSE_END_AHEAD}"
+    rf"(?:(?:the|an?|one|another) |{NAME_WORD}['’]s )[^,\"“”\n]{{0,60}}, "
+    rf"(?P<speaker5>{NAME_WORD} {_PERSON_NAME}),\s(?:(?:{_ADVERBS}) )?(?P<verb5>{_REPORTING_VERBS})\b"
     rf"|(?P<speaker4>{_DESCRIBED})(?: (?:{_ADVERBS}))?\s(?P<verb4>{_REPORTING_VERBS})\b"
+    rf"|(?:{_ROLE})?(?P<speaker>\b(?:[Hh]e|[Ss]he|[Tt]hey|[Ww]e|[Ii]t|I)\b|{_DEFINITE}\b|{_PERSON_NAME}(?:(?<=['’]s) {_DESCRIPTION_WORD})?)"
+    rf"{_WHERE.format(1)}{_ASIDES_BEFORE_VERB}\s(?P<verb>{_REPORTING_VERBS})\b"
+    rf"|(?P<verb2>{_INVERTED_VERBS})\s(?:(?:{_ROLE})?(?P<speaker2>{_PERSON_NAME}){_WHERE.format(2)}"
+    rf"|(?P<speaker3>{_DEFINITE}|{_PERSON_NAME}['’]s {_DESCRIPTION_WORD}|{_DESCRIBED})){_CLAUSE_END_AHEAD}"
     rf")"
 )
 """Attribution after a quote: ``," she said``, ``," the statement, posted on X, began``, ``," said Kim``,
@@ -235,16 +243,15 @@ spokesman said``, ``," the prime minister, Keir Starmer, said`` (the speaker in 
 ``speaker5``, the verb in ``verb`` to ``verb5``)."""
 _SPEAKER_GROUPS = ("speaker", "speaker2", "speaker3", "speaker4", "speaker5")
 _VERB_GROUPS = ("verb", "verb2", "verb4", "verb5")
-_SIGNED = re.compile(rf"\s*[—–-]\s*(?P<speaker>{_PERSON_NAME})(?=\s*(?:,|$))", re.MULTILINE)
-"""A quote signed with a dash (``"…" – Carmen Ortiz, Education Secretary``)."""
+_SIGNED = re.compile(rf"\s*[—–-]\s*(?P<speaker>{NAME_WORD} {_PERSON_NAME})(?=\s*(?:,|$))", re.MULTILINE)
+"""A quote signed with a dash and a full name (``"…" – Carmen Ortiz, Education Secretary``)."""
 _ACCORDING = re.compile(
     rf"\b(?P<verb>[Aa]ccording to) (?:\w+ ){{0,2}}?(?P<speaker>{_DEFINITE}"
     rf"|{NAME_WORD}(?: (?:of |for |on |and |the )?{NAME_WORD}){{0,4}}"
     r"|(?:the |an? )?[a-z][\w’'-]*(?: [a-z][\w’'-]*){0,5}(?=,))"
 )
 _INDIRECT_VERBS = frozenset(
-    "said says say claimed claims claim told argued argues alleged alleges insisted believes reported "
-    "reports stated states wrote writes announced warned admitted denied suggested confirmed explained".split()
+    ["said", "says", "say", "claimed", "claims", "claim", "told", "argued", "argues", "alleged", "alleges", "insisted", "believes", "reported", "reports", "stated", "states", "wrote", "writes", "announced", "warned", "admitted", "denied", "suggested", "confirmed", "explained"]
 )
 """Verbs of indirect speech (``X said that …``): a unit holding one after a subject is attributed."""
 _INDIRECT = re.compile(trie_pattern(_INDIRECT_VERBS).join([r"\b", r"\b"]))
@@ -265,7 +272,7 @@ _SPEAKER_AFTER_VERB = re.compile(
 ``…, said the bank on Monday.``)."""
 _DESCRIBED_SPEAKER = re.compile(rf", (?P<speaker>{_DESCRIPTION})(?: (?:{_ADVERBS}))? $")
 """A plain description as the speaker between a comma and the verb (``…, the bank also said.``)."""
-_PRONOUN_WORDS = frozenset("i you he she it we they".split())
+_PRONOUN_WORDS = frozenset(["i", "you", "he", "she", "it", "we", "they"])
 _CUT_WORD = re.compile(r"\w\w")
 MAX_VERBS_TRIED = 20
 """Reporting verbs tried per unit when looking for indirect speech (bounds very long units)."""
@@ -275,19 +282,18 @@ MAX_SUBJECT_DISTANCE = 8
 
 def _clean_speaker(speaker: str) -> str:
     """The speaker without the comma, full stop or possessive around it, without what follows a
-    sentence end (``said John Smith. His`` → ``John Smith``), and a person's name without the
-    office or title before it (``Prime Minister Helena Varga`` → ``Helena Varga``), as names are found."""
+    sentence end (``said John Smith. His`` → ``John Smith``), and a person's full name without the
+    office or title before it (``Prime Minister Helena Varga`` → ``Helena Varga``), as names are found;
+    ``Mr Smith`` stays as written (the title tells which Smith), ``The Republican National Committee`` too."""
     speaker = sentence_pieces(speaker.strip(" ,"))[0][1]
     if speaker.endswith(".") and len(speaker.rsplit(" ", 1)[-1]) > 3:
         speaker = speaker[:-1]
     for suffix in ("’s", "'s"):
         speaker = speaker.removesuffix(suffix)
-    first, _, rest = speaker.partition(" ")
-    if first.rstrip(".") in _COURTESY_TITLES and rest[:1].isupper():
-        speaker = rest  # ``Mr Hughes`` is Hughes, whom a full name named before resolves
     if speaker[:1].isupper() and " " in speaker:
         name = trimmed_name(speaker)
-        if name and len(name[2]) >= 2 and all(word[:1].isupper() for word in name[2]):
+        dropped = speaker[: name[0]].lower().replace(".", "").split() if name else ()
+        if name and len(name[2]) >= 2 and all(word[:1].isupper() for word in name[2]) and not TITLES.isdisjoint(dropped):
             speaker = speaker[name[0] : name[1]]
     return speaker
 
@@ -334,6 +340,23 @@ def _last_clause(text: str) -> str:
     return _SHORT_QUOTE.sub(lambda m: " " * len(m.group()), clause)
 
 
+def _named_speaker(match: re.Match | None) -> tuple[str, str] | None:
+    """``(speaker, verb)`` of an ``_AFTER`` match; ``None`` for no match, for a word that names no
+    one, or for a name that ends in a title or an office and is followed by where it works
+    (``U.S. Secretary`` of ``Secretary of State Antony Blinken``)."""
+    if match is None:
+        return None
+    speaker = next(group for group in match.group(*_SPEAKER_GROUPS) if group)
+    last = speaker.rsplit(" ", 1)[-1].lower().rstrip(".")
+    if (match.group("where1") or match.group("where2")) and (last in TITLES or last in ORGANISATION_WORDS):
+        return None
+    if speaker[:4].lower() == "the " and speaker[4:5].isupper():
+        speaker = speaker[4:]  # a description such as ``the White House`` speaks as ``White House``
+    if speaker.split()[0] in _NOT_SPEAKER_STARTS:
+        return None
+    return _clean_speaker(speaker), next(group for group in match.group(*_VERB_GROUPS) if group)
+
+
 def _attribution(
     text: str, span: _QuoteSpan, paragraph: tuple[int, int], previous_paragraph: tuple[int, int] | None
 ) -> tuple[str, str, int] | None:
@@ -349,18 +372,17 @@ def _attribution(
         signed = _SIGNED.match(text, *window)
         if signed:
             return _clean_speaker(signed.group("speaker")), "—", span.open_mark
-        match = _AFTER.match(text, *window)
-        if match:
-            speaker = next(group for group in match.group(*_SPEAKER_GROUPS) if group)
-            if speaker[:4].lower() == "the " and speaker[4:5].isupper():
-                speaker = speaker[4:]  # a description such as ``the White House`` speaks as ``White House``
-            if speaker.split()[0] not in _NOT_SPEAKER_STARTS:
-                verb = next(group for group in match.group(*_VERB_GROUPS) if group)
-                return _clean_speaker(speaker), verb, span.open_mark
+        named = _named_speaker(_AFTER.match(text, *window))
+        if named:
+            return *named, span.open_mark
     clause = _last_clause(text[max(paragraph[0], span.open_mark - 240) : span.open_mark])
     clause_start = span.open_mark - len(clause)
-    announced = previous_paragraph and text[previous_paragraph[0] : previous_paragraph[1]].rstrip().endswith(":")
-    if not clause.strip() and announced and span.open_mark == paragraph[0]:
+    if (
+        not clause.strip()
+        and previous_paragraph
+        and span.open_mark == paragraph[0]
+        and text[previous_paragraph[0] : previous_paragraph[1]].rstrip().endswith(":")  # announced
+    ):
         clause = _last_clause(text[previous_paragraph[0] : previous_paragraph[1]].rstrip())
         clause_start = previous_paragraph[0] + len(text[previous_paragraph[0] : previous_paragraph[1]].rstrip()) - len(clause)
         clause += " "
@@ -432,7 +454,7 @@ def find_quotes(text: str, names: list[Name] | None = None, resolver: SpeakerRes
             and words > MAX_SCARE_WORDS
         ):
             speaker, verb = previous.speaker, previous.verb
-        scare = words <= MAX_SCARE_WORDS and not (found and words >= 2 and verb not in ("according to",))
+        scare = words <= MAX_SCARE_WORDS and not (found and words >= 2 and verb not in ("according to", "—"))
         if words <= MAX_SCARE_WORDS and found and verb in _REPORTING_VERBS_INDIRECT:
             scare = True
         quote = ArticleQuote(span.start, span.end, speaker, verb, scare)
@@ -500,7 +522,8 @@ def indirect_speech(
         if inverted:  # ``…, said John Smith.``
             speaker = _clean_speaker(inverted.group("speaker"))
             if speaker.split()[0] not in _NOT_SPEAKER_STARTS:
-                return verb.start(), inverted.start("speaker") + len(speaker), resolver.resolve(speaker, verb.start())
+                speech_end = inverted.start("speaker") + len(inverted.group("speaker").rstrip(" ,."))
+                return verb.start(), speech_end, resolver.resolve(speaker, verb.start())
         described = _DESCRIBED_SPEAKER.search(article, max(start, verb.start() - 60), verb.start())
         if described and described.group("speaker").rsplit(" ", 1)[-1] not in _PRONOUN_WORDS and _CLAUSE_END.match(article, verb.end(), end):
             # ``…, the bank said.``
