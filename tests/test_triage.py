@@ -142,6 +142,7 @@ def test_signals(sentence: str, expected: set[str]) -> None:
         ("Under section 230 and Section 1983, it is legal.", ["section 230", "Section 1983"]),
         ("Article 5a, chapter 11 and Title IX apply.", ["Article 5a", "chapter 11", "Title IX"]),
         ("The article I read said so.", []),
+        ("Title V and Article I apply, says the song title CC.", ["Title V", "Article I"]),
     ],
 )
 def test_a_numbered_reference_keeps_its_whole_number(sentence: str, references: list[str]) -> None:

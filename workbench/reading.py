@@ -275,13 +275,13 @@ def _is_sentence(record: dict) -> bool:
     return "id" in record and "text" in record and ARTICLE_KEYS.isdisjoint(key.strip().lower() for key in record)
 
 
-def jsonl_sentences(name: str, text: str) -> list[tuple[str | int, str]] | None:
+def jsonl_sentences(name: str, text: str) -> list[tuple[str | int | float, str]] | None:
     """``(id, text)`` per line of a JSON Lines file of sentences: objects with an ``id`` and a
     ``text`` and no article field (``title``, ``body``, ``url``, ``date``, …; other keys, such as a
     dataset's ``label``, are ignored). ``None`` when its first object is an article (the file is read
     with ``jsonl_documents``); a later line that is not a sentence is refused with its line number."""
     errors: list[str] = []
-    sentences: list[tuple[str | int, str]] = []
+    sentences: list[tuple[str | int | float, str]] = []
     decided = False
     for source, record in json_lines(name, text):
         if isinstance(record, str):

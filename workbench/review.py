@@ -16,7 +16,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from workbench import LABEL_TITLES, LABELS
 from workbench.access import Actor, PermissionDenied, require_active, reviewable_collection_ids
-from workbench.triage_store import checkable_first, most_checkable_claim_id, quote_in_claim
+from workbench.triage_store import collections_checkable_first, most_checkable_claim_id, quote_in_claim
 from workbench.models import (
     Article,
     Assignment,
@@ -174,7 +174,7 @@ def next_claim_id(
     collection_ids = scope_collection_ids(session, actor, scope)
     if not collection_ids:
         return None
-    checkable = checkable_first(session, collection_ids)
+    checkable = collections_checkable_first(session, collection_ids)
     found = most_checkable_claim_id(session, needs_reviewer(actor), checkable, scope.article_id, exclude) if checkable else None
     in_article_order = [collection_id for collection_id in collection_ids if collection_id not in checkable]
     if found is None and in_article_order:

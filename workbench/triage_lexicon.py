@@ -168,8 +168,9 @@ _DIGITS = re.compile(r"[0-9][0-9]*(?:[,.][0-9]+)*")
 _SUFFIXES = re.compile(r"e(?:st|d)\b")
 """Ends of superlatives (``biggest``) and past participles (``approved``): found from the end."""
 _CONTRACTED_WILL = re.compile(r"['’]ll\b")
-_SECTION_NUMBER = re.compile(r" (?:[0-9]+[a-z]?|[IVXLC]{2,})\b")
-"""The number after ``section``, ``article``, … (``Section 230``, ``Article 5a``, ``Title IX``)."""
+_SECTION_NUMBER = re.compile(r" (?:[0-9]+[a-z]?|(?P<roman>[IVXLC]+))\b")
+"""The number after ``section``, ``article``, … (``Section 230``, ``Article 5a``, ``Title IX``); a
+Roman one only after a capital (``Article I``, not ``the article I read``)."""
 
 
 def same_length_lower(text: str) -> str:
@@ -203,7 +204,7 @@ def scan_article(article: str) -> list[tuple[int, int, str]]:
                 hits.append((start, end, "date"))
         elif kind == "section":
             numbered = _SECTION_NUMBER.match(article, end)
-            if numbered:
+            if numbered and (not numbered.group("roman") or article[start].isupper()):
                 hits.append((start, numbered.end(), "reference"))
         else:
             hits.append((start, end, kind))

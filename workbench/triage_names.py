@@ -282,8 +282,9 @@ def sentence_pieces(run: str) -> list[tuple[int, str]]:
 
 
 def _people_apart(pieces: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    """Pieces cut at ``and`` where a side starts with a first name (``Jane Doe and Mary Jones`` are
-    two people; ``Johnson and Johnson`` and ``Bill and Melinda Gates Foundation`` stay one name)."""
+    """Pieces cut at ``and`` where a side starts with a first name and every side is a full name
+    (``Jane Doe and Mary Jones`` are two people; ``Johnson and Johnson``, ``Tom and Jerry`` and ``Bill
+    and Melinda Gates Foundation`` stay one name)."""
     if not any(" and " in piece for _offset, piece in pieces):
         return pieces
     apart = []
@@ -292,7 +293,7 @@ def _people_apart(pieces: list[tuple[int, str]]) -> list[tuple[int, str]]:
         lowered = piece.lower().replace(".", "").split()
         if len(sides) < 2 or not ORGANISATION_WORDS.isdisjoint(lowered) or not any(
             side.split(" ", 1)[0].lower() in _FIRST_NAMES for side in sides if side
-        ):
+        ) or any(" " not in side for side in sides):
             apart.append((offset, piece))
             continue
         for side in sides:

@@ -119,7 +119,8 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
 def find_quote_spans(text: str, paragraphs: list[tuple[int, int]] | None = None) -> list[_QuoteSpan]:
     """Top-level quoted spans of ``text``, paragraph by paragraph, in order.
 
-    Marks pair within their family (``“ ”`` with ``"`` and ``„``, ``« »``, ``「 」``, ``‘ ’``);
+    Marks pair within their family (``“ ”`` with ``"`` and ``„``, ``« »``, ``「 」``, ``‘ ’`` with ``'``;
+    a single mark opens a quote of its own only as ``‘`` or as ``'`` before a capital);
     a closing mark of another family than the open quote is skipped. A quote still open at
     the end of its paragraph counts only if the next paragraph opens with a quote mark (the
     convention for a quote running over paragraphs); otherwise the stray mark is ignored.

@@ -245,7 +245,7 @@ def stored_triage(session: Session, claim_ids: Iterable[int]) -> dict[int, Store
     return result
 
 
-def checkable_first(session: Session, collection_ids: Sequence[int]) -> list[int]:
+def collections_checkable_first(session: Session, collection_ids: Sequence[int]) -> list[int]:
     """Those of ``collection_ids`` whose lead chose most checkable first, in id order."""
     return list(session.scalars(
         select(CollectionTriage.collection_id)

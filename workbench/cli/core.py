@@ -87,7 +87,7 @@ def load_seeds_if_empty(database: Database, seeds: Path) -> str | None:
         return None
     if not seeds.is_dir():
         return (
-            f"No seed articles loaded: there is no folder {str(seeds)!r} in {Path.cwd()} "
+            f"No seed articles loaded: there is no folder {str(seeds.resolve())!r} "
             "(start serve in the clone, or pass --seeds PATH or --no-seeds)."
         )
     report = ingest_paths(database, [seeds], SEED_COLLECTION)
