@@ -190,6 +190,15 @@ def test_a_reload_right_after_importing_shows_what_was_imported_once(people, mon
     assert at.run().success, "the importing tab still shows its own report"
 
 
+def test_a_reloaded_page_drawn_before_the_import_finished_shows_it_at_its_next_run(people):
+    sign_in_session = sessions.start_session(people["db"], people["lead"]).id
+    at = paste(run_page(people["lead"], sign_in_session))
+    reloaded = run_page(people["lead"], sign_in_session)  # drawn while the import still runs
+    assert not reloaded.success
+    at.button(key="import_commit").click().run()
+    assert "1 article added" in reloaded.run().success[0].value
+
+
 def test_a_report_is_not_shown_to_a_tab_opened_a_minute_later(people, monkeypatch):
     sign_in_session = sessions.start_session(people["db"], people["lead"]).id
     at = paste(run_page(people["lead"], sign_in_session))

@@ -121,8 +121,9 @@ TAB = "import_tab_id"  # tells this tab from a reloaded one of the same sign-in
 @st.cache_resource
 def reports_to_show() -> dict[int, tuple[float, str, tuple[str, IngestReport]]]:
     """The last import's report per sign-in session: (when, the tab that imported, the report). A
-    reload pressed right after Import loses the tab that would have shown it, so the next tab of
-    that sign-in to open this page within ``REPORT_KEPT_SECONDS`` shows it, once."""
+    reload pressed right after Import loses the tab that would have shown it, so the next run of
+    this page in another tab of that sign-in within ``REPORT_KEPT_SECONDS`` shows it, once (also
+    when the import finished only after the reloaded page first drew)."""
     return {}
 
 
@@ -232,7 +233,7 @@ def draw_preview(collection: str) -> None:
 
 
 def draw_report() -> None:
-    if REPORT not in st.session_state:  # this tab's first run of the page
+    if not st.session_state.get(REPORT):  # none of its own: one a reloaded tab left, if any
         st.session_state[REPORT] = report_of_a_reloaded_tab()
     stored = st.session_state[REPORT]
     if not stored:
