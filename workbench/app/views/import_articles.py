@@ -127,15 +127,15 @@ def reports_to_show() -> dict[int, tuple[float, str, tuple[str, IngestReport]]]:
     return {}
 
 
-def keep_report(stored: tuple[str, IngestReport]) -> None:
+def keep_report(sign_in_session: int | None, tab: str | None, stored: tuple[str, IngestReport]) -> None:
+    """Keep the report for a reloaded tab. Touches no session state: a reload during the import
+    closes this tab's session, whose state can no longer be read (so the caller reads it first)."""
     kept, now = reports_to_show(), time.monotonic()
-    sign_in_session = st.session_state.get(common.SIGN_IN_SESSION)
     if sign_in_session is not None:
-        kept[sign_in_session] = (now, st.session_state.get(TAB), stored)
+        kept[sign_in_session] = (now, tab, stored)
     for key, (when, _tab, _stored) in list(kept.items()):
         if now - when >= REPORT_KEPT_SECONDS:
             kept.pop(key, None)  # no tab came for it
-    st.session_state[REPORT] = stored
 
 
 def report_of_a_reloaded_tab() -> tuple[str, IngestReport] | None:
@@ -156,6 +156,7 @@ def on_import() -> None:
     preview = st.session_state.get(PREVIEW)
     if not preview:
         return
+    sign_in_session, tab = st.session_state.get(common.SIGN_IN_SESSION), st.session_state.get(TAB)
     report = common.run_action(
         lambda database, actor: import_documents(
             database, actor, preview["documents"], preview["collection"], common.get_pipeline()
@@ -166,7 +167,8 @@ def on_import() -> None:
         return
     report.failed += len(preview["errors"])
     report.messages = [*preview["errors"], *report.messages]
-    keep_report((preview["collection"], report))
+    keep_report(sign_in_session, tab, (preview["collection"], report))
+    st.session_state[REPORT] = (preview["collection"], report)
     st.session_state.pop(PREVIEW)
     if preview["signature"].startswith("upload:"):
         st.session_state[UPLOADER_ROUND] = st.session_state.get(UPLOADER_ROUND, 0) + 1
