@@ -7,6 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 from serving import StreamlitServer, launch, sign_in_with_keyboard
+from sqlalchemy import select
+
+from workbench.models import Article
 
 pytestmark = pytest.mark.browser
 
@@ -75,3 +78,34 @@ def test_empty_states_point_to_import_then_to_reviewers_and_the_uploader_empties
     assert page.locator(".st-key-import_preview_files button").is_disabled()
 
     assert page.errors == []
+
+
+def test_a_reload_pressed_with_import_still_says_what_was_imported(first_run, page):
+    """The reload closes the tab's session while the import runs; the reloaded page (or, if it
+    drew before the import finished, the next one) shows the report, once."""
+    server = first_run
+    sign_in_with_keyboard(page, server, "lena", PASSWORD)
+    page.goto(f"{server.url}/import_articles")
+    page.get_by_text("Signed in as").first.wait_for()
+    settled(page)
+    page.locator(".st-key-import_text textarea").fill(ARTICLE.replace("Harbour", "Reload"))
+    page.locator(".st-key-import_preview_paste button").click()
+    page.locator(".st-key-import_commit button").wait_for()
+    settled(page)
+    page.locator(".st-key-import_commit button").click()
+    page.reload()
+    shown = 0
+    for _reload in range(4):
+        page.get_by_text("Signed in as").first.wait_for()
+        settled(page)
+        if page.get_by_text("1 article added").count():
+            shown += 1
+            break
+        page.reload()
+    with server.database.session() as session:
+        titles = session.scalars(select(Article.title)).all()
+    assert "Reload news" in titles and shown == 1
+    page.reload()
+    page.get_by_text("Signed in as").first.wait_for()
+    settled(page)
+    assert page.get_by_text("1 article added").count() == 0, "shown once"
