@@ -395,6 +395,26 @@ def test_no_speaker_is_taken_from_the_wrong_words(text: str, speaker: str | None
     assert [quote.speaker for quote in direct_quotes(text)] == [speaker]
 
 
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ('Rosa Diaz opened the cafe on Elm Street in May.\n\n"I wanted a job that smelled of bread," she said.', "Rosa Diaz"),
+        ('Ada Lloyd, who farms near Builth Wells, told the BBC: "This spring has been the worst in memory."', "Ada Lloyd"),
+        ('Superintendent Mark Reid disagreed. "This will cost the district money it does not have," he said.', "Mark Reid"),
+        ('The Department for Transport said: "We will review the timetable this summer."', "The Department for Transport"),
+        ('Fenwick Foods recalled its pies. The Ohio-based company said: "We are acting out of caution here."',
+         "Fenwick Foods"),
+        ("A Met Office spokesperson said: 'It will be a very warm day for most of the country.'",
+         "A Met Office spokesperson"),
+        ('Lena Ross called the vote. The prime minister said: "The country needs a clear mandate now."',
+         "The prime minister"),
+    ],
+)
+def test_speakers_beside_places_roles_and_descriptions(text: str, speaker: str) -> None:
+    (quote,) = direct_quotes(text)
+    assert quote.speaker == speaker
+
+
 def test_an_attributed_span_ends_where_the_speaker_s_words_end() -> None:
     text = "Taxes will rise next year, said Prime Minister Helena Varga."
     (attributed,) = [s for s in triage_text(text).signals if s.kind == "attributed"]

@@ -32,7 +32,8 @@ alexandria alice amanda amy angela anna anne ashley barbara bella betsy carol ca
 deborah diana donna elizabeth emily emma gina hillary ivanka jacinda jane janet jennifer jessica jill
 julia julie kamala karen kate katherine kathleen kimberly laura linda lisa margaret maria marie mary
 melania michelle nancy nicole nikki patricia rachel ruth samantha sandra sarah sharon sophie susan
-theresa ursula giorgia
+theresa ursula giorgia claire harriet gwen helen susan grace rose lucy sophia olivia chloe hannah
+megan rebecca victoria natalie joanna fiona eleanor
 """.split())
 _MEN_NAMES = frozenset("""
 aaron adam adrian alan albert alexander andrew anthony antonio barack ben benjamin bernie beto bill
@@ -41,7 +42,8 @@ doug edward emmanuel eric frank gabriele gary george greg hans jack james jared 
 jim joe john jon jonathan jose joseph joshua juan justin kanye kevin klaus kyle larry lester luis
 marco mark martin matt matthew michael miguel mike mitch narendra nicholas nick olaf patrick paul
 peter pierre rand richard rick robert ron ronald rudy ryan scott sean stephen steve steven ted thomas
-tim timothy tom tony vladimir walter william xi
+tim timothy tom tony vladimir walter william xi owen marcus thomas henry george oliver harry jacob
+liam noah ethan samuel daniel gareth rhys ian neil keith graham colin derek
 """.split())
 """First names almost always of a woman / of a man: ``she`` is never resolved to a man so named,
 nor ``he`` to a woman (the pronoun is kept instead)."""
@@ -56,7 +58,7 @@ ORGANISATION_WORDS = frozenset("""
 inc inc. ltd co co. corp corporation company group university college institute commission
 committee council court department ministry agency bank association party union news times post
 journal network foundation coalition fund league club office bureau board administration
-energy airways airlines motors systems technologies holdings partners capital media
+energy airways airlines motors systems technologies holdings partners capital media foods brands
 pharmaceuticals labs industries services solutions international trust hospital authority
 """.split())
 _PLACES = frozenset(place.strip() for place in """
@@ -68,12 +70,18 @@ new york city, manhattan, washington, california, texas, florida, ohio, michigan
 boston, los angeles, pennsylvania, virginia, georgia, arizona, nevada, wisconsin, iowa,
 hempstead, belgium, hollywood, silicon valley, wall street
 """.split(","))
+_PLACE_WORDS = frozenset(
+    "street road avenue lane square bridge park river lake mountains valley county city high school "
+    "church station airport harbour harbor beach island".split()
+)
+"""Last words of a place's name (``Elm Street``, ``Lincoln High``), never a person's."""
 # fmt: on
 TITLES = frozenset(
     "mr mrs ms dr prof president senator sen secretary governor gov rep representative mayor judge "
     "minister chancellor photographer designer director ceo founder artist actor actress star "
     "spokesperson spokesman spokeswoman chief officer gen capt sgt col lt maj adm cmdr rev hon mp mep "
-    "professor inspector detective".split()
+    "professor inspector detective det insp supt superintendent commissioner councillor councilman "
+    "councilwoman sheriff constable sergeant principal headteacher coach owner pastor bishop archbishop".split()
 )
 NOT_NAMES = SENTENCE_STARTERS | {
     "I", "I'm", "I’m", "I've", "I’ve", "I'd", "I’ll", "I'll", "Mr", "Mrs", "Ms", "Dr", "OK", "Yes", "No", "Well", "Oh",
@@ -166,7 +174,7 @@ def _run(words: tuple[str, ...], start: int, end: int) -> _Run:
     lowered = [w.lower().rstrip(".") for w in words]
     joined = " ".join(lowered)
     settled = None
-    if joined in _PLACES:
+    if joined in _PLACES or len(words) >= 2 and lowered[-1] in _PLACE_WORDS:
         settled = "place"
     organisation = not ORGANISATION_WORDS.isdisjoint(lowered) or joined in _ORGANISATIONS or lowered[0] in _ORGANISATIONS
     if not settled and lowered[0] in _FIRST_NAMES and len(words) >= 2 and ORGANISATION_WORDS.isdisjoint(lowered):

@@ -166,26 +166,31 @@ def find_quote_spans(text: str, paragraphs: list[tuple[int, int]] | None = None)
 
 
 _DEFINITE = (
-    r"(?:[Tt]he|[Ii]ts|[Tt]heir) (?:statement|brand|company|firm|label|fashion brand|fashion label"
+    r"(?:[Aa]n? (?:(?:[A-Z][\w’'-]*|[a-z][\w’'-]*-based) ){0,3}(?:spokesperson|spokesman|spokeswoman|official)\b"
+    r"|(?:[Tt]he|[Ii]ts|[Tt]heir) (?:(?:[A-Z][\w’'-]*|[a-z][\w’'-]*-based) ){0,3}"
+    r"(?:statement|brand|company|firm|label|fashion brand|fashion label|prime minister"
     r"|fashion house|luxury brand|group|organi[sz]ation|agency|department|ministry|government"
     r"|spokesperson|spokesman|spokeswoman|administration|police|powerhouse|fashion powerhouse"
     r"|retailer|photographer|designer|star|reality star|singer|actor|actress|president|report|study"
     r"|mayor|minister|senator|governor|official|officials|spokesperson|court|judge|lawsuit|complaint"
     r"|prosecutor|prosecutors|experts|analysts|researchers|scientists|authorities|survey|poll|data"
     r"|airline|bank|club|council|party|union|hospital|university|school|team|network|newspaper|charity"
-    r"|regulator|watchdog|insurer|lender|manufacturer|carmaker|operator|embassy|foundation|campaign)"
+    r"|regulator|watchdog|insurer|lender|manufacturer|carmaker|operator|embassy|foundation|campaign))"
 )
+"""A description that speaks: ``the company``, ``the Minnesota-based company``, ``a Met Office spokesperson``."""
+_DESCRIPTION_SPEAKS = re.compile(_DEFINITE)
 _ADVERBS = (
     "also|later|earlier|previously|then|again|once|further|recently|repeatedly|initially|reportedly|"
     "allegedly|publicly|privately|separately|already|still|has|have|had|would|will|was|is"
 )
 _SUBJECT = re.compile(
     rf"(?P<speaker>\b(?:[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I)\b|{_DEFINITE}\b"
-    rf"|{NAME_WORD}(?:\s{NAME_WORD}){{0,3}}(?:(?<=['’]s) (?!(?:{_ADVERBS})\b)[a-z][\w’'-]*)?)"
+    rf"|{NAME_WORD}(?:\s(?:(?:of|for) )?{NAME_WORD}){{0,3}}(?:(?<=['’]s) (?!(?:{_ADVERBS})\b)[a-z][\w’'-]*)?)"
 )
 """Who can be a quote's speaker: a pronoun, a definite description, a capitalised name."""
 _PREPOSITIONS = frozenset(
-    ["from", "in", "of", "to", "for", "with", "by", "on", "at", "about", "against", "into", "over", "under", "via", "than", "like", "including"]
+    ["from", "in", "of", "to", "for", "with", "by", "on", "at", "about", "against", "into", "over", "under", "via", "than", "like", "including",
+     "near", "outside", "inside", "across", "behind", "beside", "around", "through", "among", "between", "within"]
 )
 _REPORTING_ALTERNATIVES = _REPORTING_VERBS.split("|")
 _REPORTING = re.compile(trie_pattern(
@@ -247,9 +252,8 @@ _VERB_GROUPS = ("verb", "verb2", "verb4", "verb5")
 _SIGNED = re.compile(rf"\s*[—–-]\s*(?P<speaker>{NAME_WORD} {_PERSON_NAME})(?=\s*(?:,|$))", re.MULTILINE)
 """A quote signed with a dash and a full name (``"…" – Carmen Ortiz, Education Secretary``)."""
 _ACCORDING = re.compile(
-    rf"\b(?P<verb>[Aa]ccording to) (?:\w+ ){{0,2}}?(?P<speaker>{_DEFINITE}"
-    rf"|{NAME_WORD}(?: (?:of |for |on |and |the )?{NAME_WORD}){{0,4}}"
-    r"|(?:the |an? )?[a-z][\w’'-]*(?: [a-z][\w’'-]*){0,5}(?=,))"
+    r"\b(?P<verb>[Aa]ccording to) (?:\w+ ){0,2}?(?P<speaker>(?:the |an? )?[a-z][\w’'-]*(?: [a-z][\w’'-]*){0,5}(?=,)"
+    rf"|{_DEFINITE}|{NAME_WORD}(?: (?:of |for |on |and |the )?{NAME_WORD}){{0,4}})"
 )
 _INDIRECT_VERBS = frozenset(
     ["said", "says", "say", "claimed", "claims", "claim", "told", "argued", "argues", "alleged", "alleges", "insisted", "believes", "reported", "reports", "stated", "states", "wrote", "writes", "announced", "warned", "admitted", "denied", "suggested", "confirmed", "explained"]
@@ -303,8 +307,9 @@ _RELATIVE = re.compile(r",\s*who\s*")
 """``Gabriele Galimberti, who issued``: the name is the subject of the verb, not an aside."""
 _ASIDES = re.compile(r",[^,]*,|\s[-—–][^-—–]*[-—–]")
 _ASIDE_OPEN = re.compile(r"\s[-—–](?:\s|$)|,")
-_CLOSED_ASIDE = re.compile(r",\s(?:an?|the)\s[^,()]*,|\([^()\n]{0,80}\)")
-"""An appositive between commas (``, a Democrat from Ohio,``) or a parenthesis, blanked before a subject is sought."""
+_CLOSED_ASIDE = re.compile(r",\s(?:an?|the|who|which|whose)\s[^,()]*,|\([^()\n]{0,80}\)")
+"""An appositive or relative clause between commas (``, a Democrat from Ohio,``, ``, who keeps 600 ewes
+near Llanidloes,``) or a parenthesis, blanked before a subject is sought."""
 
 
 def _subject_before(head: str) -> tuple[int, str] | None:
@@ -320,7 +325,9 @@ def _subject_before(head: str) -> tuple[int, str] | None:
         if len(list(islice(WORD.finditer(between), MAX_SUBJECT_DISTANCE + 1))) > MAX_SUBJECT_DISTANCE:
             return None
         offset, speaker = sentence_pieces(match.group("speaker"))[-1]  # ``Smith. He`` said: ``He``
-        if " " not in speaker and speaker in _NOT_SPEAKERS or speaker.split()[0] in _NOT_SPEAKER_STARTS:
+        if (" " not in speaker and speaker in _NOT_SPEAKERS or speaker.split()[0] in _NOT_SPEAKER_STARTS) and not (
+            _DESCRIPTION_SPEAKS.fullmatch(speaker)
+        ):
             continue
         if _ASIDE_OPEN.search(between.rstrip(", ")) and not _RELATIVE.fullmatch(between):
             continue  # inside an appositive that closes before the verb
