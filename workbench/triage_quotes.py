@@ -189,8 +189,8 @@ _SUBJECT = re.compile(
 )
 """Who can be a quote's speaker: a pronoun, a definite description, a capitalised name."""
 _PREPOSITIONS = frozenset(
-    ["from", "in", "of", "to", "for", "with", "by", "on", "at", "about", "against", "into", "over", "under", "via", "than", "like", "including",
-     "near", "outside", "inside", "across", "behind", "beside", "around", "through", "among", "between", "within"]
+    "from in of to for with by on at about against into over under via than like including near outside "
+    "inside across behind beside around through among between within".split()
 )
 _REPORTING_ALTERNATIVES = _REPORTING_VERBS.split("|")
 _REPORTING = re.compile(trie_pattern(
@@ -215,9 +215,13 @@ _FUNCTION_WORDS = "of|to|for|and|or|at|from|with|by|in|on|as|the|an?|one|another
 _ROLE = rf"(?:[A-Z][\w’'-]* )?(?:(?!(?:{PARTICLES}|{_FUNCTION_WORDS}) )[a-z][\w’'-]+ ){{1,3}}"
 """Lower-case words of a role before a name (``defence attorney``, ``Amazon spokeswoman``), never a
 preposition or article: ``the son of Donald Trump`` is no role of Donald Trump's."""
-_WHERE = rf"(?P<where{{}}> (?:of|at|for) (?:the )?{NAME_WORD}(?: {NAME_WORD}){{{{0,3}}}})?"
-"""Where a named speaker works (``Mark Rowe of Thames Valley Police``), not part of the speaker; a
-name ending in a title or an office is refused with it (``Secretary of State …``, see ``_named_speaker``)."""
+def _where(group: str) -> str:
+    """Where a named speaker works (``Mark Rowe of Thames Valley Police``), as group ``group``, not part
+    of the speaker; a name ending in a title or an office is refused with it (``Secretary of State …``,
+    see ``_named_speaker``)."""
+    return rf"(?P<{group}> (?:of|at|for) (?:the )?{NAME_WORD}(?: {NAME_WORD}){{0,3}})?"
+
+
 _ANY_WORD = rf"(?:{NAME_WORD}|{_DESCRIPTION_WORD})"
 _DESCRIBED = (
     rf"(?:the|an?|one|another) (?:{_ANY_WORD} ){{0,3}}{_ANY_WORD}"
@@ -237,8 +241,8 @@ _AFTER = re.compile(
     rf"(?P<speaker5>{NAME_WORD} {_PERSON_NAME}),\s(?:(?:{_ADVERBS}) )?(?P<verb5>{_REPORTING_VERBS})\b"
     rf"|(?P<speaker4>{_DESCRIBED})(?: (?:{_ADVERBS}))?\s(?P<verb4>{_REPORTING_VERBS})\b"
     rf"|(?:{_ROLE})?(?P<speaker>\b(?:[Hh]e|[Ss]he|[Tt]hey|[Ww]e|[Ii]t|I)\b|{_DEFINITE}\b|{_PERSON_NAME}(?:(?<=['’]s) {_DESCRIPTION_WORD})?)"
-    rf"{_WHERE.format(1)}{_ASIDES_BEFORE_VERB}\s(?P<verb>{_REPORTING_VERBS})\b"
-    rf"|(?P<verb2>{_INVERTED_VERBS})\s(?:(?:{_ROLE})?(?P<speaker2>{_PERSON_NAME}){_WHERE.format(2)}"
+    rf"{_where('where1')}{_ASIDES_BEFORE_VERB}\s(?P<verb>{_REPORTING_VERBS})\b"
+    rf"|(?P<verb2>{_INVERTED_VERBS})\s(?:(?:{_ROLE})?(?P<speaker2>{_PERSON_NAME}){_where('where2')}"
     rf"|(?P<speaker3>{_DEFINITE}|{_PERSON_NAME}['’]s {_DESCRIPTION_WORD}|{_DESCRIBED})){_CLAUSE_END_AHEAD}"
     rf")"
 )
@@ -256,7 +260,8 @@ _ACCORDING = re.compile(
     rf"|{_DEFINITE}|{NAME_WORD}(?: (?:of |for |on |and |the )?{NAME_WORD}){{0,4}})"
 )
 _INDIRECT_VERBS = frozenset(
-    ["said", "says", "say", "claimed", "claims", "claim", "told", "argued", "argues", "alleged", "alleges", "insisted", "believes", "reported", "reports", "stated", "states", "wrote", "writes", "announced", "warned", "admitted", "denied", "suggested", "confirmed", "explained"]
+    "said says say claimed claims claim told argued argues alleged alleges insisted believes reported "
+    "reports stated states wrote writes announced warned admitted denied suggested confirmed explained".split()
 )
 """Verbs of indirect speech (``X said that …``): a unit holding one after a subject is attributed."""
 _INDIRECT = re.compile(trie_pattern(_INDIRECT_VERBS).join([r"\b", r"\b"]))
@@ -277,7 +282,7 @@ _SPEAKER_AFTER_VERB = re.compile(
 ``…, said the bank on Monday.``)."""
 _DESCRIBED_SPEAKER = re.compile(rf", (?P<speaker>{_DESCRIPTION})(?: (?:{_ADVERBS}))? $")
 """A plain description as the speaker between a comma and the verb (``…, the bank also said.``)."""
-_PRONOUN_WORDS = frozenset(["i", "you", "he", "she", "it", "we", "they"])
+_PRONOUN_WORDS = frozenset("i you he she it we they".split())
 _CUT_WORD = re.compile(r"\w\w")
 MAX_VERBS_TRIED = 20
 """Reporting verbs tried per unit when looking for indirect speech (bounds very long units)."""
@@ -316,7 +321,7 @@ def _subject_before(head: str) -> tuple[int, str] | None:
     """The speaker of a reporting verb: the nearest candidate before it that is not the
     object of a preposition, within ``MAX_SUBJECT_DISTANCE`` words, and not a word inside a closed
     aside (``Sen. Ana Holt, a Democrat from Ohio, said``; ``Rep. Luis Moreno (D-Texas) said``)."""
-    if "(" in head or ", a" in head or ", the " in head:
+    if "(" in head or ", " in head:
         head = _CLOSED_ASIDE.sub(lambda aside: " " * len(aside.group()), head)
     for match in reversed(list(_SUBJECT.finditer(head))):
         between = head[match.end() :]
