@@ -59,6 +59,7 @@ def cases(size: int) -> dict[str, tuple[str, bytes]]:
         "'\"A b,\" she said.' short quotes": repeat('"A b," she said. '),
         "'\"A b\" ' quotes in one unit": repeat('"A b" '),
         "\"'A b' \" straight single quotes": repeat("'A b' "),
+        "'‘A bs’ c ' plural possessives": repeat("‘A bs’ c "),
         "'that he said' indirect speech": repeat("he said that "),
         "'İ' capitals": repeat("SİX MORE "),
     }

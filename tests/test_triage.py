@@ -184,6 +184,13 @@ def test_attribution_after_the_statement_names_who_said_it(sentence: str, words:
         ("The Prime Minister Office said no.", None),  # one word after the office: no one's name
         ("He stayed at the Bank Of America President Hotel.", None),
         ("Steve Jobs founded Apple. Jobs said so.", "Steve Jobs"),  # Jobs alone is a common noun, but not here
+        ("It was Inspector General Michael Horowitz who spoke.", "Michael Horowitz"),
+        ("Then Attorney General Merrick Garland spoke.", "Merrick Garland"),
+        ("Deputy Attorney General Lisa Monaco spoke.", "Lisa Monaco"),
+        ("Then Major General John Smith spoke.", "John Smith"),
+        ("Then President-elect Joe Biden spoke.", "Joe Biden"),
+        ("District Attorney Alvin Bragg spoke.", "Alvin Bragg"),
+        ("Major League Baseball agreed with Ana Ruiz.", "Ana Ruiz"),  # no ``General``: no office
     ],
 )
 def test_the_holder_of_an_office_is_the_person(text: str, name: str | None) -> None:
@@ -327,6 +334,8 @@ def test_a_quote_speaks_by_its_own_attribution_and_takes_the_paragraph_before_on
         ('"We will not be blackmailed," said a statement from the prime minister’s office.',
          "a statement from the prime minister’s office", "said"),
         ('Greenfield Energy closed two plants.\n\n"It was a difficult decision for everyone," it said.', "Greenfield Energy", "said"),
+        ('"We will publish the review in full," said Inspector General Michael Horowitz.', "Michael Horowitz", "said"),
+        ('"The charges stand as filed today," District Attorney Alvin Bragg said.', "Alvin Bragg", "said"),
     ],
 )
 def test_more_ways_of_naming_a_quote_s_speaker_after_it(text: str, speaker: str, verb: str) -> None:
@@ -370,6 +379,23 @@ def test_a_speaker_behind_an_aside_a_pronoun_or_an_age(text: str, speaker: str) 
 def test_straight_single_quotes(text: str, quoted: str | None, speaker: str | None) -> None:
     quotes = direct_quotes(text)
     assert [(text[q.start : q.end], q.speaker) for q in quotes] == ([(quoted, speaker)] if quoted else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted"),
+    [
+        ("'The players' union will not accept this,' she said.", ["The players' union will not accept this,"]),
+        ("‘The players’ union will not accept this,’ she said.", ["The players’ union will not accept this,"]),
+        ("He said: 'The members' vote is final and the unions' leaders agree.'",
+         ["The members' vote is final and the unions' leaders agree."]),
+        ("‘Ask the teachers’ he said, ‘they know’.", ["Ask the teachers", "they know"]),
+        ("‘Ask the teachers’ and they will tell you,’ he said.", ["Ask the teachers"]),
+    ],
+)
+def test_a_plural_possessive_inside_single_quotes_does_not_close_them(text: str, quoted: list[str]) -> None:
+    """``s’`` before a noun is a possessive when a later mark can close the quote; before a pronoun,
+    a verb of saying or a function word it closes the quote."""
+    assert [text[q.start : q.end] for q in find_quotes(text)] == quoted
 
 
 @pytest.mark.parametrize(

@@ -208,11 +208,18 @@ def _name_kind(run: _Run, text: str, start: int, known_people: set[str]) -> str 
 
 _INNER_TITLES = frozenset(
     "minister secretary president senator governor mayor chancellor judge spokesperson spokesman "
-    "spokeswoman ceo chief mp inspector leader".split()
+    "spokeswoman ceo chief mp inspector leader attorney".split()
 )
 """Offices that end a run's description and start the holder's name (``Finance Minister Ana Ruiz``)."""
-_HOLDER_SKIPS = _INNER_TITLES | TITLES | {"general", "elect"}
+_HOLDER_SKIPS = _INNER_TITLES | TITLES | {"general", "gen", "elect"}
 """Words between an office and its holder's name (``Secretary General``, ``President-elect``)."""
+_GENERAL_OFFICES = frozenset(
+    "attorney surgeon major lieutenant brigadier inspector secretary director solicitor postmaster "
+    "comptroller auditor accountant governor".split()
+)
+"""Words that make an office with ``General`` after them (``Attorney General``, ``Major General``)."""
+OFFICE_WORDS = TITLES | _INNER_TITLES | {"general", "gen"}
+"""Words of a title or an office that ``trimmed_name`` drops before a person's name."""
 
 
 def _is_name_word(word: str) -> bool:
@@ -232,8 +239,13 @@ def trimmed_name(candidate: str) -> tuple[int, int, tuple[str, ...]] | None:
     a possessive (``Balenciaga’s`` → ``Balenciaga``) are dropped; ``None`` if nothing is left.
     Linear in the run's length, however many words are dropped."""
     words = candidate.split()
-    first, start = 0, 0
-    while first < len(words) and (bare(words[first]).rstrip(".") in NOT_NAMES or words[first].rstrip(".").lower() in TITLES):
+    first, start, office = 0, 0, False
+    while first < len(words):
+        word = words[first].rstrip(".").lower().removesuffix("-elect")
+        if word in TITLES or word in _GENERAL_OFFICES and words[first + 1 : first + 2] in (["General"], ["Gen."]):
+            office = True  # ``Inspector General``, ``Attorney General``, ``President-elect``
+        elif not (bare(words[first]).rstrip(".") in NOT_NAMES or office and word in _HOLDER_SKIPS):
+            break
         start += len(words[first]) + 1
         first += 1
     for inner in range(first + 1, len(words) - 2):  # ``Finance Minister Ana Ruiz``: the name after the office

@@ -16,6 +16,7 @@ from workbench.triage_lexicon import WORD, trie_pattern
 from workbench.triage_names import (
     NAME_WORD,
     NOT_NAMES,
+    OFFICE_WORDS,
     ORGANISATION_WORDS,
     PARTICLES,
     TITLES,
@@ -104,6 +105,24 @@ def _opens_single(text: str, index: int) -> bool:
     return text[index] == "‘" or text[index + 1 : index + 2].isupper()
 
 
+_NOT_AFTER_POSSESSIVE = frozenset(
+    "i you he she it we they me him her us them and or but nor to in on at for with from of as by "
+    "is was are were be been that which who whom then so if when while".split()
+) | frozenset(_REPORTING_VERBS.split("|"))
+"""Words after ``s’`` that show the mark closes a quote (``‘Ask the teachers’ he said``), where a noun
+would show a plural possessive (``‘The players’ union …’``)."""
+_WORD_AFTER = re.compile(r" ([a-z]+)")
+
+
+def _plural_possessive(text: str, index: int) -> bool:
+    """Whether the single mark at ``index`` may be a plural possessive (``players’ union``, ``unions'
+    leaders``): after ``s``, before a lower-case word that is no pronoun, verb of saying or function word."""
+    if text[index - 1 : index] != "s":
+        return False
+    following = _WORD_AFTER.match(text, index + 1)
+    return following is not None and following.group(1) not in _NOT_AFTER_POSSESSIVE
+
+
 def _paragraphs(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` of every line holding something other than whitespace."""
     bounds = []
@@ -132,12 +151,18 @@ def find_quote_spans(text: str, paragraphs: list[tuple[int, int]] | None = None)
     for number, indices in groupby(marks, lambda index: bisect_right(paragraph_ends, index)):
         stack: list[tuple[str, int]] = []
         open_by_family: dict[str, list[int]] = {}  # family → its positions in ``stack``, ascending
-        for index in indices:
-            role = _mark_role(text, index)
+        roles = [(index, _mark_role(text, index)) for index in indices]
+        last_single_close = max(
+            (index for index, role in roles if role in ("close", "either") and _FAMILIES[text[index]] == "single"),
+            default=-1,
+        )
+        for index, role in roles:
             if role is None:
                 continue
             family = _FAMILIES[text[index]]
             positions = open_by_family.setdefault(family, [])
+            if family == "single" and role == "close" and index < last_single_close and _plural_possessive(text, index):
+                continue  # ``‘The players’ union …’``: a later mark closes the quote
             if role in ("close", "either") and positions:
                 open_index = positions[-1]
                 opened = stack[open_index][1]
@@ -302,8 +327,8 @@ def _clean_speaker(speaker: str) -> str:
         speaker = speaker.removesuffix(suffix)
     if speaker[:1].isupper() and " " in speaker:
         name = trimmed_name(speaker)
-        dropped = speaker[: name[0]].lower().replace(".", "").split() if name else ()
-        if name and len(name[2]) >= 2 and all(word[:1].isupper() for word in name[2]) and not TITLES.isdisjoint(dropped):
+        dropped = speaker[: name[0]].lower().replace(".", "").replace("-elect", "").split() if name else ()
+        if name and len(name[2]) >= 2 and all(word[:1].isupper() for word in name[2]) and not OFFICE_WORDS.isdisjoint(dropped):
             speaker = speaker[name[0] : name[1]]
     return speaker
 
