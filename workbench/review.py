@@ -390,6 +390,12 @@ def overall_progress(session: Session, actor: Actor, scope: QueueScope = QueueSc
     return Progress(done, total)
 
 
+def latest_claim_id(session: Session) -> int:
+    """The newest unit's id (0 for none): it grows when an import, a fixed article or a split adds
+    claims. One primary-key look-up, which tells a page its cached totals may be out of date."""
+    return session.scalar(select(func.max(Claim.id))) or 0
+
+
 def latest_verdict_change(session: Session, actor: Actor) -> int:
     """The id of the last change to this reviewer's verdicts (0 for none), from any tab or tool:
     one index look-up, which tells a page when its cached progress is out of date."""

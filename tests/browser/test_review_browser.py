@@ -95,13 +95,19 @@ def press_and_wait(page, key: str) -> None:
     settle(page)
 
 
-def test_sign_in_and_label_three_claims_with_the_keyboard(streamlit_server, page, sign_in):
-    server = streamlit_server
+def reviewer_in_the_queue(server, page, sign_in) -> list[int]:
+    """A lead and a reviewer, rita, signed in on the queue with a claim drawn; the claims in queue order."""
     server.add_account("lena", PASSWORD, "lead")
     server.add_account("rita", PASSWORD)
     claims = reviewable_claims(server)
     sign_in(page, server, "rita", PASSWORD)
     page.locator(CLAIM).wait_for()
+    return claims
+
+
+def test_sign_in_and_label_three_claims_with_the_keyboard(streamlit_server, page, sign_in):
+    server = streamlit_server
+    claims = reviewer_in_the_queue(server, page, sign_in)
 
     press_and_wait(page, "1")
     press_and_wait(page, "2")
@@ -121,11 +127,7 @@ def test_sign_in_and_label_three_claims_with_the_keyboard(streamlit_server, page
 
 def test_undo_and_back_from_the_keyboard(streamlit_server, page, sign_in):
     server = streamlit_server
-    server.add_account("lena", PASSWORD, "lead")
-    server.add_account("rita", PASSWORD)
-    claims = reviewable_claims(server)
-    sign_in(page, server, "rita", PASSWORD)
-    page.locator(CLAIM).wait_for()
+    claims = reviewer_in_the_queue(server, page, sign_in)
     press_and_wait(page, "1")
     press_and_wait(page, "1")
     press_and_wait(page, "u")  # undo: the second claim comes back
@@ -136,13 +138,38 @@ def test_undo_and_back_from_the_keyboard(streamlit_server, page, sign_in):
     assert verdicts_of(server, "rita") == [(claims[0], "disputed", "")]
 
 
+def test_s_while_going_back_says_so_and_keeps_the_other_keys_free(streamlit_server, page, sign_in):
+    """Going back over verdicts offers no Skip: S says so at once instead of waiting for a Skip
+    button that never comes (which held every other key for ten seconds)."""
+    server = streamlit_server
+    claims = reviewer_in_the_queue(server, page, sign_in)
+    press_and_wait(page, "1")
+    press_and_wait(page, "b")
+    page.get_by_text("Your verdict:").wait_for()
+    page.keyboard.press("s")
+    page.get_by_text("Nothing to skip: going back over your verdicts").wait_for(timeout=3000)
+    press_and_wait(page, "q")  # at once: back in the queue, on the claim after the one labelled
+    assert page.locator(CLAIM).get_attribute("data-claim") == str(claims[1])
+    assert verdicts_of(server, "rita") == [(claims[0], "supported", "")]
+
+
+def test_the_overall_total_counts_claims_a_lead_adds_while_the_queue_is_open(streamlit_server, page, sign_in):
+    """Key presses redraw only the claim's part of the page; its overall total still takes in an
+    import made meanwhile (elsewhere, by a lead)."""
+    server = streamlit_server
+    total = len(reviewer_in_the_queue(server, page, sign_in))
+    page.get_by_text(f"Overall: 0 of {total} claims").wait_for()
+    report = ingest_documents(
+        server.database, [Document(source="late.txt", text="Rents rose by 4% in May. Wages rose by 2%.")]
+    )
+    assert report.added == 1
+    press_and_wait(page, "1")
+    page.get_by_text(f"Overall: 1 of {total + 2} claims").wait_for()
+
+
 def test_a_new_reviewer_labels_every_seed_claim_without_the_mouse(streamlit_server, page, sign_in):
     server = streamlit_server
-    server.add_account("lena", PASSWORD, "lead")
-    server.add_account("rita", PASSWORD)
-    claims = reviewable_claims(server)
-    sign_in(page, server, "rita", PASSWORD)
-    page.locator(CLAIM).wait_for()
+    claims = reviewer_in_the_queue(server, page, sign_in)
     for index in range(len(claims)):
         press_and_wait(page, str(index % 3 + 1))
     page.get_by_text("All caught up").wait_for()

@@ -225,6 +225,10 @@
       sign("Key ignored: the next claim is still loading. Nothing was saved for it.");
       return;
     }
+    if (key === "s" && !ahead && doc.querySelector(".st-key-queue_return_button")) {
+      sign("Nothing to skip: going back over your verdicts, Q returns to the queue.");  // no Skip button here
+      return;
+    }
     noteShown();
     const doublePress = pending && Date.now() - pending.at < 1000 && Date.now() - shown.at < MIN_SHOWN_MS;
     if (doublePress) {

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import secrets
+import time
+from dataclasses import dataclass, replace
 
 import streamlit as st
 
@@ -24,6 +26,7 @@ from workbench.review import (
     claim_needs_reviewer,
     collections_in_scope,
     has_collections,
+    latest_claim_id,
     latest_verdict_change,
     next_claim_id,
     others_verdicts,
@@ -35,6 +38,7 @@ from workbench.review import (
     undo,
 )
 from workbench.verdicts import AlreadyLabelled
+from workbench.vocabulary import counted
 
 SHORTCUTS = {label: str(number) for number, label in enumerate(LABELS, start=1)}
 UNDO_DEPTH = 50
@@ -53,6 +57,9 @@ UNDO_SERIAL = "queue_undo_serial"  # counts the saves pushed on UNDO: an undo pr
 # (scope, Progress, latest_verdict_change): counted on full runs, kept current by this page's
 # callbacks, and counted again when the reviewer's verdicts changed elsewhere (another tab).
 OVERALL = "queue_overall"
+# How long key presses may show the overall total counted before (counting 100,000 claims on every
+# press would slow every press).
+OVERALL_MAX_AGE_S = 20.0
 RENDER = "queue_render"  # counts the card's drawings: the browser tells one drawing from the next
 # A session counts its drawings from a random start, so a restarted server's first drawing of a
 # claim never repeats the markup the browser already shows (which would leave a read-ahead on screen).
@@ -109,24 +116,52 @@ def count_in_overall(change: int, before_change: int, latest_change: int) -> Non
     cached = st.session_state.get(OVERALL)
     if cached is None:
         return
-    queue, progress, seen = cached
-    if seen != before_change:
+    if cached.seen_change != before_change:
         st.session_state.pop(OVERALL)
         return
-    st.session_state[OVERALL] = (queue, Progress(progress.done + change, progress.total), latest_change)
+    progress = cached.progress
+    st.session_state[OVERALL] = replace(
+        cached, progress=Progress(progress.done + change, progress.total), seen_change=latest_change
+    )
+
+
+@dataclass(frozen=True)
+class CachedOverall:
+    """The overall progress as last counted, and what it was counted against."""
+
+    queue: QueueScope
+    progress: Progress
+    seen_change: int  # the reviewer's latest verdict change then (``latest_verdict_change``)
+    seen_claim: int  # the newest claim then (``latest_claim_id``): a larger one means claims were added
+    counted_at: float  # ``time.monotonic()`` of the count
 
 
 def refresh_overall(session, actor: Actor, queue: QueueScope) -> None:
     """Count the overall progress afresh (on full runs: opening the page, changing the scope)."""
-    st.session_state[OVERALL] = (queue, overall_progress(session, actor, queue), latest_verdict_change(session, actor))
+    st.session_state[OVERALL] = CachedOverall(
+        queue,
+        overall_progress(session, actor, queue),
+        latest_verdict_change(session, actor),
+        latest_claim_id(session),
+        time.monotonic(),
+    )
 
 
 def cached_overall(session, actor: Actor, queue: QueueScope) -> Progress:
+    """The overall progress, counted afresh when the scope changed, the reviewer's verdicts changed
+    elsewhere, claims were added (an import, a split), or ``OVERALL_MAX_AGE_S`` passed (a merge or a
+    unit set aside by a lead changes no cheap marker)."""
     cached = st.session_state.get(OVERALL)
-    if cached is None or cached[0] != queue or cached[2] != latest_verdict_change(session, actor):
+    if (
+        cached is None
+        or cached.queue != queue
+        or cached.seen_change != latest_verdict_change(session, actor)
+        or cached.seen_claim != latest_claim_id(session)
+        or time.monotonic() - cached.counted_at > OVERALL_MAX_AGE_S
+    ):
         refresh_overall(session, actor, queue)
         cached = st.session_state[OVERALL]
-    return cached[1]
+    return cached.progress
 
 
 # --- callbacks (they run before the page draws, so the next claim shows at once) ---------------------
@@ -402,7 +437,7 @@ def draw_progress(session, actor: Actor, queue: QueueScope, context: ClaimContex
     overall = cached_overall(session, actor, queue)
     st.progress(
         overall.fraction,
-        text=f"Overall: {overall.done:,} of {overall.total:,} claims labelled by you",
+        text=f"Overall: {overall.done:,} of {counted(overall.total, 'claim')} labelled by you",
     )
     if context is not None and queue.article_id is None:
         article = article_progress(session, actor, context.article_id)
@@ -440,13 +475,13 @@ def draw_done(session, actor: Actor, queue: QueueScope) -> None:
     with st.container(border=True):
         st.html(
             '<div class="wb-done"><div class="wb-done-icon">✓</div><h2>All caught up</h2>'
-            f"<p>You have labelled {overall.done:,} claim{'s' if overall.done != 1 else ''} here. "
+            f"<p>You have labelled {counted(overall.done, 'claim')} here. "
             "Nothing else needs you right now.</p></div>"
         )
         with st.container(horizontal=True, horizontal_alignment="center"):
             if skipped:
                 st.button(
-                    f"Review the {len(skipped)} skipped claim{'s' if len(skipped) != 1 else ''}",
+                    f"Review the {counted(len(skipped), 'skipped claim')}",
                     key="queue_review_skipped",
                     on_click=on_review_skipped,
                     type="primary",
