@@ -271,7 +271,7 @@ def test_repeated_identical_rows_count_once(db: Database) -> None:
     data = f"{HEADER}{a},alice,supported,same\r\n{a},ALICE,supported,same\r\n".encode()
     report = import_verdicts(db, data, actor=Actor.operator())
     assert (report.rows, report.created, report.repeated_rows) == (2, 1, 1)
-    assert "1 repeated rows skipped" in report.summary()
+    assert "1 repeated row skipped" in report.summary()
 
 
 def test_a_bom_and_blank_lines_are_fine(db: Database) -> None:
@@ -363,7 +363,15 @@ def bad_file_cases(room: Newsroom, heading_id: int) -> dict[str, tuple[str, list
             "claim_id;reviewer;verdict\r\n1;alice;supported\r\n",
             ["';' between fields"],
         ),
-        "repeated column": ("claim_id,reviewer,verdict,verdict\r\n", ["verdict appear(s) twice"]),
+        "repeated column": ("claim_id,reviewer,verdict,verdict\r\n", ["the column verdict appears twice"]),
+        "quote left open": (
+            f'{HEADER}{a},alice,supported,"This note was cut off in the middle of a\r\n{b},bob,supported,second row\r\n',
+            ["line 2: opens a quoted field that never closes"],
+        ),
+        "text after a closing quote": (
+            f'{HEADER}{a},alice,supported,"a note" and more\r\n',
+            ["line 2: cannot be read as CSV"],
+        ),
         "empty": ("  \r\n", ["The file is empty."]),
     }
 
@@ -383,6 +391,8 @@ def bad_file_cases(room: Newsroom, heading_id: int) -> dict[str, tuple[str, list
         "missing columns",
         "semicolons",
         "repeated column",
+        "quote left open",
+        "text after a closing quote",
         "empty",
     ],
 )

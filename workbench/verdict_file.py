@@ -18,6 +18,7 @@ from workbench.db import unstorable_reason
 from workbench.errors import WorkbenchError
 from workbench.export_columns import unguard_formula
 from workbench.verdicts import VerdictError, validate_evidence, validate_note
+from workbench.vocabulary import counted
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("claim_id", "reviewer", "verdict")
 OPTIONAL_COLUMNS: tuple[str, ...] = ("note", "evidence", "claim_text")
@@ -48,9 +49,8 @@ class VerdictImportError(WorkbenchError):
         shown = "\n".join(f"  {problem}" for problem in self.problems[:PROBLEMS_SHOWN])
         more = self.total - min(len(self.problems), PROBLEMS_SHOWN)
         tail = f"\n  … and {more:,} more" if more > 0 else ""
-        plural = "s" if self.total != 1 else ""
         super().__init__(
-            f"Nothing was imported: {self.total:,} problem{plural} in the file.\n{shown}{tail}"
+            f"Nothing was imported: {counted(self.total, 'problem')} in the file.\n{shown}{tail}"
         )
 
 
@@ -135,7 +135,7 @@ def read_rows(text: str, *, formula_guard: bool = True) -> tuple[list[VerdictRow
     ``formula_guard`` undoes the export's spreadsheet guard (:func:`workbench.export_columns.guard_formula`).
     """
     problems = Problems()
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)  # a quote left open is an error, not a note
     records = _records(reader, problems)
     first = next(records, None)
     if first is None:
@@ -177,7 +177,10 @@ def _records(reader: Iterator[list[str]], problems: Problems) -> Iterator[tuple[
         except StopIteration:
             return
         except csv.Error as error:
-            problems.add(last_line + 1, f"cannot be read as CSV ({error}).")
+            if "end of data" in str(error):
+                problems.add(last_line + 1, "opens a quoted field that never closes (is a quote missing?).")
+            else:
+                problems.add(last_line + 1, f"cannot be read as CSV ({error}).")
             problems.raise_if_any()
         start, last_line = last_line + 1, reader.line_num
         if record and any(cell.strip() for cell in record):
@@ -193,7 +196,8 @@ def _check_header(header: list[str]) -> dict[str, int]:
         problems.append(
             Problem(
                 1,
-                f"the column{'s' if len(repeated) > 1 else ''} {', '.join(repeated)} appear(s) twice.",
+                f"the column{'s' if len(repeated) > 1 else ''} {', '.join(repeated)} "
+                f"{'appear' if len(repeated) > 1 else 'appears'} twice.",
             )
         )
     if missing:
