@@ -169,3 +169,21 @@ def test_serve_loads_the_seeds_only_into_a_database_without_data(
     assert "No seed articles loaded: there is no folder" in load_seeds_if_empty(sqlite_db, tmp_path / "elsewhere")
     assert "Loaded the seed articles" in load_seeds_if_empty(sqlite_db, seeds)
     assert load_seeds_if_empty(sqlite_db, seeds) is None
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("notaurl", "'notaurl'"),
+        ("mysql://ann:secret@localhost/db", "'mysql://ann:***@localhost/db'"),
+        ("ann:secret@@host", "The database URL"),  # not parsed, so never echoed: it may hold a password
+    ],
+)
+def test_a_url_of_no_usable_database_is_refused_in_one_line(url: str, shown: str) -> None:
+    result = run("reviewers", "list", url=url)
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {shown} is not a database the workbench can use: give a SQLite URL "
+        "(sqlite:///data/workbench.db) or a PostgreSQL one (postgresql://user@host/database).\n"
+    )
+    assert "secret" not in result.output

@@ -30,7 +30,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, OperationalError, StatementError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
 
 from workbench.config import database_url
@@ -135,9 +135,23 @@ class WriteTurns:
 
 
 def normalise_url(url: str) -> str:
-    """Use psycopg 3 for ``postgresql://`` URLs, since that is the driver we ship."""
+    """Use psycopg 3 for ``postgresql://`` URLs, since that is the driver we ship; anything but a
+    SQLite or PostgreSQL URL is refused with a ``DatabaseError`` that says what is expected."""
     if url.startswith("postgresql://") or url.startswith("postgres://"):
-        return "postgresql+psycopg://" + url.split("://", 1)[1]
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    try:
+        backend = make_url(url).get_backend_name()
+    except ArgumentError:
+        backend = None
+    if backend not in ("sqlite", "postgresql"):
+        if backend is not None:
+            shown = repr(make_url(url).render_as_string(hide_password=True))
+        else:
+            shown = "The database URL" if "@" in url else repr(url)  # unparsed: it may hold a password
+        raise DatabaseError(
+            f"{shown} is not a database the workbench can use: give a SQLite URL "
+            "(sqlite:///data/workbench.db) or a PostgreSQL one (postgresql://user@host/database)."
+        )
     return url
 
 
