@@ -206,3 +206,14 @@ def test_a_report_is_not_shown_to_a_tab_opened_a_minute_later(people, monkeypatc
     later = time.monotonic() + 61
     monkeypatch.setattr(time, "monotonic", lambda: later)
     assert not run_page(people["lead"], sign_in_session).success
+
+
+def test_an_existing_collection_is_offered_first_and_default_only_while_there_is_none(people):
+    at = run_page(people["lead"])
+    assert at.selectbox(key="import_collection").options == ["default", "New collection…"]
+    with people["db"].transaction() as session:
+        session.add_all([Collection(name="Seed articles"), Collection(name="Election 2024")])
+    at = run_page(people["lead"])
+    selector = at.selectbox(key="import_collection")
+    assert selector.options == ["Election 2024", "Seed articles", "New collection…"]
+    assert selector.value == "Election 2024", "no collection nobody made is chosen for a hurried import"

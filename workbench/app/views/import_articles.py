@@ -22,6 +22,7 @@ from workbench.import_preview import (
 )
 from workbench.ingest import DEFAULT_COLLECTION, SUPPORTED_SUFFIXES, Document, IngestReport
 from workbench.links import web_link
+from workbench.vocabulary import counted
 
 PREVIEW = "import_preview"  # what the last Preview produced, so reruns do not split again
 REPORT = "import_report"  # what the last import did
@@ -36,10 +37,12 @@ NEW = "New collection…"  # plain text: a full-width plus is missing from some 
 
 
 def chosen_collection(session, actor: Actor) -> str:
-    names = [name for _, name in visible_collections(session, actor)]
-    options = [*dict.fromkeys([DEFAULT_COLLECTION, *names]), NEW]
+    """The collection to import into: an existing one (the first, by name, unless chosen), or
+    ``default`` while there is none, or a new one named here."""
+    names = [name for _, name in visible_collections(session, actor)] or [DEFAULT_COLLECTION]
+    options = [*names, NEW]
     if st.session_state.get(COLLECTION) not in options:
-        st.session_state[COLLECTION] = DEFAULT_COLLECTION
+        st.session_state[COLLECTION] = names[0]
     left, right = st.columns(2)
     choice = left.selectbox("Into collection", options, key=COLLECTION)
     if choice != NEW:
@@ -181,7 +184,7 @@ def preview_is_current(preview: dict, collection: str) -> bool:
 
 
 def document_facts(preview: DocumentPreview) -> str:
-    facts = [render.escape_html(preview.source), f"{preview.claims} claims", f"{len(preview.units)} units"]
+    facts = [render.escape_html(preview.source), counted(preview.claims, "claim"), counted(len(preview.units), "unit")]
     if preview.published:
         facts.append(preview.published.isoformat())
     link = web_link(preview.url)
@@ -210,9 +213,9 @@ def draw_preview(collection: str) -> None:
     fresh = len(documents) - sum(p.duplicate for p in previews)
     claims = sum(p.claims for p in previews)
     st.caption(
-        f"{len(documents)} article{'s' if len(documents) != 1 else ''} read"
+        f"{counted(len(documents), 'article')} read"
         + (f"; the first {len(previews)} are previewed" if len(previews) < len(documents) else "")
-        + f" · {claims} claims in the preview."
+        + f" · {counted(claims, 'claim')} in the preview."
     )
     st.html(render.legend_html(lead_view=True, with_status=False))
     current = preview_is_current(preview, collection)
@@ -220,7 +223,7 @@ def draw_preview(collection: str) -> None:
         st.warning("The text, files or collection changed since this preview. Preview again before importing.",
                    icon=":material/sync_problem:")
     st.button(
-        f"Import {len(documents)} article{'s' if len(documents) != 1 else ''} into “{preview['collection']}”",
+        f"Import {counted(len(documents), 'article')} into “{preview['collection']}”",
         icon=":material/download_done:",
         type="primary",
         disabled=not current or (fresh == 0 and len(previews) == len(documents)),
@@ -228,7 +231,7 @@ def draw_preview(collection: str) -> None:
         key="import_commit",
     )
     for index, document in enumerate(previews):
-        with st.expander(f"Article {index + 1} of {len(documents)}: {document.claims} claims", expanded=index == 0):
+        with st.expander(f"Article {index + 1} of {len(documents)}: {counted(document.claims, 'claim')}", expanded=index == 0):
             st.html(f'<div class="wb-article-title">{render.escape_html(document.title or "Untitled")}</div>'
                     + document_facts(document))
             st.html(render.preview_html(document))
