@@ -328,6 +328,7 @@ def test_a_quote_speaks_by_its_own_attribution_and_takes_the_paragraph_before_on
         ('"The deal is done," Lena Ortiz, the chief executive, who joined in May, said.', "Lena Ortiz", "said"),
         ('"She needs rest," Wilde’s spokesman said.', "Wilde’s spokesman", "said"),
         ('"Every child deserves a safe school." – Carmen Diaz, Education Secretary', "Carmen Diaz", "—"),
+        ('"Never again." – Carmen Diaz, Education Secretary', "Carmen Diaz", "—"),  # short, but signed alone
         ('"Hands off our pensions," they chanted.', "they", "chanted"),
         ('"The figures do not add up," Novak’s lawyer, Ada Finch, told the court.', "Ada Finch", "told"),
         ('"Tariffs are easy to start and hard to end," argues economist Kim Lau of Yale University.', "Kim Lau", "argues"),
@@ -437,6 +438,19 @@ def test_no_speaker_is_taken_from_the_wrong_words(text: str, speaker: str | None
     ],
 )
 def test_speakers_beside_places_roles_and_descriptions(text: str, speaker: str) -> None:
+    (quote,) = direct_quotes(text)
+    assert quote.speaker == speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ('Floods Hit Coast\n\nThe council met at noon. "We expect to restore most of it by Friday," she said.', "she"),
+        ('Storm Hits Coast\nLinda Park spoke at noon. "We expect to restore power by Friday," she said.', "Linda Park"),
+        ('Jane Doe\nThe council met at noon. "We expect to restore power by Friday," she said.', "Jane Doe"),
+    ],
+)
+def test_a_headline_in_title_case_is_no_one_but_a_byline_is(text: str, speaker: str) -> None:
     (quote,) = direct_quotes(text)
     assert quote.speaker == speaker
 

@@ -74,7 +74,9 @@ _PLACE_WORDS = frozenset(
     "street road avenue lane square bridge park river lake mountains valley county city high school "
     "church station airport harbour harbor beach island".split()
 )
-"""Last words of a place's name (``Elm Street``, ``Lincoln High``), never a person's."""
+"""Last words of a place's name (``Elm Street``, ``Lincoln High``), not a person's: except these
+surnames after a first name (``Linda Park``, ``Jenny Lake``)."""
+_SURNAME_PLACE_WORDS = frozenset("park lake lane church".split())
 # fmt: on
 TITLES = frozenset(
     "mr mrs ms dr prof president senator sen secretary governor gov rep representative mayor judge "
@@ -174,7 +176,8 @@ def _run(words: tuple[str, ...], start: int, end: int) -> _Run:
     lowered = [w.lower().rstrip(".") for w in words]
     joined = " ".join(lowered)
     settled = None
-    if joined in _PLACES or len(words) >= 2 and lowered[-1] in _PLACE_WORDS:
+    surname = len(words) == 2 and lowered[0] in _FIRST_NAMES and lowered[1] in _SURNAME_PLACE_WORDS
+    if joined in _PLACES or len(words) >= 2 and lowered[-1] in _PLACE_WORDS and not surname:
         settled = "place"
     organisation = not ORGANISATION_WORDS.isdisjoint(lowered) or joined in _ORGANISATIONS or lowered[0] in _ORGANISATIONS
     if not settled and lowered[0] in _FIRST_NAMES and len(words) >= 2 and ORGANISATION_WORDS.isdisjoint(lowered):
@@ -322,6 +325,18 @@ def _people_apart(pieces: list[tuple[int, str]]) -> list[tuple[int, str]]:
     return apart
 
 
+def _headline(text: str, match: re.Match, whole: str) -> bool:
+    """A capitalised run that is a whole line of several words (``Floods Hit Coast``) is a headline in
+    title case, not a name, unless it starts with a known first name (a byline: ``Jane Doe``)."""
+    start, end = match.span()
+    return (
+        (start == 0 or text[start - 1] == "\n")
+        and text[end : end + 1] in ("", "\n")
+        and " " in whole
+        and whole.split(" ", 1)[0].lower() not in _FIRST_NAMES
+    )
+
+
 def find_names(text: str) -> list[Name]:
     """Capitalised spans classified as person, organisation or place, in order.
 
@@ -337,6 +352,8 @@ def find_names(text: str) -> list[Name]:
         whole = match.group()
         if bare(whole) in NOT_NAMES or whole in _COMMON_NOUNS and whole not in known_people:
             continue  # one common word (``The``, ``It``, ``Prices``): the usual case, dropped at once
+        if _headline(text, match, whole):
+            continue
         for offset, candidate in _people_apart(sentence_pieces(whole)):
             if candidate in runs:
                 run = runs[candidate]

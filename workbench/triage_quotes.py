@@ -492,7 +492,10 @@ def find_quotes(text: str, names: list[Name] | None = None, resolver: SpeakerRes
             and words > MAX_SCARE_WORDS
         ):
             speaker, verb = previous.speaker, previous.verb
-        scare = words <= MAX_SCARE_WORDS and not (found and words >= 2 and verb not in ("according to", "—"))
+        signed_alone = verb == "—" and not text[paragraph[0] : span.open_mark].strip()  # ``"Never again." – Ana Ruiz``
+        scare = words <= MAX_SCARE_WORDS and not (
+            found and words >= 2 and (verb not in ("according to", "—") or signed_alone)
+        )
         if words <= MAX_SCARE_WORDS and found and verb in _REPORTING_VERBS_INDIRECT:
             scare = True
         quote = ArticleQuote(span.start, span.end, speaker, verb, scare)
