@@ -221,7 +221,7 @@ def test_command_line_dump_and_load(filled: tuple[Database, dict[str, int]], tar
     runner = CliRunner()
     dumped = runner.invoke(cli, ["--database", source.url, "dump", str(path)])
     assert dumped.exit_code == 0, dumped.output
-    assert f"{sum(source_counts.values())} rows" in dumped.output
+    assert f"{sum(source_counts.values()):,} rows" in dumped.output
     loaded = runner.invoke(cli, ["--database", target.url, "load", str(path)])
     assert loaded.exit_code == 0, loaded.output
     assert counts(target) == source_counts

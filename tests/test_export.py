@@ -773,7 +773,7 @@ def test_cli_export_to_a_file_and_to_stdout(db: Database, tmp_path: Path) -> Non
     out = tmp_path / "long.csv"
     result = run_cli(db, "export", "--out", str(out))
     assert result.exit_code == 0, result.output
-    assert "Wrote 1 rows" in result.stderr
+    assert "Wrote 1 row to" in result.stderr
     rows = list(csv.DictReader(out.open(newline="", encoding="utf-8")))
     assert rows[0]["note"] == "'=2+2"
     raw = run_cli(db, "export", "--no-formula-guard", "--format", "jsonl", "--out", "-")

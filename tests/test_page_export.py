@@ -183,13 +183,13 @@ def test_import_checks_then_writes_as_the_lead(room: Newsroom, db: Database) -> 
     app = upload(open_page(room.lead), stream.getvalue().encode())
     assert not app.exception
     assert any(
-        "1 verdicts would be created, 1 updated, 2 already up to date" in info.value
+        "1 verdict would be created, 1 updated, 2 already up to date" in info.value
         for info in app.info
     )
     assert counts(db) == before  # checking writes nothing
     app.button(key="export_import").click().run()
     assert not app.exception
-    assert any("1 verdicts were created, 1 updated" in success.value for success in app.success)
+    assert any("1 verdict was created, 1 updated" in success.value for success in app.success)
     assert counts(db) == (before[0] + 1, before[1] + 2)
     with db.session() as session:
         imported = session.execute(

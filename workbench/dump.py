@@ -54,6 +54,7 @@ from workbench.db import Database, alembic_config
 from workbench.errors import WorkbenchError
 from workbench.models import utcnow
 from workbench.output import atomic_output
+from workbench.vocabulary import counted
 
 FORMAT = "workbench-dump"
 FORMAT_VERSION = 1
@@ -78,7 +79,7 @@ class DumpReport:
 
     def summary(self) -> str:
         counts = ", ".join(f"{count} {table}" for table, count in self.rows.items() if count)
-        return f"{self.total} rows at schema revision {self.revision}" + (f" ({counts})" if counts else "")
+        return f"{counted(self.total, 'row')} at schema revision {self.revision}" + (f" ({counts})" if counts else "")
 
 
 # --- reading the schema ------------------------------------------------------------------------
@@ -286,7 +287,7 @@ def prepare_target(database: Database, revision: str) -> bool:
 def refuse_filled(counts: dict[str, int]) -> None:
     filled = {table: count for table, count in counts.items() if count}
     if filled:
-        described = ", ".join(f"{table}: {count} rows" for table, count in filled.items())
+        described = ", ".join(f"{table}: {counted(count, 'row')}" for table, count in filled.items())
         raise DumpError(
             f"The database already holds data ({described}). A dump loads only into an empty "
             "database: create a new one (or point --database at one) and load again."

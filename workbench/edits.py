@@ -26,6 +26,7 @@ from workbench.models import CLAIM_KINDS, Article, Claim, FinalVerdict, FinalVer
 from workbench.render import snippet
 from workbench.triage_store import refresh_claim_signals
 from workbench.verdicts import withdraw_verdicts
+from workbench.vocabulary import counted
 
 JUDGED_TEXT_CHARS = 2_000
 """How much of a withdrawn verdict's text its history note keeps."""
@@ -51,9 +52,9 @@ class EditImpact:
         """E.g. "2 verdicts and 1 final verdict", or "no verdicts"."""
         parts = []
         if self.verdicts:
-            parts.append(f"{self.verdicts} verdict{'s' if self.verdicts != 1 else ''}")
+            parts.append(counted(self.verdicts, "verdict"))
         if self.final_verdicts:
-            parts.append(f"{self.final_verdicts} final verdict{'s' if self.final_verdicts != 1 else ''}")
+            parts.append(counted(self.final_verdicts, "final verdict"))
         return " and ".join(parts) or "no verdicts"
 
     def message(self) -> str:

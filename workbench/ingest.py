@@ -28,7 +28,7 @@ from workbench.reading import (  # noqa: F401  (re-exported: the reading half of
     read_upload,
 )
 from workbench.triage_store import prepare_signals, store_article_signals
-from workbench.vocabulary import ClaimKind
+from workbench.vocabulary import ClaimKind, counted
 
 DEFAULT_COLLECTION = "default"
 
@@ -46,9 +46,9 @@ class IngestReport:
 
     def summary(self) -> str:
         return (
-            f"{self.added} article{'s' if self.added != 1 else ''} added, "
+            f"{counted(self.added, 'article')} added, "
             f"{self.duplicates} skipped as duplicates, {self.failed} failed; "
-            f"{self.claims} claims created."
+            f"{counted(self.claims, 'claim')} created."
         )
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from workbench.config import MAX_ARTICLE_CHARS
 from workbench.errors import WorkbenchError
 from workbench.links import web_link
+from workbench.vocabulary import counted
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".csv", ".jsonl")
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -338,7 +339,7 @@ def raise_all(name: str, errors: list[str], shown: int = 20) -> None:
         return
     more = f"\n… and {len(errors) - shown} more." if len(errors) > shown else ""
     raise InputError(
-        f"{name}: {len(errors)} problem{'s' if len(errors) > 1 else ''}; nothing was read from this file.\n"
+        f"{name}: {counted(len(errors), 'problem')}; nothing was read from this file.\n"
         + "\n".join(errors[:shown])
         + more
     )

@@ -36,6 +36,7 @@ from workbench.models import (
     Article, Claim, ClaimModelScore, Collection, FinalVerdict, TriageModel, Verdict, utcnow,
 )
 from workbench.triage import analyse_article, score
+from workbench.vocabulary import counted
 
 MIN_EXAMPLES = 30
 """Labelled claims (checkable or editorial framing) a collection needs before a model is trained."""
@@ -88,7 +89,7 @@ class ModelReport:
     def summary(self) -> str:
         chance = self.checkable / self.examples if self.examples else 0.0
         return (
-            f"{self.collection}: {self.examples} claims ({self.checkable} checkable), {self.folds}-fold "
+            f"{self.collection}: {counted(self.examples, 'claim')} ({self.checkable} checkable), {self.folds}-fold "
             f"cross-validated ROC AUC {self.roc_auc:.3f} (rules alone {self.rule_roc_auc:.3f}), average "
             f"precision {self.average_precision:.3f} (chance {chance:.3f}); "
             + (f"{'enabled' if self.enabled else 'not enabled'} for the queue order." if self.usable else

@@ -39,7 +39,7 @@ from workbench.verdict_file import (
     read_rows,
 )
 from workbench.verdicts import ConcurrentVerdictChange, SeenVerdict, write_verdicts
-from workbench.vocabulary import ClaimKind
+from workbench.vocabulary import ClaimKind, counted
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 """The Export page's upload limit; larger files go through ``workbench import-verdicts``."""
@@ -60,13 +60,13 @@ class ImportReport:
     dry_run: bool = False
 
     def summary(self) -> str:
-        verb = "would be" if self.dry_run else "were"
+        verb = "would be" if self.dry_run else "was" if self.created == 1 else "were"
         text = (
-            f"{self.rows:,} rows read: {self.created:,} verdicts {verb} created, {self.updated:,} "
+            f"{counted(self.rows, 'row')} read: {counted(self.created, 'verdict')} {verb} created, {self.updated:,} "
             f"updated, {self.unchanged:,} already up to date"
         )
         if self.repeated_rows:
-            text += f", {self.repeated_rows:,} repeated rows skipped"
+            text += f", {counted(self.repeated_rows, 'repeated row')} skipped"
         if self.reviewers_created:
             text += f"; new reviewers: {', '.join(self.reviewers_created)}"
         return text + "."

@@ -110,3 +110,9 @@ MATCH_TIERS: tuple[str, ...] = (MatchTier.LINKED.value, MatchTier.SUGGESTED.valu
 """The tiers a stored match can have."""
 
 MATCH_STATUSES: tuple[str, ...] = tuple(status.value for status in MatchStatus)
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """``count`` and ``noun``, plural unless the count is one: ``1 article``, ``2,000 articles``
+    (``plural`` where adding ``s`` is wrong: ``counted(3, "match", "matches")``)."""
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"

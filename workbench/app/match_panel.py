@@ -16,7 +16,7 @@ from workbench.access import Actor
 from workbench.app import common
 from workbench.match_verdicts import apply_final_to_group, group_final_preview, match_offers
 from workbench.matching import MatchRow, decide_match, matches_of_claim
-from workbench.vocabulary import MatchStatus, MatchTier
+from workbench.vocabulary import MatchStatus, MatchTier, counted
 
 
 def decide(match_id: int, status: str) -> None:
@@ -72,7 +72,7 @@ def show_claim_matches(claim_id: int, actor: Actor, on_apply: Callable[[int, str
             show_match(row, key=f"queue-match-{row.id}")
     if len(rows) > QUEUE_MATCHES_SHOWN:
         more = len(rows) - QUEUE_MATCHES_SHOWN
-        st.caption(f"…and {more} more possible match{'es' if more != 1 else ''} of this claim (Matches page).")
+        st.caption(f"…and {counted(more, 'more possible match', 'more possible matches')} of this claim (Matches page).")
 
 
 def apply_group_final(claim_id: int, label: str, rationale_key: str, members: list[int]) -> None:

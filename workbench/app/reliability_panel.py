@@ -26,6 +26,7 @@ from workbench.controls import (
 )
 from workbench.model_verdicts import model_verdict
 from workbench.reliability import Aggregation, aggregate, label_distribution, review_pace
+from workbench.vocabulary import counted
 
 TEAM = "Team"
 
@@ -173,7 +174,7 @@ def draw_model_verdict(session, actor: Actor, claim_id: int) -> None:
         return
     label, confidence, n_claims = found
     st.caption(
-        f"Model (Dawid–Skene over {n_claims:,} claims of this collection): most likely **{_title(label)}**, "
+        f"Model (Dawid–Skene over {counted(n_claims, 'claim')} of this collection): most likely **{_title(label)}**, "
         f"probability {confidence:.1%}."
     )
 

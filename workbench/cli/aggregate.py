@@ -25,6 +25,7 @@ from workbench.models import Collection, ControlClaim
 from workbench.names import require_named
 from workbench.reliability import METHODS, Aggregation
 from workbench.reliability import aggregate as aggregate_table
+from workbench.vocabulary import counted
 
 SHOWN_CLAIMS = 20
 """The table lists this many of the least certain claims (csv and json list every claim)."""
@@ -74,7 +75,7 @@ def _write_csv(result: Aggregation) -> None:
 def _table_text(result: Aggregation) -> str:
     claims = result.claims_frame()
     lines = [
-        f"{result.method}: {len(claims):,} claims, {len(result.reviewers)} reviewers"
+        f"{result.method}: {counted(len(claims), 'claim')}, {counted(len(result.reviewers), 'reviewer')}"
         + (f", {result.iterations} EM iterations" + ("" if result.converged else " (not converged)")
            if result.method == "dawid-skene" else ""),
         "Estimated share of each verdict: "

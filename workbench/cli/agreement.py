@@ -22,6 +22,7 @@ from workbench.agreement_data import (
 from workbench.cli.common import database_from, frame_text
 from workbench.models import Collection
 from workbench.names import require_named
+from workbench.vocabulary import counted
 
 BREAKDOWNS = {"label": by_label, "article": by_article, "reviewer": by_reviewer}
 
@@ -130,19 +131,19 @@ def _report_text(source: str, report: AgreementReport, tables: dict[str, pd.Data
     if alpha.ci95:
         alpha_line += f"  95% CI {alpha.ci95[0]:.3f} to {alpha.ci95[1]:.3f} ({alpha.n_resamples} resamples)"
     alpha_line += f"  {alpha.note or alpha.interpretation}"
-    alpha_line += f"  [{alpha.n_claims:,} claims; {alpha.n_claims_left_out:,} with one verdict left out]"
+    alpha_line += f"  [{counted(alpha.n_claims, 'claim')}; {alpha.n_claims_left_out:,} with one verdict left out]"
     fleiss_line = f"Fleiss kappa        {_number(fleiss.value)}"
     if fleiss.note:
         fleiss_line += f"  {fleiss.note}"
     if fleiss.reviewers_per_claim:
         fleiss_line += (
-            f"  [{fleiss.n_claims:,} claims rated by {fleiss.reviewers_per_claim} reviewers; "
+            f"  [{counted(fleiss.n_claims, 'claim')} rated by {fleiss.reviewers_per_claim} reviewers; "
             f"{fleiss.n_claims_left_out:,} others left out]"
         )
     lines = [
         (
-            f"Agreement from {source}: {report.n_ratings:,} verdicts by {report.n_reviewers} reviewers on "
-            f"{report.n_claims:,} claims ({report.n_claims_compared:,} rated by two or more, "
+            f"Agreement from {source}: {counted(report.n_ratings, 'verdict')} by "
+            f"{counted(report.n_reviewers, 'reviewer')} on {counted(report.n_claims, 'claim')} ({report.n_claims_compared:,} rated by two or more, "
             f"{report.n_claims_disputed:,} disputed)."
         ),
         "",

@@ -24,6 +24,7 @@ from workbench.export_options import (
     parse_since,
 )
 from workbench.verdict_import import import_verdicts_file
+from workbench.vocabulary import counted
 
 DEFAULT_RATING_MAP = ",".join(
     f"{label}={rating.alternate_name}" for label, rating in DEFAULT_RATINGS.items()
@@ -160,13 +161,13 @@ def export(
     database = database_from(ctx)
     if out is not None and str(out) == "-":
         rows = write_export(database, sys.stdout, options)
-        click.echo(f"Wrote {rows:,} rows to standard output.", err=True)
+        click.echo(f"Wrote {counted(rows, 'row')} to standard output.", err=True)
         return
     try:
         result = export_to_path(database, options, out, overwrite=overwrite)
     except OutputExists as error:
         raise click.ClickException(f"{out} already exists; choose a new file name or add --overwrite.") from error
-    click.echo(f"Wrote {result.rows:,} rows to {result.path}", err=True)
+    click.echo(f"Wrote {counted(result.rows, 'row')} to {result.path}", err=True)
     click.echo(str(result.path))
 
 

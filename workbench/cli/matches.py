@@ -12,7 +12,7 @@ from workbench.errors import WorkbenchError
 from workbench.match_text import Thresholds, compare_pairs
 from workbench.match_search import rebuild, set_thresholds
 from workbench.matching import list_matches
-from workbench.vocabulary import MATCH_TIERS
+from workbench.vocabulary import MATCH_TIERS, counted
 
 MAX_PAIR_LINES = 1_000_000
 
@@ -38,7 +38,7 @@ def matches(ctx, collection, all_collections, tier, output_format, do_rebuild, l
     if do_rebuild:
         report = rebuild(database, collection, across_collections=all_collections)
         click.echo(
-            f"Rebuilt: {report.claims} claims, {report.candidates} candidate pairs scored, "
+            f"Rebuilt: {counted(report.claims, 'claim')}, {counted(report.candidates, 'candidate pair')} scored, "
             f"{report.linked} linked, {report.suggested} suggested.",
             err=True,
         )

@@ -22,6 +22,7 @@ from workbench.cli.common import database_from
 from workbench.models import ROLES, Collection, Reviewer
 from workbench.names import require_named
 from workbench.sessions import end_all_sessions
+from workbench.vocabulary import counted
 
 
 def read_password(from_stdin: bool, prompt: str = "Password") -> str:
@@ -137,7 +138,7 @@ def end_sessions(ctx: click.Context, name: str) -> None:
         reviewer = require_named(session, Reviewer, name)
         ended = end_all_sessions(session, reviewer.id, actor=Actor.operator())
         shown = reviewer.name
-    click.echo(f"Ended {ended} session{'' if ended == 1 else 's'} of {shown}.")
+    click.echo(f"Ended {counted(ended, 'session')} of {shown}.")
 
 
 def switch_account(ctx: click.Context, name: str, *, active: bool) -> None:
@@ -175,7 +176,7 @@ def assign_collection(
         collection_name = target.name
     if names:
         verb = "removed from" if remove else "newly assigned to"
-        click.echo(f"{changed} reviewer{'s' if changed != 1 else ''} {verb} {collection_name}.")
+        click.echo(f"{counted(changed, 'reviewer')} {verb} {collection_name}.")
     if per_claim is not None:
         needed = (
             "every assigned reviewer"

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from workbench.cli.common import database_from
-from workbench.vocabulary import ClaimKind
+from workbench.vocabulary import ClaimKind, counted
 
 
 _LINE_SEPARATORS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
@@ -79,8 +79,7 @@ def triage(
 
         report = recompute_signals(database_from(ctx))
         click.echo(
-            f"Recomputed the triage of {report.claims} claim{'s' if report.claims != 1 else ''} in "
-            f"{report.articles} article{'s' if report.articles != 1 else ''}"
+            f"Recomputed the triage of {counted(report.claims, 'claim')} in {counted(report.articles, 'article')}"
             + (f"; {report.skipped} edited meanwhile were left to their edit." if report.skipped else ".")
         )
         return

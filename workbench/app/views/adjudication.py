@@ -29,6 +29,7 @@ from workbench.app.next_step import show_next_step
 from workbench.app.reliability_panel import draw_control_toggle, draw_model_verdict
 from workbench.model_verdicts import queue_by_doubt
 from workbench.setup_state import setup_state
+from workbench.vocabulary import counted
 
 CLAIM = "adjudication_claim"  # the claim on screen
 LINKED = "adjudication_linked"  # the ?claim= value already followed
@@ -105,7 +106,7 @@ def on_accept_unanimous(collection_id: int | None, article_id: int | None) -> No
         lambda tx, actor: accept_unanimous(tx, actor, collection_id=collection_id, article_id=article_id)
     )
     if count is not None:
-        common.flash(f"Accepted {count:,} unanimous claim{'s' if count != 1 else ''} as final.")
+        common.flash(f"Accepted {counted(count, 'unanimous claim')} as final.")
 
 
 # --- drawing -------------------------------------------------------------------------------------
@@ -140,8 +141,7 @@ def draw_counts(session, me, filters: QueueFilter) -> QueueCounts:
     with fourth:
         if counts.unanimous_pending:
             confirmed = st.checkbox(
-                f"Make the agreed label final on {counts.unanimous_pending:,} unanimous claim"
-                f"{'s' if counts.unanimous_pending != 1 else ''}",
+                f"Make the agreed label final on {counted(counts.unanimous_pending, 'unanimous claim')}",
                 key="adjudication_confirm_bulk",
             )
             st.button(
@@ -156,7 +156,7 @@ def draw_counts(session, me, filters: QueueFilter) -> QueueCounts:
 
 
 def draw_queue(session, items: list[QueueItem], total: int, page: int) -> None:
-    st.caption(f"{total:,} claim{'s' if total != 1 else ''} · page {page}")
+    st.caption(f"{counted(total, 'claim')} · page {page}")
     if not items and not setup_state(session).has_verdicts:
         show_next_step(session, "Nothing to adjudicate yet.")
     elif not items:

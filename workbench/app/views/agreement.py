@@ -22,6 +22,7 @@ from workbench.agreement_data import (
 from workbench.app import common
 from workbench.app.next_step import show_next_step
 from workbench.app.reliability_panel import draw_reliability
+from workbench.vocabulary import counted
 
 ADJUDICATION_PAGE = "views/adjudication.py"
 DISPUTED_PER_PAGE = 20
@@ -110,7 +111,7 @@ def draw_headline(report: AgreementReport) -> None:
         st.metric("Krippendorff's alpha", number(alpha.value), help="Nominal alpha over every claim with two or more verdicts.")
         if alpha.ci95:
             st.caption(f"95% CI {alpha.ci95[0]:.3f} to {alpha.ci95[1]:.3f} ({alpha.n_resamples:,} resamples)")
-        st.caption(f"{alpha.n_claims:,} claims; {alpha.n_claims_left_out:,} with a single verdict left out")
+        st.caption(f"{counted(alpha.n_claims, 'claim')}; {alpha.n_claims_left_out:,} with a single verdict left out")
     with second:
         st.metric(
             "Percent agreement",
@@ -121,10 +122,11 @@ def draw_headline(report: AgreementReport) -> None:
     with third:
         st.metric("Fleiss' kappa", number(fleiss.value), help="Over the claims rated by the most common number of reviewers.")
         if fleiss.reviewers_per_claim:
-            st.caption(f"{fleiss.n_claims:,} claims rated by {fleiss.reviewers_per_claim} reviewers")
+            st.caption(f"{counted(fleiss.n_claims, 'claim')} rated by {fleiss.reviewers_per_claim} reviewers")
     with fourth:
         st.metric("Claims compared", f"{report.n_claims_compared:,}")
-        st.caption(f"{report.n_claims_disputed:,} disputed · {report.n_reviewers} reviewers · {report.n_ratings:,} verdicts")
+        st.caption(f"{report.n_claims_disputed:,} disputed · {counted(report.n_reviewers, 'reviewer')} · "
+                   f"{counted(report.n_ratings, 'verdict')}")
 
     reading = (
         f"Krippendorff's guidance: rely on data with alpha ≥ {ALPHA_RELIABLE:.3f}; "

@@ -19,7 +19,7 @@ from workbench.articles import (
 )
 from workbench.edits import edit_impact, merge_units, set_unit_kind, split_points, split_preview, split_unit
 from workbench.errors import WorkbenchError
-from workbench.vocabulary import ARTICLE_STATUSES, CLAIM_KINDS, KIND_TITLES, LEAD_STATUSES, REVIEWER_STATUSES
+from workbench.vocabulary import ARTICLE_STATUSES, CLAIM_KINDS, KIND_TITLES, LEAD_STATUSES, REVIEWER_STATUSES, counted
 
 ARTICLE_PARAM = "article"
 PAGE = "articles_page"
@@ -124,7 +124,7 @@ def draw_list(session, actor: Actor) -> None:
         return
     first = (listing.page - 1) * listing.page_size + 1
     st.caption(
-        f"{listing.total} article{'s' if listing.total != 1 else ''} · showing {first}–{first + len(listing.rows) - 1}"
+        f"{counted(listing.total, 'article')} · showing {first}–{first + len(listing.rows) - 1}"
         " · click an article to open it"
     )
     event = st.dataframe(
@@ -165,7 +165,7 @@ def draw_list(session, actor: Actor) -> None:
 
 def status_summary(view: ArticleView) -> str:
     statuses = LEAD_STATUSES if view.lead_view else REVIEWER_STATUSES
-    parts = [f"{view.claims} claim{'s' if view.claims != 1 else ''}"]
+    parts = [counted(view.claims, "claim")]
     parts += [f"{statuses[status]}: {count}" for status, count in view.status_counts().items()]
     return " · ".join(parts)
 
@@ -255,7 +255,7 @@ def on_confirm(edit: dict) -> None:
 
 
 def withdrawn(count: int) -> str:
-    return f"{count} verdict{'s' if count != 1 else ''} withdrawn (kept in history)." if count else ""
+    return f"{counted(count, 'verdict')} withdrawn (kept in history)." if count else ""
 
 
 def draw_editor(session, view: ArticleView, unit: UnitView | None) -> None:
@@ -284,7 +284,7 @@ def unit_details(view: ArticleView, unit: UnitView) -> str:
     if unit.final_label:
         facts.append(f"Final: {LABEL_TITLES[unit.final_label]}")
     if not unit.is_claim and unit.verdicts:
-        facts.append(f"{unit.verdicts} verdict{'s' if unit.verdicts != 1 else ''} kept, not counting")
+        facts.append(f"{counted(unit.verdicts, 'verdict')} kept, not counting")
     chips = "".join(f'<span class="wb-chip">{render.escape_html(fact)}</span> ' for fact in facts)
     return (
         f'<div class="wb-small" style="margin-bottom:.35rem">{chips}</div>'

@@ -42,6 +42,7 @@ from workbench.setup_state import setup_state
 from workbench.triage import signal_choice
 from workbench.verdict_file import VerdictImportError
 from workbench.verdict_import import MAX_UPLOAD_BYTES, ImportReport, check_verdict_file, import_verdicts
+from workbench.vocabulary import counted
 
 PROBLEMS_LISTED = 200
 LAYOUT_TEXT = {
@@ -135,7 +136,7 @@ def draw_download(database: Database, options: ExportOptions, title: str, descri
         if options.layout == "wide"
         else ("review" if options.format == "claimreview" else "row")
     )
-    count_column.caption(f"{rows:,} {unit}{'s' if rows != 1 else ''}")
+    count_column.caption(counted(rows, unit))
     too_big = rows > BROWSER_DOWNLOAD_MAX_ROWS
     button_column.download_button(
         "Download",
@@ -250,8 +251,8 @@ def on_import(data: bytes, create_reviewers: bool, formula_guard: bool) -> None:
 
 def draw_problems(error: VerdictImportError) -> None:
     st.error(
-        f"This file cannot be imported and nothing was written: {error.total:,} problem"
-        f"{'s' if error.total != 1 else ''}. Fix them and upload it again.",
+        f"This file cannot be imported and nothing was written: {counted(error.total, 'problem')}. "
+        "Fix them and upload it again.",
         icon=":material/error:",
     )
     listed = error.problems[:PROBLEMS_LISTED]
@@ -311,7 +312,7 @@ def draw_import(session: Session) -> None:
     st.info(render.markdown_escape(report.summary()), icon=":material/fact_check:")
     changes = report.created + report.updated
     st.button(
-        f"Import {changes:,} change{'s' if changes != 1 else ''}"
+        f"Import {counted(changes, 'change')}"
         if changes
         else "Nothing to import",
         type="primary",

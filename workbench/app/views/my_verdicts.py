@@ -16,6 +16,7 @@ from workbench.review import (
     verdict_history,
 )
 from workbench.verdicts import delete_verdict
+from workbench.vocabulary import counted
 
 PAGE_SIZE = 20
 EDITING = "mv_editing"
@@ -130,7 +131,7 @@ def draw_editor(session, actor, row: MyVerdictRow) -> None:
             )
         )
     history = verdict_history(session, actor, row.claim_id)
-    with st.expander(f"History ({len(history)} change{'s' if len(history) != 1 else ''})"):
+    with st.expander(f"History ({counted(len(history), 'change')})"):
         for change in history:
             was = LABEL_TITLES.get(change.old_label or "", "—")
             now = LABEL_TITLES.get(change.new_label or "", "withdrawn")
@@ -186,7 +187,7 @@ with common.page_session() as page_session:
     else:
         first = page * PAGE_SIZE + 1
         st.caption(
-            f"{first:,}–{first + len(rows) - 1:,} of {total:,} verdicts, most recently changed first"
+            f"{first:,}–{first + len(rows) - 1:,} of {counted(total, 'verdict')}, most recently changed first"
         )
         for row in rows:
             draw_row(page_session, me, row)

@@ -23,6 +23,7 @@ from workbench.assignment import (
 )
 from workbench.auth import MIN_PASSWORD_LENGTH, create_reviewer, list_reviewers, set_password
 from workbench.models import ROLES, Reviewer
+from workbench.vocabulary import counted
 
 EVERY = "Every assigned reviewer"
 A_NUMBER = "A fixed number"
@@ -183,8 +184,8 @@ def draw_assignments(session, reviewers: list[Reviewer]) -> None:
         with st.container(border=True):
             st.html(
                 f'<div class="wb-article-title">{render.escape_html(collection.name)}</div>'
-                f'<div class="wb-meta"><span>{collection.articles:,} article{"s" if collection.articles != 1 else ""}</span>'
-                f'<span>{collection.claims:,} claim{"s" if collection.claims != 1 else ""}</span>'
+                f'<div class="wb-meta"><span>{counted(collection.articles, "article")}</span>'
+                f'<span>{counted(collection.claims, "claim")}</span>'
                 f'<span class="wb-chip">{"open to everyone" if collection.is_open else "assigned"}</span></div>'
             )
             current = [
