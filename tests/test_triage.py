@@ -455,6 +455,59 @@ def test_a_headline_in_title_case_is_no_one_but_a_byline_is(text: str, speaker: 
     assert quote.speaker == speaker
 
 
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ('"The decision is final," said Chief Justice John Roberts.', "John Roberts"),
+        ('"Crime fell by 10 percent last year," Police Commissioner Keechant Sewell said.', "Keechant Sewell"),
+        ('"No one is above the law," Attorney General Merrick Garland said Thursday.', "Merrick Garland"),
+        ('"This bill will cut taxes," House Speaker Mike Johnson said.', "Mike Johnson"),
+        ('"We are not at war with Russia," NATO Secretary-General Jens Stoltenberg said.', "Jens Stoltenberg"),
+        ('"It\'s a good day for America," said U.S. Rep. Adam Schiff, D-Calif.', "Adam Schiff"),
+        ('"Inflation has peaked," said Fed Chair Jerome Powell.', "Jerome Powell"),
+        ('"The report is flawed," said Professor Sir John Curtice.', "John Curtice"),
+        ('"It\'s a great honour," said Dame Judi Dench.', "Judi Dench"),
+        ('"We\'re done negotiating now," said New York Gov. Kathy Hochul.', "Kathy Hochul"),
+        ('"Nobody expected this," said Erik ten Hag.', "Erik ten Hag"),
+        ('"It\'s over for us now," said the coach, Pep Guardiola.', "Pep Guardiola"),
+        ('"They lied to us," said residents of the town.', "residents of the town"),
+        ('"The bridge is unsafe," engineers warned.', "engineers"),
+        ('"It\'s a total lie," tweeted Elon Musk.', "Elon Musk"),
+        ('"I didn\'t do it at all," insisted O.J. Simpson.', "O.J. Simpson"),
+        ('"Sales rose 40 percent," said Apple\'s chief executive, Tim Cook.', "Tim Cook"),
+        ('"We made a mistake," conceded the company\'s CEO, Elon Musk.', "Elon Musk"),
+        ('"Unemployment is at a record low," claimed the White House press secretary, Karine Jean-Pierre.', "Karine Jean-Pierre"),
+        ('"He was a good man," his mother said.', "his mother"),
+        ('"The team played well," said Paris Saint-Germain coach Luis Enrique.', "Luis Enrique"),
+        ('"This," said Barack Obama, "is the moment we have been waiting for."', "Barack Obama"),
+        ('"The talks have failed completely," Deputy Prime Minister Oliver Dowden said.', "Oliver Dowden"),
+        ('"Nothing at all was hidden from us," said April Ryan.', "April Ryan"),
+        ('"Costs went up again last year," said June Carter.', "June Carter"),
+        ('"We are ready for this fight," said Will Smith.', "Will Smith"),
+        ('"It is truly devastating for us," said Ahmed al-Sharaa.', "Ahmed al-Sharaa"),
+        ('"We will rebuild," vowed Governor Ron DeSantis.', "Ron DeSantis"),
+        ('"Enough is enough," said protesters outside parliament.', "protesters outside parliament"),
+        ('"Vote no," urged the editorial board of The New York Times.', "the editorial board of The New York Times"),
+        ('"We will not back down," the Prime Minister said. "Never."', "Prime Minister"),
+        ('"Prices will rise again," according to Bank of England governor Andrew Bailey.', "Andrew Bailey"),
+    ],
+)
+def test_speakers_of_wire_service_sentences(text: str, speaker: str) -> None:
+    """Offices before a name, verbs before their speaker, appositives, described speakers, a quote
+    resumed after its attribution and a one-word sentence quoted after an attributed one (sentences
+    a tester wrote to break the rules, 2026-12-03)."""
+    quotes = direct_quotes(text)
+    assert quotes and [quote.speaker for quote in quotes] == [speaker] * len(quotes)
+
+
+def test_a_quote_resumed_after_its_attribution_is_one_quote_in_two_parts() -> None:
+    text = '"This," said Barack Obama, "is the moment we have been waiting for."'
+    assert [(text[q.start : q.end], q.speaker, q.scare) for q in find_quotes(text)] == [
+        ("This,", "Barack Obama", False),
+        ("is the moment we have been waiting for.", "Barack Obama", False),
+    ]
+
+
 def test_an_attributed_span_ends_where_the_speaker_s_words_end() -> None:
     text = "Taxes will rise next year, said Prime Minister Helena Varga."
     (attributed,) = [s for s in triage_text(text).signals if s.kind == "attributed"]

@@ -17,12 +17,12 @@ from workbench.nlp import SENTENCE_STARTERS
 
 _PRONOUNS = {"he": "person", "she": "person", "they": "organisation", "we": "organisation", "it": "organisation"}
 
-PARTICLES = "von der|van der|van den|de la|de los|de|des|del|della|da|van|von|der|la|le|bin|al"
+PARTICLES = "von der|van der|van den|de la|de los|de|des|del|della|da|van|von|der|la|le|bin|al|ten|ter"
 """Lower-case words inside a person's name (``Ursula von der Leyen``, ``Juan de la Cruz``)."""
 NAME_WORD = r"[A-Z](?:[\w'’-]|\.(?=[A-Z]))*\.?"
 """A capitalised word, an initialism with its dots (``U.S.``, ``J.K.``) or an initial (``F.``)."""
 _NAME = re.compile(
-    rf"{NAME_WORD}(?: (?:(?:{PARTICLES}|of|the|for|and|&) )?{NAME_WORD})*"
+    rf"{NAME_WORD}(?: (?:(?:{PARTICLES}|of|the|for|and|&) )?(?:(?:al|el)-)?{NAME_WORD})*"
 )
 """A run of capitalised words (with ``of``, ``van``, ``von der``, ``&`` inside): a candidate name."""
 
@@ -83,7 +83,8 @@ TITLES = frozenset(
     "minister chancellor photographer designer director ceo founder artist actor actress star "
     "spokesperson spokesman spokeswoman chief officer gen capt sgt col lt maj adm cmdr rev hon mp mep "
     "professor inspector detective det insp supt superintendent commissioner councillor councilman "
-    "councilwoman sheriff constable sergeant principal headteacher coach owner pastor bishop archbishop".split()
+    "councilwoman sheriff constable sergeant principal headteacher coach owner pastor bishop archbishop "
+    "sir dame".split()
 )
 NOT_NAMES = SENTENCE_STARTERS | {
     "I", "I'm", "I’m", "I've", "I’ve", "I'd", "I’ll", "I'll", "Mr", "Mrs", "Ms", "Dr", "OK", "Yes", "No", "Well", "Oh",
@@ -211,7 +212,7 @@ def _name_kind(run: _Run, text: str, start: int, known_people: set[str]) -> str 
 
 _INNER_TITLES = frozenset(
     "minister secretary president senator governor mayor chancellor judge spokesperson spokesman "
-    "spokeswoman ceo chief mp inspector leader attorney".split()
+    "spokeswoman ceo chief mp inspector leader attorney speaker chair chairman chairwoman justice".split()
 )
 """Offices that end a run's description and start the holder's name (``Finance Minister Ana Ruiz``)."""
 _HOLDER_SKIPS = _INNER_TITLES | TITLES | {"general", "gen", "elect"}
@@ -223,6 +224,12 @@ _GENERAL_OFFICES = frozenset(
 """Words that make an office with ``General`` after them (``Attorney General``, ``Major General``)."""
 OFFICE_WORDS = TITLES | _INNER_TITLES | {"general", "gen"}
 """Words of a title or an office that ``trimmed_name`` drops before a person's name."""
+
+
+def office_word(word: str) -> str:
+    """A word as offices are listed: lower case, no full stop, ``-elect`` or ``-General``
+    (``Gov.`` → ``gov``, ``Secretary-General`` → ``secretary``)."""
+    return word.rstrip(".").lower().removesuffix("-elect").removesuffix("-general")
 
 
 def _is_name_word(word: str) -> bool:
@@ -244,7 +251,7 @@ def trimmed_name(candidate: str) -> tuple[int, int, tuple[str, ...]] | None:
     words = candidate.split()
     first, start, office = 0, 0, False
     while first < len(words):
-        word = words[first].rstrip(".").lower().removesuffix("-elect")
+        word = office_word(words[first])
         if word in TITLES or word in _GENERAL_OFFICES and words[first + 1 : first + 2] in (["General"], ["Gen."]):
             office = True  # ``Inspector General``, ``Attorney General``, ``President-elect``
         elif not (bare(words[first]).rstrip(".") in NOT_NAMES or office and word in _HOLDER_SKIPS):
@@ -252,9 +259,9 @@ def trimmed_name(candidate: str) -> tuple[int, int, tuple[str, ...]] | None:
         start += len(words[first]) + 1
         first += 1
     for inner in range(first + 1, len(words) - 2):  # ``Finance Minister Ana Ruiz``: the name after the office
-        if words[inner].rstrip(".").lower() in _INNER_TITLES:
+        if office_word(words[inner]) in OFFICE_WORDS:
             holder = inner + 1
-            while holder < len(words) and words[holder].rstrip(".").lower() in _HOLDER_SKIPS:
+            while holder < len(words) and office_word(words[holder]) in _HOLDER_SKIPS:
                 holder += 1  # ``Secretary General Antonio Guterres``
             if 2 <= len(words) - holder <= 3 and all(_is_name_word(word) for word in words[holder:]):
                 start += sum(len(word) + 1 for word in words[first:holder])

@@ -23,6 +23,7 @@ from workbench.triage_names import (
     Name,
     SpeakerResolver,
     find_names,
+    office_word,
     sentence_pieces,
     trimmed_name,
 )
@@ -35,6 +36,8 @@ _REPORTING_VERBS = (
     r"|confirmed|denied|explained|suggested|testified|wrote on \w+|shared|saying|telling|writing"
     r"|adding|stating|explaining|noting|claiming|arguing|insisting|announcing|declaring|warning"
     r"|stressing|signed off|issued a statement|said in a statement|continued|chanted|shouted|yelled"
+    r"|vowed|vows|urged|urges|conceded|concedes|pledged|promised|joked|cautioned|predicted|countered"
+    r"|quipped|pleaded|lamented|complained|observed|remarked|maintained|boasted|emphasised|emphasized"
 )
 
 _FAMILIES = {
@@ -227,6 +230,8 @@ verb matches first, so the phrase never does."""
 _NOT_SPEAKERS = NOT_NAMES - {"He", "She", "They", "We", "I"}
 """Capitalised words that are no one's name; a pronoun can still be a speaker."""
 _COURTESY_TITLES = frozenset({"Mr", "Mrs", "Ms", "Miss", "Dr", "Prof", "Sir", "Dame"})
+_FIRST_NAME_WORDS = frozenset({"April", "May", "June", "August", "Will"})
+"""Words that name no one alone but start a person's name before another name (``said April Ryan``)."""
 _NOT_SPEAKER_STARTS = _NOT_SPEAKERS - {"The", "Its", "Their"} - _COURTESY_TITLES
 """First words of no speaker (``The``, ``Its``, ``Their`` start descriptions: ``The brand``; ``Mr``
 starts a name)."""
@@ -234,10 +239,11 @@ _DESCRIPTION_WORD = rf"(?!(?:{_ADVERBS})\b)[a-z0-9][\w’'-]*"
 _DESCRIPTION = rf"(?:the|an?) {_DESCRIPTION_WORD}(?: {_DESCRIPTION_WORD})?"
 """A plain description of a speaker (``the bank``, ``a senior official``), no adverb in it."""
 _CLAUSE_END_AHEAD = r"(?=[.,;!?]|$| (?:in|on|at|last|this|during|after|before|to)\b)"
-_PERSON_NAME = rf"{NAME_WORD}(?: (?:(?:{PARTICLES}) )?{NAME_WORD}){{0,3}}"
-"""A capitalised name of up to four words, particles inside (``Pieter van der Berg``)."""
+_PERSON_NAME = rf"{NAME_WORD}(?: (?:(?:{PARTICLES}) )?(?:(?:al|el)-)?{NAME_WORD}){{0,4}}"
+"""A capitalised name of up to five words, particles inside (``Pieter van der Berg``, ``Ahmed al-Sharaa``),
+offices included (``Deputy Prime Minister Oliver Dowden``: ``_clean_speaker`` drops them)."""
 _FUNCTION_WORDS = "of|to|for|and|or|at|from|with|by|in|on|as|the|an?|one|another|who|which|that"
-_ROLE = rf"(?:[A-Z][\w’'-]* )?(?:(?!(?:{PARTICLES}|{_FUNCTION_WORDS}) )[a-z][\w’'-]+ ){{1,3}}"
+_ROLE = rf"(?:[A-Z][\w’'-]* ){{0,2}}(?:(?!(?:{PARTICLES}|{_FUNCTION_WORDS}) )[a-z][\w’'-]+ ){{1,3}}"
 """Lower-case words of a role before a name (``defence attorney``, ``Amazon spokeswoman``), never a
 preposition or article: ``the son of Donald Trump`` is no role of Donald Trump's."""
 def _where(group: str) -> str:
@@ -249,16 +255,23 @@ def _where(group: str) -> str:
 
 _ANY_WORD = rf"(?:{NAME_WORD}|{_DESCRIPTION_WORD})"
 _DESCRIBED = (
-    rf"(?:the|an?|one|another) (?:{_ANY_WORD} ){{0,3}}{_ANY_WORD}"
+    rf"(?:the|an?|one|another|his|her|their) (?:{_ANY_WORD} ){{0,3}}{_ANY_WORD}"
     rf"(?: (?:for|of|at|from|with|to) (?:the |an? )?(?:{_ANY_WORD} ){{0,3}}{_ANY_WORD})?"
     r"|(?:(?:[A-Z][\w.’'-]*|[a-z]+) )?(?:officials|police|authorities|sources|experts|analysts|prosecutors"
-    r"|investigators|residents|witnesses|critics|protesters|organi[sz]ers|lawmakers|economists)"
-    rf"(?: (?:at|of|from) {NAME_WORD}(?: {NAME_WORD}){{0,3}})?"
+    r"|investigators|residents|witnesses|critics|protesters|organi[sz]ers|lawmakers|economists|engineers"
+    r"|doctors|nurses|scientists|researchers|teachers|workers|parents|students|farmers|campaigners|activists"
+    r"|lawyers|diplomats|executives|shareholders|locals|fans|voters|members|leaders|ministers|officers"
+    r"|firefighters|paramedics|neighbours|neighbors|observers|supporters|opponents|survivors|families|staff)"
+    rf"(?: (?:at|of|from|outside|inside|near|in) (?:the |an? )?(?:{_ANY_WORD} ){{0,2}}{_ANY_WORD})?"
 )
 """A described speaker (``the White House``, ``a spokeswoman for the agency``, ``one senior FIFA
 official``, ``the son of Donald Trump``, ``the 41-year-old``, ``analysts at Goldman Sachs``); never at
 a sentence's start, where ``The drama continues`` is no attribution."""
-_INVERTED_VERBS = "said|says|wrote|writes|added|adds|told|explained|continued|concluded|asked|argued|argues"
+_INVERTED_VERBS = (
+    "said|says|wrote|writes|added|adds|told|explained|continued|concluded|asked|argued|argues|tweeted|insisted"
+    "|insists|claimed|claims|conceded|vowed|urged|warned|warns|admitted|replied|responded|recalled|noted|stated"
+    "|declared|announced|testified|posted|countered|quipped|pleaded"
+)
 _ASIDES_BEFORE_VERB = r"(?:(?:,[^,\"“”\n]{1,80}){1,2},)?"
 _AFTER = re.compile(
     rf"\s*[,.!?]?\s*[—–-]?\s*(?:"
@@ -267,7 +280,9 @@ _AFTER = re.compile(
     rf"|(?P<speaker4>{_DESCRIBED})(?: (?:{_ADVERBS}))?\s(?P<verb4>{_REPORTING_VERBS})\b"
     rf"|(?:{_ROLE})?(?P<speaker>\b(?:[Hh]e|[Ss]he|[Tt]hey|[Ww]e|[Ii]t|I)\b|{_DEFINITE}\b|{_PERSON_NAME}(?:(?<=['’]s) {_DESCRIPTION_WORD})?)"
     rf"{_where('where1')}{_ASIDES_BEFORE_VERB}\s(?P<verb>{_REPORTING_VERBS})\b"
-    rf"|(?P<verb2>{_INVERTED_VERBS})\s(?:(?:{_ROLE})?(?P<speaker2>{_PERSON_NAME}){_where('where2')}"
+    rf"|(?P<verb2>{_INVERTED_VERBS})\s(?:(?:{_DESCRIBED}|{NAME_WORD}['’]s (?:{_ANY_WORD} ){{0,3}}{_ANY_WORD}), "
+    rf"(?P<speaker6>{NAME_WORD} {_PERSON_NAME})"
+    rf"|(?:{_ROLE})?(?P<speaker2>{_PERSON_NAME}){_where('where2')}"
     rf"|(?P<speaker3>{_DEFINITE}|{_PERSON_NAME}['’]s {_DESCRIPTION_WORD}|{_DESCRIBED})){_CLAUSE_END_AHEAD}"
     rf")"
 )
@@ -276,13 +291,14 @@ _AFTER = re.compile(
 said``, ``," a company spokesperson told CNN``, ``," officials said``, ``," it said``, ``," Wilde's
 spokesman said``, ``," the prime minister, Keir Starmer, said`` (the speaker in group ``speaker`` to
 ``speaker5``, the verb in ``verb`` to ``verb5``)."""
-_SPEAKER_GROUPS = ("speaker", "speaker2", "speaker3", "speaker4", "speaker5")
+_SPEAKER_GROUPS = ("speaker", "speaker2", "speaker3", "speaker4", "speaker5", "speaker6")
 _VERB_GROUPS = ("verb", "verb2", "verb4", "verb5")
 _SIGNED = re.compile(rf"\s*[—–-]\s*(?P<speaker>{NAME_WORD} {_PERSON_NAME})(?=\s*(?:,|$))", re.MULTILINE)
 """A quote signed with a dash and a full name (``"…" – Carmen Ortiz, Education Secretary``)."""
 _ACCORDING = re.compile(
     r"\b(?P<verb>[Aa]ccording to) (?:\w+ ){0,2}?(?P<speaker>(?:the |an? )?[a-z][\w’'-]*(?: [a-z][\w’'-]*){0,5}(?=,)"
-    rf"|{_DEFINITE}|{NAME_WORD}(?: (?:of |for |on |and |the )?{NAME_WORD}){{0,4}})"
+    rf"|{_DEFINITE}|(?:{NAME_WORD}(?: (?:of |for |the )?{NAME_WORD}){{0,3}} (?:[a-z][\w’'-]+ ){{1,2}})?{NAME_WORD} {_PERSON_NAME}"
+    rf"|{NAME_WORD}(?: (?:of |for |on |and |the )?{NAME_WORD}){{0,4}})"
 )
 _INDIRECT_VERBS = frozenset(
     "said says say claimed claims claim told argued argues alleged alleges insisted believes reported "
@@ -327,7 +343,7 @@ def _clean_speaker(speaker: str) -> str:
         speaker = speaker.removesuffix(suffix)
     if speaker[:1].isupper() and " " in speaker:
         name = trimmed_name(speaker)
-        dropped = speaker[: name[0]].lower().replace(".", "").replace("-elect", "").split() if name else ()
+        dropped = [office_word(word) for word in speaker[: name[0]].split()] if name else ()
         if name and len(name[2]) >= 2 and all(word[:1].isupper() for word in name[2]) and not OFFICE_WORDS.isdisjoint(dropped):
             speaker = speaker[name[0] : name[1]]
     return speaker
@@ -390,7 +406,8 @@ def _named_speaker(match: re.Match | None) -> tuple[str, str] | None:
         return None
     if speaker[:4].lower() == "the " and speaker[4:5].isupper():
         speaker = speaker[4:]  # a description such as ``the White House`` speaks as ``White House``
-    if speaker.split()[0] in _NOT_SPEAKER_STARTS:
+    first = speaker.split()[0]
+    if first in _NOT_SPEAKER_STARTS and not (first in _FIRST_NAME_WORDS and " " in speaker):
         return None
     return _clean_speaker(speaker), next(group for group in match.group(*_VERB_GROUPS) if group)
 
@@ -463,9 +480,12 @@ def find_quotes(text: str, names: list[Name] | None = None, resolver: SpeakerRes
     """Every quoted span of the article, with speaker and verb where found.
 
     An unattributed quote inherits the speaker of the quote just before it when that quote
-    is in the same or the previous paragraph (a statement quoted over several paragraphs); a
-    paragraph of a quote that runs on into the next paragraph, still without a speaker, takes the
-    speaker its continuation names (``"First part.`` ¶ ``"Second part," she said.``).
+    is in the same or the previous paragraph (a statement quoted over several paragraphs), even a
+    quote of a word or three that is a sentence of its own (``… the minister said. "Never."``); a
+    quote resumed after its attribution (``"This," said Barack Obama, "is the moment."``) is one
+    quote in two parts, both his; a paragraph of a quote that runs on into the next paragraph, still
+    without a speaker, takes the speaker its continuation names (``"First part.`` ¶ ``"Second part,"
+    she said.``).
     """
     names = find_names(text) if names is None else names
     resolver = resolver or SpeakerResolver(names)
@@ -474,6 +494,7 @@ def find_quotes(text: str, names: list[Name] | None = None, resolver: SpeakerRes
     runs_on: list[bool] = []  # per quote: its paragraph ends before its closing mark
     previous: ArticleQuote | None = None
     previous_paragraph = -2
+    attributed_after: _QuoteSpan | None = None  # the last quote whose attribution follows it
     for span in find_quote_spans(text, paragraphs):
         if not any(character.isalnum() for character in text[span.start : span.end]):
             continue  # only marks and punctuation between the marks: nothing is quoted
@@ -482,24 +503,30 @@ def find_quotes(text: str, names: list[Name] | None = None, resolver: SpeakerRes
         found = _attribution(text, span, paragraph, before_paragraph)
         words = _word_count(text[span.start : span.end], MAX_SCARE_WORDS + 1)
         speaker = verb = None
+        resumed = attributed_after is not None and _resumes(text, attributed_after, span)
+        sentence = words <= MAX_SCARE_WORDS and _whole_sentence(text, span, paragraph)
         if found:
             speaker, verb = resolver.resolve(found[0], found[2]), found[1]
+        elif resumed:
+            speaker, verb = quotes[-1].speaker, quotes[-1].verb
+            quotes[-1] = replace(quotes[-1], scare=False)  # its first part, however short
         elif (
             previous is not None
             and not previous.scare
             and previous.speaker
             and span.paragraph - previous_paragraph <= 1
-            and words > MAX_SCARE_WORDS
+            and (words > MAX_SCARE_WORDS or sentence)
         ):
             speaker, verb = previous.speaker, previous.verb
-        signed_alone = verb == "—" and not text[paragraph[0] : span.open_mark].strip()  # ``"Never again." – Ana Ruiz``
+        signed_alone = verb == "—" and _opens_paragraph(text, span, paragraph)  # ``"Never again." – Ana Ruiz``
         scare = words <= MAX_SCARE_WORDS and not (
             found and words >= 2 and (verb not in ("according to", "—") or signed_alone)
-        )
+        ) and not (speaker and (resumed or sentence))
         if words <= MAX_SCARE_WORDS and found and verb in _REPORTING_VERBS_INDIRECT:
             scare = True
         quote = ArticleQuote(span.start, span.end, speaker, verb, scare)
         quotes.append(quote)
+        attributed_after = span if found and found[2] == span.open_mark and span.close_mark is not None else None
         runs_on.append(span.close_mark is None)
         if not scare:
             previous, previous_paragraph = quote, span.paragraph
@@ -508,6 +535,39 @@ def find_quotes(text: str, names: list[Name] | None = None, resolver: SpeakerRes
         if runs_on[index] and quote.speaker is None and not quote.scare and continuation.speaker:
             quotes[index] = replace(quote, speaker=continuation.speaker, verb=continuation.verb)
     return quotes
+
+
+_RESUMING = re.compile(r"[^.!?\"“”\n]{1,100},\s*")
+"""Between a quote and its second part: the attribution, ending in a comma (``," said Barack Obama, "``)."""
+
+
+def _resumes(text: str, before: _QuoteSpan, span: _QuoteSpan) -> bool:
+    """Whether ``span`` goes on with the quote ``before`` after its attribution (same paragraph)."""
+    return (
+        before.paragraph == span.paragraph
+        and before.close_mark is not None
+        and _RESUMING.fullmatch(text, before.close_mark + 1, span.open_mark) is not None
+    )
+
+
+def _whole_sentence(text: str, span: _QuoteSpan, paragraph: tuple[int, int]) -> bool:
+    """Whether the quote is a sentence of its own: it ends with ``.``, ``!`` or ``?`` inside its marks
+    and opens its paragraph or follows a sentence end (``… the minister said. "Never."``)."""
+    if text[span.end - 1] not in ".!?…":
+        return False
+    before = text[max(paragraph[0], span.open_mark - _NEAR) : span.open_mark].rstrip()
+    if not before:
+        return _opens_paragraph(text, span, paragraph)
+    return before[-1] in ".!?…" or before[-1] in "\"”’" and before[-2:-1] in (".", "!", "?")
+
+
+_NEAR = 40
+"""How far back from a quote its paragraph's start or a sentence end is looked for (bounded, so that
+many quotes in one paragraph stay linear)."""
+
+
+def _opens_paragraph(text: str, span: _QuoteSpan, paragraph: tuple[int, int]) -> bool:
+    return span.open_mark - paragraph[0] <= _NEAR and not text[paragraph[0] : span.open_mark].strip()
 
 
 _REPORTING_VERBS_INDIRECT = frozenset({"issued a statement", "claimed", "claims", "stated", "according to", "alleged"})
