@@ -325,6 +325,8 @@ def test_markdown_escape_and_snippet():
     )
     assert snippet("a  b\nc", 10) == "a b c"
     assert snippet("x" * 20, 10) == "x" * 9 + "…"
+    title = "Kim Kardashian reportedly declined an offer from Spanish-founded brands"
+    assert snippet(title, 60) == "Kim Kardashian reportedly declined an offer from…"
 
 
 # --- import preview and commit ---------------------------------------------------------------------------

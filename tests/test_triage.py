@@ -500,6 +500,25 @@ def test_speakers_of_wire_service_sentences(text: str, speaker: str) -> None:
     assert quotes and [quote.speaker for quote in quotes] == [speaker] * len(quotes)
 
 
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ('The audit was damning. The council\'s treasurer, Maria Lind, accepted it. "We have already changed how '
+         'we buy services."', "Maria Lind"),
+        ('"Rents are rising everywhere," the survey found.\n\nThe housing minister, Omar Pike, disagreed. '
+         '"Our figures show rents falling in most towns."', "Omar Pike"),
+        ('"We are seeing more cases," said Dr. R. Iyer, Chief Medical Officer. "Most of them are mild," he said.',
+         "R. Iyer"),
+        ('"We need a full audit first," said Councilmember Rosa Vidal.', "Rosa Vidal"),
+        ('"We just kept believing in each other," Guard Malik Stone said.', "Malik Stone"),
+    ],
+)
+def test_a_quote_after_a_sentence_naming_one_person_is_theirs_and_a_title_is_no_one(text: str, speaker: str) -> None:
+    """A quote that opens a sentence after its paragraph names one person is that person's (not the
+    speaker of the quote before); an office after a name (``Chief Medical Officer``) is no person."""
+    assert direct_quotes(text)[-1].speaker == speaker
+
+
 def test_a_quote_resumed_after_its_attribution_is_one_quote_in_two_parts() -> None:
     text = '"This," said Barack Obama, "is the moment we have been waiting for."'
     assert [(text[q.start : q.end], q.speaker, q.scare) for q in find_quotes(text)] == [

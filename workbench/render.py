@@ -82,9 +82,14 @@ def source_label(source: str) -> str:
 
 
 def snippet(text: str, limit: int = 80) -> str:
-    """``text`` on one line, cut to ``limit`` characters with an ellipsis."""
+    """``text`` on one line, cut to ``limit`` characters with an ellipsis, at a word's end when one
+    is in the last third (``Kim Kardashian reportedly declined an…``, not ``… Spanish-fou…``)."""
     line = " ".join(text.split())
-    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+    if len(line) <= limit:
+        return line
+    cut = line[: limit - 1]
+    space = cut.rfind(" ", (limit * 2) // 3)
+    return (cut[:space] if space > 0 else cut).rstrip(" ,;:") + "…"
 
 
 # --- articles -------------------------------------------------------------------------------------

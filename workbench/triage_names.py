@@ -84,7 +84,8 @@ TITLES = frozenset(
     "spokesperson spokesman spokeswoman chief officer gen capt sgt col lt maj adm cmdr rev hon mp mep "
     "professor inspector detective det insp supt superintendent commissioner councillor councilman "
     "councilwoman sheriff constable sergeant principal headteacher coach owner pastor bishop archbishop "
-    "sir dame".split()
+    "sir dame councilmember councilor alderman guard forward striker midfielder defender goalkeeper quarterback "
+    "pitcher winger captain manager".split()
 )
 NOT_NAMES = SENTENCE_STARTERS | {
     "I", "I'm", "I’m", "I've", "I’ve", "I'd", "I’ll", "I'll", "Mr", "Mrs", "Ms", "Dr", "OK", "Yes", "No", "Well", "Oh",
@@ -185,7 +186,7 @@ def _run(words: tuple[str, ...], start: int, end: int) -> _Run:
         settled = "person"  # not ``Bill and Melinda Gates Foundation``
     if settled or organisation:
         fallback = None  # never reached: decided before
-    elif 2 <= len(words) <= 3 and words[-1][1:2].islower() and all(
+    elif 2 <= len(words) <= 3 and words[-1][1:2].islower() and lowered[-1] not in OFFICE_WORDS and all(
         w[:1].isupper() and w[1:2].islower() or _INITIALS.fullmatch(w) and w.lower().rstrip(".") not in _PLACES for w in words
     ):
         fallback = "person"
@@ -193,7 +194,7 @@ def _run(words: tuple[str, ...], start: int, end: int) -> _Run:
         fallback = "organisation"
     else:
         fallback = None
-    return _Run(start, end, words, settled, len(words) <= 3, organisation, fallback)
+    return _Run(start, end, words, settled, len(words) <= 3 and lowered[-1] not in OFFICE_WORDS, organisation, fallback)
 
 
 def _name_kind(run: _Run, text: str, start: int, known_people: set[str]) -> str | None:
@@ -424,6 +425,18 @@ class SpeakerResolver:
         for name in names:
             self.by_kind.setdefault(name.kind, []).append(name)
         self.ends = {kind: [name.end for name in found] for kind, found in self.by_kind.items()}
+
+    def introduced(self, start: int, before: int) -> str | None:
+        """The one person (by full name) named between ``start`` and ``before``, else ``None``: who a
+        quote opening after ``Colin Maybury accepted the findings.`` is from (looks at most 20 back)."""
+        people = self.by_kind.get("person", [])
+        index = bisect_left(self.ends.get("person", []), before + 1) - 1
+        found: set[str] = set()
+        for name in reversed(people[max(0, index - 19) : index + 1]):
+            if name.start < start:
+                break
+            found.add(self.full.get(name.text, name.text))
+        return found.pop() if len(found) == 1 else None
 
     def resolve(self, speaker: str, before: int) -> str:
         lowered = speaker.lower()

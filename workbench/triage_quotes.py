@@ -510,6 +510,8 @@ def find_quotes(text: str, names: list[Name] | None = None, resolver: SpeakerRes
         elif resumed:
             speaker, verb = quotes[-1].speaker, quotes[-1].verb
             quotes[-1] = replace(quotes[-1], scare=False)  # its first part, however short
+        elif words > MAX_SCARE_WORDS and (introduced := _introduced_by(text, span, paragraph, resolver)):
+            speaker = introduced  # ``Colin Maybury accepted the findings. "We have made changes."``
         elif (
             previous is not None
             and not previous.scare
@@ -559,6 +561,17 @@ def _whole_sentence(text: str, span: _QuoteSpan, paragraph: tuple[int, int]) -> 
     if not before:
         return _opens_paragraph(text, span, paragraph)
     return before[-1] in ".!?…" or before[-1] in "\"”’" and before[-2:-1] in (".", "!", "?")
+
+
+def _introduced_by(text: str, span: _QuoteSpan, paragraph: tuple[int, int], resolver: SpeakerResolver) -> str | None:
+    """The person a quote's own paragraph names, alone, in the sentences before it, when the quote
+    opens a sentence there and no other quote comes between (``The department's secretary, Colin
+    Maybury, accepted the findings. "We have already made changes."``)."""
+    start = max(paragraph[0], span.open_mark - 300)
+    before = text[start : span.open_mark].rstrip()
+    if not before or before[-1] not in ".!?:" or any(mark in before for mark in '"“”'):
+        return None
+    return resolver.introduced(start, span.open_mark)
 
 
 _NEAR = 40

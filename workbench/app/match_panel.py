@@ -52,11 +52,11 @@ def show_claim_matches(claim_id: int, actor: Actor, on_apply: Callable[[int, str
         rows = matches_of_claim(session, claim_id)
         offers = match_offers(session, actor, claim_id)
     for number, offer in enumerate(offers):
-        note = f" with your note “{offer.note[:80]}”" if offer.note else ""
+        note = f" with your note “{render.snippet(offer.note)}”" if offer.note else ""
         kind = "the same claim" if offer.linked else "possibly the same claim"
         with st.container(horizontal=True, vertical_alignment="center"):
             st.caption(
-                f"You labelled {kind} in '{offer.source_title[:60]}' as **{LABEL_TITLES[offer.label]}**{note}."
+                f"You labelled {kind} in '{render.snippet(offer.source_title, 60)}' as **{LABEL_TITLES[offer.label]}**{note}."
             )
             st.button(
                 f"Apply {LABEL_TITLES[offer.label]}" + (f" ({APPLY_SHORTCUT})" if number == 0 else ""),
@@ -68,7 +68,7 @@ def show_claim_matches(claim_id: int, actor: Actor, on_apply: Callable[[int, str
             )
     for row in rows[:QUEUE_MATCHES_SHOWN]:
         label = "Same claim" if row.tier == MatchTier.LINKED else "Possibly the same claim"
-        with st.expander(f"{label} in '{row.title_b[:80]}'", icon=":material/link:"):
+        with st.expander(f"{label} in '{render.snippet(row.title_b)}'", icon=":material/link:"):
             show_match(row, key=f"queue-match-{row.id}")
     if len(rows) > QUEUE_MATCHES_SHOWN:
         more = len(rows) - QUEUE_MATCHES_SHOWN
@@ -99,7 +99,7 @@ def show_group_final(claim_id: int, label: str | None, rationale_key: str) -> No
         for change in preview:
             before = LABEL_TITLES[change.before] if change.before else "no final verdict"
             mark = "→ **" + LABEL_TITLES[label] + "**" if change.changes else "(unchanged)"
-            st.markdown(f"Claim {change.claim_id} in *{render.escape_html(change.article_title[:60])}*: "
+            st.markdown(f"Claim {change.claim_id} in *{render.escape_html(render.snippet(change.article_title, 60))}*: "
                         f"{before} {mark}")
         st.button(f"Apply {LABEL_TITLES[label]} to the whole group", key=f"adjudication_group_{claim_id}",
                   on_click=apply_group_final, args=(claim_id, label, rationale_key, [c.claim_id for c in preview]),

@@ -35,10 +35,9 @@ def draw_claim_triage(session, claim_id: int) -> None:
     st.html(f'<div class="wb-triage" style="margin:.25rem 0 .5rem">{chips_html(triage)}</div>')
 
 
-def article_filters(lead: bool) -> dict:
+def article_filters(lead: bool, signal_column, score_column) -> dict:
     """Signal and (for a lead: reviewers never see scores) minimum check-worthiness filters for the
-    Articles page (``ArticleFilters`` fields)."""
-    signal_column, score_column = st.columns(2)
+    Articles page (``ArticleFilters`` fields), drawn in the two columns given."""
     signal = signal_column.selectbox(
         "Claims with signal",
         [None, "quote", *SIGNAL_KINDS],
@@ -59,7 +58,7 @@ def draw_article_triage(session, claims: list[tuple[int, int, str]]) -> None:
     stored = stored_triage(session, [claim_id for claim_id, _, _ in claims])
     rows = [
         f'<div class="wb-triage-row" style="margin:.35rem 0"><span style="color:#64748b">#{position + 1}</span> '
-        f"{render.escape_plain(text if len(text) <= 90 else text[:89] + '…')}<br>{chips_html(stored[claim_id])}</div>"
+        f"{render.escape_plain(render.snippet(text, 90))}<br>{chips_html(stored[claim_id])}</div>"
         for claim_id, position, text in claims
         if claim_id in stored and stored[claim_id].kinds
     ]

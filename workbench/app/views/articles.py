@@ -62,7 +62,9 @@ def requested_article() -> int | None:
 
 def draw_filters(session, actor: Actor) -> ArticleFilters:
     collections = dict(visible_collections(session, actor))
-    search, collection, status, start, end = st.columns([2.4, 1.6, 1.3, 1.1, 1.1], vertical_alignment="bottom")
+    search, collection, status = st.columns([2.4, 1.6, 1.3], vertical_alignment="bottom")
+    # Dates get room for "yyyy - mm - dd", a clear button and the calendar; the triage filters follow.
+    start, end, signal, score = st.columns([1, 1, 1.5, 1.5], vertical_alignment="bottom")
     filters = ArticleFilters(
         search=search.text_input("Search", placeholder="Title or source", key="articles_search"),
         collection_id=collection.selectbox(
@@ -79,7 +81,7 @@ def draw_filters(session, actor: Actor) -> ArticleFilters:
         ),
         published_from=start.date_input("Published from", value=None, key="articles_from", format="YYYY-MM-DD"),
         published_to=end.date_input("Published until", value=None, key="articles_to", format="YYYY-MM-DD"),
-        **triage_chips.article_filters(actor.is_lead),
+        **triage_chips.article_filters(actor.is_lead, signal, score),
     )
     if st.session_state.get(FILTERS) != filters:
         st.session_state[FILTERS] = filters
