@@ -201,7 +201,10 @@ def test_adjudicate_list_show_decide_clear(newsroom: dict):
     decided = run("adjudicate", "decide", str(claims[2]), S, "--rationale", "Budget says so", "--as", "Lena", url=url)
     assert decided.exit_code == 0, decided.output
     assert finals(newsroom["db"]) == {claims[2]: S}
-    assert "1 claim(s) to adjudicate" in run("adjudicate", "list", "--as", "Lena", url=url).stdout
+    assert "1 claim to adjudicate; page 1 of 1." in run("adjudicate", "list", "--as", "Lena", url=url).stdout
+    past = run("adjudicate", "list", "--as", "Lena", "--page", "5", url=url)
+    assert past.exit_code == 1
+    assert "There is no page 5; the last is page 1 (1 claim to adjudicate, 25 a page)." in past.stderr
 
     cleared = run("adjudicate", "clear", str(claims[2]), "--reason", "oops", "--as", "Lena", url=url)
     assert cleared.exit_code == 0 and finals(newsroom["db"]) == {}

@@ -218,4 +218,4 @@ def test_command_line_backup_and_restore(filled: tuple[Database, Path], empty_ta
     assert refused.exit_code == 1
     assert "--replace" in refused.output and "Traceback" not in refused.output
     again = runner.invoke(cli, ["--database", source.url, "backup", str(path)])
-    assert again.exit_code == 1 and "already exists" in again.output
+    assert again.exit_code == 1 and "already exists; choose a new file name (nothing was written)." in again.output

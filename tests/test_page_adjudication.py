@@ -146,7 +146,7 @@ def test_a_claim_that_became_a_heading(newsroom: ReviewedNewsroom):
     with newsroom.db.transaction() as session:
         session.execute(update(Claim).where(Claim.id == claim).values(kind="heading"))
     app = open_adjudication(newsroom.lead, claim)
-    assert [warning.value for warning in app.warning] == [f"Unit {claim} is a heading, not a claim: it takes no verdict."]
+    assert [warning.value for warning in app.warning] == [f"Unit {claim} is not a claim (Heading): it takes no verdict."]
 
 
 def test_the_queue_pages(app_database: Database):

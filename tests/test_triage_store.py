@@ -244,6 +244,7 @@ def write_lines(path: Path, *lines: str | bytes) -> Path:
         (['{"id": 1, "text": "A."}', '{"id": true, "text": "B."}'], ':2: each line needs an "id"'),
         (['{"id": 1, "text": "A."}', '{"id": Infinity, "text": "B."}'], ':2: each line needs an "id"'),
         (['{"id": 1, "text": "A."}', '{"id": 2, "text": "B.", "title": "T"}'], ':2: each line needs an "id"'),
+        (['{"id": 1}'], ':1: each line needs an "id"'),  # the first line too: an id and no article field
         (["", "  "], "the file is empty"),
         (["\n\n \n"], "the file is empty"),
     ],

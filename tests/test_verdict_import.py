@@ -199,7 +199,7 @@ def test_import_with_new_reviewers(db: Database) -> None:
     with pytest.raises(VerdictImportError) as refused:
         import_verdicts(db, exported, actor=Actor.operator())
     problems = refused.value.problems
-    assert [problem.message.split(" (")[0] for problem in problems] == [
+    assert [re.split(r" \(|:", problem.message)[0] for problem in problems] == [
         "unknown reviewer 'bob'",
         "unknown reviewer 'carol'",
     ]
@@ -331,6 +331,10 @@ def bad_file_cases(room: Newsroom, heading_id: int) -> dict[str, tuple[str, list
             f"{HEADER}{a},zed,supported,\r\n{b},zed,supported,\r\n",
             ["line 2: unknown reviewer 'zed' (lines 2, 3)"],
         ),
+        "unknown reviewer on one line": (
+            f"{HEADER}{a},dave,supported,\r\n",
+            ["line 2: unknown reviewer 'dave': add the account first"],
+        ),
         "unknown label": (
             f"{HEADER}{a},alice,True,\r\n{b},alice,,\r\n",
             ["line 2: unknown label 'True'", "line 3: verdict is empty"],
@@ -382,6 +386,7 @@ def bad_file_cases(room: Newsroom, heading_id: int) -> dict[str, tuple[str, list
         "unknown claim",
         "claim id not a number",
         "unknown reviewer",
+        "unknown reviewer on one line",
         "unknown label",
         "conflict",
         "not a claim",
@@ -419,7 +424,7 @@ def test_reviewers_that_cannot_be_created_are_reported(db: Database) -> None:
     room = newsroom(db)
     data = f"{HEADER}{room.claims['bridge'][2]},-dash,supported,\r\n".encode()
     with pytest.raises(
-        VerdictImportError, match="line 2: cannot create reviewer '-dash' \\(line 2\\)"
+        VerdictImportError, match="line 2: cannot create reviewer '-dash': "
     ):
         import_verdicts(db, data, actor=Actor.operator(), create_reviewers=True)
     assert counts(db)[0] == 0

@@ -29,6 +29,7 @@ from workbench.models import (
     Verdict,
     utcnow,
 )
+from workbench.vocabulary import KIND_TITLES
 
 MAX_RATIONALE_CHARS = 10_000
 DEFAULT_PAGE_SIZE = 25
@@ -347,7 +348,9 @@ def _reviewable_claim(session: Session, claim_id: int) -> Claim:
     if claim is None:
         raise AdjudicationError(f"There is no claim {claim_id}.")
     if not claim.reviewable:
-        raise AdjudicationError(f"Unit {claim_id} is a {claim.kind}, not a claim: it takes no verdict.")
+        raise AdjudicationError(
+            f"Unit {claim_id} is not a claim ({KIND_TITLES.get(claim.kind, claim.kind)}): it takes no verdict."
+        )
     return claim
 
 

@@ -61,7 +61,7 @@ class OutputExists(OutputError):
 
 
 def already_exists(path: Path) -> OutputExists:
-    return OutputExists(f"{path} already exists; choose a new file name or allow overwriting it.")
+    return OutputExists(f"{path} already exists; choose a new file name (nothing was written).")
 
 
 def move_without_overwriting(source: Path, target: Path) -> None:

@@ -272,8 +272,13 @@ ARTICLE_KEYS = frozenset(TEXT_COLUMNS + TITLE_COLUMNS + URL_COLUMNS + DATE_COLUM
 """Keys that make a JSON Lines object an article rather than a sentence (``workbench triage``)."""
 
 
+def _sentence_like(record: dict) -> bool:
+    """An ``id`` and no article field: a sentence's line, whether or not its ``text`` is right."""
+    return "id" in record and ARTICLE_KEYS.isdisjoint(key.strip().lower() for key in record)
+
+
 def _is_sentence(record: dict) -> bool:
-    return "id" in record and "text" in record and ARTICLE_KEYS.isdisjoint(key.strip().lower() for key in record)
+    return _sentence_like(record) and "text" in record
 
 
 def jsonl_sentences(name: str, text: str) -> list[tuple[str | int | float, str]] | None:
@@ -288,7 +293,7 @@ def jsonl_sentences(name: str, text: str) -> list[tuple[str | int | float, str]]
         if isinstance(record, str):
             errors.append(record)
             continue
-        if not decided and not _is_sentence(record):
+        if not decided and not _sentence_like(record):
             return None  # the first object decides: an article file
         decided = True
         identifier, sentence = record.get("id"), record.get("text")

@@ -175,13 +175,14 @@ def _new_reviewers(
     created: dict[str, str] = {}
     for key, named in unknown.items():
         lines = [row.line for row in named]
-        where = ("line " if len(lines) == 1 else "lines ") + ", ".join(map(str, lines[:5]))
+        where = "lines " + ", ".join(map(str, lines[:5])) if len(lines) > 1 else ""
         if len(lines) > 5:
             where += f" and {len(lines) - 5:,} more"
+        where = f" ({where})" if where else ""  # one line: its number leads the problem already
         if not create:
             problems.add(
                 lines[0],
-                f"unknown reviewer {named[0].reviewer!r} ({where}): add the account first, "
+                f"unknown reviewer {named[0].reviewer!r}{where}: add the account first, "
                 "or allow creating missing reviewers.",
             )
             continue
@@ -189,7 +190,7 @@ def _new_reviewers(
             created[key] = validate_name(named[0].reviewer)
         except AuthError as error:
             problems.add(
-                lines[0], f"cannot create reviewer {named[0].reviewer!r} ({where}): {error}"
+                lines[0], f"cannot create reviewer {named[0].reviewer!r}{where}: {error}"
             )
     return created
 

@@ -20,6 +20,7 @@ from workbench.access import lead_named
 from workbench.cli.common import database_from, lead_option
 from workbench.models import Collection
 from workbench.names import require_named
+from workbench.vocabulary import counted
 
 
 def _collection_id(session, name: str | None) -> int | None:
@@ -48,6 +49,12 @@ def list_queue(ctx: click.Context, lead_name: str, collection: str | None, artic
         actor = lead_named(session, lead_name)
         filters = QueueFilter(_collection_id(session, collection), article_id, unanimous, decided)
         result = adjudication_queue(session, actor, filters, offset=(page - 1) * page_size, limit=page_size)
+    pages = max(1, -(-result.total // page_size))
+    if page > pages:
+        raise click.ClickException(
+            f"There is no page {page}; the last is page {pages} ({counted(result.total, 'claim')} to "
+            f"adjudicate, {page_size} a page)."
+        )
     if output_format == "json":
         click.echo(json.dumps({
             "total": result.total,
@@ -61,8 +68,7 @@ def list_queue(ctx: click.Context, lead_name: str, collection: str | None, artic
             ],
         }, indent=2, ensure_ascii=False))
         return
-    pages = max(1, -(-result.total // page_size))
-    click.echo(f"{result.total:,} claim(s) to adjudicate; page {page} of {pages}.")
+    click.echo(f"{counted(result.total, 'claim')} to adjudicate; page {page} of {pages}.")
     for item in result.items:
         split = ", ".join(f"{count} {label}" for label, count in item.label_counts.items() if count)
         final = f"  final: {item.final_label}" if item.final_label else ""
