@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from reliability_sim import simulate
 
 from workbench import LABELS
-from workbench.access import Actor, PermissionDenied
+from workbench.access import PermissionDenied
 from workbench.agreement_data import RatingFilter, load_rating_table
 from workbench.cli import main
 from workbench.db import Database

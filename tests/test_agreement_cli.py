@@ -12,7 +12,6 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from workbench import LABELS
-from workbench.access import Actor
 from workbench.agreement import RatingTable, agreement_report
 from workbench.agreement_data import load_rating_table
 from workbench.cli import main

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 
 import pytest
-from builders import Newsroom, give, newsroom
+from builders import give, newsroom
 from sqlalchemy import event, select
 
 from workbench import verdict_import

@@ -22,7 +22,6 @@ from click.testing import CliRunner
 
 from workbench.cli import main
 from workbench.cli import core
-from workbench.cli import reviewers as reviewers_cli
 from workbench.db import Database
 
 STARTUP_TIMEOUT_S = 60

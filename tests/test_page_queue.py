@@ -408,7 +408,7 @@ def test_a_press_in_a_second_tab_never_replaces_the_first_tabs_verdict_unseen(wo
 
 def test_a_note_belongs_to_its_claim(world):
     """Each claim has its own note field: text left in one claim's field never reaches another."""
-    ana, (first, second, *_) = world["people"]["ana"], world["claims"]
+    ana, (_, second, *_) = world["people"]["ana"], world["claims"]
     app = open_queue(ana)
     note_and_evidence(app)[0].input("About the first claim")
     skip_button(app).click().run()

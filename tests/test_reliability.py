@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from reliability_sim import careful, overuser, random_clicker, simulate
+from reliability_sim import simulate
 
 from workbench import LABELS
 from workbench.agreement import RatingTable
