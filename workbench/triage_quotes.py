@@ -265,8 +265,9 @@ _DESCRIBED = (
     rf"(?: (?:at|of|from|outside|inside|near|in) (?:the |an? )?(?:{_ANY_WORD} ){{0,2}}{_ANY_WORD})?"
 )
 """A described speaker (``the White House``, ``a spokeswoman for the agency``, ``one senior FIFA
-official``, ``the son of Donald Trump``, ``the 41-year-old``, ``analysts at Goldman Sachs``); never at
-a sentence's start, where ``The drama continues`` is no attribution."""
+official``, ``the son of Donald Trump``, ``the 41-year-old``, ``analysts at Goldman Sachs``, ``his
+mother``, ``residents of the town``); never at a sentence's start, where ``The drama continues`` is no
+attribution."""
 _INVERTED_VERBS = (
     "said|says|wrote|writes|added|adds|told|explained|continued|concluded|asked|argued|argues|tweeted|insisted"
     "|insists|claimed|claims|conceded|vowed|urged|warned|warns|admitted|replied|responded|recalled|noted|stated"
@@ -289,8 +290,8 @@ _AFTER = re.compile(
 """Attribution after a quote: ``," she said``, ``," the statement, posted on X, began``, ``," said Kim``,
 ``," defence attorney Lucia Ferrante said``, ``," said union leader Grace Mbeki``, ``," the White House
 said``, ``," a company spokesperson told CNN``, ``," officials said``, ``," it said``, ``," Wilde's
-spokesman said``, ``," the prime minister, Keir Starmer, said`` (the speaker in group ``speaker`` to
-``speaker5``, the verb in ``verb`` to ``verb5``)."""
+spokesman said``, ``," the prime minister, Keir Starmer, said``, ``," said Apple's chief executive, Tim
+Cook`` (the speaker in group ``speaker`` to ``speaker6``, the verb in ``verb`` to ``verb5``)."""
 _SPEAKER_GROUPS = ("speaker", "speaker2", "speaker3", "speaker4", "speaker5", "speaker6")
 _VERB_GROUPS = ("verb", "verb2", "verb4", "verb5")
 _SIGNED = re.compile(rf"\s*[—–-]\s*(?P<speaker>{NAME_WORD} {_PERSON_NAME})(?=\s*(?:,|$))", re.MULTILINE)
