@@ -235,3 +235,20 @@ def test_a_decision_made_meanwhile_by_another_lead_is_shown_before_it_is_replace
     assert any("Now **Disputed**, decided by Omar" in block.value for block in app.markdown)
     app.button(key=f"adjudication_record_{claim}").click().run()
     assert newsroom.finals() == {claim: (S, "Ann is right.")}
+
+
+def test_a_long_article_s_context_is_cut_at_words(newsroom: ReviewedNewsroom):
+    """Context cut to 400 characters each side starts and ends at a whole word, with an ellipsis,
+    never mid-word (``…ot were seen``)."""
+    sentences = [f"Councillor number {n} voted against the plan on Tuesday evening." for n in range(30)]
+    words = {word for sentence in sentences for word in sentence.split()}
+    ingest_documents(newsroom.db, [Document(source="long.txt", text=" ".join(sentences))], "Politics")
+    with newsroom.db.transaction() as session:
+        claim = session.scalars(select(Claim.id).where(Claim.text.startswith("Councillor number 15 "))).one()
+        save_verdict(session, newsroom.reviewers["ann"], claim, S)
+        save_verdict(session, newsroom.reviewers["bob"], claim, D)
+    app = open_adjudication(newsroom.lead, claim)
+    context = [block.value for block in app.markdown if "<mark>Councillor number 15 " in block.value][-1]  # "In its article"
+    before, after = context.split("<mark>")[0], context.split("</mark>")[1].removesuffix("</div>")
+    assert before.startswith('<div class="wb-context">…') and before.split("…", 1)[1].split(" ", 1)[0] in words
+    assert after.endswith("…") and after.removesuffix("…").rsplit(" ", 1)[-1] in words

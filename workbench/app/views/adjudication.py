@@ -183,8 +183,11 @@ def draw_case(case: ClaimCase, previous_claim_id: int | None, next_claim_id: int
     st.markdown(f'<div class="wb-context"><mark>{render.escape_html(case.text)}</mark></div>', unsafe_allow_html=True)
     st.html(split_html(case.label_counts, None))
     draw_decision(case, previous_claim_id, next_claim_id)
-    before = ("…" if len(case.context_before) >= CONTEXT_CHARS else "") + case.context_before
-    after = case.context_after + ("…" if len(case.context_after) >= CONTEXT_CHARS else "")
+    before, after = case.context_before, case.context_after
+    if len(before) >= CONTEXT_CHARS:  # cut: start at a word, after an ellipsis
+        before = "…" + before[before.find(" ") + 1 :]
+    if len(after) >= CONTEXT_CHARS:
+        after = after[: after.rfind(" ")] + "…" if " " in after else after + "…"
     st.markdown("**In its article**")
     st.markdown(
         f'<div class="wb-context">{render.escape_html(before)}<mark>{render.escape_html(case.text)}</mark>'
