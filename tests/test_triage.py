@@ -511,6 +511,9 @@ def test_speakers_of_wire_service_sentences(text: str, speaker: str) -> None:
          "R. Iyer"),
         ('"We need a full audit first," said Councilmember Rosa Vidal.', "Rosa Vidal"),
         ('"We just kept believing in each other," Guard Malik Stone said.', "Malik Stone"),
+        ('Ravi and Meena Shah ran the shop near Eastfield for ten years.\n"We lost all our stock in one night," they said.',
+         "Ravi and Meena Shah"),
+        ('Tom and Ann Lee met the buyers. Acme Corp signed.\n"We are pleased with the deal," they said.', "Acme Corp"),
     ],
 )
 def test_a_quote_after_a_sentence_naming_one_person_is_theirs_and_a_title_is_no_one(text: str, speaker: str) -> None:

@@ -438,6 +438,13 @@ class SpeakerResolver:
             found.add(self.full.get(name.text, name.text))
         return found.pop() if len(found) == 1 else None
 
+    def _couple_before(self, before: int) -> Name | None:
+        """The person named last before ``before`` when that name is two people (``Ben and Carla Mostyn``):
+        ``they`` stands for them rather than for an organisation named no later in the text's sentences."""
+        people = self.by_kind.get("person", [])
+        index = bisect_left(self.ends.get("person", []), before + 1) - 1
+        return people[index] if index >= 0 and " and " in people[index].text else None
+
     def resolve(self, speaker: str, before: int) -> str:
         lowered = speaker.lower()
         kind = _PRONOUNS.get(lowered) or ("person" if _AGED.fullmatch(lowered) else None)
@@ -448,6 +455,9 @@ class SpeakerResolver:
             return self.full.get(speaker, speaker)
         names = self.by_kind.get(kind, [])
         count = bisect_left(self.ends.get(kind, []), before + 1)
+        couple = self._couple_before(before) if lowered == "they" else None
+        if couple and (not count or couple.sentence >= names[count - 1].sentence):
+            return couple.text  # ``Ben and Carla Mostyn lived near Felbridge. "…," they said``
         if not count:
             return speaker
         if describes_self:
