@@ -190,6 +190,8 @@ def _run(words: tuple[str, ...], start: int, end: int) -> _Run:
         w[:1].isupper() and w[1:2].islower() or _INITIALS.fullmatch(w) and w.lower().rstrip(".") not in _PLACES for w in words
     ):
         fallback = "person"
+    elif len(words) == 4 and words[1] == "and" and all(w[:1].isupper() and w[1:2].islower() for w in words[::2] + words[3:]):
+        fallback = "person"  # two people of one family: ``Ravi and Meena Shah``
     elif words[0].isupper() and len(words[0]) >= 2 or len(words) == 1:
         fallback = "organisation"
     else:
