@@ -216,7 +216,7 @@ def test_adjudicate_list_show_decide_clear(newsroom: dict):
 def test_adjudicate_accept_unanimous(newsroom: dict):
     result = run("adjudicate", "accept-unanimous", "--as", "Lena", url=newsroom["url"])
     assert result.exit_code == 0, result.output
-    assert "Accepted 2 unanimous claim(s)" in result.stdout
+    assert "Accepted 2 unanimous claims" in result.stdout
     claims = newsroom["claims"]
     assert finals(newsroom["db"]) == {claims[0]: S, claims[3]: E}
     refused = run("adjudicate", "accept-unanimous", "--claim", str(claims[1]), "--as", "Lena", url=newsroom["url"])

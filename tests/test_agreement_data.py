@@ -277,8 +277,8 @@ def test_blank_rows_and_verdicts_and_repeats_are_reported_not_fatal(tmp_path: Pa
     table = read_ratings_csv(write(tmp_path, text))
     assert table.n_ratings == 3
     assert table.notes == [
-        "1 row(s) with an empty verdict were skipped.",
-        "1 repeated row(s) with the same verdict were ignored.",
+        "1 row with an empty verdict skipped.",
+        "1 repeated row with the same verdict ignored.",
     ]
     assert agreement_report(table, resamples=0).notes[:2] == table.notes
 

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from workbench.cli import COMMAND_MODULES, main
+from workbench.cli.common import missing_sqlite_file
 from workbench.db import Database
 from workbench.extract import normalise_text
 from workbench.models import Article, Reviewer
@@ -96,6 +97,13 @@ def test_ingest_bad_file_fails_cleanly(database_url: str, tmp_path: Path, name: 
 def test_ingest_missing_path(database_url: str, tmp_path: Path) -> None:
     result = run("ingest", str(tmp_path / "missing.txt"), url=database_url)
     assert result.exit_code == 1 and "no such file or folder" in result.stderr
+
+
+def test_ingest_refuses_an_empty_collection_name_once(database_url: str, seeds_dir: Path) -> None:
+    result = run("ingest", str(seeds_dir), "--collection", " ", url=database_url)
+    assert result.exit_code == 1
+    assert result.stderr == "Error: A collection name is 1 to 200 characters.\n" and result.stdout == ""
+    assert missing_sqlite_file(database_url), "no database was created for a refused command"
 
 
 def test_ingest_empty_folder(database_url: str, tmp_path: Path) -> None:

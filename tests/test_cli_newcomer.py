@@ -188,6 +188,12 @@ def test_adding_an_account_without_a_terminal_says_to_use_password_stdin(db) -> 
     assert piped.exit_code == 0, piped.output
 
 
+def test_a_bad_name_is_refused_before_the_password_is_asked_for(db) -> None:
+    result = run("--database", db.url, "reviewers", "add", "", "--password-stdin", stdin="")
+    assert result.exit_code == 1
+    assert "A reviewer name is 1 to 100 letters" in result.output and "password" not in result.output.lower()
+
+
 def test_real_pipe_gives_no_getpass_warning(sqlite_db) -> None:
     """Through a real pipe (no terminal at all), as in a script or a container."""
     result = subprocess.run(

@@ -157,9 +157,14 @@ def test_assign_reviewers_and_per_claim(story):
     assert result.exit_code == 0, result.output
     assert (
         result.output
-        == "2 reviewers newly assigned to Story.\nEach claim in Story now needs 2 reviewer(s).\n"
+        == "2 reviewers newly assigned to Story.\nEach claim in Story now needs 2 reviewers.\n"
     )
     assert assignment_state(story) == (["ana", "ben"], 2)
+    more_than_assigned = run(story, "assign", "Story", "--per-claim", "5")
+    assert more_than_assigned.exit_code == 0 and assignment_state(story) == (["ana", "ben"], 5)
+    assert more_than_assigned.stderr == (
+        "Note: only 2 reviewers are assigned to Story, so no claim can have 5 verdicts until more are.\n"
+    )
     assert "Story" in run(story, "reviewers", "list").output
     again = run(story, "assign", "Story", "ana")
     assert again.output == "0 reviewers newly assigned to Story.\n"

@@ -475,6 +475,9 @@ def test_cli_export_filters_by_signal_and_score(db: Database) -> None:
         assert refused.exit_code != 0 and f"Unknown signal {typed!r}" in refused.output, "says what was typed"
     refused = CliRunner().invoke(main, ["--database", url, "export", "--signal", "quote: Ana Ruiz", "--out", "-"])
     assert refused.exit_code != 0 and "a chip's speaker is no filter: use 'quote' alone" in refused.output
+    for typed in ("-1", "1.5"):  # echoed as typed, not as -1.0
+        refused = CliRunner().invoke(main, ["--database", url, "export", "--min-checkworthiness", typed, "--out", "-"])
+        assert refused.exit_code == 1 and f"between 0 and 1, not {typed}." in refused.output
 
 
 def test_dump_and_load_carry_triage(db: Database, tmp_path: Path) -> None:

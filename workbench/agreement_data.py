@@ -31,6 +31,7 @@ from workbench.agreement_breakdowns import by_article, by_label, by_reviewer, di
 from workbench.errors import WorkbenchError
 from workbench.matching import applied_from_match
 from workbench.models import Article, Claim, FinalVerdict, Reviewer, Verdict
+from workbench.vocabulary import counted
 
 CSV_SEPARATORS = (",", ";", "\t")
 MAX_LISTED_PROBLEMS = 5
@@ -131,8 +132,8 @@ def _without_match_applied(session: Session, verdicts: np.ndarray, include: bool
     if not count:
         return verdicts, []
     if include:
-        return verdicts, [f"{count} verdict(s) applied from a match are included (not independent judgements)."]
-    return verdicts[~marked], [f"{count} verdict(s) applied from a match were left out (not independent judgements)."]
+        return verdicts, [f"{counted(count, 'verdict')} applied from a match {'is' if count == 1 else 'are'} included (not independent judgements)."]
+    return verdicts[~marked], [f"{counted(count, 'verdict')} applied from a match {'was' if count == 1 else 'were'} left out (not independent judgements)."]
 
 
 def ratings_fingerprint(session: Session) -> tuple:
@@ -329,7 +330,7 @@ def _checked_rows(path: Path, ratings: pd.DataFrame) -> tuple[pd.DataFrame, list
     notes: list[str] = []
     blank = ratings[VERDICT_COLUMN] == ""
     if blank.any():
-        notes.append(f"{int(blank.sum())} row(s) with an empty verdict were skipped.")
+        notes.append(f"{counted(int(blank.sum()), 'row')} with an empty verdict skipped.")
         ratings = ratings[~blank]
     key = [CLAIM_COLUMN, REVIEWER_COLUMN]
     repeated = ratings[ratings.duplicated(key, keep=False)]
@@ -343,7 +344,7 @@ def _checked_rows(path: Path, ratings: pd.DataFrame) -> tuple[pd.DataFrame, list
             raise RatingsFileError(
                 f"{path}: conflicting verdicts for the same claim and reviewer: {'; '.join(described)}."
             )
-        notes.append(f"{int(ratings.duplicated(key).sum())} repeated row(s) with the same verdict were ignored.")
+        notes.append(f"{counted(int(ratings.duplicated(key).sum()), 'repeated row')} with the same verdict ignored.")
         ratings = ratings.drop_duplicates(key)
     return ratings, notes
 

@@ -91,7 +91,7 @@ def check_signal_filter(signals: Sequence[str]) -> tuple[str, ...]:
 def check_score_filter(score: float | None) -> float | None:
     """The minimum check-worthiness, or an :class:`ExportError` if it is outside 0–1."""
     if score is not None and not 0 <= score <= 1:
-        raise ExportError(f"The minimum check-worthiness must be between 0 and 1, not {score}.")
+        raise ExportError(f"The minimum check-worthiness must be between 0 and 1, not {score:g}.")
     return score
 
 

@@ -59,10 +59,16 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def get_or_create_collection(session: Session, name: str) -> Collection:
+def valid_collection_name(name: str) -> str:
+    """``name`` without surrounding spaces, or an ``InputError`` unless it has 1 to 200 characters."""
     name = name.strip()
     if not name or len(name) > 200:
         raise InputError("A collection name is 1 to 200 characters.")
+    return name
+
+
+def get_or_create_collection(session: Session, name: str) -> Collection:
+    name = valid_collection_name(name)
     collection = find_named(session, Collection, name)
     if collection is None:
         collection = Collection(name=name)
@@ -164,7 +170,9 @@ def ingest_paths(
     nlp=None,
     on_file: Callable[[Path], None] | None = None,
 ) -> IngestReport:
-    """Ingest files and folders, one transaction per file; a bad file is reported and skipped."""
+    """Ingest files and folders, one transaction per file; a bad file is reported and skipped (a bad
+    collection name is refused before any file is read)."""
+    valid_collection_name(collection)
     report = IngestReport()
     nlp = nlp or load_pipeline()
     for path in expand_paths(Path(p) for p in paths):

@@ -49,6 +49,7 @@ from workbench.agreement import RatingTable
 from workbench.agreement_data import RatingFilter, load_rating_table
 from workbench.errors import WorkbenchError
 from workbench.models import Article, Claim, Reviewer, VerdictHistory
+from workbench.vocabulary import counted
 
 METHODS: tuple[str, ...] = ("dawid-skene", "majority")
 DEFAULT_SMOOTHING = 0.5
@@ -416,7 +417,7 @@ def _majority(ratings: _Ratings, smoothing: float, notes: list[str]) -> Aggregat
     confusion = _confusion(counts, smoothing, identifiable)
     ties = int(((shares == shares.max(axis=1, keepdims=True)).sum(axis=1) > 1).sum())
     if ties:
-        notes.append(f"{ties:,} claim(s) are tied; each tie goes to the label given most often overall.")
+        notes.append(f"{counted(ties, 'claim is', 'claims are')} tied; each tie goes to the label given most often overall.")
     return Aggregation(
         method="majority",
         labels=ratings.labels,

@@ -29,6 +29,7 @@ from workbench.vocabulary import (
     ClaimKind,
     MatchStatus,
     MatchTier,
+    counted,
 )
 
 STYLE_SHEET = Path(__file__).parent / "app" / "style.css"
@@ -168,7 +169,7 @@ def unit_tooltip(unit: UnitView, lead_view: bool) -> str:
         if not lead_view and unit.my_label:
             parts.append(f"you: {LABEL_TITLES[unit.my_label]}")
     elif unit.verdicts:
-        parts.append(f"{unit.verdicts} verdict(s) kept, not counted")
+        parts.append(f"{counted(unit.verdicts, 'verdict')} kept, not counted")
     return " · ".join(parts)
 
 

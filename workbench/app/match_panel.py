@@ -81,7 +81,7 @@ def apply_group_final(claim_id: int, label: str, rationale_key: str, members: li
         lambda session, actor: apply_final_to_group(session, actor, claim_id, label, rationale, expected_claims=members)
     )
     if changes is not None:
-        common.flash(f"Final verdict {LABEL_TITLES[label]} applied to {len(changes)} claim(s) of the linked group.")
+        common.flash(f"Final verdict {LABEL_TITLES[label]} applied to {counted(len(changes), 'claim')} of the linked group.")
 
 
 def show_group_final(claim_id: int, label: str | None, rationale_key: str) -> None:

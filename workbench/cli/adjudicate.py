@@ -146,6 +146,6 @@ def accept(ctx: click.Context, lead_name: str, collection: str | None, article_i
             collection_id=_collection_id(session, collection),
             article_id=article_id,
         )
-    click.echo(f"Accepted {count:,} unanimous claim(s) as final.")
+    click.echo(f"Accepted {counted(count, 'unanimous claim')} as final.")
 
 

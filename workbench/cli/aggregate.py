@@ -114,7 +114,7 @@ def mark(ctx: click.Context, lead_name: str, claim_ids: tuple[int, ...]) -> None
     with database_from(ctx).transaction() as session:
         lead = lead_named(session, lead_name)
         added = sum(mark_control(session, lead, claim_id) for claim_id in claim_ids)
-    click.echo(f"{added} claim(s) added as controls; {len(claim_ids) - added} already were.")
+    click.echo(f"{counted(added, 'claim')} added as controls; {len(claim_ids) - added} already were.")
 
 
 @controls.command("unmark")
@@ -126,7 +126,7 @@ def unmark(ctx: click.Context, lead_name: str, claim_ids: tuple[int, ...]) -> No
     with database_from(ctx).transaction() as session:
         lead = lead_named(session, lead_name)
         removed = sum(unmark_control(session, lead, claim_id) for claim_id in claim_ids)
-    click.echo(f"{removed} control claim(s) removed.")
+    click.echo(f"{counted(removed, 'control claim')} removed.")
 
 
 @controls.command("rate")
@@ -155,7 +155,7 @@ def report(ctx: click.Context, lead_name: str, collection: str | None) -> None:
         collection_id = require_named(session, Collection, collection).id if collection else None
         scores = control_scores(session, lead, collection_id)
         n_controls = session.scalar(select(func.count()).select_from(ControlClaim))
-    click.echo(f"{n_controls} control claim(s).")
+    click.echo(f"{counted(n_controls, 'control claim')}.")
     for score in scores:
         flag = "  BELOW THRESHOLD" if score.below_threshold else ""
         accuracy = "-" if score.accuracy is None else f"{score.accuracy:.1%}"

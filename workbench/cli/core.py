@@ -35,8 +35,9 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], collection: str) -> None
     Each file is imported whole or not at all. Re-importing an article changes nothing.
     """
     from workbench.extract import load_pipeline
-    from workbench.ingest import expand_paths, ingest_paths
+    from workbench.ingest import expand_paths, ingest_paths, valid_collection_name
 
+    valid_collection_name(collection)  # before a database is created for nothing
     files = list(expand_paths(paths))
     if not files:
         raise click.ClickException("No supported files found in " + ", ".join(map(str, paths)) + ".")

@@ -12,12 +12,13 @@ import click
 from workbench.access import Actor
 from workbench.assignment import (
     assign,
+    assigned_reviewer_ids,
     assignments_by_reviewer,
     set_active,
     set_reviewers_per_claim,
     unassign,
 )
-from workbench.auth import create_reviewer, list_reviewers, set_password
+from workbench.auth import create_reviewer, list_reviewers, set_password, validate_name
 from workbench.cli.common import database_from
 from workbench.models import ROLES, Collection, Reviewer
 from workbench.names import require_named
@@ -70,6 +71,7 @@ def reviewers() -> None:
 @click.pass_context
 def add_reviewer(ctx: click.Context, name: str, role: str, password_stdin: bool) -> None:
     """Add an account. The first account ever created is always a lead."""
+    validate_name(name)  # before asking for a password that would be thrown away
     password = read_password(password_stdin)
     with database_from(ctx).transaction() as session:
         reviewer = create_reviewer(session, name, password, role, actor=Actor.operator())
@@ -173,6 +175,7 @@ def assign_collection(
             changed = len(assign(session, target.id, reviewer_ids, actor=Actor.operator()))
         if per_claim is not None:
             set_reviewers_per_claim(session, target.id, per_claim_value, actor=Actor.operator())
+        assigned = len(assigned_reviewer_ids(session, target.id))
         collection_name = target.name
     if names:
         verb = "removed from" if remove else "newly assigned to"
@@ -181,8 +184,14 @@ def assign_collection(
         needed = (
             "every assigned reviewer"
             if per_claim_value is None
-            else f"{per_claim_value} reviewer(s)"
+            else counted(per_claim_value, "reviewer")
         )
         click.echo(f"Each claim in {collection_name} now needs {needed}.")
+        if per_claim_value is not None and 0 < assigned < per_claim_value:
+            click.echo(
+                f"Note: only {counted(assigned, 'reviewer is', 'reviewers are')} assigned to {collection_name}, so no "
+                f"claim can have {per_claim_value} verdicts until more are.",
+                err=True,
+            )
 
 
