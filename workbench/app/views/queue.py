@@ -54,8 +54,8 @@ REVISIT = "queue_revisit"  # verdict id when showing an earlier verdict (back)
 SKIPPED = "queue_skipped"  # claim ids skipped in this session
 UNDO = "queue_undo"  # (serial, SavedVerdict) stack of this session
 UNDO_SERIAL = "queue_undo_serial"  # counts the saves pushed on UNDO: an undo press names the one it undoes
-# (scope, Progress, latest_verdict_change): counted on full runs, kept current by this page's
-# callbacks, and counted again when the reviewer's verdicts changed elsewhere (another tab).
+# A CachedOverall: counted on full runs, kept current by this page's callbacks, and counted again
+# when it may be out of date (see cached_overall).
 OVERALL = "queue_overall"
 # How long key presses may show the overall total counted before (counting 100,000 claims on every
 # press would slow every press).
