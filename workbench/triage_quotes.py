@@ -39,6 +39,7 @@ _REPORTING_VERBS = (
     r"|vowed|vows|urged|urges|conceded|concedes|pledged|promised|joked|cautioned|predicted|countered"
     r"|quipped|pleaded|lamented|complained|observed|remarked|maintained|boasted|emphasised|emphasized"
 )
+_REPORTING_ALTERNATIVES = _REPORTING_VERBS.split("|")
 
 _FAMILIES = {
     '"': "double", "“": "double", "”": "double", "„": "double", "‟": "double",
@@ -111,7 +112,7 @@ def _opens_single(text: str, index: int) -> bool:
 _NOT_AFTER_POSSESSIVE = frozenset(
     "i you he she it we they me him her us them and or but nor to in on at for with from of as by "
     "is was are were be been that which who whom then so if when while".split()
-) | frozenset(_REPORTING_VERBS.split("|"))
+) | frozenset(_REPORTING_ALTERNATIVES)
 """Words after ``s’`` that show the mark closes a quote (``‘Ask the teachers’ he said``), where a noun
 would show a plural possessive (``‘The players’ union …’``)."""
 _WORD_AFTER = re.compile(r" ([a-z]+)")
@@ -220,7 +221,6 @@ _PREPOSITIONS = frozenset(
     "from in of to for with by on at about against into over under via than like including near outside "
     "inside across behind beside around through among between within".split()
 )
-_REPORTING_ALTERNATIVES = _REPORTING_VERBS.split("|")
 _REPORTING = re.compile(trie_pattern(
     verb for verb in _REPORTING_ALTERNATIVES if " " not in verb or verb.split()[0] not in _REPORTING_ALTERNATIVES
 ).join([r"\b", r"\b"]))
