@@ -130,7 +130,8 @@ def test_csv_by_article_without_article_column_is_a_clean_error(tmp_path: Path):
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("claim_id,reviewer\n1,a\n", "missing column(s) verdict"),
+        ("claim_id,reviewer\n1,a\n", "missing column verdict ("),
+        ("claim_id\n1\n", "missing columns reviewer, verdict"),
         ("claim_id,reviewer,verdict\n1,a,x\n1,a,y\n", "lines 2, 3"),
         (None, "no such file"),
     ],

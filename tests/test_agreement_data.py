@@ -301,10 +301,10 @@ def test_conflicting_duplicates_name_their_lines(tmp_path: Path):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("claim_id,reviewer\n1,ann\n", r"missing column\(s\) verdict \(found: claim_id, reviewer\)"),
-        ("id;who;label\n1;a;b\n", r"missing column\(s\) claim_id, reviewer, verdict"),
-        ("claim_id,reviewer,verdict\n1,,supported\n2,ann,supported\n", r"empty reviewer on line\(s\) 2"),
-        ("claim_id,reviewer,verdict\n1,ann,supported\n,bob,supported\n", r"empty claim_id on line\(s\) 3"),
+        ("claim_id,reviewer\n1,ann\n", r"missing column verdict \(found: claim_id, reviewer\)"),
+        ("id;who;label\n1;a;b\n", "missing columns claim_id, reviewer, verdict"),
+        ("claim_id,reviewer,verdict\n1,,supported\n2,ann,supported\n", "empty reviewer on line 2."),
+        ("claim_id,reviewer,verdict\n1,ann,supported\n,bob,supported\n", "empty claim_id on line 3."),
         ("claim_id,reviewer,verdict\n1,ann,supported\n1,bob,supported,extra\n", r"line 3 has 4 fields but the header has 3"),
         ("claim_id,reviewer,verdict\n1,ann\n", r"line 2 has 2 fields"),
         ('claim_id,reviewer,verdict\n1,ann,"unterminated\n', r"not a readable CSV file"),

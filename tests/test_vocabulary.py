@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.vocabulary import counted
+from workbench.vocabulary import counted, noun_for
 
 
 @pytest.mark.parametrize(
@@ -20,3 +20,11 @@ from workbench.vocabulary import counted
 )
 def test_counted(count: int, noun: str, plural: str | None, expected: str) -> None:
     assert counted(count, noun, plural) == expected
+
+
+@pytest.mark.parametrize(
+    ("count", "noun", "plural", "expected"),
+    [(1, "column", None, "column"), (2, "column", None, "columns"), (2, "match", "matches", "matches")],
+)
+def test_noun_for_agrees_with_the_count_it_leaves_out(count: int, noun: str, plural: str | None, expected: str) -> None:
+    assert noun_for(count, noun, plural) == expected

@@ -32,6 +32,7 @@ from statsmodels.stats.inter_rater import fleiss_kappa
 
 from workbench import LABEL_TITLES, LABELS
 from workbench.errors import WorkbenchError
+from workbench.vocabulary import noun_for
 
 CLAIM_COLUMN, REVIEWER_COLUMN, VERDICT_COLUMN, ARTICLE_COLUMN = "claim_id", "reviewer", "verdict", "article_id"
 RATING_COLUMNS: tuple[str, ...] = (CLAIM_COLUMN, REVIEWER_COLUMN, VERDICT_COLUMN)
@@ -262,7 +263,7 @@ class RatingTable:
         """
         missing = [column for column in RATING_COLUMNS if column not in frame.columns]
         if missing:
-            raise AgreementError(f"The ratings need the column(s) {', '.join(missing)}.")
+            raise AgreementError(f"The ratings need the {noun_for(len(missing), 'column')} {', '.join(missing)}.")
         if frame[list(RATING_COLUMNS)].isna().any().any():
             raise AgreementError("Every rating needs a claim_id, a reviewer and a verdict.")
         unit_codes, unit_ids = pd.factorize(frame[CLAIM_COLUMN], sort=True)
@@ -275,7 +276,7 @@ class RatingTable:
         if (value_codes < 0).any():
             unknown = sorted(set(verdicts[value_codes < 0]))
             raise AgreementError(
-                f"Unknown label(s) {', '.join(map(repr, unknown[:5]))}: expected one of {', '.join(labels)}."
+                f"Unknown {noun_for(len(unknown), 'label')} {', '.join(map(repr, unknown[:5]))}: expected one of {', '.join(labels)}."
             )
         keys = unit_codes.astype(np.int64) * max(len(raters), 1) + rater_codes
         if len(np.unique(keys)) != len(keys):

@@ -31,7 +31,7 @@ from workbench.agreement_breakdowns import by_article, by_label, by_reviewer, di
 from workbench.errors import WorkbenchError
 from workbench.matching import applied_from_match
 from workbench.models import Article, Claim, FinalVerdict, Reviewer, Verdict
-from workbench.vocabulary import counted
+from workbench.vocabulary import counted, noun_for
 
 CSV_SEPARATORS = (",", ";", "\t")
 MAX_LISTED_PROBLEMS = 5
@@ -247,7 +247,7 @@ def read_ratings_csv(
         lowered = {name.lower() for name in found}
         missing = [name for name in wanted.values() if name.lower() not in lowered]
         raise RatingsFileError(
-            f"{path}: missing column(s) {', '.join(missing)} (found: {', '.join(found) or 'nothing'})."
+            f"{path}: missing {noun_for(len(missing), 'column')} {', '.join(missing)} (found: {', '.join(found) or 'nothing'})."
         )
     header, rows, lines = _records(path, text, separator)
     positions = {name.strip().lower(): index for index, name in reversed(list(enumerate(header)))}
@@ -326,7 +326,7 @@ def _checked_rows(path: Path, ratings: pd.DataFrame) -> tuple[pd.DataFrame, list
     for column in (CLAIM_COLUMN, REVIEWER_COLUMN):
         empty = ratings.loc[ratings[column] == "", "line"]
         if len(empty):
-            raise RatingsFileError(f"{path}: empty {column} on line(s) {_lines(empty)}.")
+            raise RatingsFileError(f"{path}: empty {column} on {noun_for(len(empty), 'line')} {_lines(empty)}.")
     notes: list[str] = []
     blank = ratings[VERDICT_COLUMN] == ""
     if blank.any():

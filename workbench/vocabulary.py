@@ -115,4 +115,9 @@ MATCH_STATUSES: tuple[str, ...] = tuple(status.value for status in MatchStatus)
 def counted(count: int, noun: str, plural: str | None = None) -> str:
     """``count`` and ``noun``, plural unless the count is one: ``1 article``, ``2,000 articles``
     (``plural`` where adding ``s`` is wrong: ``counted(3, "match", "matches")``)."""
-    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
+    return f"{count:,} {noun_for(count, noun, plural)}"
+
+
+def noun_for(count: int, noun: str, plural: str | None = None) -> str:
+    """``noun`` as ``counted`` writes it after ``count``, without the count: ``missing columns a, b``."""
+    return noun if count == 1 else plural or noun + "s"
