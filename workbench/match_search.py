@@ -27,13 +27,12 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
-from sklearn.preprocessing import normalize as l2_normalise
 from sqlalchemy import bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from workbench.match_text import (
-    YEAR_CONFLICT_THRESHOLD, TextVectors, Thresholds, content_words, decide, features, mentions_year, normalise,
-    term_hash, word_presence,
+    YEAR_CONFLICT_THRESHOLD, TextVectors, Thresholds, content_words, decide, features, l2_normalise, mentions_year,
+    normalise, term_hash, word_presence,
 )
 from workbench.matching import collection_id_of
 from workbench.models import Article, Claim, ClaimMatch, MatchSettings, MatchTerm, utcnow
@@ -122,7 +121,7 @@ def candidate_pairs(claims: Sequence[ClaimText], across_collections: bool = Fals
         df = np.diff(matrix.indptr)
         usable = (df > 0) & (df <= max_df(len(text_ids)))
         idf = np.where(usable, np.log((1 + len(text_ids)) / (1 + df)) + 1, 0).astype(np.float32)
-        matrix = l2_normalise((matrix @ sparse.diags(idf)).tocsr(), copy=False)
+        matrix = l2_normalise((matrix @ sparse.diags(idf)).tocsr())
         matrix.eliminate_zeros()
         transposed = matrix.T.tocsr()
         members = np.minimum(text_size, CANDIDATES_PER_CLAIM)

@@ -24,12 +24,10 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-from sklearn.preprocessing import normalize as l2_normalise
 
 from workbench.errors import WorkbenchError
 
@@ -75,6 +73,22 @@ _DIGIT_GROUPS = re.compile(r"(?<=\d)[,\s](?=\d{3}\b)")
 _NON_WORD = re.compile(r"[^\w$%.]+|(?<!\d)\.|\.(?!\d)")
 
 
+@cache
+def stop_words() -> frozenset[str]:
+    """scikit-learn's English stop words, imported on first use: scikit-learn takes about a second
+    to import, which pages that only show text should not pay."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return ENGLISH_STOP_WORDS
+
+
+def l2_normalise(matrix: sparse.spmatrix) -> sparse.csr_matrix:
+    """``matrix``'s rows scaled to unit length, in place where it can (scikit-learn's ``normalize``)."""
+    from sklearn.preprocessing import normalize
+
+    return normalize(matrix, copy=False)
+
+
 def tidy(text: str) -> str:
     """Unicode, quotes, apostrophes, dashes and spaces made uniform; case and wording kept."""
     text = unicodedata.normalize("NFKC", text or "").translate(_CHARACTERS)
@@ -113,7 +127,7 @@ def words(normalised: str) -> list[str]:
 
 def content_words(normalised: str) -> list[str]:
     """Words that carry meaning: not stop words, not one letter."""
-    return [w for w in words(normalised) if len(w) > 1 and w not in ENGLISH_STOP_WORDS]
+    return [w for w in words(normalised) if len(w) > 1 and w not in stop_words()]
 
 
 @lru_cache(maxsize=2**18)
@@ -215,7 +229,7 @@ def features(text: str) -> Features:
     names = set()
     for match in _NAME.finditer(_statement(text)):
         word = match.group(1).casefold().split("'")[0]
-        if len(word) > 1 and word not in ENGLISH_STOP_WORDS and word not in _MONTHS and word not in _NUMBER_WORDS:
+        if len(word) > 1 and word not in stop_words() and word not in _MONTHS and word not in _NUMBER_WORDS:
             names.add(word)
     plain = _without_negations(tokens)
     negated = set()
@@ -340,7 +354,7 @@ def char_matrix(normalised: Sequence[str]) -> sparse.csr_matrix:
     for start in range(0, len(normalised), _TEXTS_PER_STEP):
         step = _char_counts(normalised[start:start + _TEXTS_PER_STEP])
         np.log1p(step.data, out=step.data)
-        step = l2_normalise(step, copy=False)
+        step = l2_normalise(step)
         data.append(step.data)
         indices.append(step.indices)
         ends.append(step.indptr[1:] + ends[-1][-1])
@@ -380,7 +394,7 @@ class TextVectors:
 
     @classmethod
     def of(cls, normalised: Sequence[str]) -> TextVectors:
-        return cls(char_matrix(normalised), l2_normalise(word_presence(normalised), copy=False))
+        return cls(char_matrix(normalised), l2_normalise(word_presence(normalised)))
 
     def scores(self, rows_a: np.ndarray, rows_b: np.ndarray) -> np.ndarray:
         """The score of each pair of rows (``rows_a[k]``, ``rows_b[k]``), a bounded number of pairs at a time."""

@@ -13,10 +13,10 @@ from __future__ import annotations
 import html
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workbench import LABEL_TITLES
 from workbench.articles import ArticleView, UnitView
-from workbench.import_preview import DocumentPreview
 from workbench.links import host_of, web_link
 from workbench.match_text import differing_words, normalise
 from workbench.matching import MatchRow
@@ -31,6 +31,9 @@ from workbench.vocabulary import (
     MatchTier,
     counted,
 )
+
+if TYPE_CHECKING:  # the import preview's modules split text (spaCy): only the Import page needs them
+    from workbench.import_preview import DocumentPreview
 
 STYLE_SHEET = Path(__file__).parent / "app" / "style.css"
 """The app's style sheet, applied once on every page (it must hold no tag-like text: see tests/test_style.py)."""

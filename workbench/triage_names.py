@@ -13,7 +13,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
-from workbench.nlp import SENTENCE_STARTERS
+from workbench.english import SENTENCE_STARTERS
 
 _PRONOUNS = {"he": "person", "she": "person", "they": "organisation", "we": "organisation", "it": "organisation"}
 

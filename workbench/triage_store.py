@@ -13,17 +13,20 @@ from __future__ import annotations
 
 from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from workbench.db import Database
 from workbench.errors import WorkbenchError
-from workbench.extract import Extraction
 from workbench.vocabulary import ClaimKind
 from workbench.models import Article, Claim, ClaimModelScore, ClaimSignal, Collection, CollectionTriage
 from workbench.triage import Triage, signal_title, triage_article
 from workbench.triage_model import model_orders
+
+if TYPE_CHECKING:  # spaCy loads only where text is split, not on every page that reads signals
+    from workbench.extract import Extraction
 
 QUEUE_ORDERS: tuple[str, ...] = ("article", "checkworthiness")
 """Review queue orders: article order (the default) or most checkable first."""

@@ -26,7 +26,7 @@ from spacy.language import Language
 
 from workbench.nlp.dates import metadata_date
 from workbench.nlp.doc import LINE_BREAKS, count_line_breaks, doc_text, line_break_offsets, make_doc
-from workbench.nlp.sentences import SENTENCE_STARTERS, mark_sentence_starts, sentence_start_offsets
+from workbench.nlp.sentences import mark_sentence_starts, sentence_start_offsets
 from workbench.nlp.tokenizer import WhitespaceTokenizer
 from workbench.nlp.units import (
     BOILERPLATE,
@@ -64,7 +64,7 @@ def build_pipeline() -> Language:
 
 __all__ = (
     "BOILERPLATE", "CLAIM", "EMBED", "HEADING", "LINE_BREAKS", "METADATA", "SENTENCES_COMPONENT",
-    "SENTENCE_STARTERS", "TITLE", "TOKENIZER", "UNITS_COMPONENT", "UNITS_KEY", "build_pipeline",
+    "TITLE", "TOKENIZER", "UNITS_COMPONENT", "UNITS_KEY", "build_pipeline",
     "count_line_breaks", "doc_text", "line_break_offsets", "make_doc", "metadata_date",
     "sentence_start_offsets", "unit_rows",
 )

@@ -15,6 +15,7 @@ import numpy
 from spacy.attrs import IDX, SENT_START
 from spacy.tokens import Doc
 
+from workbench.english import SENTENCE_STARTERS
 from workbench.nlp.dates import METADATA_PREFIX
 from workbench.nlp.doc import count_line_breaks, doc_text, line_break_offsets
 
@@ -52,20 +53,6 @@ TIME_ZONE_WORDS = frozenset({
 })
 # fmt: on
 
-# fmt: off
-SENTENCE_STARTERS = frozenset({
-    "A", "An", "And", "Are", "As", "At", "After", "Also", "Although", "Because", "Before",
-    "Being", "Both", "But", "By", "Can", "Could", "Did", "Do", "Does", "During", "Each",
-    "Earlier", "Even", "Every", "For", "From", "Had", "Has", "Have", "He", "Her", "Here",
-    "His", "How", "However", "I", "If", "In", "Indeed", "Instead", "Is", "It", "Its", "Last",
-    "Later", "Many", "Meanwhile", "Millions", "More", "Most", "My", "Next", "Now", "On", "One",
-    "Or", "Other", "Others", "Our", "She", "Should", "Since", "So", "Some", "Still", "Such",
-    "That", "The", "Their", "Then", "There", "These", "They", "This", "Those", "Though",
-    "Thus", "To", "Today", "Under", "Until", "Was", "We", "Were", "What", "When", "Where",
-    "Which", "While", "Who", "Why", "Will", "With", "Would", "Yet", "Yesterday", "You", "Your"
-})
-# fmt: on
-"""Closed-class words that start sentences; after an ambiguous abbreviation they mean a new one."""
 
 EXCLAMATION_NAMES = frozenset({"Yahoo", "OK", "Jeopardy"})
 """Names spelled with a final ``!`` (``As OK! previously reported``)."""
