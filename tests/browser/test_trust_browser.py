@@ -40,13 +40,15 @@ def settled(page) -> None:
 
 
 def ana_at_her_queue(page, server, watch: str):
-    """A lead and the reviewer ana; ana signed in, her first claim drawn, ``watch`` running in the page."""
+    """A lead and the reviewer ana; ana signed in, her first claim drawn with its buttons, ``watch``
+    running in the page."""
     server.add_account("lena", PASSWORD, "lead")
     server.add_account("ana", PASSWORD)
     page.add_init_script(watch)
     page.goto(server.url)
     sign_in_here(page, "ana")
-    page.locator("mark.wb-claim").wait_for()
+    claim = page.locator("mark.wb-claim").get_attribute("data-claim")
+    page.locator(f".st-key-label_supported_{claim} button:enabled").wait_for()
     settled(page)
     return server
 
