@@ -51,11 +51,29 @@ def all_commands(group: click.Group, prefix: tuple[str, ...] = ()):
 
 def test_every_command_in_the_package_is_registered() -> None:
     registered = {main.get_command(click.Context(main), name) for name in COMMAND_MODULES}
-    for module_name in {module for module, _ in COMMAND_MODULES.values()}:
+    for module_name in {module for module, _attribute, _summary in COMMAND_MODULES.values()}:
         module = importlib.import_module(f"workbench.cli.{module_name}")
         commands = [value for value in vars(module).values() if isinstance(value, click.Command)]
         subcommands = {sub for value in commands if isinstance(value, click.Group) for sub in value.commands.values()}
         assert {c for c in commands if c not in subcommands} <= registered, module_name
+
+
+@pytest.mark.parametrize("name", sorted(COMMAND_MODULES))
+def test_the_listed_summary_is_the_command_s_own_short_help(name: str) -> None:
+    command = main.get_command(click.Context(main), name)
+    assert COMMAND_MODULES[name][2] == command.get_short_help_str(limit=1000)
+
+
+def test_help_lists_every_command_without_importing_them() -> None:
+    code = (
+        "import sys\n"
+        "from workbench.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(name for name in sys.modules if name.startswith('workbench.cli.')))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert all(f"  {name} " in result.stdout for name in COMMAND_MODULES)
+    assert result.stdout.rstrip().endswith("[]")
 
 
 @pytest.mark.parametrize("command", list(all_commands(main)), ids=" ".join)
