@@ -295,6 +295,24 @@ def test_a_pronoun_stands_for_the_person_named_before_it_not_the_listener_nor_a_
 
 
 @pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ('"Prices will keep rising," he said.\n\nThe remarks by Arjun Mehta, an economist, came late.', "Arjun Mehta"),
+        ('"Prices will keep rising," she said. Those were the words of Maria Lopez, the mayor.', "Maria Lopez"),
+        ('"Prices will keep rising," he told Jane Smith on Monday.', "he"),
+        ('"Prices will keep rising," she said. The view of John Smith is different.', "she"),
+        ('"Prices will keep rising," he said. Nobody agreed. Others, like Paul Lee and Ann Moss, left.', "he"),
+        ('"Prices will keep rising," he said. ' + "Nobody agreed with that view at all. " * 9 + "Paul Lee left.", "he"),
+    ],
+)
+def test_a_pronoun_with_nobody_named_before_it_is_the_one_person_named_next(text: str, speaker: str) -> None:
+    """Within a few sentences, never in the pronoun's own sentence, never one of two, never the
+    other sex."""
+    (quote,) = direct_quotes(text)
+    assert quote.speaker == speaker
+
+
+@pytest.mark.parametrize(
     ("text", "speakers"),
     [
         (

@@ -293,7 +293,7 @@ def analyse_article(
     hit_starts = [hit[0] for hit in hits]
     names = find_names(article)
     name_starts = [name.start for name in names]
-    resolver = SpeakerResolver(names)
+    resolver = SpeakerResolver(names, article)
     quotes = find_quotes(article, names, resolver)
     quote_ends = [quote.end for quote in quotes]  # quotes do not overlap: ends ascend
     has_case = _CASE.search(article) is not None  # rare: then looked for unit by unit

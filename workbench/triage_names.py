@@ -400,6 +400,9 @@ _SELF_DESCRIPTIONS = (
 """Last words of a description (``the brand``) that stands for the organisation an article is about."""
 
 
+FORWARD_REACH = 300
+"""How far after ``he`` / ``she`` a person may be named for the pronoun to mean them, when nobody is
+named before it."""
 MAX_SENTENCES_BACK = 3
 """Sentences naming people that ``he`` / ``she`` look back through for a person who may be meant."""
 _AGED = re.compile(r"the \d{1,3}-year-old")
@@ -421,7 +424,8 @@ class SpeakerResolver:
     one is named in that sentence; and ``the brand`` / ``the statement`` to the organisation named most
     often so far (when one leads). Otherwise the pronoun or description stays as written."""
 
-    def __init__(self, names: list[Name]):
+    def __init__(self, names: list[Name], text: str):
+        self.text = text
         self.full = _full_names(names)
         self.by_kind: dict[str, list[Name]] = {}
         for name in names:
@@ -447,6 +451,22 @@ class SpeakerResolver:
         index = bisect_left(self.ends.get("person", []), before + 1) - 1
         return people[index] if index >= 0 and " and " in people[index].text else None
 
+    def _named_next(self, pronoun: str, before: int) -> str | None:
+        """For ``he`` / ``she`` with nobody named before it: the one person named in the first later
+        sentence that names people, within ``FORWARD_REACH`` characters (an article opening ``"…,"
+        he said. The remarks by Arjun Mehta …``), else ``None`` (never someone named in the
+        pronoun's own sentence: ``"…," he told Jane Smith``)."""
+        people = self.by_kind.get("person", [])
+        index = bisect_left(self.ends.get("person", []), before + 1)
+        if index == len(people) or people[index].start - before > FORWARD_REACH:
+            return None
+        if not _SENTENCE_END.search(self.text, before, people[index].start):
+            return None
+        sentence = people[index].sentence
+        found = {self.full.get(name.text, name.text) for name in people[index : index + 20] if name.sentence == sentence}
+        (named,) = found if len(found) == 1 else (None,)
+        return named if named and _may_be(pronoun, named) else None
+
     def resolve(self, speaker: str, before: int) -> str:
         lowered = speaker.lower()
         kind = _PRONOUNS.get(lowered) or ("person" if _AGED.fullmatch(lowered) else None)
@@ -461,7 +481,7 @@ class SpeakerResolver:
         if couple and (not count or couple.sentence >= names[count - 1].sentence):
             return couple.text  # ``Ben and Carla Mostyn lived near Felbridge. "…," they said``
         if not count:
-            return speaker
+            return (self._named_next(lowered, before) if kind == "person" else None) or speaker
         if describes_self:
             counts = Counter(self.full.get(name.text, name.text) for name in names[max(0, count - 200) : count])
             (top, top_count), *rest = counts.most_common(2) + [(None, 0)]

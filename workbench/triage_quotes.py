@@ -489,7 +489,7 @@ def find_quotes(text: str, names: list[Name] | None = None, resolver: SpeakerRes
     she said.``).
     """
     names = find_names(text) if names is None else names
-    resolver = resolver or SpeakerResolver(names)
+    resolver = resolver or SpeakerResolver(names, text)
     paragraphs = _paragraphs(text)
     quotes: list[ArticleQuote] = []
     runs_on: list[bool] = []  # per quote: its paragraph ends before its closing mark
