@@ -64,6 +64,22 @@ def test_a_match_verdict_from_a_queue_card_never_replaces_one_given_meanwhile(db
         assert session.scalar(select(Verdict.label).where(Verdict.claim_id == second)) == "supported"
 
 
+def test_a_match_verdict_changed_in_another_tab_since_it_was_offered_is_not_applied(db: Database) -> None:
+    first, second, _ = quote_claims(db)
+    rita = person(db, "Rita")
+    with db.transaction() as session:
+        submit_verdict(session, rita, first, "supported")
+    with db.transaction() as session:
+        (offered,) = match_offers(session, rita, second)
+        submit_verdict(session, rita, first, "disputed")  # changed meanwhile, in another tab
+    with db.transaction() as session, pytest.raises(MatchError, match="now Disputed, not Supported: nothing was saved"):
+        apply_match_verdict(session, rita, second, first, expected_label=offered.label)
+    with db.transaction() as session:
+        assert session.scalar(select(Verdict.label).where(Verdict.claim_id == second)) is None
+        saved = apply_match_verdict(session, rita, second, first, expected_label="disputed")
+        assert saved.after.label == "disputed"
+
+
 def test_nothing_is_applied_from_a_rejected_match_or_without_an_own_verdict(db: Database) -> None:
     first, second, _ = quote_claims(db)
     rita, lead = person(db, "Rita"), person(db, "Lena", "lead")

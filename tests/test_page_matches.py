@@ -94,6 +94,33 @@ def test_reviewer_applies_her_verdict_on_a_matched_claim_with_one_button(app_dat
     assert any(f"match: — → Disputed (applied from the match with claim {first})" in caption.value for caption in mine.caption)
 
 
+def test_the_apply_button_never_saves_a_label_other_than_the_one_it_shows(app_database: Database) -> None:
+    from sqlalchemy import select
+
+    from workbench.models import Verdict
+    from workbench.review import submit_verdict
+
+    first, second, _ = quote_claims(app_database)
+    with app_database.transaction() as session:
+        ann = Actor.of(create_reviewer(session, "Ann", None, "reviewer", actor=Actor.operator()))
+        submit_verdict(session, ann, first, "supported")
+    app = signed_in(ann, "queue")
+    for _ in range(6):
+        if app.session_state["queue_current"] == second:
+            break
+        next(button for button in app.button if button.label == "Skip").click().run()
+    apply = app.button(key=f"queue-apply-{second}-{first}")
+    assert apply.label.startswith("Apply Supported")
+    with app_database.transaction() as session:  # another tab: her verdict on the matched claim changes
+        submit_verdict(session, ann, first, "disputed")
+    apply.click().run()
+    assert not app.exception, app.exception
+    assert any("now Disputed, not Supported: nothing was saved" in error.value for error in app.error)
+    assert not any("Saved:" in element.value for element in [*app.success, *app.toast, *app.markdown, *app.caption])
+    with app_database.read_session() as session:
+        assert session.scalar(select(Verdict.label).where(Verdict.claim_id == second)) is None
+
+
 def test_lead_applies_a_final_verdict_to_the_whole_group_on_the_adjudication_page(app_database: Database) -> None:
     from sqlalchemy import select
 

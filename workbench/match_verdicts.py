@@ -35,7 +35,7 @@ from workbench.matching import MATCH_ACTION, MatchError, decide_match, sharing_v
 from workbench.models import Article, Claim, ClaimMatch, FinalVerdict, Verdict, utcnow
 from workbench.review import SavedVerdict, VerdictState, may_review, own_verdict, require_unlabelled
 from workbench.verdicts import load_reviewable_claim, write_verdict
-from workbench.vocabulary import MatchStatus, MatchTier
+from workbench.vocabulary import LABEL_TITLES, MatchStatus, MatchTier
 
 # --- applying a verdict from a match -------------------------------------------------------
 
@@ -90,11 +90,13 @@ def match_offers(session: Session, actor: Actor, claim_id: int) -> list[MatchOff
 
 def apply_match_verdict(
     session: Session, actor: Actor, claim_id: int, source_claim_id: int, *,
-    expected_version: int | None = None, expect_unlabelled: bool = False,
+    expected_version: int | None = None, expect_unlabelled: bool = False, expected_label: str | None = None,
 ) -> SavedVerdict:
     """Save the reviewer's verdict on ``source_claim_id`` as their verdict on ``claim_id`` (history: ``match``).
 
-    ``expect_unlabelled`` as in ``submit_verdict``: a verdict given meanwhile is never replaced unseen."""
+    ``expect_unlabelled`` as in ``submit_verdict``: a verdict given meanwhile is never replaced unseen.
+    ``expected_label``: the label the reviewer was offered; if their verdict on the matched claim has
+    changed since (another tab), nothing is saved, so the label saved is always the one they saw."""
     require_active(session, actor)
     if not may_review(session, actor, claim_id):
         raise PermissionDenied("This claim is in a collection you are not assigned to.")
@@ -102,6 +104,11 @@ def apply_match_verdict(
     if offer is None:
         raise MatchError(
             "Nothing to apply: the match was rejected or changed, or you have no verdict on the matched claim. Reload."
+        )
+    if expected_label is not None and offer.label != expected_label:
+        raise MatchError(
+            f"Your verdict on the matched claim is now {LABEL_TITLES[offer.label]}, not "
+            f"{LABEL_TITLES[expected_label]}: nothing was saved. Press M again to apply it."
         )
     load_reviewable_claim(session, claim_id, expected_version)
     existing = own_verdict(session, actor, claim_id)

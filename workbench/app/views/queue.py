@@ -203,7 +203,7 @@ def on_label(label: str, context: ClaimContext, from_match: int | None = None) -
             if from_match is not None:
                 saved = apply_match_verdict(
                     tx, actor, context.claim_id, from_match,
-                    expected_version=context.version, expect_unlabelled=on_queue_card,
+                    expected_version=context.version, expect_unlabelled=on_queue_card, expected_label=label,
                 )
             else:
                 saved = submit_verdict(
@@ -233,7 +233,7 @@ def on_label(label: str, context: ClaimContext, from_match: int | None = None) -
     st.session_state[REVISIT] = None
     count_in_overall(+1 if saved.before is None else 0, before_change, latest_change)
     fill_fields(context.claim_id)
-    common.flash(f"Saved: {LABEL_TITLES[label]}")
+    common.flash(f"Saved: {LABEL_TITLES[saved.after.label]}")
 
 
 def on_skip(context: ClaimContext) -> None:
