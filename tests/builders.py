@@ -291,6 +291,20 @@ def quote_claims(db: Database) -> list[int]:
         return session.scalars(select(Claim.id).where(Claim.text == QUOTE).order_by(Claim.id)).all()
 
 
+LAWSUIT = "Following the controversy, Balenciaga filed a {}lawsuit in the New York Supreme Court against the production company."
+
+
+def chained_lawsuit_claims(db: Database) -> list[int]:
+    """Three articles in "news": a $25 million lawsuit, a lawsuit of no stated sum, a $30 million
+    one. The first two and the last two link; the first and the last differ (``number: 25 vs 30``),
+    yet are one group through the middle one. The claims' ids, in that order."""
+    texts = [LAWSUIT.format("$25 million "), LAWSUIT.format(""), LAWSUIT.format("$30 million ")]
+    documents = [Document(source=f"lawsuit-{n}.txt", text=text) for n, text in enumerate(texts)]
+    ingest_documents(db, documents, collection="news", nlp=load_pipeline())
+    with db.read_session() as session:
+        return [session.scalar(select(Claim.id).where(Claim.text == text)) for text in texts]
+
+
 # --- the triage newsroom: checkable and framing sentences --------------------------------------------
 
 CHECKABLE = [

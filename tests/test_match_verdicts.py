@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from builders import quote_claims
+from builders import chained_lawsuit_claims, quote_claims
 from sqlalchemy import select
 
 from workbench.access import Actor
@@ -236,3 +236,39 @@ def test_a_lead_merges_two_groups(db: Database) -> None:
     with db.transaction() as session, pytest.raises(MatchError, match="one article"):
         merge_groups(session, lead, first, shelters)
 
+
+
+def test_a_group_verdict_leaves_out_a_claim_of_the_group_that_states_a_different_fact(db: Database) -> None:
+    """Groups join through pairs: $25 million and $30 million meet through a claim naming no sum."""
+    twenty_five, no_sum, thirty = chained_lawsuit_claims(db)
+    lead = person(db, "Lena", "lead")
+    with db.transaction() as session:
+        assert group_of(session, twenty_five) == sorted([twenty_five, no_sum, thirty])
+        preview = {change.claim_id: change for change in group_final_preview(session, lead, twenty_five, "supported")}
+        assert preview[thirty].conflict == "number: 25 vs 30"
+        assert not preview[thirty].changes and preview[no_sum].changes and not preview[no_sum].conflict
+        applied = apply_final_to_group(session, lead, twenty_five, "supported", "Court records.")
+    assert sorted(change.claim_id for change in applied) == sorted([twenty_five, no_sum])
+    with db.read_session() as session:
+        finals = dict(session.execute(select(FinalVerdict.claim_id, FinalVerdict.label)).all())
+    assert finals == {twenty_five: "supported", no_sum: "supported"}
+
+
+def test_claimreview_never_presents_two_different_facts_of_one_group_as_one_claim(db: Database) -> None:
+    import json
+    import io
+
+    from workbench.export import write_export
+    from workbench.export_options import ExportOptions
+
+    twenty_five, no_sum, thirty = chained_lawsuit_claims(db)
+    lead = person(db, "Lena", "lead")
+    with db.transaction() as session:
+        for claim_id in (twenty_five, no_sum, thirty):
+            record_final_verdict(session, lead, claim_id, "supported", "Court records.")
+    stream = io.StringIO()
+    write_export(db, stream, ExportOptions(format="claimreview", layout="final"))
+    reviews = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert [review["identifier"] for review in reviews] == [f"claim-{twenty_five}", f"claim-{thirty}"]
+    assert [len(review["itemReviewed"]["appearance"]) for review in reviews[:1]] == [2]
+    assert isinstance(reviews[1]["itemReviewed"]["appearance"], dict)

@@ -194,7 +194,8 @@ def claim_review_of_group(rows: Sequence[tuple[Any, ...]], settings: ClaimReview
 
 def claim_review_groups(rows: Iterator[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:
     """``final`` rows (``match_group`` last) folded into one list per review: a claim alone, or a
-    linked group's claims with the same final verdict (held until the end; only grouped rows are kept)."""
+    linked group's claims with the same final verdict that state the same fact (held until the end;
+    only grouped rows are kept)."""
     held: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
     for row in rows:
         if row[-1] is None:
@@ -202,7 +203,22 @@ def claim_review_groups(rows: Iterator[tuple[Any, ...]]) -> Iterator[list[tuple[
         else:
             held.setdefault((row[-1], row[FINAL_COLUMNS.index("final_verdict")]), []).append(row)
     for group in held.values():
-        yield sorted(group, key=lambda row: row[0])
+        yield from _same_facts(sorted(group, key=lambda row: row[0]))
+
+
+def _same_facts(rows: list[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:
+    """``rows`` of one group split where the matching guard finds a different fact: a group joins
+    through pairs, so ``$25 million`` and ``$30 million`` may share one through a claim naming no sum,
+    and one review must not present both as one claim."""
+    from workbench.match_text import conflicts, features  # scikit-learn's stop words: only for groups
+
+    text = FINAL_COLUMNS.index("claim_text")
+    while rows:
+        first = features(rows[0][text])
+        same = [row for row in rows if row is rows[0] or not conflicts(first, features(row[text]))]
+        yield same
+        taken = {id(row) for row in same}
+        rows = [row for row in rows if id(row) not in taken]
 
 
 # --- writing ----------------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session, aliased
 
 from workbench.access import Actor, PermissionDenied, require_active, require_lead
 from workbench.adjudication import FinalChange, record_final_verdict
-from workbench.match_text import compare
+from workbench.match_text import compare, conflicts, features
 from workbench.matching import MATCH_ACTION, MatchError, decide_match, sharing_verdicts
 from workbench.models import Article, Claim, ClaimMatch, FinalVerdict, Verdict, utcnow
 from workbench.review import SavedVerdict, VerdictState, may_review, own_verdict, require_unlabelled
@@ -152,14 +152,21 @@ class GroupFinalChange:
     before: str | None
     """Its final verdict before (``None``: none yet)."""
     after: str
+    conflict: str = ""
+    """What makes it a different fact from the claim adjudicated (``number: 30 vs 25``), found by the
+    matching guard; such a claim joined the group through others and is left as it is."""
 
     @property
     def changes(self) -> bool:
-        return self.before != self.after
+        return self.before != self.after and not self.conflict
 
 
 def group_final_preview(session: Session, actor: Actor, claim_id: int, label: str) -> list[GroupFinalChange]:
-    """For each claim of ``claim_id``'s group: its final verdict now and after applying ``label``."""
+    """For each claim of ``claim_id``'s group: its final verdict now and after applying ``label``.
+
+    Groups are joined through pairs, so a claim may belong to one while stating a different fact
+    from ``claim_id`` (``$25 million`` and ``$30 million``, each linked to a claim naming no sum):
+    the guard of ``workbench.match_text`` marks it (``conflict``) and it keeps its verdict."""
     require_lead(actor, "record final verdicts")
     members = group_of(session, claim_id)
     rows = session.execute(
@@ -169,7 +176,14 @@ def group_final_preview(session: Session, actor: Actor, claim_id: int, label: st
         .where(Claim.id.in_(members), Claim.reviewable)
         .order_by(Claim.id)
     ).all()
-    return [GroupFinalChange(cid, title or f"Article {cid}", text, before, label) for cid, title, text, before in rows]
+    adjudicated = next((features(text) for cid, _title, text, _before in rows if cid == claim_id), None)
+    return [
+        GroupFinalChange(
+            cid, title or f"Article {cid}", text, before, label,
+            "; ".join(conflicts(adjudicated, features(text))) if adjudicated and cid != claim_id else "",
+        )
+        for cid, title, text, before in rows
+    ]
 
 
 def apply_final_to_group(
@@ -178,7 +192,8 @@ def apply_final_to_group(
 ) -> list[FinalChange]:
     """Record ``label`` as the final verdict of every claim in ``claim_id``'s group (all or none).
 
-    Claims already final as ``label`` keep their own rationale and are left out of the result.
+    Claims already final as ``label`` keep their own rationale and are left out of the result, as
+    are claims stating a different fact (``GroupFinalChange.conflict``).
 
     ``expected_claims``: the group as previewed; if it changed meanwhile nothing is written.
     """

@@ -94,13 +94,19 @@ def show_group_final(claim_id: int, label: str | None, rationale_key: str) -> No
     if len(preview) < 2:
         return
     changing = sum(change.changes for change in preview)
-    with st.expander(f"Linked group: {len(preview)} claims, {changing} would change to {LABEL_TITLES[label]}",
+    different = sum(bool(change.conflict) for change in preview)
+    left_out = f", {different} left as they are (a different fact)" if different else ""
+    with st.expander(f"Linked group: {len(preview)} claims, {changing} would change to {LABEL_TITLES[label]}{left_out}",
                      icon=":material/link:"):
         for change in preview:
             before = LABEL_TITLES[change.before] if change.before else "no final verdict"
-            mark = "→ **" + LABEL_TITLES[label] + "**" if change.changes else "(unchanged)"
+            if change.conflict:
+                mark = f"(left as it is: a different fact, {render.escape_html(change.conflict)})"
+            else:
+                mark = "→ **" + LABEL_TITLES[label] + "**" if change.changes else "(unchanged)"
             st.markdown(f"Claim {change.claim_id} in *{render.escape_html(render.snippet(change.article_title, 60))}*: "
                         f"{before} {mark}")
+            st.caption(render.escape_html(render.snippet(change.text, 200)))
         st.button(f"Apply {LABEL_TITLES[label]} to the whole group", key=f"adjudication_group_{claim_id}",
                   on_click=apply_group_final, args=(claim_id, label, rationale_key, [c.claim_id for c in preview]),
                   disabled=not changing)
