@@ -10,6 +10,8 @@ from workbench.access import Actor
 from workbench.adjudication import record_final_verdict
 from workbench.auth import create_reviewer
 from workbench.db import Database
+from workbench.extract import load_pipeline
+from workbench.ingest import Document, ingest_documents
 from workbench.match_verdicts import (
     apply_final_to_group,
     apply_match_verdict,
@@ -18,7 +20,7 @@ from workbench.match_verdicts import (
     match_offers,
 )
 from workbench.matching import MATCH_ACTION, MatchError, applied_from_match, decide_match, list_matches, match_groups
-from workbench.models import Claim, FinalVerdict, Verdict, VerdictHistory
+from workbench.models import Claim, ClaimMatch, FinalVerdict, Verdict, VerdictHistory
 from workbench.review import submit_verdict
 from workbench.verdicts import AlreadyLabelled
 
@@ -233,8 +235,50 @@ def test_a_lead_merges_two_groups(db: Database) -> None:
     with db.read_session() as session:
         groups = match_groups(session)
         assert groups[shelters] == groups[schools] == f"G{min(shelters, schools)}"
+    with db.transaction() as session:  # first and shelters share an article, their groups do not
+        match_id = merge_groups(session, lead, first, shelters)
+    with db.read_session() as session:
+        [merged] = [row for row in list_matches(session, "news") if row.id == match_id]
+        assert merged.status == "confirmed" and {merged.claim_a, merged.claim_b} & {shelters, schools}
+        articles = dict(session.execute(select(Claim.id, Claim.article_id)).all())
+        assert articles[merged.claim_a] != articles[merged.claim_b]
+        assert len(set(match_groups(session).values())) == 1
     with db.transaction() as session, pytest.raises(MatchError, match="one article"):
-        merge_groups(session, lead, first, shelters)
+        merge_groups(session, lead, *singletons_of_one_article(db))
+
+
+RIVER, BRIDGE = "The river rose two metres overnight after a week of rain.", "The old bridge was closed at dawn by the police."
+
+
+def singletons_of_one_article(db: Database) -> list[int]:
+    text = "Square\n\nA fox crossed the market square at noon today. A crowd watched it from the church steps."
+    ingest_documents(db, [Document(source="fox.txt", text=text)], collection="news", nlp=load_pipeline())
+    with db.read_session() as session:
+        return [session.scalar(select(Claim.id).where(Claim.text.startswith(start))) for start in ("A fox", "A crowd")]
+
+
+def test_merging_groups_whose_given_claims_share_an_article_matches_claims_of_two_others(db: Database) -> None:
+    from workbench.match_verdicts import merge_groups
+
+    documents = [
+        Document(source="both.txt", text=f"Both\n\n{RIVER} {BRIDGE}"),
+        Document(source="river.txt", text=f"River\n\n{RIVER}"),
+        Document(source="bridge.txt", text=f"Bridge\n\n{BRIDGE}"),
+    ]
+    ingest_documents(db, documents, collection="news", nlp=load_pipeline())
+    lead = person(db, "Lena", "lead")
+    with db.read_session() as session:
+        claims = {(text, article): claim for claim, text, article in session.execute(select(Claim.id, Claim.text, Claim.article_id))}
+        first_article = min(article for _text, article in claims)
+        river, bridge = claims[RIVER, first_article], claims[BRIDGE, first_article]
+        assert len(group_of(session, river)) == len(group_of(session, bridge)) == 2
+    with db.transaction() as session:
+        match_id = merge_groups(session, lead, river, bridge)
+    with db.read_session() as session:
+        assert len(group_of(session, river)) == 4
+        merged = session.get(ClaimMatch, match_id)
+        articles = dict(session.execute(select(Claim.id, Claim.article_id)).all())
+        assert articles[merged.claim_a_id] != articles[merged.claim_b_id] and merged.status == "confirmed"
 
 
 

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session, aliased
 
 from workbench.access import Actor, PermissionDenied, require_active, require_lead
 from workbench.adjudication import FinalChange, record_final_verdict
-from workbench.match_text import compare, conflicts, features
+from workbench.match_text import compare_pairs, conflicts, features
 from workbench.matching import MATCH_ACTION, MatchError, decide_match, sharing_verdicts
 from workbench.models import Article, Claim, ClaimMatch, FinalVerdict, Verdict, utcnow
 from workbench.review import SavedVerdict, VerdictState, may_review, own_verdict, require_unlabelled
@@ -220,8 +220,9 @@ def detach_from_group(session: Session, actor: Actor, claim_id: int) -> int:
 def merge_groups(session: Session, actor: Actor, claim_id: int, other_claim_id: int) -> int:
     """Join the linked groups of two claims (leads): the closest stored match between them is confirmed.
 
-    If no match between the two groups is stored, one between the two claims is recorded as
-    confirmed, with its score. Returns the confirmed match's id.
+    If no match between the two groups is stored, one is recorded as confirmed, with its score,
+    between the two claims of different articles (one of each group) whose texts score highest.
+    Returns the confirmed match's id.
     """
     require_lead(actor, "merge groups of matches")
     group, other = group_of(session, claim_id), group_of(session, other_claim_id)
@@ -234,28 +235,36 @@ def merge_groups(session: Session, actor: Actor, claim_id: int, other_claim_id: 
         )).order_by(ClaimMatch.score.desc(), ClaimMatch.id).limit(1)
     )
     if match_id is None:
-        match_id = _record_match(session, claim_id, other_claim_id)
+        match_id = _record_match(session, group, other)
     decide_match(session, actor, match_id, "confirmed")
     return match_id
 
 
-def _record_match(session: Session, claim_id: int, other_claim_id: int) -> int:
+MAX_MERGE_CANDIDATES = 100
+"""Claims of each group compared when a merge records a new match (the first, by id)."""
+
+
+def _record_match(session: Session, group: list[int], other: list[int]) -> int:
     rows = session.execute(
         select(Claim.id, Claim.article_id, Article.collection_id, Claim.text)
         .join(Article, Article.id == Claim.article_id)
-        .where(Claim.id.in_([claim_id, other_claim_id]), Claim.reviewable)
+        .where(Claim.id.in_(group[:MAX_MERGE_CANDIDATES] + other[:MAX_MERGE_CANDIDATES]), Claim.reviewable)
         .order_by(Claim.id)
     ).all()
-    if len(rows) != 2:
-        raise MatchError("One of the claims is no longer a reviewable claim. Reload.")
-    (first, first_article, first_collection, first_text), (second, second_article, second_collection, second_text) = rows
-    if first_article == second_article:
-        raise MatchError("Two claims of one article are never matched: pick a claim of another article.")
-    verdict = compare(first_text, second_text)
+    in_group = set(group)
+    pairs = [(a, b) for a in rows if a.id in in_group for b in rows if b.id not in in_group and a.article_id != b.article_id]
+    if not pairs:
+        if len({row.id in in_group for row in rows}) < 2:
+            raise MatchError("One of the claims is no longer a reviewable claim. Reload.")
+        raise MatchError("Two claims of one article are never matched, and the two groups have no claims in different "
+                         "articles: pick a claim of another article.")
+    verdicts = compare_pairs([(a.text, b.text) for a, b in pairs])
+    best = max(range(len(pairs)), key=lambda index: verdicts[index].score)
+    (first, second), verdict = sorted(pairs[best], key=lambda row: row.id), verdicts[best]
     match = ClaimMatch(
-        claim_a_id=first, claim_b_id=second, score=verdict.score,
+        claim_a_id=first.id, claim_b_id=second.id, score=verdict.score,
         tier=MatchTier.LINKED if verdict.tier == MatchTier.LINKED else MatchTier.SUGGESTED, reasons=list(verdict.reasons),
-        same_collection=first_collection == second_collection, created_at=utcnow(), updated_at=utcnow(),
+        same_collection=first.collection_id == second.collection_id, created_at=utcnow(), updated_at=utcnow(),
     )
     session.add(match)
     session.flush()
