@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import json
+
 import pytest
 from builders import chained_lawsuit_claims, quote_claims
 from sqlalchemy import select
@@ -10,6 +13,8 @@ from workbench.access import Actor
 from workbench.adjudication import record_final_verdict
 from workbench.auth import create_reviewer
 from workbench.db import Database
+from workbench.export import write_export
+from workbench.export_options import ExportOptions
 from workbench.extract import load_pipeline
 from workbench.ingest import Document, ingest_documents
 from workbench.match_verdicts import (
@@ -279,6 +284,12 @@ def test_merging_groups_whose_given_claims_share_an_article_matches_claims_of_tw
         merged = session.get(ClaimMatch, match_id)
         articles = dict(session.execute(select(Claim.id, Claim.article_id)).all())
         assert articles[merged.claim_a_id] != articles[merged.claim_b_id] and merged.status == "confirmed"
+    with db.transaction() as session:
+        apply_final_to_group(session, lead, river, "supported", "Both reported by the police.")
+    stream = io.StringIO()
+    write_export(db, stream, ExportOptions(format="claimreview", layout="final"))
+    (review,) = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert [appearance["headline"] for appearance in review["itemReviewed"]["appearance"]] == ["Both", "River", "Bridge"]
 
 
 
@@ -299,12 +310,6 @@ def test_a_group_verdict_leaves_out_a_claim_of_the_group_that_states_a_different
 
 
 def test_claimreview_never_presents_two_different_facts_of_one_group_as_one_claim(db: Database) -> None:
-    import json
-    import io
-
-    from workbench.export import write_export
-    from workbench.export_options import ExportOptions
-
     twenty_five, no_sum, thirty = chained_lawsuit_claims(db)
     lead = person(db, "Lena", "lead")
     with db.transaction() as session:

@@ -163,7 +163,7 @@ def claim_review_of_group(rows: Sequence[tuple[Any, ...]], settings: ClaimReview
     records = [dict(zip(FINAL_COLUMNS, row[: len(FINAL_COLUMNS)], strict=True)) for row in rows]
     record = records[0]
     appearances = []
-    for each in records:
+    for each in {each["article_id"]: each for each in records}.values():  # each article once
         appearance: dict[str, Any] = {"@type": "CreativeWork", "headline": each["article_title"]}
         if each["article_url"]:
             appearance["url"] = each["article_url"]
