@@ -107,8 +107,9 @@ OPEN_TO_REVIEWERS = {
     "may_review", "article_progress", "overall_progress", "own_verdict", "submit_verdict", "undo",
     "previous_verdict", "others_verdicts", "verdict_history", "my_articles", "my_verdicts", "latest_verdict_change",
     "articles_in_scope", "collections_in_scope", "save_verdict", "delete_verdict", "with_control",
-    # matches between claims: any reviewer confirms or rejects, and reuses a verdict they may review
-    "decide_match", "match_offers", "apply_match_verdict",
+    # matches between claims: any reviewer confirms or rejects an open match or changes their own
+    # decision (test_matching), and reuses a verdict they may review
+    "decide_match", "may_decide", "match_offers", "apply_match_verdict",
     # signing in
     "start_session",
 }

@@ -11,7 +11,7 @@ from builders import two_stories
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from workbench.access import Actor
+from workbench.access import Actor, PermissionDenied
 from workbench.edits import merge_units, set_unit_kind, split_unit
 from workbench.auth import create_reviewer
 from workbench.cli import main
@@ -231,6 +231,28 @@ def test_decisions_are_kept_by_rebuild_and_shown_per_claim(db: Database) -> None
         assert linked_groups([again]) == []
     with db.transaction() as session, pytest.raises(MatchError):
         decide_match(session, actor, row.id, "maybe")
+
+
+def test_a_reviewer_decides_an_open_match_or_their_own_decision_never_someone_else_s(db: Database) -> None:
+    two_stories(db)
+    lena = lead(db)
+    with db.transaction() as session:
+        ann, ben = (Actor.of(create_reviewer(session, name, None, "reviewer", actor=Actor.operator())) for name in ("Ann", "Ben"))
+        [row] = list_matches(session, "news")
+    with db.transaction() as session:
+        decide_match(session, ann, row.id, "confirmed")
+    with db.transaction() as session:
+        decide_match(session, ann, row.id, "rejected")  # her own decision: she may change it
+    with db.transaction() as session, pytest.raises(PermissionDenied, match="only a lead can change"):
+        decide_match(session, ben, row.id, "suggested")
+    with db.transaction() as session:
+        decide_match(session, lena, row.id, "confirmed")
+    for reviewer in (ann, ben):
+        with db.transaction() as session, pytest.raises(PermissionDenied):
+            decide_match(session, reviewer, row.id, "rejected")
+    with db.read_session() as session:
+        [now] = list_matches(session, "news")
+    assert (now.status, now.decided_by, now.decided_by_id) == ("confirmed", "Lena Lead", lena.id)
 
 
 def test_merge_split_and_kind_changes_leave_no_dangling_matches(db: Database) -> None:

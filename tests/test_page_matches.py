@@ -80,7 +80,7 @@ def test_reviewer_applies_her_verdict_on_a_matched_claim_with_one_button(app_dat
     assert app.session_state["queue_current"] == second
     assert any("You labelled the same claim in 'Storm hits coast'" in caption.value for caption in app.caption)
     apply = app.button(key=f"queue-apply-{second}-{first}")
-    assert apply.label.endswith("(M)")
+    assert apply.label == "Apply Disputed"  # its shortcut, M, is drawn by the button itself
     apply.click().run()
     assert not app.exception, app.exception
     assert app.session_state["queue_current"] != second
@@ -194,3 +194,33 @@ def test_lead_merges_two_groups_on_the_matches_page(app_database: Database) -> N
         groups = match_groups(session)
     assert len(groups) == 5 and set(groups.values()) == {f"G{first}"}
 
+
+
+def test_groups_stay_listed_with_their_claims_whatever_the_matches_shown(app_database: Database) -> None:
+    first, _, _ = quote_claims(app_database)
+    with app_database.transaction() as session:
+        lead = Actor.of(create_reviewer(session, "Lena Lead", None, "lead", actor=Actor.operator()))
+    app = signed_in(lead, "matches")
+    app.segmented_control(key="matches_tier").set_value("suggested").run()
+    assert not app.exception, app.exception
+    assert [expander.label for expander in app.expander if expander.label.startswith("Group")] == [f"Group G{first}: 3 linked claims"]
+    assert any("*Storm hits coast*" in markdown.value and str(first) in markdown.value for markdown in app.markdown)
+
+
+def test_a_reviewer_cannot_undo_a_lead_s_match_decision_from_the_queue(app_database: Database) -> None:
+    from workbench.matching import decide_match
+
+    two_stories(app_database)
+    with app_database.transaction() as session:
+        lena = Actor.of(create_reviewer(session, "Lena Lead", None, "lead", actor=Actor.operator()))
+        ann = Actor.of(create_reviewer(session, "Ann", None, "reviewer", actor=Actor.operator()))
+        [row] = list_matches(session, "news")
+        decide_match(session, lena, row.id, "confirmed")
+    app = signed_in(ann, "queue")
+    for _ in range(4):
+        if any(button.key and button.key.startswith("queue-match-") for button in app.button):
+            break
+        next(button for button in app.button if button.label == "Skip").click().run()
+    buttons = {button.label: button for button in app.button if button.key and button.key.startswith("queue-match-")}
+    assert buttons["Reject"].disabled and buttons["Undo decision"].disabled
+    assert any("Decided by Lena Lead: only a lead can change it." in caption.value for caption in app.caption)

@@ -17,7 +17,7 @@ from functools import cache
 from sqlalchemy import Connection, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from workbench.access import Actor
+from workbench.access import Actor, PermissionDenied
 from workbench.match_text import MatchError
 from workbench.models import (
     Article,
@@ -63,6 +63,8 @@ class MatchRow:
     """``suggested`` (undecided), ``confirmed`` or ``rejected``."""
     decided_by: str | None
     decided_at: datetime | None
+    decided_by_id: int | None
+    """The account that decided it (``decided_by`` is its name)."""
 
     @property
     def conflict(self) -> bool:
@@ -88,7 +90,7 @@ def _match_query():
         select(
             ClaimMatch.id, ClaimMatch.claim_a_id, ClaimMatch.claim_b_id, claim_a.article_id, claim_b.article_id,
             article_a.title, article_b.title, claim_a.text, claim_b.text, ClaimMatch.score, ClaimMatch.tier,
-            ClaimMatch.reasons, ClaimMatch.status, Reviewer.name, ClaimMatch.decided_at,
+            ClaimMatch.reasons, ClaimMatch.status, Reviewer.name, ClaimMatch.decided_at, ClaimMatch.decided_by,
         )
         .join(claim_a, claim_a.id == ClaimMatch.claim_a_id)
         .join(claim_b, claim_b.id == ClaimMatch.claim_b_id)
@@ -156,19 +158,28 @@ def matches_of_claim(session: Session, claim_id: int, *, include_rejected: bool 
             row = MatchRow(
                 row.id, row.claim_b, row.claim_a, row.article_b, row.article_a, row.title_b, row.title_a,
                 row.text_b, row.text_a, row.score, row.tier, row.reasons, row.status, row.decided_by,
-                row.decided_at,
+                row.decided_at, row.decided_by_id,
             )
         rows.append(row)
     return rows
 
 
+def may_decide(actor: Actor, decided_by_id: int | None) -> bool:
+    """Whether ``actor`` may confirm, reject or undo a match decided by ``decided_by_id`` (``None``:
+    undecided): a lead any, a reviewer an undecided one or their own decision."""
+    return actor.is_lead or decided_by_id is None or decided_by_id == actor.id
+
+
 def decide_match(session: Session, actor: Actor, match_id: int, status: str) -> ClaimMatch:
-    """Confirm or reject a match (any signed-in reviewer; ``suggested`` undoes the decision)."""
+    """Confirm or reject a match (``suggested`` undoes the decision). Any signed-in reviewer decides
+    an undecided match, or changes their own decision; only a lead changes someone else's."""
     if status not in MATCH_STATUSES:
         raise MatchError(f"Unknown status {status!r}: use confirmed, rejected or suggested.")
     match = session.get(ClaimMatch, match_id, with_for_update=True)
     if match is None:
         raise MatchError(f"Match {match_id} no longer exists: the claims were changed. Reload.")
+    if not may_decide(actor, match.decided_by):
+        raise PermissionDenied("Someone else decided this match: only a lead can change that decision.")
     match.status = status
     match.decided_by = None if status == MatchStatus.SUGGESTED else actor.id
     match.decided_at = None if status == MatchStatus.SUGGESTED else utcnow()

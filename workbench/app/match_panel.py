@@ -15,7 +15,7 @@ from workbench import LABEL_TITLES, render
 from workbench.access import Actor
 from workbench.app import common
 from workbench.match_verdicts import apply_final_to_group, group_final_preview, match_offers
-from workbench.matching import MatchRow, decide_match, matches_of_claim
+from workbench.matching import MatchRow, decide_match, matches_of_claim, may_decide
 from workbench.vocabulary import MatchStatus, MatchTier, counted
 
 
@@ -24,16 +24,20 @@ def decide(match_id: int, status: str) -> None:
         common.flash({"confirmed": "Match confirmed.", "rejected": "Match rejected.", "suggested": "Decision undone."}[status])
 
 
-def show_match(row: MatchRow, *, key: str) -> None:
-    """A match side by side (one block of markup) with the confirm/reject buttons."""
+def show_match(row: MatchRow, actor: Actor, *, key: str) -> None:
+    """A match side by side (one block of markup) with the confirm/reject buttons (disabled, with
+    the reason, on a decision only a lead may change)."""
     st.html(render.match_html(row))
-    with st.container(horizontal=True, gap="small"):
+    locked = not may_decide(actor, row.decided_by_id)
+    with st.container(horizontal=True, gap="small", vertical_alignment="center"):
         st.button("Confirm", key=f"{key}-confirm", on_click=decide, args=(row.id, "confirmed"),
-                  disabled=row.status == MatchStatus.CONFIRMED, icon=":material/link:")
+                  disabled=locked or row.status == MatchStatus.CONFIRMED, icon=":material/link:")
         st.button("Reject", key=f"{key}-reject", on_click=decide, args=(row.id, "rejected"),
-                  disabled=row.status == MatchStatus.REJECTED, icon=":material/link_off:")
+                  disabled=locked or row.status == MatchStatus.REJECTED, icon=":material/link_off:")
         if row.status != MatchStatus.SUGGESTED:
-            st.button("Undo decision", key=f"{key}-undo", on_click=decide, args=(row.id, "suggested"))
+            st.button("Undo decision", key=f"{key}-undo", on_click=decide, args=(row.id, "suggested"), disabled=locked)
+        if locked:
+            st.caption(f"Decided by {render.escape_html(row.decided_by or 'someone else')}: only a lead can change it.")
 
 
 APPLY_SHORTCUT = "M"
@@ -59,7 +63,7 @@ def show_claim_matches(claim_id: int, actor: Actor, on_apply: Callable[[int, str
                 f"You labelled {kind} in '{render.snippet(offer.source_title, 60)}' as **{LABEL_TITLES[offer.label]}**{note}."
             )
             st.button(
-                f"Apply {LABEL_TITLES[offer.label]}" + (f" ({APPLY_SHORTCUT})" if number == 0 else ""),
+                f"Apply {LABEL_TITLES[offer.label]}",  # the first shows its shortcut (M) itself
                 key=f"queue-apply-{claim_id}-{offer.source_claim_id}",
                 shortcut=APPLY_SHORTCUT if number == 0 else None,
                 on_click=on_apply,
@@ -69,7 +73,7 @@ def show_claim_matches(claim_id: int, actor: Actor, on_apply: Callable[[int, str
     for row in rows[:QUEUE_MATCHES_SHOWN]:
         label = "Same claim" if row.tier == MatchTier.LINKED else "Possibly the same claim"
         with st.expander(f"{label} in '{render.snippet(row.title_b)}'", icon=":material/link:"):
-            show_match(row, key=f"queue-match-{row.id}")
+            show_match(row, actor, key=f"queue-match-{row.id}")
     if len(rows) > QUEUE_MATCHES_SHOWN:
         more = len(rows) - QUEUE_MATCHES_SHOWN
         st.caption(f"…and {counted(more, 'more possible match', 'more possible matches')} of this claim (Matches page).")

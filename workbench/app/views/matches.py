@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from workbench import render
 from workbench.access import visible_collections
 from workbench.app import common
 from workbench.app.match_panel import show_match
 from workbench.match_verdicts import detach_from_group, merge_groups
 from workbench.match_search import collection_thresholds, rebuild, set_thresholds
 from workbench.matching import linked_groups, list_matches
+from workbench.vocabulary import counted
 
 actor = common.lead_or_stop("review matches")
 common.load_style()
@@ -36,7 +38,8 @@ with common.page_session() as session:
         st.stop()
     collection = st.selectbox("Story (collection)", collections, key="matches_collection")
     tier = st.segmented_control("Show", ["all", "linked", "suggested"], default="all", key="matches_tier")
-    rows = list_matches(session, collection, tier=None if tier in (None, "all") else tier)
+    every_match = list_matches(session, collection)  # groups come from all of them, whatever is shown
+    rows = [row for row in every_match if tier in (None, "all") or row.tier == tier]
 
 def save_thresholds(name: str) -> None:
     link, suggest = st.session_state["matches_link"], st.session_state["matches_suggest"]
@@ -46,7 +49,7 @@ def save_thresholds(name: str) -> None:
 
 def split_out(claim_id: int) -> None:
     if (count := common.run_action(lambda session, actor: detach_from_group(session, actor, claim_id))) is not None:
-        common.flash(f"Claim {claim_id} split out of its group ({count} match(es) rejected).")
+        common.flash(f"Claim {claim_id} split out of its group ({counted(count, 'match', 'matches')} rejected).")
 
 
 def merge_into(claim_id: int) -> None:
@@ -62,12 +65,19 @@ with st.expander("Thresholds of this story"):
     st.number_input("Suggest at or above", 0.01, 1.0, current.suggest, 0.01, key="matches_suggest")
     st.button("Save and rebuild", on_click=save_thresholds, args=(collection,), key="matches_save_thresholds")
 st.button("Rebuild matches", on_click=rebuild_collection, args=(collection,), icon=":material/refresh:")
-groups = linked_groups(rows)
+groups = linked_groups(every_match)
+claims = {row.claim_a: (row.title_a, row.text_a) for row in every_match} | {
+    row.claim_b: (row.title_b, row.text_b) for row in every_match
+}
 for group in groups[:50]:
     with st.expander(f"Group G{group[0]}: {len(group)} linked claims"):
         for claim_id in group:
-            st.button(f"Split claim {claim_id} out of the group", key=f"matches_split_{claim_id}",
-                      on_click=split_out, args=(claim_id,))
+            title, text = claims[claim_id]
+            with st.container(horizontal=True, vertical_alignment="center"):
+                st.markdown(f"**{claim_id}** · *{render.escape_html(render.snippet(title, 60))}*: "
+                            f"{render.escape_html(render.snippet(text, 160))}")
+                st.button("Split out", key=f"matches_split_{claim_id}", on_click=split_out, args=(claim_id,),
+                          help=f"Split claim {claim_id} out of the group: its linked or confirmed matches are rejected.")
         others = [other[0] for other in groups if other is not group]
         if others:
             with st.container(horizontal=True, vertical_alignment="bottom"):
@@ -80,6 +90,6 @@ if not rows:
     st.info("No matches in this story.")
 for row in rows[:200]:
     with st.container(border=True):
-        show_match(row, key=f"match-{row.id}")
+        show_match(row, actor, key=f"match-{row.id}")
 if len(rows) > 200:
     st.caption(f"Showing the first 200 of {len(rows)}; use `workbench matches` for all.")
