@@ -313,3 +313,35 @@ def test_similarity_command_answers_each_line_in_order(tmp_path: Path) -> None:
     assert set(out[0]) == {"score", "tier", "reasons"}
     bad = CliRunner().invoke(main, ["similarity", "--pairs", "-"], input='{"a": "x"}\nnot json\n')
     assert bad.exit_code == 1 and "line 1" in bad.output and "line 2" in bad.output
+
+
+STORY = "The council approved a budget of {} for the new school on Tuesday, officials said."
+
+
+@pytest.mark.parametrize(
+    ("amount", "tier"),
+    [(lambda n: "three million dollars", "linked"), (lambda n: f"{3 * n} million dollars", "suggested")],
+    ids=["one sum", "a sum each"],
+)
+def test_a_story_told_alike_in_many_articles_is_matched_in_each_whatever_their_number(db: Database, amount, tier: str) -> None:
+    """More articles than a word may be in and still find candidates in a small collection (20):
+    each claim still finds the others through its rarest words, at ingest one article at a time
+    and in a rebuild, which keeps them."""
+    articles = 25
+    for n in range(1, articles + 1):
+        text = f"Outlet {n} covers the vote\n\n{STORY.format(amount(n))} Reporter {n} saw {7 * n} protesters outside."
+        ingest_documents(db, [Document(source=f"o{n}.txt", text=text)], collection="news", nlp=load_pipeline())
+
+    def pairs() -> set[frozenset[int]]:
+        with db.read_session() as session:
+            story = set(session.scalars(select(Claim.id).where(Claim.text.startswith("The council approved"))))
+            assert len(story) == articles
+            return {
+                frozenset((row.claim_a, row.claim_b)) for row in list_matches(session, "news")
+                if {row.claim_a, row.claim_b} <= story and row.tier == tier
+            }
+
+    expected = articles * (articles - 1) // 2
+    assert len(pairs()) == expected
+    rebuild(db, "news")
+    assert len(pairs()) == expected

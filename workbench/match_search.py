@@ -4,9 +4,9 @@ Scoring and the conflict guard are pure text work (:mod:`workbench.match_text`);
 matches, decisions and groups are in :mod:`workbench.matching`.
 
 Candidate search: each claim's content words are hashed into ``match_term``; a claim's
-candidates are the claims sharing its rarer words (document frequency ≤ :data:`MAX_TERM_DF`),
-ranked by the IDF weight they share, best :data:`CANDIDATES_PER_CLAIM` kept; only those are
-scored. A full rebuild does the same in memory with sparse matrix products in chunks of
+candidates are the claims sharing its rarer words (``max_df``) or its :data:`RAREST_TERMS`
+rarest shared words, ranked by the IDF weight they share, best :data:`CANDIDATES_PER_CLAIM`
+kept; only those are scored. A full rebuild does the same in memory with sparse matrix products in chunks of
 :data:`CHUNK_ROWS` rows. Identical claims inside one article are never paired (pairs always
 span two articles); the work per claim is bounded, never quadratic.
 
@@ -41,6 +41,9 @@ from workbench.vocabulary import MatchStatus, MatchTier
 MAX_TERM_DF = 1000
 """Words in more claims than this (or than :data:`MAX_TERM_SHARE` of them) are too common to find candidates with."""
 MAX_TERM_SHARE = 0.01
+RAREST_TERMS = 3
+"""A claim's rarest words (shared with another claim) used to find candidates even when they are
+common, up to :data:`MAX_TERM_DF` claims: a story told alike in many articles is still found."""
 CANDIDATES_PER_CLAIM = 30
 """How many candidates per claim are scored."""
 CHUNK_ROWS = 1000
@@ -87,6 +90,19 @@ def max_df(claims: int) -> int:
     return max(20, min(MAX_TERM_DF, int(claims * MAX_TERM_SHARE)))
 
 
+def searchable(rows: np.ndarray, entry_df: np.ndarray, limit: int, shared_from: int) -> np.ndarray:
+    """For (claim, word) entries (``rows``: their claims, ``entry_df``: their words' claim counts):
+    whether each is used to find candidates: a word in at most ``limit`` claims, or one of the
+    claim's :data:`RAREST_TERMS` rarest words in at least ``shared_from`` and at most
+    :data:`MAX_TERM_DF` claims."""
+    shared = entry_df >= shared_from
+    order = np.lexsort((np.where(shared, entry_df, np.iinfo(np.int64).max), rows))
+    sorted_rows = rows[order]
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order)) - np.searchsorted(sorted_rows, sorted_rows)
+    return (shared & (entry_df <= limit)) | (shared & (rank < RAREST_TERMS) & (entry_df <= MAX_TERM_DF))
+
+
 def candidate_pairs(claims: Sequence[ClaimText], across_collections: bool = False) -> np.ndarray:
     """Index pairs ``[i, j]`` (i < j, one per row) worth scoring among ``claims``.
 
@@ -117,12 +133,14 @@ def candidate_pairs(claims: Sequence[ClaimText], across_collections: bool = Fals
     found = [(order[np.broadcast_to(has_copies[:, None], reach.shape)[valid]], order[(start[has_copies, None] + reach)[valid]])]
     # distinct texts: shared rarer words, weighted by IDF
     if len(text_ids) >= 2:
-        matrix = word_presence(list(text_ids)).tocsc()
-        df = np.diff(matrix.indptr)
-        usable = (df > 0) & (df <= max_df(len(text_ids)))
-        idf = np.where(usable, np.log((1 + len(text_ids)) / (1 + df)) + 1, 0).astype(np.float32)
-        matrix = l2_normalise((matrix @ sparse.diags(idf)).tocsr())
+        matrix = word_presence(list(text_ids))
+        df = np.bincount(matrix.indices, minlength=matrix.shape[1])
+        rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+        kept = searchable(rows, df[matrix.indices], max_df(len(text_ids)), shared_from=2)
+        idf = (np.log((1 + len(text_ids)) / (1 + df)) + 1).astype(np.float32)
+        matrix.data = np.where(kept, idf[matrix.indices], 0).astype(np.float32)
         matrix.eliminate_zeros()
+        matrix = l2_normalise(matrix)
         transposed = matrix.T.tocsr()
         members = np.minimum(text_size, CANDIDATES_PER_CLAIM)
         for chunk in range(0, len(text_ids), CHUNK_ROWS):
@@ -387,7 +405,13 @@ def _stored_candidates(
             select(MatchTerm.term, func.count()).where(MatchTerm.term.in_(chunk)).group_by(MatchTerm.term)
         ).all())
     total = max(session.scalar(select(func.count()).select_from(Claim).where(Claim.reviewable)) or 0, 1)
-    useful = [term for term in all_terms if 0 < df.get(term, 0) <= max_df(total)]
+    claim_row = {claim.id: index for index, claim in enumerate(claims)}
+    kept = searchable(
+        np.array([claim_row[claim_id] for _, claim_id in terms], dtype=np.int64),
+        np.array([df.get(term, 0) for term, _ in terms], dtype=np.int64), max_df(total), shared_from=1,
+    )
+    terms = [pair for pair, keep in zip(terms, kept, strict=True) if keep]
+    useful = sorted({term for term, _ in terms})
     if not useful:
         return {}
     postings = []
@@ -401,8 +425,7 @@ def _stored_candidates(
         (np.ones(len(postings)), ([term_row[term] for term, _ in postings], stored_column)),
         shape=(len(useful), len(stored)),
     )
-    claim_row = {claim.id: index for index, claim in enumerate(claims)}
-    asked = [(claim_row[claim_id], term_row[term]) for term, claim_id in terms if term in term_row]
+    asked = [(claim_row[claim_id], term_row[term]) for term, claim_id in terms]
     idf = [float(np.log((1 + total) / (1 + df[useful[term]])) + 1) for _, term in asked]
     weights = (sparse.csr_matrix(
         (idf, ([claim for claim, _ in asked], [term for _, term in asked])), shape=(len(claims), len(useful))
