@@ -18,7 +18,7 @@ from workbench.cli import main
 from workbench.db import Database
 from workbench.extract import load_pipeline
 from workbench.ingest import Document, ingest_documents, ingest_paths
-from workbench.match_text import MatchError, Thresholds, compare, compare_pairs, normalise
+from workbench.match_text import MatchError, Thresholds, compare, compare_pairs, conflicts, features, normalise
 from workbench.match_search import ClaimText, candidate_pairs, rebuild
 from workbench.matching import decide_match, linked_groups, list_matches, matches_of_claim
 from workbench.models import Claim, ClaimMatch, MatchTerm
@@ -70,6 +70,39 @@ def test_conflicts_are_never_linked_and_say_what_differs(other: str, reason: str
     else:
         assert verdict.tier == "suggested"
         assert any(r.startswith(reason) for r in verdict.reasons), verdict.reasons
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "reason"),
+    [
+        ("revenue was $1.2 million last year, up from the year before", "revenue was $1.2 billion last year, up from the year before",
+         "scale: million vs billion"),
+        ("The factory employs about 3 thousand workers in the region", "The factory employs about 3 million workers in the region",
+         "scale: thousand vs million"),
+        ("The firm reported a profit of 5 million euros for the quarter", "The firm reported a loss of 5 million euros for the quarter",
+         "direction: profit vs loss"),
+        ("The senator voted for the bill on Tuesday after a long debate", "The senator voted against the bill on Tuesday after a long debate",
+         "direction: for vs against"),
+        ("Officials said the vaccine is safe for children under twelve", "Officials said the vaccine is unsafe for children under twelve",
+         "negation: 'safe' vs 'unsafe'"),
+        ("The test results were accurate according to the hospital", "The test results were inaccurate according to the hospital",
+         "negation: 'accurate' vs 'inaccurate'"),
+        ("Most voters support the new housing plan, the survey found", "Few voters support the new housing plan, the survey found",
+         "direction: most vs few"),
+        ("The merger of the two banks was announced by the commission", "The merger of the two banks was denied by the commission",
+         "direction: announced vs denied"),
+        ("Unemployment rose two percentage points over the year", "Unemployment rose two percent over the year",
+         "measure: percentage vs percent"),
+        ("The bridge will stay closed unless the repairs are finished", "The bridge will stay closed less than a week while repairs are finished",
+         None),
+    ],
+)
+def test_opposite_words_scales_and_prefixed_opposites_are_never_linked(a: str, b: str, reason: str | None) -> None:
+    """Each pair scores as high as a link would; what differs makes them different facts."""
+    reasons = conflicts(features(a), features(b))
+    assert (reason in reasons) if reason else not any(r.startswith("negation") for r in reasons)
+    if reason:
+        assert compare(a, b).tier != "linked"
 
 
 PRODUCTS = "The firm will be able to sell its chocolate products, which are not sold in the United States, through the network."

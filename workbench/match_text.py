@@ -148,18 +148,33 @@ _NUMBER_WORDS = {
 _MONTHS = frozenset(("january february march april may june july august september october november december "
            "monday tuesday wednesday thursday friday saturday sunday").split())
 _NEGATIONS = {"not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without", "cannot", "t"}
-_OPPOSITES: list[tuple[set[str], set[str]]] = [
-    ({"rose", "rise", "rises", "rising", "risen", "increase", "increased", "increases", "up", "higher", "gain", "gained", "grew", "grow", "growth"},
+_SCALES = ({"thousand", "thousands"}, {"million", "millions"}, {"billion", "billions"}, {"trillion", "trillions"})
+_OPPOSITES: list[tuple[str, set[str], set[str]]] = [
+    ("direction",
+     {"rose", "rise", "rises", "rising", "risen", "increase", "increased", "increases", "up", "higher", "gain", "gained", "grew", "grow", "growth"},
      {"fell", "fall", "falls", "falling", "fallen", "decrease", "decreased", "decreases", "down", "lower", "loss", "lost", "shrank", "shrink", "drop", "dropped"}),
-    ({"more", "most", "greater", "above", "over", "majority", "highest", "largest", "biggest"},
-     {"less", "fewer", "least", "below", "under", "minority", "lowest", "smallest"}),
-    ({"won", "win", "wins", "winning", "victory"}, {"lost", "lose", "loses", "losing", "defeat", "defeated"}),
-    ({"before", "earlier"}, {"after", "later"}),
-    ({"legal", "lawful", "guilty", "approved", "accepted", "confirmed", "allowed"},
+    ("direction",
+     {"more", "most", "many", "greater", "above", "over", "majority", "highest", "largest", "biggest"},
+     {"less", "fewer", "few", "least", "below", "under", "minority", "lowest", "smallest"}),
+    ("direction", {"won", "win", "wins", "winning", "victory"}, {"lost", "lose", "loses", "losing", "defeat", "defeated"}),
+    ("direction", {"before", "earlier"}, {"after", "later"}),
+    ("direction",
+     {"legal", "lawful", "guilty", "approved", "accepted", "confirmed", "allowed", "announced", "admitted", "acknowledged"},
      {"illegal", "unlawful", "innocent", "rejected", "declined", "denied", "banned"}),
+    ("direction", {"profit", "profits", "surplus"}, {"loss", "losses", "deficit"}),
+    ("direction", {"for", "favour", "favor", "support", "supports", "supported", "backed"},
+     {"against", "oppose", "opposes", "opposed"}),
+    ("measure", {"percent", "%"}, {"percentage"}),
+    *(("scale", small, large) for index, small in enumerate(_SCALES) for large in _SCALES[index + 1 :]),
 ]
-
-_DIRECTION_WORDS = frozenset().union(*(up | down for up, down in _OPPOSITES))
+"""Words of two claims that make them different facts: ``kind``, one side's words, the other's."""
+_ANTONYM_PREFIXES = ("un", "non")
+"""``safe`` / ``unsafe``: a word in one claim, the same word with this prefix in the other."""
+_NOT_ANTONYMS = frozenset({"less", "ions", "ited", "iversity"})
+_PREFIXED_ANTONYMS = {
+    word: "in" + word for word in ("accurate", "correct", "complete", "effective", "valid", "adequate", "active")
+} | {"possible": "impossible", "responsible": "irresponsible", "relevant": "irrelevant", "legitimate": "illegitimate"}
+_DIRECTION_WORDS = frozenset().union(*(up | down for _kind, up, down in _OPPOSITES))
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,11 +308,21 @@ def conflicts(a: Features, b: Features) -> list[str]:
     if negated:
         reasons.append(negated)
     if a.directions and b.directions:
-        for up, down in _OPPOSITES:
+        for kind, up, down in _OPPOSITES:
             a_up, a_down = a.directions & up, a.directions & down
             b_up, b_down = b.directions & up, b.directions & down
             if (a_up - b.words and b_down - a.words) or (a_down - b.words and b_up - a.words):
-                reasons.append(_versus("direction", (a_up | a_down) - b.words, (b_up | b_down) - a.words))
+                reasons.append(_versus(kind, (a_up | a_down) - b.words, (b_up | b_down) - a.words))
+    only_a, only_b = a.words - b.words, b.words - a.words
+    for one, other in ((only_a, only_b), (only_b, only_a)):
+        for word in one:
+            if len(word) < 4 or word in _NOT_ANTONYMS:
+                continue
+            opposite = _PREFIXED_ANTONYMS.get(word) or next(
+                (prefix + word for prefix in _ANTONYM_PREFIXES if prefix + word in other), None
+            )
+            if opposite in other:
+                reasons.append(f"negation: {word!r} vs {opposite!r}" if one is only_a else f"negation: {opposite!r} vs {word!r}")
     names_a, names_b = a.names - b.words, b.names - a.words
     if names_a and names_b:
         reasons.append(_versus("name", names_a, names_b))
