@@ -213,3 +213,21 @@ def test_a_url_of_no_usable_database_is_refused_in_one_line(url: str, shown: str
         "(sqlite:///data/workbench.db) or a PostgreSQL one (postgresql://user@host/database).\n"
     )
     assert "secret" not in result.output
+
+
+def test_ctrl_c_during_ingest_says_how_far_it_got_and_how_to_finish(
+    database_url: str, seeds_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workbench import ingest as ingest_module
+
+    real = ingest_module.ingest_paths
+
+    def stopped_after_one(database, paths, collection, nlp, on_file=None):
+        real(database, list(paths)[:1], collection, nlp, on_file=on_file)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ingest_module, "ingest_paths", stopped_after_one)
+    result = run("ingest", str(seeds_dir), url=database_url)
+    assert result.exit_code == 130
+    assert "Stopped after 1 of 5 files" in result.output and "Run the same command again" in result.output
+    assert article_count(database_url) == 1

@@ -217,3 +217,66 @@ def test_jsonl_preserves_unicode_offsets(db: Database, tmp_path: Path) -> None:
         article = session.scalars(select(Article)).one()
         assert article.text == text
         assert [c.text for c in article.claims] == ["Emoji 🎉 claims work.", "Zürich’s “council” agreed."]
+
+
+STORY = "Officials said the new bridge over the river will cost 40 million euros and open in 2027."
+
+
+def test_an_import_stopped_before_matching_is_matched_when_run_again(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C between storing an article and matching it: the same command again repairs it."""
+    from workbench.extract import load_pipeline
+    from workbench.ingest import Document
+    from workbench.matching import list_matches
+    from workbench.models import MatchTerm
+
+    nlp = load_pipeline()
+    first = [Document(source="a.txt", text=f"Bridge\n\n{STORY}")]
+    ingest_documents(db, first, "news", nlp)
+
+    def stopped(database, article_ids):
+        raise KeyboardInterrupt
+
+    second = [Document(source="b.txt", text=f"Bridge again\n\n{STORY} More later.")]
+    with monkeypatch.context() as patched:
+        patched.setattr(ingest_module, "match_articles", stopped)
+        with pytest.raises(KeyboardInterrupt):
+            ingest_documents(db, second, "news", nlp)
+    with db.read_session() as session:
+        assert list_matches(session, "news") == []
+    report = ingest_documents(db, second, "news", nlp)
+    assert (report.added, report.duplicates) == (0, 1)
+    with db.read_session() as session:
+        [match] = list_matches(session, "news")
+        assert match.tier == "linked"
+        assert session.scalar(select(func.count()).select_from(MatchTerm)) > 0
+
+
+@pytest.mark.postgres
+def test_two_imports_of_the_same_files_at_once_on_postgresql_skip_each_other_s_articles(postgres_db: Database) -> None:
+    import threading
+
+    from workbench.extract import load_pipeline
+    from workbench.ingest import Document
+
+    nlp = load_pipeline()
+    documents = [Document(source=f"{n}.txt", text=f"Story {n}\n\nThe council met {n} times this year.") for n in range(30)]
+    ingest_documents(postgres_db, documents[:1], "news", nlp)  # the collection exists, as in a running newsroom
+    reports, errors = [], []
+    start = threading.Barrier(2)
+
+    def run() -> None:
+        start.wait()
+        try:
+            reports.append(ingest_documents(postgres_db, documents, "news", nlp))
+        except Exception as error:  # noqa: BLE001 (the test reports it)
+            errors.append(error)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(report.added for report in reports) == [0, 29]
+    with postgres_db.read_session() as session:
+        assert session.scalar(select(func.count()).select_from(Article)) == 30

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from workbench.db import Database
 from workbench.extract import Extraction, extract_many, load_pipeline, normalise_text
 from workbench.match_search import match_articles
-from workbench.models import Article, Claim, Collection
+from workbench.models import Article, Claim, Collection, MatchTerm
 from workbench.names import find_named, same_name
 from workbench.reading import (  # noqa: F401  (re-exported: the reading half of ingest)
     MAX_FILE_BYTES,
@@ -107,7 +107,8 @@ def ingest_documents(
     normalised = [normalise_text(document.text) for document in documents]
     hashes = [content_hash(text) for text in normalised]
     with database.read_session() as session:
-        known = already_imported(session, collection, hashes)
+        previously = already_imported(session, collection, hashes)
+    known = set(previously)
     fresh = []
     for document, text, digest in zip(documents, normalised, hashes):
         if digest in known:
@@ -123,6 +124,9 @@ def ingest_documents(
     signals = prepare_signals(extractions)
     with database.transaction() as session:
         target = get_or_create_collection(session, collection)
+        # One import at a time per collection: a concurrent one (PostgreSQL) waits here for this one
+        # to commit, then finds its articles below and skips them as duplicates.
+        session.execute(select(Collection.id).where(Collection.id == target.id).with_for_update())
         raced = already_imported(session, collection, [digest for _, _, digest in fresh])
         for (document, text, digest), extraction in zip(fresh, extractions):
             if digest in raced:
@@ -159,8 +163,23 @@ def ingest_documents(
             report.added += 1
             report.claims += sum(unit.kind == ClaimKind.CLAIM for unit in extraction.units)
             report.article_ids.append(article.id)
-    match_articles(database, report.article_ids)
+    with database.read_session() as session:
+        stopped = unmatched_articles(session, collection, list(previously)) if previously else []
+    match_articles(database, report.article_ids + stopped)
     return report
+
+
+def unmatched_articles(session: Session, collection: str, hashes: list[str]) -> list[int]:
+    """Articles among ``hashes`` with claims none of which were indexed for matching: an import
+    stopped (Ctrl-C) between storing them and matching them. Importing them again repairs that."""
+    indexed = select(MatchTerm.claim_id).join(Claim, Claim.id == MatchTerm.claim_id).where(Claim.article_id == Article.id)
+    claims = select(Claim.id).where(Claim.article_id == Article.id, Claim.reviewable)
+    return list(session.scalars(
+        select(Article.id)
+        .join(Collection, Collection.id == Article.collection_id)
+        .where(same_name(Collection.name, collection), Article.content_hash.in_(set(hashes)))
+        .where(claims.exists(), ~indexed.exists())
+    ))
 
 
 def ingest_paths(

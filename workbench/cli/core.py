@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 
 from workbench.cli.common import database_from, describe, is_terminal
 from workbench.db import Database
+from workbench.vocabulary import counted
 
 APP_ENTRY = Path(__file__).resolve().parent.parent / "app" / "server.py"
 SEED_COLLECTION = "Seed articles"
@@ -43,11 +44,20 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], collection: str) -> None
         raise click.ClickException("No supported files found in " + ", ".join(map(str, paths)) + ".")
     database = database_from(ctx, create=True)
     nlp = load_pipeline()
-    if is_terminal() and len(files) > 1:
-        with click.progressbar(length=len(files), label="Importing", file=sys.stderr) as bar:
-            report = ingest_paths(database, files, collection, nlp, on_file=lambda _path: bar.update(1))
-    else:
-        report = ingest_paths(database, files, collection, nlp)
+    done: list[Path] = []
+    try:
+        if is_terminal() and len(files) > 1:
+            with click.progressbar(length=len(files), label="Importing", file=sys.stderr) as bar:
+                report = ingest_paths(database, files, collection, nlp, on_file=lambda path: (done.append(path), bar.update(1)))
+        else:
+            report = ingest_paths(database, files, collection, nlp, on_file=done.append)
+    except KeyboardInterrupt:
+        click.echo(
+            f"\nStopped after {len(done)} of {counted(len(files), 'file')}: each file is imported whole or not at all. "
+            "Run the same command again to import the rest (what is already in is skipped).",
+            err=True,
+        )
+        ctx.exit(130)
     for message in report.messages:
         click.echo(message, err=True)
     click.echo(report.summary())
