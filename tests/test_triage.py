@@ -743,3 +743,19 @@ def test_a_description_with_a_name_beside_it_speaks_by_that_name() -> None:
     text = "The spotlight fell on the photographer, Gabriele Galimberti, who issued a statement that he was “not entitled to choose the products at all.”"
     (quote,) = find_quotes(text)
     assert (quote.speaker, quote.verb) == ("Gabriele Galimberti", "issued a statement")
+
+
+@pytest.mark.parametrize(
+    ("text", "date", "name"),
+    [
+        ("Unemployment fell to 4 percent in May, the minister said.", True, None),
+        ("Prices rose 3 percent in May 2023.", True, None),
+        ("Prices have stalled since mid-May.", True, None),
+        ("Theresa May said the deal was done.", False, "Theresa May"),
+        ("Prices rose by May 5, officials said.", True, None),
+    ],
+)
+def test_may_the_month_is_a_date_and_no_name(text: str, date: bool, name: str | None) -> None:
+    signals = triage_text(text).signals
+    assert any(signal.kind == "date" and signal.text == "May" for signal in signals) is date
+    assert [signal.text for signal in signals if signal.kind == "entity"] == ([name] if name else [])

@@ -173,6 +173,19 @@ _SECTION_NUMBER = re.compile(r" (?:[0-9]+[a-z]?|(?P<roman>[IVXLC]+))\b")
 Roman one only after a capital (``Article I``, not ``the article I read``)."""
 
 
+_TIME_WORD_BEFORE = re.compile(
+    r"(?:\b(?:in|since|until|till|by|from|of|early|late|mid|last|next|this|during|before|after|through|between)[\s-]+)$"
+)
+"""The words before a month (``in May``, ``since May``, ``mid-May``)."""
+
+
+def month_may(text: str, start: int, end: int) -> bool:
+    """Whether ``May`` at ``text[start:end]`` is the month (not the verb, nor ``Theresa May``): a
+    day or year follows (``May 5``, ``May 2023``) or a word of time comes before (``in May``)."""
+    following = text[end : end + 4].lstrip(". ")[:1]
+    return following.isdigit() or _TIME_WORD_BEFORE.search(text[max(0, start - 12) : start].lower()) is not None
+
+
 def same_length_lower(text: str) -> str:
     """``text.lower()`` with ``text``'s offsets: ``İ`` (U+0130, the one character whose lower case
     is two characters) becomes ``i``."""
@@ -199,8 +212,7 @@ def scan_article(article: str) -> list[tuple[int, int, str]]:
         found = match.group()
         kind = _LEXICON_KINDS[found]
         if kind == "month":
-            following = article[end : end + 4].lstrip(". ")[:1]
-            if article[start].isupper() and (article[start:end] != "May" or following.isdigit()):
+            if article[start].isupper() and (article[start:end] != "May" or month_may(article, start, end)):
                 hits.append((start, end, "date"))
         elif kind == "section":
             numbered = _SECTION_NUMBER.match(article, end)

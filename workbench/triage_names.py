@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from workbench.english import SENTENCE_STARTERS
+from workbench.triage_lexicon import month_may
 
 _PRONOUNS = {"he": "person", "she": "person", "they": "organisation", "we": "organisation", "it": "organisation"}
 
@@ -362,6 +363,8 @@ def find_names(text: str) -> list[Name]:
         whole = match.group()
         if bare(whole) in NOT_NAMES or whole in _COMMON_NOUNS and whole not in known_people:
             continue  # one common word (``The``, ``It``, ``Prices``): the usual case, dropped at once
+        if whole.rstrip(".") == "May" and month_may(text, match.start(), match.start() + 3):
+            continue  # the month (``in May``), not Theresa May
         if _headline(text, match, whole):
             continue
         for offset, candidate in _people_apart(sentence_pieces(whole)):
