@@ -89,3 +89,21 @@ def test_names_match_without_regard_to_case_beyond_ascii(db: Database) -> None:
     with pytest.raises(AuthError, match="already exists"):
         with db.transaction() as session:
             create_reviewer(session, "ÉMILE øberg", "a long password", actor=Actor.operator())
+
+
+def test_a_transaction_cut_off_mid_write_rolls_back_quietly_and_frees_the_write_turn(db: Database) -> None:
+    """Ctrl-C or a lost connection invalidates the connection inside a write: the rollback must not
+    raise from the app's own listeners (a traceback instead of a message), and the next write must
+    not queue behind a turn nobody holds."""
+    import time
+
+    connection = db.engine.connect()
+    transaction = connection.begin()
+    connection.execute(text("SELECT 1"))
+    connection.invalidate()
+    transaction.rollback()
+    connection.close()
+    started = time.monotonic()
+    with db.engine.begin() as again:
+        again.execute(text("SELECT 1"))
+    assert time.monotonic() - started < 5

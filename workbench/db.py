@@ -191,8 +191,14 @@ def make_engine(url: str) -> Engine:
         if info.pop("write_turn", False):
             turns.release()
 
-    event.listen(engine, "commit", lambda connection: _end_turn(connection.info))
-    event.listen(engine, "rollback", lambda connection: _end_turn(connection.info))
+    def _end_connection_turn(connection) -> None:
+        # An invalidated connection (Ctrl-C or a lost connection mid-statement) has no info to
+        # read; its turn is released when the pool takes it back (checkin, below).
+        if not connection.invalidated:
+            _end_turn(connection.info)
+
+    event.listen(engine, "commit", _end_connection_turn)
+    event.listen(engine, "rollback", _end_connection_turn)
     event.listen(engine.pool, "checkin", lambda _dbapi, record: _end_turn(record.info))
 
     @event.listens_for(engine, "connect")
