@@ -348,6 +348,24 @@ def test_similarity_command_answers_each_line_in_order(tmp_path: Path) -> None:
     assert bad.exit_code == 1 and "line 1" in bad.output and "line 2" in bad.output
 
 
+@pytest.mark.parametrize(
+    ("content", "exit_code", "expected"),
+    [
+        (b"", 1, "Nothing to score: the file holds no pairs"),
+        (b"\n\n", 1, "Nothing to score"),
+        ('\ufeff{"a": "x y", "b": "x y"}\n\n\n'.encode(), 0, '"tier"'),
+        (b'{"a": "x", "b": "x"}\n\n{"a": "x", "b": "x"}\n', 1, "line 2: empty line"),
+    ],
+    ids=["empty", "blank lines only", "BOM and blank lines at the end", "a blank line between pairs"],
+)
+def test_similarity_reads_what_editors_write_and_says_what_it_cannot(tmp_path: Path, content: bytes, exit_code: int, expected: str) -> None:
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_bytes(content)
+    result = CliRunner().invoke(main, ["similarity", "--pairs", str(pairs)])
+    assert result.exit_code == exit_code and expected in result.output, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
 STORY = "The council approved a budget of {} for the new school on Tuesday, officials said."
 
 

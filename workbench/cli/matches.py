@@ -59,12 +59,15 @@ def matches(ctx, collection, all_collections, tier, output_format, do_rebuild, l
 
 
 def read_pairs(stream) -> list[tuple[str, str]]:
-    """``{"a": text, "b": text}`` per line; every bad line is reported and nothing is scored."""
-    pairs, errors = [], []
+    """``{"a": text, "b": text}`` per line; every bad line is reported and nothing is scored. Blank
+    lines at the end are ignored; one between pairs is an error (the output keeps the input's lines)."""
+    pairs, errors, blank = [], [], []
     for number, line in enumerate(stream, start=1):
         if not line.strip():
-            errors.append(f"line {number}: empty line")
+            blank.append(f"line {number}: empty line")
             continue
+        errors += blank
+        blank = []
         try:
             record = json.loads(line)
         except json.JSONDecodeError as error:
@@ -78,11 +81,13 @@ def read_pairs(stream) -> list[tuple[str, str]]:
             raise WorkbenchError(f"More than {MAX_PAIR_LINES:,} pairs: split the file.")
     if errors:
         raise WorkbenchError("Nothing scored:\n" + "\n".join(errors[:20]))
+    if not pairs:
+        raise WorkbenchError('Nothing to score: the file holds no pairs ({"a": text, "b": text} per line).')
     return pairs
 
 
 @click.command()
-@click.option("--pairs", "pairs_file", required=True, type=click.File("r", encoding="utf-8"), help="JSON Lines, '-' for standard input.")
+@click.option("--pairs", "pairs_file", required=True, type=click.File("r", encoding="utf-8-sig"), help="JSON Lines, '-' for standard input.")
 @click.option("--format", "output_format", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True)
 @click.option("--link-threshold", type=float, default=Thresholds().link, show_default=True)
 @click.option("--suggest-threshold", type=float, default=Thresholds().suggest, show_default=True)
