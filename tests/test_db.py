@@ -107,3 +107,14 @@ def test_a_transaction_cut_off_mid_write_rolls_back_quietly_and_frees_the_write_
     with db.engine.begin() as again:
         again.execute(text("SELECT 1"))
     assert time.monotonic() - started < 5
+
+
+def test_a_locked_sqlite_file_is_said_to_be_busy_not_unopenable() -> None:
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from workbench.db import database_error_message
+
+    locked = OperationalError("INSERT …", {}, sqlite3.OperationalError("database is locked"))
+    assert database_error_message(locked).startswith("the database is busy: another command (or the app) kept writing")

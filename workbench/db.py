@@ -93,6 +93,9 @@ def database_error_message(error: Exception) -> str:
     if isinstance(error, (DBAPIError, StatementError)) and error.orig is not None:
         error = error.orig
     lines = str(error).strip().splitlines()
+    if lines and lines[0] == "database is locked":
+        return (f"the database is busy: another command (or the app) kept writing to it for over "
+                f"{SQLITE_BUSY_TIMEOUT_MS // 1000} s. Try again when it has finished")
     return lines[0] if lines else error.__class__.__name__
 
 
@@ -294,6 +297,6 @@ def open_database(url: str | None = None, *, upgrade: bool = True) -> Database:
         database.dispose()
         raise DatabaseError(
             f"Cannot open the database at {database.engine.url.render_as_string(hide_password=True)}: "
-            f"{error.orig or error}"
+            f"{database_error_message(error)}."
         ) from error
     return database
