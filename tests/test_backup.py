@@ -219,3 +219,13 @@ def test_command_line_backup_and_restore(filled: tuple[Database, Path], empty_ta
     assert "--replace" in refused.output and "Traceback" not in refused.output
     again = runner.invoke(cli, ["--database", source.url, "backup", str(path)])
     assert again.exit_code == 1 and "already exists; choose a new file name (nothing was written)." in again.output
+
+
+@pytest.mark.parametrize("command", ["restore", "load"])
+def test_a_refused_restore_or_load_leaves_no_new_database_file(tmp_path: Path, command: str) -> None:
+    not_a_backup = tmp_path / "notes.txt"
+    not_a_backup.write_text("Not a backup.\n", encoding="utf-8")
+    target = tmp_path / "new.db"
+    result = CliRunner().invoke(cli, ["--database", f"sqlite:///{target}", command, str(not_a_backup)])
+    assert result.exit_code == 1 and "Error:" in result.output
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["notes.txt"]

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from workbench.backup import backup_database, restore_database
-from workbench.cli.common import database_from
+from workbench.cli.common import database_from, database_to_fill
 from workbench.dump import dump_database, load_dump
 
 
@@ -34,8 +34,8 @@ def restore(ctx: click.Context, path: Path, replace: bool) -> None:
 
     A database that already holds data is refused unless --replace is given.
     """
-    database = database_from(ctx, upgrade=False, create=True)
-    click.echo(restore_database(database, path, replace=replace).summary())
+    with database_to_fill(ctx) as database:
+        click.echo(restore_database(database, path, replace=replace).summary())
 
 
 @click.command()
@@ -60,7 +60,7 @@ def load(ctx: click.Context, path: Path) -> None:
 
     A database without tables is built at the dump's schema revision, filled, then upgraded.
     """
-    database = database_from(ctx, upgrade=False, create=True)
-    click.echo(f"Loaded {load_dump(database, path).summary()}.")
+    with database_to_fill(ctx) as database:
+        click.echo(f"Loaded {load_dump(database, path).summary()}.")
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -50,6 +52,23 @@ def database_from(ctx: click.Context, *, upgrade: bool = True, create: bool = Fa
     database = open_database(url, upgrade=upgrade)
     ctx.call_on_close(database.dispose)
     return database
+
+
+@contextmanager
+def database_to_fill(ctx: click.Context) -> Iterator[Database]:
+    """The database for ``restore`` and ``load`` (created if need be, not upgraded). A SQLite file
+    this command created is removed again if the command fails, so a refused file leaves nothing
+    behind (the next command would otherwise find an empty database there)."""
+    new_file = missing_sqlite_file(configured_url(ctx))
+    database = database_from(ctx, upgrade=False, create=True)
+    try:
+        yield database
+    except BaseException:
+        if new_file is not None:
+            database.dispose()
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                new_file.with_name(new_file.name + suffix).unlink(missing_ok=True)
+        raise
 
 
 def describe(database: Database) -> str:
