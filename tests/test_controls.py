@@ -113,8 +113,12 @@ def test_cli(newsroom: ReviewedNewsroom):
     assert refused.exit_code == 1 and "no final verdict" in refused.output
     assert run("controls", "rate", "Politics", "0.2", "--threshold", "0.8", "--as", "Lena").exit_code == 0
     listed = run("controls", "report", "--as", "Lena")
-    assert listed.exit_code == 0 and "1 control claim" in listed.output
-    assert run("controls", "unmark", str(newsroom.claims[0]), "--as", "Lena").exit_code == 0
+    assert listed.exit_code == 0 and "1 control claim." in listed.output
+    assert run("adjudicate", "clear", str(newsroom.claims[0]), "--as", "Lena").exit_code == 0
+    unjudged = run("controls", "report", "--as", "Lena")
+    assert "1 control claim (1 without a final verdict: not scored until one is recorded)." in unjudged.output
+    unmarked = run("controls", "unmark", str(newsroom.claims[0]), "99999", "--as", "Lena")
+    assert unmarked.exit_code == 0 and "1 control claim removed; not controls: 99999." in unmarked.output
 
 
 def test_agreement_page_flags_reviewers_below_the_threshold(app_database: Database):

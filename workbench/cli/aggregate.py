@@ -21,7 +21,7 @@ from workbench.controls import (
     set_control_rate,
     unmark_control,
 )
-from workbench.models import Collection, ControlClaim
+from workbench.models import Collection, ControlClaim, FinalVerdict
 from workbench.names import require_named
 from workbench.reliability import METHODS, Aggregation
 from workbench.reliability import aggregate as aggregate_table
@@ -125,8 +125,10 @@ def unmark(ctx: click.Context, lead_name: str, claim_ids: tuple[int, ...]) -> No
     """Stop using claims as controls (verdicts on them stay)."""
     with database_from(ctx).transaction() as session:
         lead = lead_named(session, lead_name)
-        removed = sum(unmark_control(session, lead, claim_id) for claim_id in claim_ids)
-    click.echo(f"{counted(removed, 'control claim')} removed.")
+        kept = [claim_id for claim_id in claim_ids if not unmark_control(session, lead, claim_id)]
+    removed = len(claim_ids) - len(kept)
+    were_not = f"; not controls: {', '.join(map(str, kept))}" if kept else ""
+    click.echo(f"{counted(removed, 'control claim')} removed{were_not}.")
 
 
 @controls.command("rate")
@@ -155,7 +157,12 @@ def report(ctx: click.Context, lead_name: str, collection: str | None) -> None:
         collection_id = require_named(session, Collection, collection).id if collection else None
         scores = control_scores(session, lead, collection_id)
         n_controls = session.scalar(select(func.count()).select_from(ControlClaim))
-    click.echo(f"{counted(n_controls, 'control claim')}.")
+        unjudged = session.scalar(
+            select(func.count()).select_from(ControlClaim)
+            .where(~select(FinalVerdict.claim_id).where(FinalVerdict.claim_id == ControlClaim.claim_id).exists())
+        )
+    note = f" ({unjudged} without a final verdict: not scored until one is recorded)" if unjudged else ""
+    click.echo(f"{counted(n_controls, 'control claim')}{note}.")
     for score in scores:
         flag = "  BELOW THRESHOLD" if score.below_threshold else ""
         accuracy = "-" if score.accuracy is None else f"{score.accuracy:.1%}"
