@@ -179,6 +179,14 @@ def test_reviewer_without_overlap_is_flagged_not_trusted():
     assert result.label_of(50_000)[1] < 0.99
 
 
+def test_two_reviewers_alone_are_told_their_reliabilities_cannot_be_told_apart():
+    two = aggregate(frame([(claim, name, label) for claim in range(1, 11) for name, label in (("ana", S), ("bo", D if claim % 3 else S))]))
+    assert two.method == "dawid-skene"
+    assert any("No claim has verdicts from three reviewers" in note for note in two.notes)
+    three = aggregate(frame([(1, "ana", S), (1, "bo", S), (1, "cy", D), (2, "ana", D), (2, "bo", D)]))
+    assert not any("three reviewers" in note for note in three.notes)
+
+
 def test_nobody_overlaps():
     result = aggregate(frame([(1, "ana", S), (2, "bo", D), (3, "cy", E)]))
     assert result.method == "majority" and all(item.reliability is None for item in result.reviewers)

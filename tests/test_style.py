@@ -131,3 +131,10 @@ def test_the_style_sheet_has_no_angle_bracket_tags() -> None:
     """The browser's HTML sanitiser drops a whole ``<style>`` block whose text holds ``<word``
     (even in a comment), and with it every rule of the sheet."""
     assert re.search(r"<[/!A-Za-z]", STYLE_SHEET.read_text(encoding="utf-8")) is None
+
+
+def test_charts_colour_each_label_as_the_page_does() -> None:
+    from workbench.render import LABEL_COLOURS
+
+    variables = {"supported": "--wb-supported", "disputed": "--wb-disputed", "editorial_framing": "--wb-framing"}
+    assert {label: VARIABLES[name].lower() for label, name in variables.items()} == LABEL_COLOURS

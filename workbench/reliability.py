@@ -236,6 +236,12 @@ def aggregate(
             "Dawid–Skene cannot be estimated and the majority vote is shown instead."
         )
         return _majority(ratings, smoothing, notes)
+    if np.bincount(ratings.items[ratings.shared]).max() < 3:
+        notes.append(
+            "No claim has verdicts from three reviewers: where two disagree nothing shows which is right, so "
+            "their reliabilities rest on the claims they agree on and may swap as verdicts are added. A third "
+            "reviewer on some claims, or control claims, makes them meaningful."
+        )
     return _dawid_skene(ratings, smoothing, tolerance, max_iterations, notes)
 
 

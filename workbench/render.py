@@ -109,6 +109,9 @@ KIND_COLOURS: dict[str, str] = {
 }
 """Border colour per kind of unit."""
 
+LABEL_COLOURS: dict[str, str] = {"supported": "#276749", "disputed": "#c53030", "editorial_framing": "#6b46c1"}
+"""Each verdict label's colour, as the style sheet's ``--wb-supported`` … (tests/test_style.py), for charts."""
+
 STATUS_COLOURS: dict[str, str] = {
     "unreviewed": "#f6f8fa",
     "partial": "#fff8c5",

@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from workbench import LABEL_TITLES
+from workbench import LABEL_TITLES, render
 from workbench.access import Actor, require_lead
 from workbench.agreement_data import RatingFilter, load_rating_table, ratings_fingerprint
 from workbench.app import common
@@ -121,7 +121,9 @@ def draw_label_use(shares: pd.DataFrame) -> None:
     chart = alt.Chart(shown).mark_bar().encode(
         x=alt.X("share:Q", title="Share of verdicts", axis=alt.Axis(format="%"), stack="normalize"),
         y=alt.Y("reviewer:N", title=None, sort=names),
-        color=alt.Color("label:N", title="Label"),
+        color=alt.Color("label:N", title="Label", scale=alt.Scale(
+            domain=[_title(label) for label in render.LABEL_COLOURS], range=list(render.LABEL_COLOURS.values())
+        )),
         tooltip=["reviewer:N", "label:N", alt.Tooltip("share:Q", format=".1%"), alt.Tooltip("verdicts:Q", format=",")],
     )
     st.altair_chart(chart.properties(height=32 * len(names) + 40), width="stretch")
