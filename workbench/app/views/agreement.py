@@ -170,7 +170,8 @@ def draw_pairs(report: AgreementReport) -> None:
         ],
     )
     heat = base.mark_rect().encode(
-        color=alt.Color("kappa:Q", title="Cohen's kappa", scale=alt.Scale(domain=[-0.2, 1], scheme="blues"))
+        # kappa runs from -1 to 1: below 0 (worse than chance) red, above blue, whatever the data hold
+        color=alt.Color("kappa:Q", title="Cohen's kappa", scale=alt.Scale(domain=[-1, 1], domainMid=0, scheme="redblue"))
     )
     text = base.mark_text(fontSize=12).encode(text="shown:N")
     st.altair_chart((heat + text).properties(height=max(160, 42 * len(report.reviewers))), width="stretch")
