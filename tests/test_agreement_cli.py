@@ -77,6 +77,8 @@ def test_collection_filter_and_unknown_collection(newsroom: dict):
     assert json.loads(ok.stdout)["n_ratings"] == 11
     empty = run("agreement", "--format", "json", "--resamples", "0", "--since", "2999-01-01", url=newsroom["url"])
     assert json.loads(empty.stdout)["n_ratings"] == 0
+    reversed_range = run("agreement", "--since", "2026-12-05", "--until", "2026-12-01", url=newsroom["url"])
+    assert reversed_range.exit_code == 2 and "--since 2026-12-05 is after --until 2026-12-01" in reversed_range.stderr
     missing = run("agreement", "--collection", "Nope", url=newsroom["url"])
     assert missing.exit_code == 1
     assert "No collection called 'Nope'" in missing.stderr

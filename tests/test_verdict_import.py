@@ -345,7 +345,7 @@ def bad_file_cases(room: Newsroom, heading_id: int) -> dict[str, tuple[str, list
         ),
         "not a claim": (
             f"{HEADER}{heading_id},alice,supported,\r\n",
-            [f"line 2: claim {heading_id} is now a heading unit"],
+            [f"line 2: claim {heading_id} is a heading unit"],
         ),
         "field count": (
             f'{HEADER}{a},alice,supported,"a, b",extra\r\n{b},bob\r\n',

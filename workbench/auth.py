@@ -101,8 +101,9 @@ def create_reviewer(
     require_lead(actor, "add reviewers")
     if first_account:
         role = "lead"
-    if session.scalar(select(Reviewer.id).where(func.lower(Reviewer.name) == name.lower())):
-        raise AuthError(f"A reviewer called {name!r} already exists.")
+    if existing := session.scalar(select(Reviewer.name).where(func.lower(Reviewer.name) == name.lower())):
+        same = "" if existing == name else " (names that differ only in case are one name)"
+        raise AuthError(f"A reviewer called {existing!r} already exists{same}.")
     reviewer = Reviewer(
         name=name,
         role=role,

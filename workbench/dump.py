@@ -78,7 +78,7 @@ class DumpReport:
         return sum(self.rows.values())
 
     def summary(self) -> str:
-        counts = ", ".join(f"{count} {table}" for table, count in self.rows.items() if count)
+        counts = ", ".join(f"{table}: {count:,}" for table, count in self.rows.items() if count)
         return f"{counted(self.total, 'row')} at schema revision {self.revision}" + (f" ({counts})" if counts else "")
 
 
@@ -396,7 +396,7 @@ def parse_line(line: str, where: str, number: int) -> dict[str, Any]:
     try:
         record = json.loads(line)
     except json.JSONDecodeError as error:
-        raise DumpError(f"{where}, line {number}: not valid JSON ({error.msg}); nothing was loaded.") from None
+        raise DumpError(f"{where}, line {number}: not valid JSON ({error.msg} at column {error.colno}); nothing was loaded.") from None
     if not isinstance(record, dict):
         raise DumpError(f"{where}, line {number}: expected a JSON object; nothing was loaded.")
     return record

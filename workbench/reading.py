@@ -260,7 +260,7 @@ def json_lines(name: str, text: str) -> Iterator[tuple[str, dict | str]]:
         try:
             record = json.loads(line)
         except json.JSONDecodeError as error:
-            yield source, f"{source}: not valid JSON ({error.msg})."
+            yield source, f"{source}: not valid JSON ({error.msg} at column {error.colno})."
             continue
         except RecursionError:
             yield source, f"{source}: the JSON is nested too deeply."

@@ -137,7 +137,7 @@ def plan_import(
         kind, text, version = claim
         if kind != ClaimKind.CLAIM:
             problems.add(
-                row.line, f"claim {row.claim_id} is now a {kind} unit, not a reviewable claim."
+                row.line, f"claim {row.claim_id} is a {kind} unit, not a reviewable claim."
             )
             continue
         if row.claim_text is not None and row.claim_text != text:

@@ -87,6 +87,8 @@ def agreement(
     else:
         filters = RatingFilter(article_id=article_id, since=_day(since, "--since"), until=_day(until, "--until"),
                                include_match_applied=include_match_applied)
+        if filters.since and filters.until and filters.since > filters.until:
+            raise click.UsageError(f"--since {filters.since} is after --until {filters.until}: no day is in that range.")
         with database_from(ctx).session() as session:
             if collection:
                 filters = RatingFilter(require_named(session, Collection, collection).id, article_id, filters.since, filters.until,
