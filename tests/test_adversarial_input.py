@@ -103,6 +103,9 @@ def test_emphasis_pairs_are_dropped_and_unpaired_marks_stay() -> None:
         ("Keep [brackets] and (parens).", "Keep [brackets] and (parens).", None),
         ("A [link](http://x.org/a_(b)) and *more*.", "A link and more.", None),
         ("Unclosed <!-- comment", "Unclosed ", None),
+        ("Met on Tuesday.<br>It voted.", "Met on Tuesday.\nIt voted.", None),
+        ("<p>It costs $4 million.</p><p>Critics disagreed.</p>", "\n\nIt costs $4 million.\n\n\n\nCritics disagreed.\n\n", None),
+        ("A <b>bold</b> word and <span class='x'>a span</span>.", "A bold word and a span.", None),
     ],
 )
 def test_markdown_conversion(markdown: str, expected_text: str, expected_title: str | None) -> None:

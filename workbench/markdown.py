@@ -2,7 +2,7 @@
 
 Headings keep their ``#`` marks (the extractor sets them aside as the title and headings);
 links keep their text, images and HTML tags go (``<script>`` and ``<style>`` with their
-contents), and emphasis and code marks that pair up within a line are dropped. Every step
+contents; ``<br>`` leaves a line break and block tags such as ``<p>`` a blank line), and emphasis and code marks that pair up within a line are dropped. Every step
 reads the text a bounded number of times: no pattern can backtrack over the rest of a line
 (``*a *a *a …`` or ``[`` … ``](`` repeated take as long as any other text of their size).
 """
@@ -19,7 +19,12 @@ _LINK = re.compile(
 )
 """An inline link or image; the URL may hold balanced parentheses (``javascript:alert(1)``)."""
 _HIDDEN_ELEMENT = re.compile(r"<(?P<name>script|style)\b[^<>\n]{0,1000}>", re.IGNORECASE)
-_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]{0,30}(?:\s[^<>\n]{0,1000})?/?>")
+_TAG = re.compile(r"</?(?P<name>[A-Za-z][A-Za-z0-9-]{0,30})(?:\s[^<>\n]{0,1000})?/?>")
+_BLOCK_TAGS = frozenset(
+    "p div section article header footer aside nav main blockquote pre ul ol li dl dt dd table thead tbody "
+    "tr td th h1 h2 h3 h4 h5 h6 figure figcaption title head body html hr".split()
+)
+"""Tags that end a block: their text stands apart (``…Tuesday.</p><p>It voted…`` is two sentences)."""
 _DELIMITER_RUN = re.compile(r"\*++|_++|`++")
 
 
@@ -100,8 +105,14 @@ def strip_emphasis(line: str) -> str:
 def _inline_text(line: str) -> str:
     """A line's text: links to their text, images and tags dropped, emphasis marks dropped."""
     line = _LINK.sub(lambda link: "" if link["image"] else link["text"], line)
-    line = _TAG.sub("", line)
+    line = _TAG.sub(_tag_break, line)
     return strip_emphasis(line)
+
+
+def _tag_break(tag: re.Match) -> str:
+    """What a tag leaves in the text: a line break for ``<br>``, a blank line for a block, else nothing."""
+    name = tag["name"].lower()
+    return "\n" if name == "br" else "\n\n" if name in _BLOCK_TAGS else ""
 
 
 def heading_text(line: str) -> str | None:
