@@ -41,9 +41,10 @@ def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable[[], bytes]]
     captured: dict[str, Callable[[], bytes]] = {}
     original = MediaFileManager.add_deferred
 
-    def add_deferred(self, data, *args, **kwargs):
-        file_id = original(self, data, *args, **kwargs)
+    def add_deferred(self, data, mimetype, coordinates, file_name=None, **kwargs):
+        file_id = original(self, data, mimetype, coordinates, file_name, **kwargs)
         captured[file_id] = data
+        data.file_name = file_name
         return file_id
 
     monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
@@ -75,8 +76,16 @@ def test_reviewers_are_turned_away(room: Newsroom) -> None:
 
 
 def test_lead_downloads_every_layout_with_counts(
-    room: Newsroom, db: Database, downloads: dict, tmp_path: Path
+    room: Newsroom, db: Database, downloads: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from datetime import datetime
+
+    class Later(datetime):  # a click long after the page was drawn
+        @classmethod
+        def now(cls, tz=None):
+            return datetime(2030, 1, 1, tzinfo=tz)
+
+    monkeypatch.setattr("workbench.export.datetime", Later)
     app = open_page(room.lead)
     assert not app.exception
     assert len(app.get("download_button")) == 4
@@ -95,7 +104,10 @@ def test_lead_downloads_every_layout_with_counts(
         )
     )
     assert [row["rationale"] for row in final] == ["Archive photo shows 1933."]
-    assert len(list((tmp_path / "exports").glob("verdicts-*.csv"))) == 3
+    kept = sorted(path.name for path in (tmp_path / "exports").glob("verdicts-*.csv"))
+    offered = sorted(downloads[b.proto.deferred_file_id].file_name for b in app.get("download_button")
+                     if b.proto.id.endswith(("long", "wide", "final")) and "csv" in b.proto.id)
+    assert kept == offered and len(kept) == 3  # the copy on the server is named as the download
 
 
 def test_exports_too_big_for_a_browser_point_to_the_command_line(

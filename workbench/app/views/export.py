@@ -62,11 +62,12 @@ UPLOAD_GENERATION = "export_upload_generation"
 IMPORT_RESULT = "export_import_result"
 
 
-def build_download(database: Database, options: ExportOptions) -> Callable[[], bytes]:
-    """The deferred download: write the export into exports/ when clicked, then send that file."""
+def build_download(database: Database, options: ExportOptions, named_at: datetime) -> Callable[[], bytes]:
+    """The deferred download: write the export into exports/ when clicked, then send that file. The
+    copy in exports/ is named as the download is (``named_at``, when the button was drawn)."""
 
     def build() -> bytes:
-        return export_to_path(database, options).path.read_bytes()
+        return export_to_path(database, options, now=named_at).path.read_bytes()
 
     return build
 
@@ -138,10 +139,11 @@ def draw_download(database: Database, options: ExportOptions, title: str, descri
     )
     count_column.caption(counted(rows, unit))
     too_big = rows > BROWSER_DOWNLOAD_MAX_ROWS
+    named_at = datetime.now(timezone.utc)
     button_column.download_button(
         "Download",
-        data=build_download(database, options),
-        file_name=default_file_name(options, datetime.now(timezone.utc)),
+        data=build_download(database, options, named_at),
+        file_name=default_file_name(options, named_at),
         mime=MIME[options.format],
         on_click="ignore",
         icon=":material/download:",
