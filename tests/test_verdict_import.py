@@ -121,6 +121,13 @@ def test_reviewers_imported_into_a_workbench_without_accounts_stay_reviewers(db:
         assert {r.role for r in session.scalars(select(Reviewer))} == {"reviewer"}
 
 
+def test_a_file_saved_as_utf_16_by_a_spreadsheet_imports_like_its_utf_8_copy(db: Database) -> None:
+    reviewed_room(db)
+    exported = export_text(db)
+    report = import_verdicts(db, exported.encode("utf-16"), actor=Actor.operator())
+    assert (report.rows, report.unchanged) == (15, 15)
+
+
 def test_reimporting_the_same_file_changes_nothing(db: Database) -> None:
     reviewed_room(db)
     exported = export_text(db).encode("utf-8")

@@ -94,7 +94,8 @@ class Problems:
 
 
 def decode_file(data: bytes, *, max_bytes: int = MAX_IMPORT_BYTES) -> str:
-    """The file's text: UTF-8 (a BOM is allowed), within the size limit, not empty."""
+    """The file's text: UTF-8 (a BOM is allowed) or BOM-marked UTF-16 (as some spreadsheets save
+    CSV), within the size limit, not empty."""
     if len(data) > max_bytes:
         raise VerdictImportError(
             [
@@ -106,6 +107,11 @@ def decode_file(data: bytes, *, max_bytes: int = MAX_IMPORT_BYTES) -> str:
         )
     if not data.strip():
         raise VerdictImportError([Problem(None, "The file is empty.")])
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise VerdictImportError([Problem(None, f"Marked as UTF-16 but not valid UTF-16 ({error.reason}).")]) from None
     if b"\x00" in data[:8192]:
         raise VerdictImportError(
             [
