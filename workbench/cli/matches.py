@@ -53,7 +53,8 @@ def matches(ctx, collection, all_collections, tier, output_format, do_rebuild, l
         return
     for row in rows:
         reasons = "; ".join(row.reasons)
-        click.echo(f"#{row.id} {row.tier} {row.score:.2f} {row.status}{'  [' + reasons + ']' if reasons else ''}")
+        decided = f", {row.status} by {row.decided_by or 'someone'}" if row.status != "suggested" else ", undecided"
+        click.echo(f"#{row.id} {row.tier}, score {row.score:.2f}{decided}{'  [' + reasons + ']' if reasons else ''}")
         click.echo(f"  claim {row.claim_a} in {row.title_a[:60]!r}: {row.text_a[:160]}")
         click.echo(f"  claim {row.claim_b} in {row.title_b[:60]!r}: {row.text_b[:160]}")
 
