@@ -330,6 +330,7 @@ def test_matches_command_lists_jsonl_with_the_documented_fields(db: Database) ->
     assert result.exit_code == 0, result.output
     [record] = [json.loads(line) for line in result.output.splitlines()]
     assert {"claim_a", "claim_b", "article_a", "article_b", "text_a", "text_b", "score", "tier", "reasons"} <= set(record)
+    assert run(db, "matches", "--tier", "linked", "--collection", "news").exit_code == 0
     table = run(db, "matches", "--collection", "news")
     assert table.exit_code == 0 and f"#{record['id']} {record['tier']}, score " in table.output and ", undecided" in table.output
     stored = run(db, "matches", "--collection", "news", "--link-threshold", "0.99", "--suggest-threshold", "0.98")
