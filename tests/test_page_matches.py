@@ -224,3 +224,23 @@ def test_a_reviewer_cannot_undo_a_lead_s_match_decision_from_the_queue(app_datab
     buttons = {button.label: button for button in app.button if button.key and button.key.startswith("queue-match-")}
     assert buttons["Reject"].disabled and buttons["Undo decision"].disabled
     assert any("Decided by Lena Lead: only a lead can change it." in caption.value for caption in app.caption)
+
+
+def test_merging_groups_through_a_pair_that_differs_says_so(app_database: Database) -> None:
+    from builders import LAWSUIT, chained_lawsuit_claims
+
+    from workbench.extract import load_pipeline
+    from workbench.ingest import Document, ingest_documents
+    from workbench.match_verdicts import detach_from_group
+
+    twenty_five, no_sum, thirty = chained_lawsuit_claims(app_database)
+    copies = [Document(source=f"copy-{n}.txt", text=f"Copy\n\n{LAWSUIT.format(f'${n} million ')}") for n in (25, 30)]
+    ingest_documents(app_database, copies, collection="news", nlp=load_pipeline())
+    with app_database.transaction() as session:
+        lead = Actor.of(create_reviewer(session, "Lena Lead", None, "lead", actor=Actor.operator()))
+        detach_from_group(session, lead, no_sum)  # leaves the $25 million copies and the $30 million copies
+    app = signed_in(lead, "matches")
+    app.selectbox(key=f"matches_merge_with_{twenty_five}").set_value(thirty)
+    app.button(key=f"matches_merge_{twenty_five}").click().run()
+    assert not app.exception, app.exception
+    assert any("which differ (number: 25 vs 30)" in info.value for info in app.info)

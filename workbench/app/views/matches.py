@@ -52,9 +52,20 @@ def split_out(claim_id: int) -> None:
         common.flash(f"Claim {claim_id} split out of its group ({counted(count, 'match', 'matches')} rejected).")
 
 
-def merge_into(claim_id: int) -> None:
+def merge_into(claim_id: int, collection: str) -> None:
     other = st.session_state[f"matches_merge_with_{claim_id}"]
-    if other is not None and common.run_action(lambda session, actor: merge_groups(session, actor, claim_id, other)) is not None:
+    if other is None:
+        return
+    match_id = common.run_action(lambda session, actor: merge_groups(session, actor, claim_id, other))
+    if match_id is None:
+        return
+    with common.page_session() as session:
+        joined = next((row for row in list_matches(session, collection) if row.id == match_id), None)
+    if joined is not None and joined.conflict:
+        common.flash(f"Groups G{claim_id} and G{other} merged through claims {joined.claim_a} and {joined.claim_b}, "
+                     f"which differ ({'; '.join(joined.reasons)}): a group verdict leaves out claims that state a different fact.",
+                     "warning")
+    else:
         common.flash(f"Groups G{claim_id} and G{other} merged.")
 
 
@@ -83,7 +94,7 @@ for group in groups[:50]:
             with st.container(horizontal=True, vertical_alignment="bottom"):
                 st.selectbox("Merge with group", others, format_func=lambda first: f"G{first}", index=None,
                              key=f"matches_merge_with_{group[0]}")
-                st.button("Merge", key=f"matches_merge_{group[0]}", on_click=merge_into, args=(group[0],))
+                st.button("Merge", key=f"matches_merge_{group[0]}", on_click=merge_into, args=(group[0], collection))
 conflicts = sum(row.conflict for row in rows)
 st.markdown(f"**{len(rows)}** matches · **{len(groups)}** groups of linked claims · **{conflicts}** conflicting")
 if not rows:
