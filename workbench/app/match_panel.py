@@ -99,7 +99,7 @@ def show_group_final(claim_id: int, label: str | None, rationale_key: str) -> No
         return
     changing = sum(change.changes for change in preview)
     different = sum(bool(change.conflict) for change in preview)
-    left_out = f", {different} left as they are (a different fact)" if different else ""
+    left_out = f", {different} left as {'it is' if different == 1 else 'they are'} (a different fact)" if different else ""
     with st.expander(f"Linked group: {len(preview)} claims, {changing} would change to {LABEL_TITLES[label]}{left_out}",
                      icon=":material/link:"):
         for change in preview:

@@ -120,7 +120,7 @@ def draw_label_use(shares: pd.DataFrame) -> None:
     names = [TEAM, *sorted(name for name in shown["reviewer"].unique() if name != TEAM)]
     chart = alt.Chart(shown).mark_bar().encode(
         x=alt.X("share:Q", title="Share of verdicts", axis=alt.Axis(format="%"), stack="normalize"),
-        y=alt.Y("reviewer:N", title=None, sort=names),
+        y=alt.Y("reviewer:N", title=None, sort=names, axis=alt.Axis(labelOverlap=False)),  # every name, however tight
         color=alt.Color("label:N", title="Label", scale=alt.Scale(
             domain=[_title(label) for label in render.LABEL_COLOURS], range=list(render.LABEL_COLOURS.values())
         )),
