@@ -759,3 +759,18 @@ def test_may_the_month_is_a_date_and_no_name(text: str, date: bool, name: str | 
     signals = triage_text(text).signals
     assert any(signal.kind == "date" and signal.text == "May" for signal in signals) is date
     assert [signal.text for signal in signals if signal.kind == "entity"] == ([name] if name else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Talks have stalled since Monday.", []),
+        ("Negotiators met. Volunteers helped.", []),
+        ("NATO met on Monday.", ["NATO"]),
+        ("Donald, you said it yourself.", ["Donald"]),
+        ("Acme rose. Investors in Acme cheered.", ["Acme", "Acme"]),
+        ("Paris is calm tonight.", ["Paris"]),
+    ],
+)
+def test_a_lone_word_is_no_name_just_because_it_opens_a_sentence(text: str, names: list[str]) -> None:
+    assert [name.text for name in find_names(text)] == names

@@ -179,7 +179,7 @@ WEIGHTS: dict[str, float] = {
     "comparison": 0.55,
     "cause": 0.3,
     "prediction": 0.2,
-    "entity": 0.25,
+    "entity": 0.15,
     "reference": 0.5,
     "attributed": 0.35,
     "quote": 0.3,

@@ -359,6 +359,7 @@ def find_names(text: str) -> list[Name]:
     names: list[Name] = []
     known_people: set[str] = set()
     runs: dict[str, _Run | None] = {}
+    capitalised: dict[str, bool] = {}  # word → written capitalised inside a sentence somewhere
     for match in _NAME.finditer(text):
         whole = match.group()
         if bare(whole) in NOT_NAMES or whole in _COMMON_NOUNS and whole not in known_people:
@@ -378,13 +379,29 @@ def find_names(text: str) -> list[Name]:
             piece_start = match.start() + offset
             start, end = piece_start + run.start, piece_start + run.end
             kind = _name_kind(run, text, start, known_people)
-            if kind is None:
+            if kind is None or kind == "organisation" and _common_word_opening(run, text, start, starts, capitalised):
                 continue
             if kind == "person" and len(run.words) >= 2:
                 known_people.add(run.words[-1])
                 known_people.add(" ".join(run.words))
             names.append(Name(start, end, text[start:end], kind, bisect_right(starts, piece_start) - 1))
     return names
+
+
+def _common_word_opening(run: _Run, text: str, start: int, starts: list[int], capitalised: dict[str, bool]) -> bool:
+    """A lone word that opens a sentence (``Talks resumed``, ``Volunteers helped``) and that no
+    word list knows: capitalised only because it comes first, unless the article also writes it
+    capitalised inside a sentence (``… said Acme.``). Acronyms (``NATO``) and first names
+    (``Donald, you said …``) stay names."""
+    if len(run.words) != 1 or run.organisation or run.settled or run.words[0].isupper() or run.words[0].lower() in _FIRST_NAMES:
+        return False
+    opening = starts[bisect_right(starts, start) - 1]
+    if text[opening:start].strip(" \t\"'“‘«([") != "":
+        return False
+    word = run.words[0]
+    if word not in capitalised:
+        capitalised[word] = re.search(rf"[\w,;:] [\"'“‘]?{re.escape(word)}\b", text) is not None
+    return not capitalised[word]
 
 
 def _full_names(names: list[Name]) -> dict[str, str]:
