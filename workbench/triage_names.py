@@ -359,7 +359,7 @@ def find_names(text: str) -> list[Name]:
     names: list[Name] = []
     known_people: set[str] = set()
     runs: dict[str, _Run | None] = {}
-    capitalised: dict[str, bool] = {}  # word → written capitalised inside a sentence somewhere
+    capitalised = set(_CAPITALISED_INSIDE.findall(text))
     for match in _NAME.finditer(text):
         whole = match.group()
         if bare(whole) in NOT_NAMES or whole in _COMMON_NOUNS and whole not in known_people:
@@ -388,7 +388,11 @@ def find_names(text: str) -> list[Name]:
     return names
 
 
-def _common_word_opening(run: _Run, text: str, start: int, starts: list[int], capitalised: dict[str, bool]) -> bool:
+_CAPITALISED_INSIDE = re.compile(r"[\w,;:] [\"'“‘]?([A-Z][\w'’-]*)")
+"""A capitalised word inside a sentence (after a word or a comma and a space)."""
+
+
+def _common_word_opening(run: _Run, text: str, start: int, starts: list[int], capitalised: set[str]) -> bool:
     """A lone word that opens a sentence (``Talks resumed``, ``Volunteers helped``) and that no
     word list knows: capitalised only because it comes first, unless the article also writes it
     capitalised inside a sentence (``… said Acme.``). Acronyms (``NATO``) and first names
@@ -398,10 +402,7 @@ def _common_word_opening(run: _Run, text: str, start: int, starts: list[int], ca
     opening = starts[bisect_right(starts, start) - 1]
     if text[opening:start].strip(" \t\"'“‘«([") != "":
         return False
-    word = run.words[0]
-    if word not in capitalised:
-        capitalised[word] = re.search(rf"[\w,;:] [\"'“‘]?{re.escape(word)}\b", text) is not None
-    return not capitalised[word]
+    return run.words[0] not in capitalised
 
 
 def _full_names(names: list[Name]) -> dict[str, str]:
