@@ -280,3 +280,47 @@ def test_two_imports_of_the_same_files_at_once_on_postgresql_skip_each_other_s_a
     assert sorted(report.added for report in reports) == [0, 29]
     with postgres_db.read_session() as session:
         assert session.scalar(select(func.count()).select_from(Article)) == 30
+
+
+@pytest.mark.postgres
+def test_an_import_in_progress_does_not_hold_up_assigning_its_collection(
+    postgres_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The import's lock on its collection row keeps other imports out, not rows that refer to it."""
+    import threading
+
+    from sqlalchemy import text
+
+    from workbench.access import Actor
+    from workbench.auth import create_reviewer
+    from workbench.extract import load_pipeline
+    from workbench.ingest import Document
+    from workbench.models import Assignment
+
+    nlp = load_pipeline()
+    ingest_documents(postgres_db, [Document(source="a.txt", text="A\n\nThe council met twice.")], "news", nlp)
+    with postgres_db.transaction() as session:
+        rita = create_reviewer(session, "rita", None, "reviewer", actor=Actor.operator())
+        collection_id = session.scalar(select(Collection.id))
+    inside, release = threading.Event(), threading.Event()
+    real = ingest_module.store_article_signals
+
+    def paused(*args, **kwargs):
+        inside.set()
+        assert release.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ingest_module, "store_article_signals", paused)
+    importing = threading.Thread(
+        target=ingest_documents, args=(postgres_db, [Document(source="b.txt", text="B\n\nThe council met again.")], "news", nlp)
+    )
+    importing.start()
+    try:
+        assert inside.wait(30)
+        with postgres_db.transaction() as session:
+            session.execute(text("SET LOCAL lock_timeout = '3s'"))
+            session.add(Assignment(collection_id=collection_id, reviewer_id=rita.id))
+    finally:
+        release.set()
+        importing.join()
+    assert count(postgres_db, Article) == 2

@@ -125,8 +125,9 @@ def ingest_documents(
     with database.transaction() as session:
         target = get_or_create_collection(session, collection)
         # One import at a time per collection: a concurrent one (PostgreSQL) waits here for this one
-        # to commit, then finds its articles below and skips them as duplicates.
-        session.execute(select(Collection.id).where(Collection.id == target.id).with_for_update())
+        # to commit, then finds its articles below and skips them as duplicates. FOR NO KEY UPDATE:
+        # rows that only refer to the collection (an assignment, a setting) are not held up.
+        session.execute(select(Collection.id).where(Collection.id == target.id).with_for_update(key_share=True))
         raced = already_imported(session, collection, [digest for _, _, digest in fresh])
         for (document, text, digest), extraction in zip(fresh, extractions):
             if digest in raced:
