@@ -213,12 +213,16 @@ def _same_facts(rows: list[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:
     from workbench.match_text import conflicts, features  # scikit-learn's stop words: only for groups
 
     text = FINAL_COLUMNS.index("claim_text")
-    while rows:
-        first = features(rows[0][text])
-        same = [row for row in rows if row is rows[0] or not conflicts(first, features(row[text]))]
+    remaining = [(row, features(row[text])) for row in rows]  # each claim's features read once
+    while remaining:
+        (head, first), *others = remaining
+        same, remaining = [head], []
+        for row, read in others:
+            if conflicts(first, read):
+                remaining.append((row, read))
+            else:
+                same.append(row)
         yield same
-        taken = {id(row) for row in same}
-        rows = [row for row in rows if id(row) not in taken]
 
 
 # --- writing ----------------------------------------------------------------------------------------
