@@ -79,8 +79,13 @@ def healthy(url: str) -> bool:
         return False
 
 
-@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
-def test_stopping_serve_stops_the_app_and_frees_the_port(tmp_path: Path, stop_signal: int) -> None:
+@pytest.mark.parametrize(
+    ("stop_signal", "whole_group"),
+    [(signal.SIGTERM, False), (signal.SIGINT, False), (signal.SIGINT, True)],
+    ids=["SIGTERM", "SIGINT", "Ctrl-C"],
+)
+def test_stopping_serve_stops_the_app_and_frees_the_port(tmp_path: Path, stop_signal: int, whole_group: bool) -> None:
+    """Sent to serve alone (systemd, kill) or, as a terminal's Ctrl-C is, to its whole process group."""
     require(Path("/proc/self/task").exists(), "needs /proc to find the app process")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -99,15 +104,18 @@ def test_stopping_serve_stops_the_app_and_frees_the_port(tmp_path: Path, stop_si
         assert serve.poll() is None, log_path.read_text()
         app_pids = children_of(serve.pid)
         assert app_pids, "serve runs the app as a child process"
-        os.kill(serve.pid, stop_signal)  # only serve itself, as systemd or a terminal would
+        (os.killpg if whole_group else os.kill)(serve.pid, stop_signal)
         serve.wait(timeout=30)
         wait_for(lambda: not any(map(is_running, app_pids)), 30, "the app process to end")
         wait_for(lambda: port_is_free(port), 30, "the port to be released")
     finally:
-        if serve.poll() is None or any(map(is_running, app_pids)):
-            os.killpg(serve.pid, signal.SIGKILL)
-            serve.wait(timeout=10)
-    assert "Workbench at" in log_path.read_text()
+        for pid in [serve.pid, *app_pids]:
+            if is_running(pid):
+                os.kill(pid, signal.SIGKILL)
+        serve.wait(timeout=10)
+    log = log_path.read_text()
+    assert "Workbench at" in log
+    assert "Traceback" not in log and "Aborted!" not in log, log
 
 
 def test_serve_gives_streamlit_the_apps_upload_limit() -> None:

@@ -131,16 +131,19 @@ def streamlit_command(host: str, port: int) -> list[str]:
 def run_until_stopped(command: list[str], environment: dict[str, str]) -> int:
     """Run ``command`` as a child; SIGTERM, SIGINT or SIGHUP to us stops the child too.
 
-    The signal is passed on, the child gets ``STOP_GRACE_SECONDS`` to exit, then is killed.
-    Returns the child's exit status (128 + signal number when we were stopped by a signal).
+    The child runs in its own process group, so a terminal's Ctrl-C reaches only us, and is
+    sent SIGTERM whichever signal we got: Streamlit stops quietly on SIGTERM, while SIGINT
+    (once, or twice as a terminal's Ctrl-C plus ours would be) ends it with a traceback. It
+    gets ``STOP_GRACE_SECONDS`` to exit, then is killed. Returns the child's exit status
+    (128 + signal number when we were stopped by a signal).
     """
-    child = subprocess.Popen(command, env=environment)
+    child = subprocess.Popen(command, env=environment, process_group=0)
     received: list[int] = []
 
     def pass_on(signal_number: int, _frame) -> None:
         received.append(signal_number)
         if child.poll() is None:
-            child.send_signal(signal_number)
+            child.send_signal(signal.SIGTERM)
 
     handled = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
     previous = {number: signal.signal(number, pass_on) for number in handled}
