@@ -29,6 +29,7 @@ from workbench.agreement import (
 )
 from workbench.agreement_breakdowns import by_article, by_label, by_reviewer, disputed_claims
 from workbench.errors import WorkbenchError
+from workbench.text_bytes import Undecodable, UndecodableBytes, decode_bytes
 from workbench.matching import applied_from_match
 from workbench.models import Article, Claim, FinalVerdict, Reviewer, Verdict
 from workbench.vocabulary import counted, noun_for
@@ -301,17 +302,18 @@ def _read_text(path: Path) -> str:
         raise RatingsFileError(f"{path}: is a folder, not a CSV file.") from None
     except OSError as error:
         raise RatingsFileError(f"{path}: cannot be read ({error.strerror}).") from None
-    if not data.strip():
-        raise RatingsFileError(f"{path}: the file is empty.")
-    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise RatingsFileError(f"{path}: this looks like a binary file, not a CSV file.")
     try:
-        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            return data.decode("utf-16").replace("\r\n", "\n")
-        return data.decode("utf-8-sig").replace("\r\n", "\n")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise RatingsFileError(f"{path}: not UTF-8 text (line {line}). Save it as UTF-8 CSV and try again.") from None
+        return decode_bytes(data).replace("\r\n", "\n")
+    except UndecodableBytes as problem:
+        raise RatingsFileError(f"{path}: {_UNDECODABLE[problem.why].format(problem=problem)}") from None
+
+
+_UNDECODABLE = {
+    Undecodable.EMPTY: "the file is empty.",
+    Undecodable.BAD_UTF16: "not UTF-16 text, though marked as such ({problem.reason}). Save it as UTF-8 CSV and try again.",
+    Undecodable.BINARY: "this looks like a binary file, not a CSV file.",
+    Undecodable.NOT_UTF8: "not UTF-8 text (line {problem.line}). Save it as UTF-8 CSV and try again.",
+}
 
 
 def _separator(header: str, wanted: Sequence[str]) -> str | None:

@@ -20,6 +20,7 @@ from pathlib import Path
 from workbench.config import MAX_ARTICLE_CHARS
 from workbench.errors import WorkbenchError
 from workbench.links import web_link
+from workbench.text_bytes import Undecodable, UndecodableBytes, decode_bytes
 from workbench.vocabulary import counted
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".csv", ".jsonl")
@@ -51,24 +52,20 @@ class Document:
 
 
 def decode(name: str, data: bytes) -> str:
-    """Bytes to text: UTF-8 (with or without BOM) or BOM-marked UTF-16; anything else is refused."""
-    if not data.strip():
-        raise InputError(f"{name}: the file is empty.")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as error:
-            raise InputError(f"{name}: marked as UTF-16 but not valid UTF-16 ({error.reason}).") from None
-    if b"\x00" in data[:8192]:
-        raise InputError(f"{name}: this looks like a binary file, not text.")
+    """Bytes to text (``workbench.text_bytes``); anything else is refused naming the file."""
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise InputError(
-            f"{name}: not UTF-8 text (byte 0x{data[error.start]:02x} on line {line}). "
-            "Save the file as UTF-8 and import it again."
-        ) from None
+        return decode_bytes(data)
+    except UndecodableBytes as problem:
+        raise InputError(f"{name}: {_UNDECODABLE[problem.why].format(problem=problem)}") from None
+
+
+_UNDECODABLE = {
+    Undecodable.EMPTY: "the file is empty.",
+    Undecodable.BAD_UTF16: "marked as UTF-16 but not valid UTF-16 ({problem.reason}).",
+    Undecodable.BINARY: "this looks like a binary file, not text.",
+    Undecodable.NOT_UTF8: "not UTF-8 text (byte 0x{problem.byte:02x} on line {problem.line}). "
+    "Save the file as UTF-8 and import it again.",
+}
 
 
 def read_upload(name: str, data: bytes) -> list[Document]:

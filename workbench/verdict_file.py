@@ -17,6 +17,7 @@ from workbench import LABELS
 from workbench.db import unstorable_reason
 from workbench.errors import WorkbenchError
 from workbench.export_columns import unguard_formula
+from workbench.text_bytes import Undecodable, UndecodableBytes, decode_bytes
 from workbench.verdicts import VerdictError, validate_evidence, validate_note
 from workbench.vocabulary import counted
 
@@ -105,34 +106,19 @@ def decode_file(data: bytes, *, max_bytes: int = MAX_IMPORT_BYTES) -> str:
                 )
             ]
         )
-    if not data.strip():
-        raise VerdictImportError([Problem(None, "The file is empty.")])
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as error:
-            raise VerdictImportError([Problem(None, f"Marked as UTF-16 but not valid UTF-16 ({error.reason}).")]) from None
-    if b"\x00" in data[:8192]:
-        raise VerdictImportError(
-            [
-                Problem(
-                    None,
-                    "The file looks like a spreadsheet or other binary file: save it as CSV (UTF-8) first.",
-                )
-            ]
-        )
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise VerdictImportError(
-            [
-                Problem(
-                    line,
-                    "the file is not UTF-8 text; save it as CSV with UTF-8 encoding and try again.",
-                )
-            ]
-        ) from None
+        return decode_bytes(data)
+    except UndecodableBytes as problem:
+        line = problem.line if problem.why is Undecodable.NOT_UTF8 else None
+        raise VerdictImportError([Problem(line, _UNDECODABLE[problem.why].format(problem=problem))]) from None
+
+
+_UNDECODABLE = {
+    Undecodable.EMPTY: "The file is empty.",
+    Undecodable.BAD_UTF16: "Marked as UTF-16 but not valid UTF-16 ({problem.reason}).",
+    Undecodable.BINARY: "The file looks like a spreadsheet or other binary file: save it as CSV (UTF-8) first.",
+    Undecodable.NOT_UTF8: "the file is not UTF-8 text; save it as CSV with UTF-8 encoding and try again.",
+}
 
 
 def read_rows(text: str, *, formula_guard: bool = True) -> tuple[list[VerdictRow], int, Problems]:

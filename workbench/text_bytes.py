@@ -1,0 +1,57 @@
+"""Bytes of a file to text, by one rule for every file the workbench reads.
+
+UTF-8, with or without a BOM, or BOM-marked UTF-16 (as some spreadsheets save CSV); anything
+else is refused with an ``UndecodableBytes`` that says why, which each reader words for its own
+users. Linear in the size of the data.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+BINARY_SNIFF_BYTES = 8192
+"""A NUL byte within this many leading bytes (and no UTF-16 BOM) marks a binary file."""
+
+
+class Undecodable(StrEnum):
+    """Why bytes are not text the workbench reads."""
+
+    EMPTY = "empty"
+    """Nothing but white space."""
+    BAD_UTF16 = "bad UTF-16"
+    """Marked as UTF-16 by its BOM, but not valid UTF-16."""
+    BINARY = "binary"
+    """A NUL byte near the start: a spreadsheet, an image, …"""
+    NOT_UTF8 = "not UTF-8"
+    """Not valid UTF-8."""
+
+
+class UndecodableBytes(ValueError):
+    """Bytes that are not text; ``line`` and ``byte`` locate a UTF-8 error (1-based line)."""
+
+    def __init__(self, why: Undecodable, *, reason: str = "", line: int | None = None, byte: int | None = None):
+        super().__init__(why.value)
+        self.why = why
+        self.reason = reason
+        """The codec's own reason, for ``BAD_UTF16``."""
+        self.line = line
+        self.byte = byte
+
+
+def decode_bytes(data: bytes) -> str:
+    """The text of ``data``; raises ``UndecodableBytes`` when it is empty or not text."""
+    if not data.strip():
+        raise UndecodableBytes(Undecodable.EMPTY)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise UndecodableBytes(Undecodable.BAD_UTF16, reason=error.reason) from None
+    if b"\x00" in data[:BINARY_SNIFF_BYTES]:
+        raise UndecodableBytes(Undecodable.BINARY)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UndecodableBytes(
+            Undecodable.NOT_UTF8, line=data.count(b"\n", 0, error.start) + 1, byte=data[error.start]
+        ) from None
