@@ -67,6 +67,20 @@ def test_pair_matrix_confusion_heatmap_and_tables(newsroom: ReviewedNewsroom):
     assert list(by_reviewer["reviewer"]) == ["ann", "bob", "cy"]
 
 
+def test_every_percentage_column_shows_one_decimal_in_every_row(newsroom: ReviewedNewsroom):
+    """Streamlit's ``percent`` alone trims each row to its own decimals (``50%`` above ``33.33%``)."""
+    app = open_agreement(newsroom.lead)
+    percent_columns = [
+        (frame_index, name, column)
+        for frame_index, frame in enumerate(app.dataframe)
+        for name, column in json.loads(frame.proto.columns).items()
+        if column.get("type_config", {}).get("format") == "percent"
+    ]
+    assert len(percent_columns) >= 8, percent_columns
+    for frame_index, name, column in percent_columns:
+        assert column["type_config"].get("step") == 0.001, (frame_index, name, column)
+
+
 def test_disputed_claims_link_into_adjudication(newsroom: ReviewedNewsroom):
     app = open_agreement(newsroom.lead)
     links = app.get("page_link")

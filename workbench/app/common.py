@@ -257,6 +257,12 @@ def id_from(value: str | None) -> int | None:
     return None
 
 
+def percent_column(label: str, **options):
+    """A column of shares (0–1) shown as percentages with one decimal in every row (``33.3%``,
+    ``50.0%``): Streamlit's ``percent`` alone trims each row to its own decimals."""
+    return st.column_config.NumberColumn(label, format="percent", step=0.001, **options)
+
+
 def flash(message: str, kind: str = "success") -> None:
     """Queue a message for the next run of the page (callbacks cannot draw elements themselves)."""
     st.session_state.setdefault("flash", []).append((kind, message))

@@ -67,7 +67,7 @@ def draw_reliability(session, actor: Actor, url: str, filters: RatingFilter, fin
         column_config={
             "reviewer": "Reviewer",
             "reliability": st.column_config.ProgressColumn("Reliability", format="%.3f", min_value=0.0, max_value=1.0),
-            "accuracy": st.column_config.NumberColumn("Estimated accuracy", format="percent"),
+            "accuracy": common.percent_column("Estimated accuracy"),
             "n": st.column_config.NumberColumn("Verdicts", format="%d"),
             "n_shared": st.column_config.NumberColumn("On shared claims", format="%d"),
             "note": "Note",
@@ -199,8 +199,8 @@ def draw_controls(scores: list[ControlScore]) -> None:
             "reviewer": "Reviewer",
             "answered": st.column_config.NumberColumn("Controls answered", format="%d"),
             "correct": st.column_config.NumberColumn("Right", format="%d"),
-            "accuracy": st.column_config.NumberColumn("Accuracy on controls", format="percent"),
-            "threshold": st.column_config.NumberColumn("Threshold", format="percent"),
+            "accuracy": common.percent_column("Accuracy on controls"),
+            "threshold": common.percent_column("Threshold"),
             "below": st.column_config.CheckboxColumn("Below threshold"),
         },
     )

@@ -183,7 +183,7 @@ def draw_pairs(report: AgreementReport) -> None:
             "reviewer_a": "Reviewer",
             "reviewer_b": "and",
             "n": st.column_config.NumberColumn("Claims both rated", format="%d"),
-            "agreement": st.column_config.NumberColumn("Agreement", format="percent"),
+            "agreement": common.percent_column("Agreement"),
             "kappa": st.column_config.NumberColumn("Cohen's kappa", format="%.3f"),
             "note": "Note",
         },
@@ -220,8 +220,8 @@ def draw_confusion(report: AgreementReport) -> None:
             "label_a": "One said",
             "label_b": "Other said",
             "pairs": st.column_config.NumberColumn("Pairs", format="%d"),
-            "share_of_pairs": st.column_config.NumberColumn("Share of all pairs", format="percent"),
-            "share_of_disagreements": st.column_config.NumberColumn("Share of disagreements", format="percent"),
+            "share_of_pairs": common.percent_column("Share of all pairs"),
+            "share_of_disagreements": common.percent_column("Share of disagreements"),
         },
     )
 
@@ -238,8 +238,8 @@ def draw_breakdowns(analysis: AgreementAnalysis) -> None:
             column_config={
                 "label": "Label",
                 "ratings": st.column_config.NumberColumn("Verdicts", format="%d"),
-                "share": st.column_config.NumberColumn("Share", format="percent"),
-                "specific_agreement": st.column_config.NumberColumn("Specific agreement", format="percent"),
+                "share": common.percent_column("Share"),
+                "specific_agreement": common.percent_column("Specific agreement"),
                 "alpha": st.column_config.NumberColumn("Alpha (label vs rest)", format="%.3f"),
                 "note": "Note",
             },
@@ -256,7 +256,7 @@ def draw_breakdowns(analysis: AgreementAnalysis) -> None:
                 "compared": st.column_config.NumberColumn("Compared", format="%d"),
                 "disputed": st.column_config.NumberColumn("Disputed", format="%d"),
                 "ratings": st.column_config.NumberColumn("Verdicts", format="%d"),
-                "percent_agreement": st.column_config.NumberColumn("Agreement", format="percent"),
+                "percent_agreement": common.percent_column("Agreement"),
                 "alpha": st.column_config.NumberColumn("Alpha", format="%.3f"),
                 "note": "Note",
             },
@@ -264,8 +264,7 @@ def draw_breakdowns(analysis: AgreementAnalysis) -> None:
     with by_reviewer:
         st.caption("Each reviewer against the others. Alpha without: alpha if this reviewer's verdicts were "
                    "left out (higher than the overall alpha means they pull agreement down).")
-        shares = {column: st.column_config.NumberColumn(f"Gave {label_title(column.removeprefix('share_'))}",
-                                                        format="percent")
+        shares = {column: common.percent_column(f"Gave {label_title(column.removeprefix('share_'))}")
                   for column in analysis.by_reviewer.columns if column.startswith("share_")}
         st.dataframe(
             analysis.by_reviewer,
@@ -275,7 +274,7 @@ def draw_breakdowns(analysis: AgreementAnalysis) -> None:
                 "ratings": st.column_config.NumberColumn("Verdicts", format="%d"),
                 "shared_claims": st.column_config.NumberColumn("Shared claims", format="%d"),
                 "pairs": st.column_config.NumberColumn("Verdict pairs", format="%d"),
-                "agreement": st.column_config.NumberColumn("Agreement", format="percent"),
+                "agreement": common.percent_column("Agreement"),
                 "kappa_vs_others": st.column_config.NumberColumn("Kappa vs others", format="%.3f"),
                 "alpha_without": st.column_config.NumberColumn("Alpha without", format="%.3f"),
                 **shares,

@@ -142,7 +142,7 @@ def draw_list(session, actor: Actor) -> None:
             "Published": st.column_config.TextColumn(help="Publication date (YYYY-MM-DD), blank when unknown"),
             "Complete": st.column_config.ProgressColumn(
                 help="Verdicts given of the verdicts the claims need", min_value=0.0, max_value=1.0,
-                format="percent", color="green", width="small",
+                format="percent", step=0.01, color="green", width="small",
             ),
             "Claims done": st.column_config.TextColumn(help="Claims with every verdict they need"),
             "Per claim": st.column_config.NumberColumn(
