@@ -89,9 +89,9 @@ def test_list_shows_progress_and_filters_by_search(world):
     assert (budget["Claims"], budget["Verdicts"], budget["Status"]) == (3, 1, "In progress")
     assert "Yours" not in table.columns
     assert budget["Published"] == "", "a missing date is left empty, never 'None'"
-    at.text_input(key="articles_search").input("BUDGET").run()
+    at.text_input(key="search").input("BUDGET").run()
     assert list(at.dataframe[0].value["Title"]) == ["Budget 2024"]
-    at.text_input(key="articles_search").input("nothing matches").run()
+    at.text_input(key="search").input("nothing matches").run()
     assert not at.dataframe and "No article matches" in at.info[0].value
 
 
@@ -121,8 +121,20 @@ def test_progress_has_one_definition_for_a_collection_without_assignment(world):
 def test_list_filters_by_status(world):
     give(world["db"], world["ann"], claims_of(world["db"], world["budget"])[0].id, "supported")
     at = run_page(world["lead"])
-    at.selectbox(key="articles_status").set_value("not_started").run()
+    at.selectbox(key="status").set_value("not_started").run()
     assert list(at.dataframe[0].value["Title"]) == ["<script>window.__pwned=9</script>Council"]
+
+
+def test_the_filters_live_in_the_address_so_a_shared_link_shows_the_same_list(world):
+    give(world["db"], world["ann"], claims_of(world["db"], world["budget"])[0].id, "supported")
+    """The browser writes a filter into the address (``tests/browser``); here, an address opens with them."""
+    shared = AppTest.from_file(PAGE, default_timeout=60)
+    shared.session_state["actor"] = world["lead"]
+    shared.session_state["last_seen"] = time.time()
+    shared.query_params.update({"status": "In progress", "search": "budget"})
+    shared.run()
+    assert (shared.selectbox(key="status").value, shared.text_input(key="search").value) == ("in_progress", "budget")
+    assert list(shared.dataframe[0].value["Title"]) == ["Budget 2024"]
 
 
 def test_a_reviewer_sees_their_own_progress_column(world):
@@ -256,7 +268,7 @@ def test_only_a_lead_filters_the_list_by_check_worthiness(world):
     assert [slider.label for slider in lead_page.slider] == ["Claims with check-worthiness at least"]
     reviewer_page = run_page(world["ann"])
     assert not reviewer_page.exception and not reviewer_page.slider
-    assert [box.key for box in reviewer_page.selectbox if box.key == "articles_triage_signal"]
+    assert [box.key for box in reviewer_page.selectbox if box.key == "signal"]
 
 
 def test_the_article_view_marks_each_claims_quote_inside_it(world):

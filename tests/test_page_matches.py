@@ -17,10 +17,11 @@ from workbench.models import Assignment, Collection
 APP = Path(__file__).resolve().parent.parent / "workbench" / "app"
 
 
-def signed_in(actor: Actor, page: str) -> AppTest:
+def signed_in(actor: Actor, page: str, **query: str) -> AppTest:
     app = AppTest.from_file(str(APP / "main.py"), default_timeout=60)
     app.session_state["actor"] = actor
     app.session_state["last_seen"] = time.time()
+    app.query_params.update(query)
     app.switch_page(f"views/{page}.py")
     app.run()
     assert not app.exception, app.exception
@@ -201,10 +202,20 @@ def test_groups_stay_listed_with_their_claims_whatever_the_matches_shown(app_dat
     with app_database.transaction() as session:
         lead = Actor.of(create_reviewer(session, "Lena Lead", None, "lead", actor=Actor.operator()))
     app = signed_in(lead, "matches")
-    app.segmented_control(key="matches_tier").set_value("suggested").run()
+    app.segmented_control(key="show").set_value("suggested").run()
     assert not app.exception, app.exception
     assert [expander.label for expander in app.expander if expander.label.startswith("Group")] == [f"Group G{first}: 3 linked claims"]
     assert any("*Storm hits coast*" in markdown.value and str(first) in markdown.value for markdown in app.markdown)
+
+
+def test_an_address_with_the_filters_opens_the_page_with_them(app_database: Database) -> None:
+    quote_claims(app_database)
+    with app_database.transaction() as session:
+        lead = Actor.of(create_reviewer(session, "Lena Lead", None, "lead", actor=Actor.operator()))
+    app = signed_in(lead, "matches", show="suggested")
+    assert app.segmented_control(key="show").value == "suggested"
+    app = signed_in(lead, "matches", show="linked")
+    assert app.segmented_control(key="show").value == "linked"
 
 
 def test_a_reviewer_cannot_undo_a_lead_s_match_decision_from_the_queue(app_database: Database) -> None:

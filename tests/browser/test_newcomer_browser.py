@@ -232,6 +232,18 @@ def test_articles_list_and_clicking_a_unit_picks_it_for_the_fix_panel(newsdesk: 
     harbour = next(row for row in table if row[column["Title"]] == HARBOUR_TITLE)
     assert harbour[column["Published"]] == ""
 
+    # a filter goes into the address, so a reload (or the address sent to a colleague) keeps it
+    search = page.get_by_role("textbox", name="Search")
+    search.fill("harbour")
+    search.press("Enter")
+    page.wait_for_url("**search=harbour**")
+    page.reload()
+    search.wait_for()
+    settled(page)
+    assert search.input_value() == "harbour"
+    titles = [cell.text_content() for cell in grid.locator("table tbody tr td:nth-child(1)").all()]
+    assert titles and all("harbour" in (title or "").lower() for title in titles), titles
+
     # a unit clicked in the text (far down the long article) is the one the fix panel acts on
     open_page(page, server, f"articles?article={newsdesk.harbour_id}")
     unit = page.locator(".wb-pickable .wb-unit", has_text="In week 58 the harbour moved").first

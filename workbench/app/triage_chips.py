@@ -42,12 +42,13 @@ def article_filters(lead: bool, signal_column, score_column) -> dict:
         "Claims with signal",
         [None, "quote", *SIGNAL_KINDS],
         format_func=lambda kind: "Any" if kind is None else signal_choice(kind),
-        key="articles_triage_signal",
+        key="signal",
+        bind="query-params",
     )
     if not lead:
         return {"signal": signal}
     minimum = score_column.slider(
-        "Claims with check-worthiness at least", 0.0, 1.0, 0.0, 0.05, key="articles_triage_minimum"
+        "Claims with check-worthiness at least", 0.0, 1.0, 0.0, 0.05, key="min_score", bind="query-params"
     )
     return {"signal": signal, "min_checkworthiness": minimum}
 

@@ -61,26 +61,32 @@ def requested_article() -> int | None:
 
 
 def draw_filters(session, actor: Actor) -> ArticleFilters:
+    """The list's filters, each kept in the page's address (``?collection=news&status=…``), so a
+    reload, a second tab or a shared link shows the same list."""
     collections = dict(visible_collections(session, actor))
     search, collection, status = st.columns([2.4, 1.6, 1.3], vertical_alignment="bottom")
     # Dates get room for "yyyy - mm - dd", a clear button and the calendar; the triage filters follow.
     start, end, signal, score = st.columns([1, 1, 1.5, 1.5], vertical_alignment="bottom")
     filters = ArticleFilters(
-        search=search.text_input("Search", placeholder="Title or source", key="articles_search"),
+        search=search.text_input("Search", placeholder="Title or source", key="search", bind="query-params"),
         collection_id=collection.selectbox(
             "Collection",
             [None, *collections],
             format_func=lambda value: "All collections" if value is None else collections[value],
-            key="articles_collection",
+            key="collection",
+            bind="query-params",
         ),
         status=status.selectbox(
             "Status",
             [None, *ARTICLE_STATUSES],
             format_func=lambda value: "Any status" if value is None else ARTICLE_STATUSES[value],
-            key="articles_status",
+            key="status",
+            bind="query-params",
         ),
-        published_from=start.date_input("Published from", value=None, key="articles_from", format="YYYY-MM-DD"),
-        published_to=end.date_input("Published until", value=None, key="articles_to", format="YYYY-MM-DD"),
+        published_from=start.date_input("Published from", value=None, key="from", format="YYYY-MM-DD",
+                                        bind="query-params"),
+        published_to=end.date_input("Published until", value=None, key="until", format="YYYY-MM-DD",
+                                        bind="query-params"),
         **triage_chips.article_filters(actor.is_lead, signal, score),
     )
     if st.session_state.get(FILTERS) != filters:

@@ -36,8 +36,10 @@ with common.page_session() as session:
     if not collections:
         st.info("No collections yet: import articles first.")
         st.stop()
-    collection = st.selectbox("Story (collection)", collections, key="matches_collection")
-    tier = st.segmented_control("Show", ["all", "linked", "suggested"], default="all", key="matches_tier")
+    # Both kept in the page's address (``?collection=news&show=linked``): reload, tabs, links.
+    collection = st.selectbox("Story (collection)", collections, key="collection", bind="query-params")
+    tier = st.segmented_control("Show", ["all", "linked", "suggested"], default="all", key="show",
+                                bind="query-params")
     every_match = list_matches(session, collection)  # groups come from all of them, whatever is shown
     rows = [row for row in every_match if tier in (None, "all") or row.tier == tier]
 
