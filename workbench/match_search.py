@@ -252,7 +252,7 @@ def _score_pairs(session: Session, claims: Sequence[ClaimText], pairs: np.ndarra
     ):
         a, b = claims[i], claims[j]
         pair_thresholds = thresholds.setdefault((link_at, suggest_at), Thresholds(link_at, suggest_at))
-        verdict = decide(score, guarded[i], guarded[j], normalise(a.text), normalise(b.text), pair_thresholds)
+        verdict = decide(score, guarded[i], guarded[j], pair_thresholds)
         if verdict.tier != MatchTier.NONE:
             first, second = (a.id, b.id) if a.id < b.id else (b.id, a.id)
             found.append(MatchFound(first, second, verdict.score, verdict.tier, verdict.reasons,

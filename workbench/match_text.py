@@ -121,13 +121,17 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
+_WORD = re.compile(r"\w+(?:\.\d+)?")
+
+
 def words(normalised: str) -> list[str]:
-    return re.findall(r"\w+(?:\.\d+)?", normalised)
+    return _WORD.findall(normalised)
 
 
 def content_words(normalised: str) -> list[str]:
     """Words that carry meaning: not stop words, not one letter."""
-    return [w for w in words(normalised) if len(w) > 1 and w not in stop_words()]
+    stop = stop_words()
+    return [w for w in words(normalised) if len(w) > 1 and w not in stop]
 
 
 @lru_cache(maxsize=2**18)
@@ -472,7 +476,7 @@ def mentions_year(normalised: str) -> bool:
     return _YEAR.search(normalised) is not None
 
 
-def decide(score: float, a: Features, b: Features, norm_a: str, norm_b: str, thresholds: Thresholds) -> Verdict:
+def decide(score: float, a: Features, b: Features, thresholds: Thresholds) -> Verdict:
     """The tier for a score, applying the conflict guard and the short-claim rule."""
     score = round(float(min(max(score, 0.0), 1.0)), 4)
     reasons = conflicts(a, b)
@@ -483,7 +487,7 @@ def decide(score: float, a: Features, b: Features, norm_a: str, norm_b: str, thr
         return Verdict(score, "suggested", tuple(reasons))
     if reasons:
         return Verdict(score, "suggested", tuple(reasons))
-    if min(len(words(norm_a)), len(words(norm_b))) < MIN_LINK_WORDS:
+    if min(a.length, b.length) < MIN_LINK_WORDS:
         return Verdict(score, "suggested", (f"short: under {MIN_LINK_WORDS} words",))
     return Verdict(score, "linked", ())
 
@@ -502,8 +506,8 @@ def compare_pairs(pairs: Sequence[tuple[str, str]], thresholds: Thresholds = Thr
     norm_b = [normalise(b) for _, b in pairs]
     scores = pair_scores(norm_a, norm_b)
     return [
-        decide(score, features(a), features(b), na, nb, thresholds)
-        for score, (a, b), na, nb in zip(scores, pairs, norm_a, norm_b)
+        decide(score, features(a), features(b), thresholds)
+        for score, (a, b) in zip(scores, pairs)
     ]
 
 
