@@ -191,6 +191,13 @@ def test_attribution_after_the_statement_names_who_said_it(sentence: str, words:
         ("Then President-elect Joe Biden spoke.", "Joe Biden"),
         ("District Attorney Alvin Bragg spoke.", "Alvin Bragg"),
         ("Major League Baseball agreed with Ana Ruiz.", "Ana Ruiz"),  # no ``General``: no office
+        ("Executive Vice President for Human Resources Dana Whitfield spoke.", "Dana Whitfield"),
+        ("Executive Vice President for Human Resources Dana J. Whitfield spoke.", "Dana J. Whitfield"),
+        ("The Minister for Housing and Local Government Aoife Brennan spoke.", "Aoife Brennan"),
+        ("Chief Executive Officer of Northwind Logistics Paul Grant spoke.", "Paul Grant"),
+        ("The Director of Public Health spoke.", None),  # a portfolio, no holder
+        ("The Minister for Foreign Affairs spoke.", None),
+        ("The Secretary of Health and Human Services spoke.", None),
     ],
 )
 def test_the_holder_of_an_office_is_the_person(text: str, name: str | None) -> None:
@@ -422,8 +429,8 @@ def test_a_plural_possessive_inside_single_quotes_does_not_close_them(text: str,
     [
         ('"We won the vote," the son of Donald Trump said.', "the son of Donald Trump"),
         ('"We won the vote," one aide to the president said.', "one aide to the president"),
-        ('"We will win this fight," Secretary of State Antony Blinken said.', None),
-        ('"We are fine for now," U.S. Secretary of State Antony Blinken told reporters.', None),
+        ('"We will win this fight," Secretary of State Antony Blinken said.', "Antony Blinken"),
+        ('"We are fine for now," U.S. Secretary of State Antony Blinken told reporters.', "Antony Blinken"),
         ('"We will win this fight," the Bank of England said.', "Bank of England"),
         ('"The plan fails," analysts at Goldman Sachs wrote.', "analysts at Goldman Sachs"),
         ('"We are fine for now," Sen. Elizabeth Warren, D-Mass., said.', "Elizabeth Warren"),
@@ -435,8 +442,8 @@ def test_a_plural_possessive_inside_single_quotes_does_not_close_them(text: str,
     ],
 )
 def test_no_speaker_is_taken_from_the_wrong_words(text: str, speaker: str | None) -> None:
-    """Prepositions are no role (``the son of Donald Trump`` is not Donald Trump), an office is no
-    name, a tag between commas is no speaker, and a title that tells which Smith stays."""
+    """Prepositions are no role (``the son of Donald Trump`` is not Donald Trump), an office's
+    portfolio is no name (``Secretary of State Antony Blinken`` is Antony Blinken), a tag between commas is no speaker, and a title that tells which Smith stays."""
     assert [quote.speaker for quote in direct_quotes(text)] == [speaker]
 
 
@@ -499,6 +506,14 @@ def test_a_headline_in_title_case_is_no_one_but_a_byline_is(text: str, speaker: 
         ('"The team played well," said Paris Saint-Germain coach Luis Enrique.', "Luis Enrique"),
         ('"This," said Barack Obama, "is the moment we have been waiting for."', "Barack Obama"),
         ('"The talks have failed completely," Deputy Prime Minister Oliver Dowden said.', "Oliver Dowden"),
+        ('"We will not cut a single job," said Executive Vice President for Human Resources Dana Whitfield.',
+         "Dana Whitfield"),
+        ('Executive Vice President for Human Resources Dana Whitfield said: "We will not cut a single job."',
+         "Dana Whitfield"),
+        ('The Minister for Housing and Local Government Aoife Brennan said: "We will build ten thousand homes."',
+         "Aoife Brennan"),
+        ('"The numbers speak for themselves," said Chief Executive Officer of Northwind Logistics Paul Grant.',
+         "Paul Grant"),
         ('"Nothing at all was hidden from us," said April Ryan.', "April Ryan"),
         ('"Costs went up again last year," said June Carter.', "June Carter"),
         ('"We are ready for this fight," said Will Smith.', "Will Smith"),
@@ -774,3 +789,23 @@ def test_may_the_month_is_a_date_and_no_name(text: str, date: bool, name: str | 
 )
 def test_a_lone_word_is_no_name_just_because_it_opens_a_sentence(text: str, names: list[str]) -> None:
     assert [name.text for name in find_names(text)] == names
+
+
+@pytest.mark.parametrize(
+    ("text", "speakers"),
+    [
+        ('Its chair, Dame Philippa Orcutt, said: "Justice that cannot be reached is not justice." '
+         'A Ministry of Justice spokesman said: "We have invested in the court estate."',
+         ["Philippa Orcutt", "A Ministry of Justice spokesman"]),  # never the chair again
+        ('Elspeth Carrow objected. A Treasury source said: "The majority of farms will pay nothing at all."',
+         ["A Treasury source"]),
+        ('Former star Jenna Pike was sacked. "Eight years of my life, and it was three lines long," Jenna told '
+         "the podcast.", ["Jenna Pike"]),  # a first name one person has: that person
+        ('Jenna Pike and Jenna Moss met. "Eight years of my life, and it was three lines long," Jenna said.',
+         ["Jenna"]),  # two people have it: as written
+        ("Housing campaigner Fergal Doherty of the Hearth Housing Alliance said that was cold comfort. "
+         '"People have been waiting for ten years now," he said.', ["Fergal Doherty"]),  # the Alliance is no one
+    ],
+)
+def test_described_speakers_first_names_and_organisations_named_like_people(text: str, speakers: list[str]) -> None:
+    assert [quote.speaker for quote in direct_quotes(text)] == speakers

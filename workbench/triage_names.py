@@ -61,6 +61,8 @@ committee council court department ministry agency bank association party union 
 journal network foundation coalition fund league club office bureau board administration
 energy airways airlines motors systems technologies holdings partners capital media foods brands
 pharmaceuticals labs industries services solutions international trust hospital authority
+alliance federation guild society plan programme program initiative scheme forum service partnership
+studios records podcast magazine gazette herald tribune chronicle today
 """.split())
 _PLACES = frozenset(place.strip() for place in """
 america, united states, united states of america, us, usa, u.s, u.s.a, uk, u.k, united kingdom, britain, england,
@@ -182,7 +184,10 @@ def _run(words: tuple[str, ...], start: int, end: int) -> _Run:
     surname = len(words) == 2 and lowered[0] in _FIRST_NAMES and lowered[1] in _SURNAME_PLACE_WORDS
     if joined in _PLACES or len(words) >= 2 and lowered[-1] in _PLACE_WORDS and not surname:
         settled = "place"
-    organisation = not ORGANISATION_WORDS.isdisjoint(lowered) or joined in _ORGANISATIONS or lowered[0] in _ORGANISATIONS
+    organisation = (
+        not ORGANISATION_WORDS.isdisjoint(lowered) or joined in _ORGANISATIONS or lowered[0] in _ORGANISATIONS
+        or len(words) >= 2 and lowered[-1] in _PORTFOLIO_NOUNS  # ``Foreign Affairs``, ``Public Health``
+    )
     if not settled and lowered[0] in _FIRST_NAMES and len(words) >= 2 and ORGANISATION_WORDS.isdisjoint(lowered):
         settled = "person"  # not ``Bill and Melinda Gates Foundation``
     if settled or organisation:
@@ -243,6 +248,30 @@ def _is_name_word(word: str) -> bool:
 
 
 _TRAILING_JOINERS = frozenset({"of", "the", "and", "&", "for", "de", "van", "von", "al"})
+_PORTFOLIO_NOUNS = frozenset("""
+affairs health services resources development government education trade justice defence defense
+finance housing transport energy environment security state commons lords exchequer communities
+enterprise employment infrastructure agriculture culture sport welfare works planning operations
+policy relations safety innovation science technology industry tourism heritage equality labour
+communications marketing sales strategy research treasury interior prosecutions police
+""".split())
+"""Last words of a portfolio (``Minister for Foreign Affairs``) that are no surname."""
+
+
+def _portfolio_holder(words: list[str], joiner: int) -> int | None:
+    """Where the holder's name starts after an office's portfolio (``Minister for Housing and
+    Local Government Aoife Brennan``: ``Aoife``), ``words[joiner]`` being its ``for`` or ``of``;
+    ``None`` when the run ends with the portfolio (``Secretary of Health and Human Services``)."""
+    tail = 2
+    if len(words) - joiner >= 5 and (words[-3].lower() in _FIRST_NAMES or _INITIALS.fullmatch(words[-2])):
+        tail = 3  # ``Dana J. Whitfield``, ``Mary Ann Jones``
+    holder = len(words) - tail
+    name = [word for word in words[holder:] if not _INITIALS.fullmatch(word)]
+    if holder <= joiner + 1 or words[holder - 1] in _TRAILING_JOINERS or not all(map(_is_name_word, name)):
+        return None
+    if words[holder].lower() not in _FIRST_NAMES and words[-1].lower() in _PORTFOLIO_NOUNS:
+        return None
+    return holder
 
 
 def trimmed_name(candidate: str) -> tuple[int, int, tuple[str, ...]] | None:
@@ -262,12 +291,20 @@ def trimmed_name(candidate: str) -> tuple[int, int, tuple[str, ...]] | None:
             break
         start += len(words[first]) + 1
         first += 1
+    if office and first < len(words) and words[first] in ("for", "of"):
+        holder = _portfolio_holder(words, first)  # ``Secretary of State Antony Blinken``
+        if holder is None:  # the portfolio alone (``Minister for Foreign Affairs``): no joiner leads a name
+            holder = first + 1 + (words[first + 1 : first + 2] == ["the"])
+        start += sum(len(word) + 1 for word in words[first:holder])
+        first = holder
     for inner in range(first + 1, len(words) - 2):  # ``Finance Minister Ana Ruiz``: the name after the office
         if office_word(words[inner]) in OFFICE_WORDS:
             holder = inner + 1
             while holder < len(words) and office_word(words[holder]) in _HOLDER_SKIPS:
                 holder += 1  # ``Secretary General Antonio Guterres``
-            if 2 <= len(words) - holder <= 3 and all(_is_name_word(word) for word in words[holder:]):
+            if holder < len(words) and words[holder] in ("for", "of"):
+                holder = _portfolio_holder(words, holder) or holder  # ``Chief Executive Officer of Acme Paul Grant``
+            if 2 <= len(words) - holder <= 3 and all(_is_name_word(word) or _INITIALS.fullmatch(word) for word in words[holder:]):
                 start += sum(len(word) + 1 for word in words[first:holder])
                 first = holder
             break
@@ -383,6 +420,7 @@ def find_names(text: str) -> list[Name]:
                 continue
             if kind == "person" and len(run.words) >= 2:
                 known_people.add(run.words[-1])
+                known_people.add(run.words[0])  # ``Jenna`` after ``Jenna Pike``
                 known_people.add(" ".join(run.words))
             names.append(Name(start, end, text[start:end], kind, bisect_right(starts, piece_start) - 1))
     return names
@@ -406,11 +444,18 @@ def _common_word_opening(run: _Run, text: str, start: int, starts: list[int], ca
 
 
 def _full_names(names: list[Name]) -> dict[str, str]:
-    """Last word of a person's full name → the full name as first written."""
+    """Last word of a person's full name → the full name as first written; and a first name, when
+    one person alone has it and it is no one's last name (``Jenna`` → ``Jenna Pike``)."""
     full: dict[str, str] = {}
+    by_first: dict[str, set[str]] = {}
     for name in names:
-        if name.kind == "person" and " " in name.text:
-            full.setdefault(name.text.split()[-1], name.text)
+        if name.kind == "person" and " " in name.text and " and " not in name.text:
+            words = name.text.split()
+            full.setdefault(words[-1], name.text)
+            by_first.setdefault(words[0], set()).add(name.text)
+    for first, people in by_first.items():
+        if len(people) == 1 and first not in full:
+            (full[first],) = people
     return full
 
 

@@ -195,7 +195,8 @@ def find_quote_spans(text: str, paragraphs: list[tuple[int, int]] | None = None)
 
 
 _DEFINITE = (
-    r"(?:[Aa]n? (?:(?:[A-Z][\w’'-]*|[a-z][\w’'-]*-based) ){0,3}(?:spokesperson|spokesman|spokeswoman|official)\b"
+    r"(?:[Aa]n? (?:[A-Z][\w’'-]* (?:(?:of|for|and) )?){0,3}(?:[a-z][\w’'-]*-based )?"
+    r"(?:spokesperson|spokesman|spokeswoman|official|source|insider|representative)\b"
     r"|(?:[Tt]he|[Ii]ts|[Tt]heir) (?:(?:[A-Z][\w’'-]*|[a-z][\w’'-]*-based) ){0,3}"
     r"(?:statement|brand|company|firm|label|fashion brand|fashion label|prime minister"
     r"|fashion house|luxury brand|group|organi[sz]ation|agency|department|ministry|government"
@@ -206,7 +207,8 @@ _DEFINITE = (
     r"|airline|bank|club|council|party|union|hospital|university|school|team|network|newspaper|charity"
     r"|regulator|watchdog|insurer|lender|manufacturer|carmaker|operator|embassy|foundation|campaign))"
 )
-"""A description that speaks: ``the company``, ``the Minnesota-based company``, ``a Met Office spokesperson``."""
+"""A description that speaks: ``the company``, ``the Minnesota-based company``, ``a Met Office spokesperson``,
+``a Ministry of Justice spokesman``, ``a Treasury source``."""
 _DESCRIPTION_SPEAKS = re.compile(_DEFINITE)
 _ADVERBS = (
     "also|later|earlier|previously|then|again|once|further|recently|repeatedly|initially|reportedly|"
@@ -214,7 +216,7 @@ _ADVERBS = (
 )
 _SUBJECT = re.compile(
     rf"(?P<speaker>\b(?:[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I)\b|{_DEFINITE}\b"
-    rf"|{NAME_WORD}(?:\s(?:(?:of|for) )?{NAME_WORD}){{0,3}}(?:(?<=['’]s) (?!(?:{_ADVERBS})\b)[a-z][\w’'-]*)?)"
+    rf"|{NAME_WORD}(?:\s(?:(?:of|for|and) )?{NAME_WORD}){{0,6}}(?:(?<=['’]s) (?!(?:{_ADVERBS})\b)[a-z][\w’'-]*)?)"
 )
 """Who can be a quote's speaker: a pronoun, a definite description, a capitalised name."""
 _PREPOSITIONS = frozenset(
@@ -396,15 +398,19 @@ def _last_clause(text: str) -> str:
 
 
 def _named_speaker(match: re.Match | None) -> tuple[str, str] | None:
-    """``(speaker, verb)`` of an ``_AFTER`` match; ``None`` for no match, for a word that names no
-    one, or for a name that ends in a title or an office and is followed by where it works
-    (``U.S. Secretary`` of ``Secretary of State Antony Blinken``)."""
+    """``(speaker, verb)`` of an ``_AFTER`` match; ``None`` for no match or for a word that names no
+    one. A name that ends in a title or an office followed by where it works is the holder named
+    after that portfolio (``Secretary of State Antony Blinken``: ``Antony Blinken``), or nobody."""
     if match is None:
         return None
     speaker = next(group for group in match.group(*_SPEAKER_GROUPS) if group)
     last = speaker.rsplit(" ", 1)[-1].lower().rstrip(".")
-    if (match.group("where1") or match.group("where2")) and (last in TITLES or last in ORGANISATION_WORDS):
-        return None
+    where = match.group("where1") or match.group("where2")
+    if where and (last in TITLES or last in ORGANISATION_WORDS):
+        holder = trimmed_name(speaker + where)
+        if holder is None or holder[0] <= len(speaker) or len(holder[2]) < 2:
+            return None
+        speaker = (speaker + where)[holder[0] : holder[1]]  # the office's holder, after its portfolio
     if speaker[:4].lower() == "the " and speaker[4:5].isupper():
         speaker = speaker[4:]  # a description such as ``the White House`` speaks as ``White House``
     first = speaker.split()[0]
