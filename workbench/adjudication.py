@@ -398,10 +398,12 @@ def record_final_verdict(
                     FinalVerdict(claim_id=claim_id, label=label, rationale=rationale, decided_by=actor.id,
                                  created_at=now, updated_at=now)
                 )
-        except IntegrityError:
+        except IntegrityError:  # another lead's decision landed while ours waited: check it too
             decision = _locked_final(session, claim_id)
             if decision is None:
                 raise
+            if expected_final is not ...:
+                _check_unchanged(session, decision, expected_final)
         else:
             _record(session, claim_id, actor, None, (label, rationale), now)
             return FinalChange(claim_id, "create")

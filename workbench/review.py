@@ -32,6 +32,7 @@ from workbench.verdicts import (
     AlreadyLabelled,
     VerdictError,
     delete_verdict,
+    locked_verdict,
     save_verdict,
     validate_evidence,
     validate_label,
@@ -434,12 +435,15 @@ def submit_verdict(
     if not may_review(session, actor, claim_id):
         raise PermissionDenied("This claim is in a collection you are not assigned to.")
     label, note, links = validate_label(label), validate_note(note), validate_evidence(evidence)
-    existing = own_verdict(session, actor, claim_id)
-    if expect_unlabelled:
-        require_unlabelled(existing)
-    before = _state(existing) if existing is not None else None
-    save_verdict(session, actor, claim_id, label, note, links, expected_version=expected_version)
-    return SavedVerdict(claim_id, before, VerdictState(label, note, tuple(links)))
+    replaced: list[VerdictState | None] = []
+
+    def as_locked(current: Verdict | None) -> None:  # checked on the locked row, never a stale read
+        if expect_unlabelled:
+            require_unlabelled(current)
+        replaced[:] = [_state(current) if current is not None else None]
+
+    save_verdict(session, actor, claim_id, label, note, links, expected_version=expected_version, check_current=as_locked)
+    return SavedVerdict(claim_id, replaced[0], VerdictState(label, note, tuple(links)))
 
 
 def require_unlabelled(existing: Verdict | None) -> None:
@@ -458,7 +462,7 @@ def undo(session: Session, actor: Actor, saved: SavedVerdict) -> None:
     Refused if the verdict has changed since (e.g. in another tab), so no later work is lost.
     """
     require_active(session, actor)
-    current = own_verdict(session, actor, saved.claim_id)
+    current = locked_verdict(session, saved.claim_id, actor.id)  # a save in another tab is waited for
     if current is None or _state(current) != saved.after:
         raise VerdictError(
             "This verdict has changed since; nothing was undone. Edit it under My verdicts."

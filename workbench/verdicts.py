@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -105,11 +105,14 @@ def save_verdict(
     evidence: Iterable[str] | str | None = (),
     *,
     expected_version: int | None = None,
+    check_current: Callable[[Verdict | None], None] | None = None,
 ) -> VerdictChange:
-    """Create or change ``actor``'s own verdict on a claim. Nobody writes under another name."""
+    """Create or change ``actor``'s own verdict on a claim. Nobody writes under another name.
+
+    ``check_current`` (see ``write_verdict``) refuses the save by what the verdict is once locked."""
     label, note, links = validate_label(label), validate_note(note), validate_evidence(evidence)
     load_reviewable_claim(session, claim_id, expected_version)
-    return write_verdict(session, claim_id, actor.id, label, note, links, actor_id=actor.id)
+    return write_verdict(session, claim_id, actor.id, label, note, links, actor_id=actor.id, check_current=check_current)
 
 
 def write_verdict(
@@ -123,15 +126,21 @@ def write_verdict(
     actor_id: int | None,
     action: str | None = None,
     source_claim_id: int | None = None,
+    check_current: Callable[[Verdict | None], None] | None = None,
 ) -> VerdictChange:
     """Upsert one verdict and record the change; inputs are already validated and permitted.
 
     ``source_claim_id``: the matched claim the verdict was applied from (history action ``match``).
+    ``check_current`` is called with the verdict as it is once locked (``None``: none yet) and
+    raises to refuse the write; it is called again with a verdict another session inserted while
+    this one waited, so no check is passed on a stale read.
 
     Safe against a concurrent insert of the same (claim, reviewer): the loser updates instead.
     """
     now = utcnow()
-    verdict = _locked_verdict(session, claim_id, reviewer_id)
+    verdict = locked_verdict(session, claim_id, reviewer_id)
+    if check_current is not None:
+        check_current(verdict)
     if verdict is None:
         try:
             with session.begin_nested():
@@ -148,9 +157,11 @@ def write_verdict(
                     )
                 )
         except IntegrityError:
-            verdict = _locked_verdict(session, claim_id, reviewer_id)
+            verdict = locked_verdict(session, claim_id, reviewer_id)
             if verdict is None:
                 raise
+            if check_current is not None:
+                check_current(verdict)
         else:
             _record(session, claim_id, reviewer_id, actor_id, action or "create", None, (label, note, evidence),
                     source_claim_id)
@@ -293,7 +304,7 @@ def delete_verdict(session: Session, actor: Actor, claim_id: int, reviewer_id: i
     reviewer_id = actor.id if reviewer_id is None else reviewer_id
     if reviewer_id != actor.id:
         raise PermissionDenied("You can only withdraw your own verdicts.")
-    verdict = _locked_verdict(session, claim_id, reviewer_id)
+    verdict = locked_verdict(session, claim_id, reviewer_id)
     if verdict is None:
         return False
     old = (verdict.label, verdict.note, list(verdict.evidence or []))
@@ -303,7 +314,8 @@ def delete_verdict(session: Session, actor: Actor, claim_id: int, reviewer_id: i
     return True
 
 
-def _locked_verdict(session: Session, claim_id: int, reviewer_id: int) -> Verdict | None:
+def locked_verdict(session: Session, claim_id: int, reviewer_id: int) -> Verdict | None:
+    """A reviewer's verdict on a claim, row-locked for this transaction (as last committed)."""
     return session.scalar(
         select(Verdict)
         .where(Verdict.claim_id == claim_id, Verdict.reviewer_id == reviewer_id)
