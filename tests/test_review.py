@@ -245,6 +245,9 @@ def test_blind_review_hides_others_until_own_verdict(db, team):
     label(db, team["ben"], claim, "disputed", note="<b>source?</b>")
     with db.session() as session:
         assert others_verdicts(session, team["ana"], claim).hidden
+        assert others_verdicts(session, team["lena"], claim).hidden, "a lead who reviews is blind too"
+    label(db, team["lena"], claim, "disputed")
+    with db.session() as session:
         lead_view = others_verdicts(session, team["lena"], claim)
         assert not lead_view.hidden and [(v.reviewer, v.label) for v in lead_view.verdicts] == [
             ("ben", "disputed")
@@ -254,7 +257,7 @@ def test_blind_review_hides_others_until_own_verdict(db, team):
         view = others_verdicts(session, team["ana"], claim)
     assert not view.hidden
     assert [(v.reviewer, v.label, v.note) for v in view.verdicts] == [
-        ("ben", "disputed", "<b>source?</b>")
+        ("ben", "disputed", "<b>source?</b>"), ("lena", "disputed", "")
     ]
 
 

@@ -496,8 +496,9 @@ def _state(verdict: Verdict) -> VerdictState:
 
 
 def others_verdicts(session: Session, actor: Actor, claim_id: int) -> OthersView:
-    """Other reviewers' verdicts: hidden from a reviewer until they have given their own; a lead sees all."""
-    if not actor.is_lead and own_verdict(session, actor, claim_id) is None:
+    """Other reviewers' verdicts on a claim being reviewed: hidden until the actor has given their
+    own, a lead's too (a lead who reviews counts as a reviewer; Adjudication shows leads every verdict)."""
+    if own_verdict(session, actor, claim_id) is None:
         return OthersView(hidden=True, verdicts=())
     rows = session.execute(
         select(Verdict, Reviewer.name)

@@ -358,7 +358,7 @@ def draw_others(session, actor: Actor, context: ClaimContext) -> None:
     if not view.verdicts:
         st.caption("No other reviewer has labelled this claim yet.")
         return
-    with st.expander(f"Other reviewers ({len(view.verdicts)})", expanded=actor.is_lead):
+    with st.expander(f"Other reviewers ({len(view.verdicts)})"):
         for other in view.verdicts:
             note = (
                 f' — <span class="wb-note">{escape_html(other.note)}</span>'
