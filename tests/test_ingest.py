@@ -222,18 +222,16 @@ def test_jsonl_preserves_unicode_offsets(db: Database, tmp_path: Path) -> None:
 STORY = "Officials said the new bridge over the river will cost 40 million euros and open in 2027."
 
 
-def test_an_import_stopped_before_matching_is_matched_when_run_again(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Ctrl-C between storing an article and matching it: the same command again repairs it."""
+def test_an_import_stopped_while_matching_leaves_nothing_and_runs_again_whole(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C while the new claims are matched: the article is not stored without its matches."""
     from workbench.extract import load_pipeline
     from workbench.ingest import Document
     from workbench.matching import list_matches
-    from workbench.models import MatchTerm
 
     nlp = load_pipeline()
-    first = [Document(source="a.txt", text=f"Bridge\n\n{STORY}")]
-    ingest_documents(db, first, "news", nlp)
+    ingest_documents(db, [Document(source="a.txt", text=f"Bridge\n\n{STORY}")], "news", nlp)
 
-    def stopped(database, article_ids):
+    def stopped(session, article_ids):
         raise KeyboardInterrupt
 
     second = [Document(source="b.txt", text=f"Bridge again\n\n{STORY} More later.")]
@@ -242,13 +240,38 @@ def test_an_import_stopped_before_matching_is_matched_when_run_again(db: Databas
         with pytest.raises(KeyboardInterrupt):
             ingest_documents(db, second, "news", nlp)
     with db.read_session() as session:
-        assert list_matches(session, "news") == []
+        assert session.scalar(select(func.count()).select_from(Article)) == 1
+    report = ingest_documents(db, second, "news", nlp)
+    assert (report.added, report.duplicates) == (1, 0)
+    with db.read_session() as session:
+        [match] = list_matches(session, "news")
+        assert match.tier == "linked"
+
+
+def test_an_article_an_older_version_stored_without_matching_is_matched_when_imported_again(db: Database) -> None:
+    """Older versions stored and matched in two transactions; a stop between them left an article
+    with no matches. Importing the same file again repairs it."""
+    from sqlalchemy import delete
+
+    from workbench.extract import load_pipeline
+    from workbench.ingest import Document
+    from workbench.matching import list_matches
+    from workbench.models import ClaimMatch, MatchTerm
+
+    nlp = load_pipeline()
+    ingest_documents(db, [Document(source="a.txt", text=f"Bridge\n\n{STORY}")], "news", nlp)
+    second = [Document(source="b.txt", text=f"Bridge again\n\n{STORY} More later.")]
+    [stopped] = ingest_documents(db, second, "news", nlp).article_ids
+    with db.transaction() as session:
+        claims = select(Claim.id).where(Claim.article_id == stopped)
+        session.execute(delete(ClaimMatch))
+        session.execute(delete(MatchTerm).where(MatchTerm.claim_id.in_(claims)))
     report = ingest_documents(db, second, "news", nlp)
     assert (report.added, report.duplicates) == (0, 1)
     with db.read_session() as session:
         [match] = list_matches(session, "news")
         assert match.tier == "linked"
-        assert session.scalar(select(func.count()).select_from(MatchTerm)) > 0
+        assert session.scalar(select(func.count()).select_from(MatchTerm).where(MatchTerm.claim_id.in_(claims))) > 0
 
 
 @pytest.mark.postgres
@@ -280,6 +303,47 @@ def test_two_imports_of_the_same_files_at_once_on_postgresql_skip_each_other_s_a
     assert sorted(report.added for report in reports) == [0, 29]
     with postgres_db.read_session() as session:
         assert session.scalar(select(func.count()).select_from(Article)) == 30
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("collection_exists", [True, False], ids=["existing collection", "new collection"])
+def test_two_imports_of_related_articles_at_once_on_postgresql_match_each_other(
+    postgres_db: Database, collection_exists: bool
+) -> None:
+    """Each import matches against the other's claims (it waits for the other to commit), and two
+    imports creating the same collection at once both land in it."""
+    import threading
+
+    from workbench.extract import load_pipeline
+    from workbench.ingest import Document
+    from workbench.matching import list_matches
+
+    nlp = load_pipeline()
+    if collection_exists:
+        ingest_documents(postgres_db, [Document(source="old.txt", text="Old\n\nThe mayor opened a library.")], "news", nlp)
+    documents = [Document(source=f"{n}.txt", text=f"Report {n}\n\n{STORY}" + " Developing." * n) for n in (1, 2)]
+    errors: list[BaseException] = []
+    start = threading.Barrier(2)
+
+    def run(document: Document) -> None:
+        start.wait()
+        try:
+            ingest_documents(postgres_db, [document], "news", nlp)
+        except Exception as error:  # noqa: BLE001 (the test reports it)
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(document,)) for document in documents]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    for document in documents:  # the same two, one after the other
+        ingest_documents(postgres_db, [document], "control", nlp)
+    with postgres_db.read_session() as session:
+        assert session.scalar(select(func.count()).select_from(Collection)) == 2
+        tiers = sorted(match.tier for match in list_matches(session, "news"))
+        assert "linked" in tiers and tiers == sorted(match.tier for match in list_matches(session, "control"))
 
 
 @pytest.mark.postgres

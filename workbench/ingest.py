@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from workbench.db import Database
@@ -71,9 +72,14 @@ def get_or_create_collection(session: Session, name: str) -> Collection:
     name = valid_collection_name(name)
     collection = find_named(session, Collection, name)
     if collection is None:
-        collection = Collection(name=name)
-        session.add(collection)
-        session.flush()
+        try:
+            with session.begin_nested():
+                collection = Collection(name=name)
+                session.add(collection)
+        except IntegrityError:  # created meanwhile by a concurrent import (PostgreSQL): use that one
+            collection = find_named(session, Collection, name)
+            if collection is None:
+                raise
     return collection
 
 
@@ -102,7 +108,8 @@ def ingest_documents(
     collection: str = DEFAULT_COLLECTION,
     nlp=None,
 ) -> IngestReport:
-    """Split and store ``documents`` in one transaction: all of them land, or none do."""
+    """Split, store and match ``documents`` in one transaction: all of them land with their
+    matches, or none do."""
     report = IngestReport()
     normalised = [normalise_text(document.text) for document in documents]
     hashes = [content_hash(text) for text in normalised]
@@ -164,15 +171,17 @@ def ingest_documents(
             report.added += 1
             report.claims += sum(unit.kind == ClaimKind.CLAIM for unit in extraction.units)
             report.article_ids.append(article.id)
-    with database.read_session() as session:
+        # Matched in the same transaction, under the collection's lock: a concurrent import into
+        # this collection waits, then matches against these claims; a stop leaves nothing half done.
         stopped = unmatched_articles(session, collection, list(previously)) if previously else []
-    match_articles(database, report.article_ids + stopped)
+        match_articles(session, report.article_ids + stopped)
     return report
 
 
 def unmatched_articles(session: Session, collection: str, hashes: list[str]) -> list[int]:
-    """Articles among ``hashes`` with claims none of which were indexed for matching: an import
-    stopped (Ctrl-C) between storing them and matching them. Importing them again repairs that."""
+    """Articles among ``hashes`` with claims none of which were indexed for matching: left by a
+    version that stored and matched in two transactions, when stopped (Ctrl-C) between the two.
+    Importing them again repairs that."""
     indexed = select(MatchTerm.claim_id).join(Claim, Claim.id == MatchTerm.claim_id).where(Claim.article_id == Article.id)
     claims = select(Claim.id).where(Claim.article_id == Article.id, Claim.reviewable)
     return list(session.scalars(

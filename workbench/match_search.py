@@ -453,13 +453,11 @@ def _stored_candidates(
     return result
 
 
-def match_articles(database, article_ids: Iterable[int]) -> int:
-    """Match the claims of newly ingested articles against every stored claim (one transaction)."""
+def match_articles(session: Session, article_ids: Iterable[int]) -> int:
+    """Match the claims of newly ingested articles against every stored claim, inside the caller's
+    transaction (ingest's, so an article is never stored without its matches)."""
     article_ids = list(article_ids)
     if not article_ids:
         return 0
-    with database.transaction() as session:
-        claim_ids = session.scalars(
-            select(Claim.id).where(Claim.article_id.in_(article_ids), Claim.reviewable)
-        ).all()
-        return update_claims(session, claim_ids)
+    claim_ids = session.scalars(select(Claim.id).where(Claim.article_id.in_(article_ids), Claim.reviewable)).all()
+    return update_claims(session, claim_ids)
