@@ -241,6 +241,7 @@ def test_articles_list_and_clicking_a_unit_picks_it_for_the_fix_panel(newsdesk: 
     search.wait_for()
     settled(page)
     assert search.input_value() == "harbour"
+    grid.locator("table tbody tr").first.wait_for(state="attached")
     titles = [cell.text_content() for cell in grid.locator("table tbody tr td:nth-child(1)").all()]
     assert titles and all("harbour" in (title or "").lower() for title in titles), titles
 
