@@ -76,6 +76,11 @@ def cases(size: int) -> dict[str, tuple[str, bytes]]:
         "'<a ' tags": repeat("<a "),
         "'<!--' comments": repeat("<!--"),
         "'`' backticks": repeat("`a "),
+        "'> ' nested quotes": repeat("> "),
+        "'- > ' nested lists": repeat("- > "),
+        "'| a ' table cells": repeat("| a ") + "\n|---|\n" + repeat("| a |\n")[: size // 2],
+        "'[a]: b' reference definitions": repeat("[a]: b\n"),
+        "'a' wrapped lines": repeat("a\n"),
     }
     structured = {
         "JSONL nested 100,000 deep": ("deep.jsonl", ("[" * 100_000 + "]" * 100_000).encode()),

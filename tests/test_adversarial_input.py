@@ -15,7 +15,7 @@ from sqlalchemy import select
 from workbench.db import Database
 from workbench.extract import extract
 from workbench.ingest import ingest_paths
-from workbench.markdown import markdown_text, strip_emphasis
+from workbench.markdown import markdown_text
 from workbench.models import Article, Claim
 from workbench.nlp.sentences import _TERMINAL, sentence_start_offsets
 from workbench.reading import InputError, read_path, read_upload
@@ -84,11 +84,11 @@ def test_punctuation_runs_still_end_sentences() -> None:
 
 
 def test_emphasis_pairs_are_dropped_and_unpaired_marks_stay() -> None:
-    assert strip_emphasis("Some **bold** and *soft* and `code` and __strong__ text") == (
+    assert markdown_text("Some **bold** and *soft* and `code` and __strong__ text")[0] == (
         "Some bold and soft and code and strong text"
     )
-    assert strip_emphasis("*a *a *a") == "*a *a *a"
-    assert strip_emphasis("5 * 3 = 15 and snake_case_name stay") == "5 * 3 = 15 and snake_case_name stay"
+    assert markdown_text("*a *a *a")[0] == "*a *a *a"
+    assert markdown_text("5 * 3 = 15 and snake_case_name stay")[0] == "5 * 3 = 15 and snake_case_name stay"
 
 
 @pytest.mark.parametrize(
@@ -96,16 +96,25 @@ def test_emphasis_pairs_are_dropped_and_unpaired_marks_stay() -> None:
     [
         ("A [link](javascript:alert(1)) here", "A link here", None),
         ("See ![img](http://x.org/a.png) the chart.", "See  the chart.", None),
-        ("# The *bold* headline\nBody text.", "# The bold headline\nBody text.", "The bold headline"),
-        ("# Hello <script>alert(1)</script>world\nBody.", "# Hello world\nBody.", "Hello world"),
+        ("# The *bold* headline\nBody text.", "# The bold headline\n\nBody text.", "The bold headline"),
+        ("# Hello <script>alert(1)</script>world\nBody.", "# Hello world\n\nBody.", "Hello world"),
         ("Text <script>\nvar a = 1;\n</script> after.", "Text  after.", None),
-        ("## Section ##\nBody.", "## Section\nBody.", "Section"),
+        ("## Section ##\nBody.", "## Section\n\nBody.", "Section"),
         ("Keep [brackets] and (parens).", "Keep [brackets] and (parens).", None),
         ("A [link](http://x.org/a_(b)) and *more*.", "A link and more.", None),
-        ("Unclosed <!-- comment", "Unclosed ", None),
+        ("Unclosed <!-- comment", "Unclosed", None),
         ("Met on Tuesday.<br>It voted.", "Met on Tuesday.\nIt voted.", None),
-        ("<p>It costs $4 million.</p><p>Critics disagreed.</p>", "\n\nIt costs $4 million.\n\n\n\nCritics disagreed.\n\n", None),
+        ("<p>It costs $4 million.</p><p>Critics disagreed.</p>", "It costs $4 million.\n\n\n\nCritics disagreed.", None),
         ("A <b>bold</b> word and <span class='x'>a span</span>.", "A bold word and a span.", None),
+        ("Council approves budget\n=====\n\nIt passed.", "# Council approves budget\n\nIt passed.", "Council approves budget"),
+        ("A sentence wrapped\nover two lines.", "A sentence wrapped over two lines.", None),
+        ("* Schools rose 3 percent.\n* Roads got $1 million.", "Schools rose 3 percent.\n\nRoads got $1 million.", None),
+        ('> "We kept it," the mayor said.', '"We kept it," the mayor said.', None),
+        ("| Month | CPI |\n|---|---|\n| Jan | 2.9% |", "| Month | CPI |\n\n| Jan | 2.9% |", None),
+        ("It fell.[^1]\n\n[^1]: Office for National Statistics.", "It fell.", None),
+        ("See the [budget][1].\n\n[1]: https://example.org/budget", "See the budget.", None),
+        ("Before.\n\n```\nprint(1)\n```\n\nAfter.", "Before.\n\nAfter.", None),
+        ("Fish &amp; chips \\*not emphasis\\*.", "Fish & chips *not emphasis*.", None),
     ],
 )
 def test_markdown_conversion(markdown: str, expected_text: str, expected_title: str | None) -> None:
@@ -152,7 +161,7 @@ def test_csv_cell_may_hold_a_whole_article() -> None:
 
 
 def test_csv_unterminated_quote_is_refused_with_its_line() -> None:
-    with pytest.raises(InputError, match=r"open.csv:3: .*unexpected end of data"):
+    with pytest.raises(InputError, match=r"open.csv:3: a quote \(\"\) opened in this row is never closed"):
         read_upload("open.csv", b'text\nFine row.\n"Never closed, and\nmore text\n')
 
 
@@ -189,3 +198,10 @@ def test_bad_files_are_reported_and_the_rest_imported(db: Database, tmp_path: Pa
     with db.session() as session:
         assert session.scalars(select(Article.source)).all() == ["d_good.txt"]
         assert len(session.scalars(select(Claim)).all()) == 2
+
+
+def test_markdown_too_long_to_hold_an_article_is_refused_unread() -> None:
+    from workbench.reading import MAX_MARKDOWN_CHARS
+
+    with pytest.raises(InputError, match=r"big.md: the file has 2,000,001 characters; Markdown is read up to 2,000,000"):
+        read_upload("big.md", b"[" * (MAX_MARKDOWN_CHARS + 1))

@@ -499,6 +499,17 @@ def test_social_embeds_are_one_unit(embed):
     ]
 
 
+@pytest.mark.parametrize("row", ["| Year | Cars |", "|---|---|", "| 2020 | 40,000 |", "|a|"])
+def test_table_rows_are_set_aside(row):
+    text = f"The table shows traffic.\n{row}\nThe bridge opened in 1932."
+    assert kinds_and_texts(text) == [
+        ("claim", "The table shows traffic."),
+        ("embed", row),
+        ("claim", "The bridge opened in 1932."),
+    ]
+
+
+
 
 ATTRIBUTION = "— Jane Doe (@jane) March 3, 2021"
 INSTAGRAM = "A post shared by Kim Kardashian (@kimkardashian)"

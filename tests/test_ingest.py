@@ -160,7 +160,8 @@ def test_utf16_with_bom_is_decoded() -> None:
         ("bad.jsonl", b'{"text": "ok"}\n{"text": \n', "bad.jsonl:2: not valid JSON"),
         ("list.jsonl", b'["text"]\n', "list.jsonl:1: each line must be a JSON object"),
         ("notext.jsonl", b'{"title": "x"}\n', "notext.jsonl:1: no text field"),
-        ("number.jsonl", b'{"text": 5}\n', "number.jsonl:1: the text is empty"),
+        ("number.jsonl", b'{"text": 5}\n', "number.jsonl:1: 'text' must be text, not a number"),
+        ("unterminated.jsonl", b'{"text": "abc\n', "unterminated.jsonl:1: not valid JSON (Unterminated string starting at column 10)"),
         ("empty.html", b"<html><body></body></html>", "empty.html: no article text found"),
     ],
 )

@@ -1,23 +1,28 @@
-"""Markdown to the plain text the workbench splits into claims, in linear time.
+"""Markdown to the plain text the workbench splits into claims, parsed by ``markdown-it-py``.
 
-Headings keep their ``#`` marks (the extractor sets them aside as the title and headings);
-links keep their text, images and HTML tags go (``<script>`` and ``<style>`` with their
-contents; ``<br>`` leaves a line break and block tags such as ``<p>`` a blank line), and emphasis and code marks that pair up within a line are dropped. Every step
-reads the text a bounded number of times: no pattern can backtrack over the rest of a line
-(``*a *a *a …`` or ``[`` … ``](`` repeated take as long as any other text of their size).
+CommonMark with tables and footnotes (``mdit-py-plugins``). Each block becomes a paragraph of
+its own (a blank line apart): headings keep ``#`` marks for their level (the extractor sets them
+aside as the title and headings; setext ``===`` underlines become ``#`` too), list items and
+quoted paragraphs lose their bullets and ``>``, table rows are written ``| a | b |`` (the
+extractor sets them aside), and code blocks, footnote definitions, link reference definitions
+and images go. Inline, links keep their text, emphasis and escapes are resolved, a soft line
+break is a space (a sentence wrapped over lines stays one sentence), ``<br>`` is a line break and
+block tags such as ``<p>`` a blank line. ``<script>``/``<style>`` elements and HTML comments are
+removed first, in one pass each.
+
+Linear in the size of the text (markdown-it's own guarantees; hostile inputs of a million
+characters in ``benchmarks/bench_adversarial.py``).
 """
 
 from __future__ import annotations
 
+import html
 import re
+from functools import cache
 
-HEADING = re.compile(r"[ \t]{0,3}(?P<marks>#{1,6})(?:[ \t]+(?P<text>.*))?\Z")
-"""An ATX heading line: ``# Title``, ``## Section ##``."""
-_LINK = re.compile(
-    r"(?P<image>!?)\[(?P<text>[^\[\]\n]*+)\]"
-    r"\((?P<url>(?:[^()\s]|\([^()\s]*+\))*+)(?:\s++\"[^\"\n]*+\")?\)"
-)
-"""An inline link or image; the URL may hold balanced parentheses (``javascript:alert(1)``)."""
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
 _HIDDEN_ELEMENT = re.compile(r"<(?P<name>script|style)\b[^<>\n]{0,1000}>", re.IGNORECASE)
 _TAG = re.compile(r"</?(?P<name>[A-Za-z][A-Za-z0-9-]{0,30})(?:\s[^<>\n]{0,1000})?/?>")
 _BLOCK_TAGS = frozenset(
@@ -25,7 +30,16 @@ _BLOCK_TAGS = frozenset(
     "tr td th h1 h2 h3 h4 h5 h6 figure figcaption title head body html hr".split()
 )
 """Tags that end a block: their text stands apart (``…Tuesday.</p><p>It voted…`` is two sentences)."""
-_DELIMITER_RUN = re.compile(r"\*++|_++|`++")
+_SKIPPED_CONTAINERS = {"footnote_block_open": "footnote_block_close"}
+
+
+@cache
+def _parser() -> MarkdownIt:
+    from mdit_py_plugins.footnote import footnote_plugin
+
+    parser = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).use(footnote_plugin)
+    parser.validateLink = lambda url: True  # only text is kept: a ``javascript:`` link still gives its words
+    return parser
 
 
 def _without_hidden_elements(text: str) -> str:
@@ -57,86 +71,60 @@ def _without_comments(text: str) -> str:
     return "".join(parts)
 
 
-def _can_open(line: str, start: int, end: int) -> bool:
-    """A delimiter run followed by a non-space (left-flanking), not inside a word for ``_``."""
-    after = line[end : end + 1]
-    before = line[start - 1 : start]
-    if not after or after.isspace():
-        return False
-    return line[start] != "_" or not before.isalnum()
-
-
-def _can_close(line: str, start: int, end: int) -> bool:
-    """A delimiter run preceded by a non-space (right-flanking), not inside a word for ``_``."""
-    before = line[start - 1 : start]
-    after = line[end : end + 1]
-    if not before or before.isspace():
-        return False
-    return line[start] != "_" or not after.isalnum()
-
-
-def strip_emphasis(line: str) -> str:
-    """``line`` without the emphasis and code marks that pair up; unpaired ones stay.
-
-    One stack of open runs per mark (``*``, ``_``, `````), each run pushed and popped at
-    most once: linear in the length of the line.
-    """
-    openers: dict[str, list[tuple[int, int]]] = {"*": [], "_": [], "`": []}
-    removed: list[tuple[int, int]] = []
-    for run in _DELIMITER_RUN.finditer(line):
-        start, end = run.span()
-        stack = openers[line[start]]
-        if stack and _can_close(line, start, end):
-            removed.append(stack.pop())
-            removed.append((start, end))
-        elif _can_open(line, start, end):
-            stack.append((start, end))
-    if not removed:
-        return line
-    removed.sort()
-    parts, position = [], 0
-    for start, end in removed:
-        parts.append(line[position:start])
-        position = end
-    parts.append(line[position:])
-    return "".join(parts)
-
-
-def _inline_text(line: str) -> str:
-    """A line's text: links to their text, images and tags dropped, emphasis marks dropped."""
-    line = _LINK.sub(lambda link: "" if link["image"] else link["text"], line)
-    line = _TAG.sub(_tag_break, line)
-    return strip_emphasis(line)
-
-
 def _tag_break(tag: re.Match) -> str:
     """What a tag leaves in the text: a line break for ``<br>``, a blank line for a block, else nothing."""
     name = tag["name"].lower()
     return "\n" if name == "br" else "\n\n" if name in _BLOCK_TAGS else ""
 
 
-def heading_text(line: str) -> str | None:
-    """The plain text of an ATX heading line, or None if ``line`` is not a heading."""
-    heading = HEADING.match(line)
-    if heading is None:
-        return None
-    body = (heading["text"] or "").rstrip(" \t")
-    closing = body.rstrip("#")
-    if closing != body and (not closing or closing[-1] in " \t"):
-        body = closing  # an optional closing sequence: "## Section ##"
-    return " ".join(_inline_text(body).split())
+def _html_text(markup: str) -> str:
+    """Raw HTML (a block or an inline tag) as text: tags to breaks or nothing, entities decoded."""
+    return html.unescape(_TAG.sub(_tag_break, markup))
+
+
+def _inline_text(children: list[Token] | None) -> str:
+    """An inline token's text: links keep theirs, images and footnote marks go."""
+    parts = []
+    for child in children or ():
+        kind = child.type
+        if kind in ("text", "code_inline"):
+            parts.append(child.content)
+        elif kind == "softbreak":
+            parts.append(" ")
+        elif kind == "hardbreak":
+            parts.append("\n")
+        elif kind == "html_inline":
+            parts.append(_html_text(child.content))
+    return "".join(parts)
 
 
 def markdown_text(markdown: str) -> tuple[str, str | None]:
-    """Markdown as plain text (one line per line), and the text of its first heading."""
-    text = _without_hidden_elements(_without_comments(markdown))
-    lines, title = [], None
-    for line in text.split("\n"):
-        heading = HEADING.match(line)
-        if heading is not None:
-            plain = heading_text(line)
-            title = title or plain or None
-            lines.append(f"{heading['marks']} {plain}" if plain else "")
-        else:
-            lines.append(_inline_text(line))
-    return "\n".join(lines), title
+    """Markdown as plain text (a blank line between blocks), and the text of its first heading."""
+    tokens = _parser().parse(_without_hidden_elements(_without_comments(markdown)))
+    blocks: list[str] = []
+    title: str | None = None
+    row: list[str] | None = None
+    closing: str | None = None  # the end of a container being skipped (footnotes)
+    for index, token in enumerate(tokens):
+        kind = token.type
+        if closing is not None:
+            closing = None if kind == closing else closing
+        elif kind in _SKIPPED_CONTAINERS:
+            closing = _SKIPPED_CONTAINERS[kind]
+        elif kind == "heading_open":
+            text = " ".join(_inline_text(tokens[index + 1].children).split())
+            title = title or text or None
+            blocks.append(f"{'#' * int(token.tag[1])} {text}" if text else "")
+        elif kind == "inline" and row is not None:
+            row.append(" ".join(_inline_text(token.children).split()))
+        elif kind == "inline" and tokens[index - 1].type == "paragraph_open":
+            blocks.append(_inline_text(token.children))
+        elif kind == "html_block":
+            blocks.append(_html_text(token.content))
+        elif kind == "tr_open":
+            row = []
+        elif kind == "tr_close" and row is not None:
+            blocks.append(f"| {' | '.join(row)} |")
+            row = None
+    text = "\n\n".join(block.strip("\n") for block in blocks if block.strip())
+    return text, title

@@ -25,6 +25,9 @@ from workbench.vocabulary import counted
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".csv", ".jsonl")
 MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_MARKDOWN_CHARS = 2 * MAX_ARTICLE_CHARS
+"""Markdown longer than this is refused unread (its text would be over ``MAX_ARTICLE_CHARS`` anyway
+unless it is mostly markup)."""
 TEXT_COLUMNS = ("text", "body", "content", "article")
 TITLE_COLUMNS = ("title", "headline")
 URL_COLUMNS = ("url", "link")
@@ -187,7 +190,9 @@ def pick_column(columns: Iterable[str], candidates: tuple[str, ...]) -> str | No
 def record_document(source: str, record: dict, text_key: str | None) -> Document:
     """A Document from one CSV row or JSON object, with its optional title, url and date."""
     text = record.get(text_key) if text_key else None
-    if not isinstance(text, str) or not text.strip():
+    if text is not None and not isinstance(text, str):
+        raise InputError(f"{source}: {text_key!r} must be text, not {_json_kind(text)}.")
+    if not text or not text.strip():
         raise InputError(f"{source}: the text is empty.")
     title_key = pick_column(record, TITLE_COLUMNS)
     url_key = pick_column(record, URL_COLUMNS)
@@ -205,6 +210,12 @@ def record_document(source: str, record: dict, text_key: str | None) -> Document
         url=parse_url(source, optional.get(url_key)),
         published=parse_date(source, optional.get(date_key)),
     )
+
+
+def _json_kind(value: object) -> str:
+    """What a JSON value is, in words (``a number``, ``a list``)."""
+    kinds = {bool: "true or false", int: "a number", float: "a number", list: "a list", dict: "an object"}
+    return kinds.get(type(value), "a value of another kind")
 
 
 def csv_documents(name: str, text: str) -> Iterator[Document]:
@@ -240,7 +251,11 @@ def csv_documents(name: str, text: str) -> Iterator[Document]:
                     errors.append(str(error))
             line = reader.line_num + 1
     except csv.Error as error:
-        errors.append(f"{name}:{line}: {error}.")
+        unclosed = "unexpected end of data" in str(error)
+        errors.append(
+            f"{name}:{line}: a quote (\") opened in this row is never closed; close it or remove it."
+            if unclosed else f"{name}:{line}: {error}."
+        )
     raise_all(name, errors)
     if not documents:
         raise InputError(f"{name}: no rows below the header.")
@@ -257,7 +272,7 @@ def json_lines(name: str, text: str) -> Iterator[tuple[str, dict | str]]:
         try:
             record = json.loads(line)
         except json.JSONDecodeError as error:
-            yield source, f"{source}: not valid JSON ({error.msg} at column {error.colno})."
+            yield source, f"{source}: not valid JSON ({error.msg.removesuffix(' at')} at column {error.colno})."
             continue
         except RecursionError:
             yield source, f"{source}: the JSON is nested too deeply."
@@ -419,5 +434,7 @@ def markdown_document(name: str, text: str) -> Document:
     """Markdown as plain text (see ``workbench.markdown``); the first heading is the title."""
     from workbench.markdown import markdown_text
 
+    if len(text) > MAX_MARKDOWN_CHARS:  # refused before parsing: markup costs up to ~12 µs a character
+        raise InputError(f"{name}: the file has {len(text):,} characters; Markdown is read up to {MAX_MARKDOWN_CHARS:,}.")
     plain, title = markdown_text(text)
     return Document(source=name, text=plain, title=clean_title(title))

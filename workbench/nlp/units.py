@@ -85,6 +85,8 @@ _EMBED = re.compile(
     re.IGNORECASE,
 )
 """The attribution line of an embedded tweet, or an Instagram embed."""
+_TABLE_ROW = re.compile(r"\|[^\n]*\|")
+"""A row of a table written with pipes (``| Jan | 2.9% |``, as Markdown tables are read): data, not a sentence."""
 _SALUTATION = re.compile(
     r"(?:(?:my )?dear|respected|hono(?:u)?red|esteemed) [^,!?:;\n]{1,60}[,:]|(?:sir|madam|gentlemen)[,:]",
     re.IGNORECASE,
@@ -161,7 +163,7 @@ def _line_features(text: str) -> tuple[int, str, str | None]:
 
 def _pattern_kind(text: str, words: int, last_character: str) -> str | None:
     """The kind a line has wherever it appears: embeds, datelines, bylines, page chrome."""
-    if "(@" in text and _EMBED.search(text):
+    if "(@" in text and _EMBED.search(text) or text[:1] == "|" and _TABLE_ROW.fullmatch(text):
         return EMBED
     if is_metadata_line(text) or is_date_line(text):
         return METADATA
