@@ -502,6 +502,13 @@ def test_a_pair_with_no_shared_claims():
     assert pairs[("a", "b")].n == 1
 
 
+@pytest.mark.parametrize(("claims", "shared"), [(1, "their one shared claim"), (3, "all 3 shared claims")])
+def test_a_pair_that_always_gave_one_label_says_why_kappa_is_undefined(claims: int, shared: str):
+    rows = [(claim, who, "supported") for claim in range(1, claims + 1) for who in ("a", "b")]
+    (pair,) = agreement_report(table_of(rows)).cohen_kappa
+    assert pair.kappa is None and pair.note == f"both gave Supported on {shared}: kappa is undefined"
+
+
 def test_one_reviewer_using_one_label_still_has_a_kappa():
     """Kappa is undefined only when chance agreement is certain, not whenever a reviewer is constant."""
     table = from_contingency([[3, 2], [0, 0]], ["yes", "no"])

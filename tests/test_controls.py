@@ -39,6 +39,8 @@ def test_only_adjudicated_claims_by_leads(newsroom: ReviewedNewsroom):
     with newsroom.db.transaction() as session:
         with pytest.raises(ControlError, match="no final verdict"):
             mark_control(session, newsroom.lead, newsroom.claims[1])
+        with pytest.raises(ControlError, match="There is no claim 99999"):
+            mark_control(session, newsroom.lead, 99999)
         with pytest.raises(PermissionDenied):
             mark_control(session, newsroom.reviewers["ann"], newsroom.claims[0])
         assert mark_control(session, newsroom.lead, newsroom.claims[0]) is True

@@ -32,7 +32,7 @@ from statsmodels.stats.inter_rater import fleiss_kappa
 
 from workbench import LABEL_TITLES, LABELS
 from workbench.errors import WorkbenchError
-from workbench.vocabulary import noun_for
+from workbench.vocabulary import counted, noun_for
 
 CLAIM_COLUMN, REVIEWER_COLUMN, VERDICT_COLUMN, ARTICLE_COLUMN = "claim_id", "reviewer", "verdict", "article_id"
 RATING_COLUMNS: tuple[str, ...] = (CLAIM_COLUMN, REVIEWER_COLUMN, VERDICT_COLUMN)
@@ -520,7 +520,8 @@ def cohen_pairs(table: RatingTable) -> list[PairKappa]:
         note = None
         if np.isnan(kappa[i]):
             label = table.labels[int(np.argmax(tables[i].sum(axis=1)))]
-            note = f"both gave {LABEL_TITLES.get(label, label)} on all {int(n[i])} shared claims: kappa is undefined"
+            shared = "their one shared claim" if n[i] == 1 else f"all {counted(int(n[i]), 'shared claim')}"
+            note = f"both gave {LABEL_TITLES.get(label, label)} on {shared}: kappa is undefined"
         pairs.append(
             PairKappa(table.raters[a], table.raters[b], int(n[i]), _finite(observed[i]), _finite(kappa[i]), note)
         )

@@ -60,6 +60,8 @@ def mark_control(session: Session, actor: Actor, claim_id: int) -> bool:
     """Make an adjudicated claim a control (leads only); ``False`` if it already is one."""
     require_lead(actor, "choose control claims")
     if session.get(FinalVerdict, claim_id) is None:
+        if session.get(Claim, claim_id) is None:
+            raise ControlError(f"There is no claim {claim_id}.")
         raise ControlError(f"Claim {claim_id} has no final verdict: only adjudicated claims can be controls.")
     if session.get(ControlClaim, claim_id) is not None:
         return False

@@ -183,7 +183,8 @@ def _new_reviewers(
             problems.add(
                 lines[0],
                 f"unknown reviewer {named[0].reviewer!r}{where}: add the account first, "
-                "or allow creating missing reviewers.",
+                "or let the import create missing reviewers (--create-reviewers; on the Export page, "
+                "Create missing reviewers).",
             )
             continue
         try:

@@ -259,7 +259,8 @@ with common.page_session() as page_session:
     st.title("Import articles", anchor=False)
     st.caption(
         "Paste one article or upload files (" + ", ".join(SUPPORTED_SUFFIXES) + "). Check how each splits into "
-        "claims, then import: everything lands in one go, or nothing does. Articles already in the collection are skipped."
+        "claims, then import: each file (or the pasted text) lands whole or not at all, and a bad file does not stop "
+        "the others. Articles already in the collection are skipped."
     )
     st.session_state.setdefault(TAB, secrets.token_hex(8))
     common.show_flash()
