@@ -570,3 +570,18 @@ def test_the_refusal_of_an_edited_claim_shows_the_change_at_its_end(db: Database
     data = to_csv([{"claim_id": str(claim), "reviewer": "alice", "verdict": "supported", "claim_text": text[:-1] + "!"}])
     with pytest.raises(VerdictImportError, match=r"file '…es 40,000 cars a day!', now '…es 40,000 cars a day\.'"):
         import_verdicts(db, data, actor=Actor.operator())
+
+
+def test_a_note_longer_than_python_s_csv_cell_limit_is_refused_for_its_length() -> None:
+    """Python's CSV reader stops at 131,072 characters a cell with a message about itself; the note's
+    own limit is the one a reviewer can act on, in a fresh process as after reading articles."""
+    from workbench.verdict_file import read_rows
+
+    before = csv.field_size_limit(131_072)  # as a fresh process has it
+    try:
+        _rows, _repeats, problems = read_rows("claim_id,reviewer,verdict,note\n1,alice,supported," + "x" * 200_000 + "\n")
+    finally:
+        csv.field_size_limit(max(before, csv.field_size_limit()))
+    assert [(problem.line, problem.message) for problem in problems.kept] == [
+        (2, "A note may have at most 10,000 characters.")
+    ]

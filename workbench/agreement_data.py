@@ -29,7 +29,7 @@ from workbench.agreement import (
 )
 from workbench.agreement_breakdowns import by_article, by_label, by_reviewer, disputed_claims
 from workbench.errors import WorkbenchError
-from workbench.text_bytes import Undecodable, UndecodableBytes, decode_bytes
+from workbench.text_bytes import Undecodable, UndecodableBytes, allow_long_csv_cells, decode_bytes
 from workbench.matching import applied_from_match
 from workbench.models import Article, Claim, FinalVerdict, Reviewer, Verdict
 from workbench.vocabulary import counted, noun_for
@@ -267,6 +267,7 @@ def read_ratings_csv(
 
 def _records(path: Path, text: str, separator: str) -> tuple[list[str], list[list[str]], list[int]]:
     """Header, data rows (blank rows skipped) and the line on which each row starts."""
+    allow_long_csv_cells()
     reader = csv.reader(io.StringIO(text), delimiter=separator, strict=True)
     header: list[str] | None = None
     rows: list[list[str]] = []

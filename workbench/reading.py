@@ -20,7 +20,7 @@ from pathlib import Path
 from workbench.config import MAX_ARTICLE_CHARS
 from workbench.errors import WorkbenchError
 from workbench.links import web_link
-from workbench.text_bytes import Undecodable, UndecodableBytes, decode_bytes
+from workbench.text_bytes import Undecodable, UndecodableBytes, allow_long_csv_cells, decode_bytes
 from workbench.vocabulary import counted
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".csv", ".jsonl")
@@ -220,7 +220,7 @@ def _json_kind(value: object) -> str:
 
 def csv_documents(name: str, text: str) -> Iterator[Document]:
     """One Document per row; an unterminated quote or a repeated column name is refused with its line."""
-    csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE_BYTES))  # a cell may hold a whole article
+    allow_long_csv_cells()  # a cell may hold a whole article
     reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
     try:
         fieldnames = reader.fieldnames or []

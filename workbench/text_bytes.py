@@ -7,8 +7,11 @@ users. Linear in the size of the data.
 
 from __future__ import annotations
 
+import csv
 from enum import StrEnum
 
+MAX_CSV_CELL_CHARS = 50 * 1024 * 1024
+"""The longest CSV cell read: a whole file (the upload limit)."""
 BINARY_SNIFF_BYTES = 8192
 """A NUL byte within this many leading bytes (and no UTF-16 BOM) marks a binary file."""
 
@@ -36,6 +39,13 @@ class UndecodableBytes(ValueError):
         """The codec's own reason, for ``BAD_UTF16``."""
         self.line = line
         self.byte = byte
+
+
+def allow_long_csv_cells() -> None:
+    """Let Python's CSV reader take a cell as long as a whole file (its default stops at 131,072
+    characters, with a message about its own limit): every CSV reader of the workbench calls this,
+    so a long cell is judged by the workbench's own limits (an article's length, a note's)."""
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_CSV_CELL_CHARS))
 
 
 def decode_bytes(data: bytes) -> str:

@@ -17,7 +17,7 @@ from workbench import LABELS
 from workbench.db import unstorable_reason
 from workbench.errors import WorkbenchError
 from workbench.export_columns import unguard_formula
-from workbench.text_bytes import Undecodable, UndecodableBytes, decode_bytes
+from workbench.text_bytes import Undecodable, UndecodableBytes, allow_long_csv_cells, decode_bytes
 from workbench.verdicts import VerdictError, validate_evidence, validate_note
 from workbench.vocabulary import counted
 
@@ -127,6 +127,7 @@ def read_rows(text: str, *, formula_guard: bool = True) -> tuple[list[VerdictRow
     ``formula_guard`` undoes the export's spreadsheet guard (:func:`workbench.export_columns.guard_formula`).
     """
     problems = Problems()
+    allow_long_csv_cells()  # a long note is refused by the note's own limit, with that message
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)  # a quote left open is an error, not a note
     records = _records(reader, problems)
     first = next(records, None)
