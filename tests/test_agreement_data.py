@@ -283,6 +283,16 @@ def test_blank_rows_and_verdicts_and_repeats_are_reported_not_fatal(tmp_path: Pa
     assert agreement_report(table, resamples=0).notes[:2] == table.notes
 
 
+def test_labels_differing_only_in_case_are_kept_apart_with_a_note(tmp_path: Path):
+    text = "claim_id,reviewer,verdict\n1,ann,Supported\n1,bob,supported\n2,ann,disputed\n2,bob,disputed\n"
+    table = read_ratings_csv(write(tmp_path, text))
+    assert set(table.labels) == {"Supported", "supported", "disputed"}, "taken as written"
+    assert table.notes == [
+        "the labels 'Supported', 'supported' differ only in case or spaces and count as different labels: "
+        "write them one way if they mean the same."
+    ]
+
+
 def test_conflicting_duplicates_name_their_lines(tmp_path: Path):
     text = (
         'claim_id,reviewer,verdict,note\n'

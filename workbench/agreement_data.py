@@ -349,6 +349,13 @@ def _checked_rows(path: Path, ratings: pd.DataFrame) -> tuple[pd.DataFrame, list
             )
         notes.append(f"{counted(int(ratings.duplicated(key).sum()), 'repeated row')} with the same verdict ignored.")
         ratings = ratings.drop_duplicates(key)
+    spellings = pd.Series(ratings[VERDICT_COLUMN].unique())
+    alike = spellings.groupby(spellings.str.strip().str.casefold()).agg(list)
+    for variants in alike[alike.map(len) > 1].iloc[:MAX_LISTED_PROBLEMS]:
+        notes.append(
+            f"the labels {', '.join(map(repr, sorted(variants)))} differ only in case or spaces and count as "
+            "different labels: write them one way if they mean the same."
+        )
     return ratings, notes
 
 
