@@ -160,6 +160,17 @@ def test_one_label_everywhere_gives_no_reliability():
     assert any("reliability beyond chance is undefined" in note for note in result.notes)
 
 
+def test_a_reviewer_who_never_varies_is_no_better_than_chance_and_little_evidence_is_said():
+    team = simulate(3, n_claims=300)
+    constant = pd.DataFrame({"claim_id": team.frame["claim_id"].unique()[:40], "reviewer": "dave", "verdict": S})
+    newcomer = pd.DataFrame({"claim_id": team.frame["claim_id"].unique()[:2], "reviewer": "gina", "verdict": [S, D]})
+    result = aggregate(RatingTable.from_frame(pd.concat([team.frame, constant, newcomer]), labels=LABELS))
+    by_name = {item.reviewer: item for item in result.reviewers}
+    assert by_name["dave"].reliability == 0.0 and by_name["dave"].note == "gave Supported every time: no better than chance"
+    assert by_name["gina"].note == "judged on 2 shared claims only: little evidence"
+    assert all(by_name[name].note is None for name in ("r1", "r2", "r3"))
+
+
 def test_claim_with_one_verdict_is_only_as_certain_as_its_reviewer():
     team = simulate(3, n_claims=1500)
     extra = pd.DataFrame({"claim_id": [99_999], "reviewer": ["r4"], "verdict": [D]})

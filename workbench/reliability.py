@@ -44,6 +44,7 @@ from scipy import sparse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from workbench import LABEL_TITLES
 from workbench.access import Actor, require_lead
 from workbench.agreement import RatingTable
 from workbench.agreement_data import RatingFilter, load_rating_table
@@ -60,6 +61,8 @@ DIAGONAL_PRIOR = 2.0
 Chosen on simulated teams (tests/reliability_sim.py, 60 to 2,000 claims): it never lowered
 accuracy against the truth, and it keeps four claims from three reviewers from all getting one
 label."""
+FEW_SHARED_CLAIMS = 5
+"""Below this many claims shared with others, a reviewer's reliability carries a note: little evidence."""
 DEFAULT_TOLERANCE = 1e-7
 """EM stops when the log-likelihood per verdict changes by less than this."""
 DEFAULT_MAX_ITERATIONS = 500
@@ -452,9 +455,16 @@ def _reviewers(ratings: _Ratings, confusion: np.ndarray, counts: np.ndarray,
             note = "shares no claim with another reviewer: the team's pooled confusion matrix is shown"
         else:
             accuracy, reliability = _agreement_with_truth(counts[rater], confusion[rater])
+            used = np.flatnonzero(counts[rater].sum(axis=0) > 0)
             if single_label:
                 reliability = None
                 note = "one label only: agreement beyond chance is undefined"
+            elif len(used) == 1:
+                reliability = 0.0  # a reviewer who never varies agrees with the truth by chance alone
+                label = ratings.labels[used[0]]
+                note = f"gave {LABEL_TITLES.get(label, label)} every time: no better than chance"
+            elif shared[rater] < FEW_SHARED_CLAIMS:
+                note = f"judged on {counted(int(shared[rater]), 'shared claim')} only: little evidence"
         result.append(
             ReviewerReliability(
                 reviewer=name,
