@@ -223,6 +223,34 @@ def test_jsonl_preserves_unicode_offsets(db: Database, tmp_path: Path) -> None:
 STORY = "Officials said the new bridge over the river will cost 40 million euros and open in 2027."
 
 
+@pytest.mark.parametrize(
+    "saved_again",
+    [STORY + "\n", STORY + "  \n\n\n", "\n" + STORY, STORY + " \t", "\ufeff" + STORY + "\r\n"],
+    ids=["final newline", "trailing blank lines", "leading blank line", "trailing spaces", "BOM and CRLF"],
+)
+def test_a_file_saved_again_by_an_editor_is_the_same_article(db: Database, saved_again: str) -> None:
+    from workbench.extract import load_pipeline
+    from workbench.ingest import Document
+
+    nlp = load_pipeline()
+    ingest_documents(db, [Document(source="a.txt", text=STORY)], "news", nlp)
+    report = ingest_documents(db, [Document(source="a.txt", text=saved_again)], "news", nlp)
+    assert (report.added, report.duplicates) == (0, 1)
+
+
+def test_the_same_words_composed_or_decomposed_are_the_same_article(db: Database) -> None:
+    import unicodedata
+
+    from workbench.extract import load_pipeline
+    from workbench.ingest import Document
+
+    text = "Café owners in Zürich said the rent rose 40 percent."
+    nlp = load_pipeline()
+    ingest_documents(db, [Document(source="nfc.txt", text=unicodedata.normalize("NFC", text))], "news", nlp)
+    report = ingest_documents(db, [Document(source="nfd.txt", text=unicodedata.normalize("NFD", text))], "news", nlp)
+    assert (report.added, report.duplicates) == (0, 1)
+
+
 def test_an_import_stopped_while_matching_leaves_nothing_and_runs_again_whole(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     """Ctrl-C while the new claims are matched: the article is not stored without its matches."""
     from workbench.extract import load_pipeline

@@ -158,9 +158,14 @@ def fill_0008(connection, dialect: str) -> None:
     fill_0007(connection, dialect)
 
 
+def fill_0009(connection, dialect: str) -> None:
+    """Revision 0009 (an article's hash ignores trailing spaces and Unicode composition): 0008's rows."""
+    fill_0008(connection, dialect)
+
+
 FILLS: dict[str, Callable] = {
     "0001": fill_0001, "0002": fill_0002, "0003": fill_0003, "0004": fill_0004, "0005": fill_0005, "0006": fill_0006,
-    "0007": fill_0007, "0008": fill_0008,
+    "0007": fill_0007, "0008": fill_0008, "0009": fill_0009,
 }
 
 
@@ -214,3 +219,20 @@ def test_upgrade_keeps_every_verdict(empty_database: Database, older: str, newer
     assert reviewers["person 1"][0] == "lead" and reviewers["person 4"][1] is False
     assert reviewers["person 2"][2] == "$argon2id$v=19$m=65536,t=3,p=4$old2"
     assert (final.label, final.rationale) == ("disputed", "Lead decided.")
+
+
+def test_0009_recomputes_article_hashes_and_keeps_articles_already_alike_apart(empty_database: Database) -> None:
+    from workbench.ingest import content_hash
+
+    empty_database.upgrade("0008")
+    with empty_database.engine.begin() as connection:
+        fill_0008(connection, empty_database.dialect)
+        connection.execute(
+            text("INSERT INTO article (id, collection_id, title, source, url, published, text, content_hash, imported_at) "
+                 "VALUES (2, 1, 'Saved again', 'again.txt', NULL, NULL, :text, :hash, :at)"),
+            [{"text": ARTICLE_TEXT + "\n\n", "hash": "1" * 64, "at": stamp(empty_database.dialect)}],
+        )
+    empty_database.upgrade("head")
+    with empty_database.session() as session:
+        hashes = dict(session.execute(select(Article.id, Article.content_hash)).all())
+    assert hashes == {1: content_hash(ARTICLE_TEXT), 2: "1" * 64}, "the second, alike, keeps its own"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,7 +58,12 @@ class IngestReport:
 
 
 def content_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """An article's identity for the duplicate check: its text with Unicode composed (NFC), trailing
+    spaces cut from every line and blank lines cut from both ends, so a file saved again by an
+    editor (a final newline added, NFD from a Mac) is the same article. Migration 0009 holds a copy."""
+    lines = unicodedata.normalize("NFC", text).split("\n")
+    comparable = "\n".join(line.rstrip() for line in lines).strip("\n")
+    return hashlib.sha256(comparable.encode("utf-8")).hexdigest()
 
 
 def valid_collection_name(name: str) -> str:
