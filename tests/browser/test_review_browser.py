@@ -125,6 +125,30 @@ def test_sign_in_and_label_three_claims_with_the_keyboard(streamlit_server, page
     assert page.dialogs == [] and page.errors == []
 
 
+def test_keys_pressed_after_picking_an_article_label_its_claims(streamlit_server, page, sign_in):
+    """The picker keeps the focus after its choice; a key then goes to the queue, not into the picker."""
+    server = streamlit_server
+    reviewer_in_the_queue(server, page, sign_in)
+    with server.database.session() as session:
+        last_article = session.scalar(select(func.max(Article.id)))
+        first_claim = session.scalar(
+            select(Claim.id).where(Claim.article_id == last_article, Claim.kind == "claim").order_by(Claim.position)
+        )
+    picker = page.get_by_role("combobox", name="Article")
+    picker.click()
+    option = page.get_by_role("option").last
+    chosen = option.text_content()
+    option.click()
+    settle(page)
+    page.wait_for_function(
+        "(claim) => document.querySelector('mark.wb-claim')?.dataset.claim === String(claim)", arg=first_claim
+    )
+    press_and_wait(page, "1")
+    assert verdicts_of(server, "rita") == [(first_claim, "supported", "")]
+    assert picker.input_value() == chosen, "no key was typed into the picker"
+    assert page.errors == []
+
+
 def test_undo_and_back_from_the_keyboard(streamlit_server, page, sign_in):
     server = streamlit_server
     claims = reviewer_in_the_queue(server, page, sign_in)

@@ -178,7 +178,11 @@
   };
   window.addEventListener("keydown", (event) => {
     const target = event.target;
-    const typing = target && (target.tagName === "TEXTAREA" || target.tagName === "INPUT" || target.isContentEditable);
+    // A picker left focused after its choice (closed) is not being typed into: keys go to the queue.
+    const pickedChoice = target && target.getAttribute && target.getAttribute("role") === "combobox"
+      && target.getAttribute("aria-expanded") === "false" && !event.ctrlKey && !event.metaKey && !event.altKey;
+    if (pickedChoice && event.key.length === 1) target.blur();
+    const typing = !pickedChoice && target && (target.tagName === "TEXTAREA" || target.tagName === "INPUT" || target.isContentEditable);
     if (typing && event.key === "Escape") { target.blur(); return; }
     if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
     const key = event.key.toLowerCase();
