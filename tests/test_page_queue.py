@@ -236,7 +236,7 @@ def test_scope_limits_the_queue_to_one_article(world):
     app.selectbox(key="queue_article").select(world["articles"][1]).run()
     assert on_screen(app) == world["claims"][3]
     assert [bar.proto.text for bar in app.get("progress")] == [
-        "Overall: 0 of 2 claims labelled by you"
+        "This article: 0 of 2 claims labelled by you"
     ]
 
 

@@ -294,6 +294,18 @@ def test_undo_refuses_when_the_verdict_changed_since(db, team):
         assert session.scalar(select(Verdict.label).where(Verdict.claim_id == claim)) == "disputed"
 
 
+def test_undo_of_a_verdict_withdrawn_since_says_it_is_gone(db, team):
+    from workbench.verdicts import delete_verdict
+
+    (article,) = ingest(db, ARTICLE_TWO)
+    claim = claim_ids(db, article)[0]
+    saved = label(db, team["ana"], claim, "supported")
+    with db.transaction() as session:
+        delete_verdict(session, team["ana"], claim)
+    with pytest.raises(VerdictError, match="no longer there .* nothing was undone"), db.transaction() as session:
+        undo(session, team["ana"], saved)
+
+
 def test_a_queue_press_never_replaces_a_verdict_given_meanwhile(db, team):
     """``expect_unlabelled``: the page showed the claim unlabelled, so a verdict given since (another
     tab) is refused by name and left as it was; without it, a change is deliberate and saved."""

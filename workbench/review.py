@@ -463,7 +463,12 @@ def undo(session: Session, actor: Actor, saved: SavedVerdict) -> None:
     """
     require_active(session, actor)
     current = locked_verdict(session, saved.claim_id, actor.id)  # a save in another tab is waited for
-    if current is None or _state(current) != saved.after:
+    if current is None:
+        raise VerdictError(
+            "This verdict is no longer there (a lead's fix to the article withdrew it, or you withdrew it in "
+            "another tab); nothing was undone."
+        )
+    if _state(current) != saved.after:
         raise VerdictError(
             "This verdict has changed since; nothing was undone. Edit it under My verdicts."
         )

@@ -435,13 +435,14 @@ def draw_verdict_panel(session, actor: Actor, context: ClaimContext, existing) -
 
 def draw_progress(session, actor: Actor, queue: QueueScope, context: ClaimContext | None) -> None:
     overall = cached_overall(session, actor, queue)
+    scope = "This article" if queue.article_id else "This collection" if queue.collection_id else "Overall"
     st.progress(
         overall.fraction,
-        text=f"Overall: {overall.done:,} of {counted(overall.total, 'claim')} labelled by you",
+        text=f"{scope}: {overall.done:,} of {counted(overall.total, 'claim')} labelled by you",
     )
     if context is not None and queue.article_id is None:
         article = article_progress(session, actor, context.article_id)
-        st.progress(article.fraction, text=f"This article: {article.done} of {article.total}")
+        st.progress(article.fraction, text=f"This article: {article.done:,} of {article.total:,}")
 
 
 def draw_nothing_to_review(actor: Actor) -> None:
