@@ -264,3 +264,19 @@ def test_names_are_found_in_any_case_and_only_the_strict_look_up_raises(db, team
         assert find_named(session, Reviewer, "LENA").id == team["lena"].id
         assert find_named(session, Reviewer, "nobody") is None
         assert find_named(session, Collection, "stories") is None
+
+
+def test_verdict_counts_leave_out_units_a_lead_set_aside(db):
+    from builders import give, newsroom
+
+    from workbench.edits import set_unit_kind
+
+    room = newsroom(db)
+    alice = room.reviewers["alice"]
+    first, second = room.claims["bridge"][:2]
+    give(db, alice, first, "supported")
+    give(db, alice, second, "disputed")
+    with db.transaction() as session:
+        set_unit_kind(session, room.lead, second, "boilerplate")
+    with db.session() as session:
+        assert verdict_counts(session) == {alice.id: 1}, "as Agreement and exports count"

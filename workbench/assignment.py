@@ -244,6 +244,12 @@ def assignments_by_reviewer(session: Session) -> dict[int, list[str]]:
 
 
 def verdict_counts(session: Session) -> dict[int, int]:
-    """Reviewer id → how many verdicts they have given."""
-    rows = session.execute(select(Verdict.reviewer_id, func.count()).group_by(Verdict.reviewer_id))
+    """Reviewer id → how many verdicts they have on claims (as Agreement and exports count them: a
+    verdict kept on a unit a lead has since set aside is not counted)."""
+    rows = session.execute(
+        select(Verdict.reviewer_id, func.count())
+        .join(Claim, Claim.id == Verdict.claim_id)
+        .where(Claim.reviewable)
+        .group_by(Verdict.reviewer_id)
+    )
     return {reviewer_id: count for reviewer_id, count in rows}
