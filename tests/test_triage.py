@@ -809,3 +809,24 @@ def test_a_lone_word_is_no_name_just_because_it_opens_a_sentence(text: str, name
 )
 def test_described_speakers_first_names_and_organisations_named_like_people(text: str, speakers: list[str]) -> None:
     assert [quote.speaker for quote in direct_quotes(text)] == speakers
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers"),
+    [
+        ("The production company North Six, Inc was sued.", []),  # a name, not a count
+        ("The Big Six banks agreed.", []),
+        ("Six people died in the fire.", ["Six"]),  # a sentence's first word
+        ('He said "Six people died."', ["Six"]),  # a quote's first word
+        ("Police said: Six people died.", ["Six"]),
+        ("Only six people came.", ["six"]),
+    ],
+)
+def test_a_number_word_written_capitalised_inside_a_sentence_is_a_name(text: str, numbers: list[str]) -> None:
+    assert [signal.text for signal in triage_text(text).signals if signal.kind == "number"] == numbers
+
+
+def test_a_name_before_a_company_suffix_is_an_organisation() -> None:
+    found = find_names("The production company North Six, Inc and Nicholas Des Jardins were sued.")
+    assert ("North Six", "organisation") in [(name.text, name.kind) for name in found]
+    assert ("Nicholas Des Jardins", "person") in [(name.text, name.kind) for name in found]

@@ -193,6 +193,13 @@ def same_length_lower(text: str) -> str:
     return lowered if len(lowered) == len(text) else text.replace("\u0130", "i").lower()
 
 
+def _inside_sentence(article: str, start: int) -> bool:
+    """Whether the word at ``start`` follows a word or a comma of its sentence (not the first word of
+    the sentence, nor of a quote or a parenthesis)."""
+    before = article[max(0, start - 3) : start].rstrip(" \t")
+    return bool(before) and (before[-1].isalnum() or before[-1] in ",;")
+
+
 def scan_article(article: str) -> list[tuple[int, int, str]]:
     """``(start, end, kind)`` of every lexicon hit, number and date in ``article``, in order.
 
@@ -218,6 +225,8 @@ def scan_article(article: str) -> list[tuple[int, int, str]]:
             numbered = _SECTION_NUMBER.match(article, end)
             if numbered and (not numbered.group("roman") or article[start].isupper()):
                 hits.append((start, numbered.end(), "reference"))
+        elif kind == "number" and article[start].isupper() and _inside_sentence(article, start):
+            continue  # a name or a title (``North Six``, ``the Big Six``), not a count
         else:
             hits.append((start, end, kind))
     for match in _SUFFIXES.finditer(lowered):

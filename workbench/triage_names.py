@@ -416,6 +416,8 @@ def find_names(text: str) -> list[Name]:
             piece_start = match.start() + offset
             start, end = piece_start + run.start, piece_start + run.end
             kind = _name_kind(run, text, start, known_people)
+            if kind == "person" and _COMPANY_SUFFIX.match(text, end):
+                kind = "organisation"  # ``North Six, Inc``
             if kind is None or kind == "organisation" and _common_word_opening(run, text, start, starts, capitalised):
                 continue
             if kind == "person" and len(run.words) >= 2:
@@ -426,6 +428,8 @@ def find_names(text: str) -> list[Name]:
     return names
 
 
+_COMPANY_SUFFIX = re.compile(r",? (?:Inc|Ltd|LLC|Corp|Co|plc|PLC|GmbH|AG|SA|LLP)\b")
+"""What follows a company's name (``North Six, Inc``): the name before it is no person."""
 _CAPITALISED_INSIDE = re.compile(r"[\w,;:] [\"'“‘]?([A-Z][\w'’-]*)")
 """A capitalised word inside a sentence (after a word or a comma and a space)."""
 
