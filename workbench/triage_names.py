@@ -291,6 +291,11 @@ def trimmed_name(candidate: str) -> tuple[int, int, tuple[str, ...]] | None:
             break
         start += len(words[first]) + 1
         first += 1
+    while first < len(words) and (words[first] in _TRAILING_JOINERS or words[first].rstrip(".") in _COMPANY_WORDS):
+        if office and words[first] in ("for", "of"):
+            break  # a portfolio, read below
+        start += len(words[first]) + 1  # ``Inc and Nicholas Des Jardins`` (after ``North Six,``): a name starts after
+        first += 1
     if office and first < len(words) and words[first] in ("for", "of"):
         holder = _portfolio_holder(words, first)  # ``Secretary of State Antony Blinken``
         if holder is None:  # the portfolio alone (``Minister for Foreign Affairs``): no joiner leads a name
@@ -428,6 +433,7 @@ def find_names(text: str) -> list[Name]:
     return names
 
 
+_COMPANY_WORDS = frozenset("Inc Ltd LLC Corp Co plc PLC GmbH AG SA LLP".split())
 _COMPANY_SUFFIX = re.compile(r",? (?:Inc|Ltd|LLC|Corp|Co|plc|PLC|GmbH|AG|SA|LLP)\b")
 """What follows a company's name (``North Six, Inc``): the name before it is no person."""
 _CAPITALISED_INSIDE = re.compile(r"[\w,;:] [\"'“‘]?([A-Z][\w'’-]*)")
