@@ -338,6 +338,18 @@ def test_matches_command_lists_jsonl_with_the_documented_fields(db: Database) ->
     assert run(db, "matches", "--collection", "nope").exit_code == 1
 
 
+def test_one_threshold_given_keeps_the_other(db: Database) -> None:
+    from workbench.match_search import collection_thresholds
+
+    two_stories(db)
+    assert run(db, "matches", "--collection", "news", "--link-threshold", "0.95", "--suggest-threshold", "0.6").exit_code == 0
+    assert run(db, "matches", "--collection", "news", "--suggest-threshold", "0.5").exit_code == 0
+    with db.read_session() as session:
+        assert (collection_thresholds(session, "news").link, collection_thresholds(session, "news").suggest) == (0.95, 0.5)
+    refused = run(db, "matches", "--link-threshold", "0.9")
+    assert refused.exit_code == 2 and "--collection NAME" in refused.output
+
+
 def test_similarity_command_answers_each_line_in_order(tmp_path: Path) -> None:
     pairs = tmp_path / "pairs.jsonl"
     rows = [{"a": SENTENCE, "b": SENTENCE}, {"a": SENTENCE, "b": SENTENCE.replace("1,200", "1,500")}, {"a": "", "b": "x"}]

@@ -10,7 +10,7 @@ import click
 from workbench.cli.common import database_from
 from workbench.errors import WorkbenchError
 from workbench.match_text import Thresholds, compare_pairs
-from workbench.match_search import rebuild, set_thresholds
+from workbench.match_search import collection_thresholds, rebuild, set_thresholds
 from workbench.matching import list_matches
 from workbench.vocabulary import MATCH_TIERS, counted
 
@@ -23,17 +23,24 @@ MAX_PAIR_LINES = 1_000_000
 @click.option("--tier", type=click.Choice(MATCH_TIERS), help="Only linked or only suggested matches.")
 @click.option("--format", "output_format", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
 @click.option("--rebuild", "do_rebuild", is_flag=True, help="Recompute the matches first (decisions are kept).")
-@click.option("--link-threshold", type=float, help="With --collection: store this collection's link threshold.")
-@click.option("--suggest-threshold", type=float, help="With --collection: store this collection's suggest threshold.")
+@click.option("--link-threshold", type=float,
+              help="With --collection: store this collection's link threshold (the other one stays) and rebuild.")
+@click.option("--suggest-threshold", type=float,
+              help="With --collection: store this collection's suggest threshold (the other one stays) and rebuild.")
 @click.pass_context
 def matches(ctx, collection, all_collections, tier, output_format, do_rebuild, link_threshold, suggest_threshold):
     """List the claims that say the same thing in different articles, conflicts first."""
     database = database_from(ctx)
     if link_threshold is not None or suggest_threshold is not None:
-        if collection is None or link_threshold is None or suggest_threshold is None:
-            raise click.UsageError("Give --collection, --link-threshold and --suggest-threshold together.")
+        if collection is None:
+            raise click.UsageError("Say which collection's thresholds to change: --collection NAME.")
         with database.transaction() as session:
-            set_thresholds(session, collection, link_threshold, suggest_threshold)
+            current = collection_thresholds(session, collection)
+            set_thresholds(
+                session, collection,
+                current.link if link_threshold is None else link_threshold,
+                current.suggest if suggest_threshold is None else suggest_threshold,
+            )
         do_rebuild = True
     if do_rebuild:
         report = rebuild(database, collection, across_collections=all_collections)
