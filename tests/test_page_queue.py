@@ -417,6 +417,23 @@ def test_a_note_belongs_to_its_claim(world):
     assert verdicts(world["db"]) == {(second, ana.id): ("supported", "", [])}
 
 
+def test_a_note_typed_and_left_unsaved_is_there_again_when_its_claim_returns(world):
+    """Skip (or go back) with a note typed: the claim's draft waits for it, and is saved with it."""
+    ana, claims = world["people"]["ana"], world["claims"]
+    app = open_queue(ana)
+    note, links = note_and_evidence(app)
+    note.input("Draft about the first claim")
+    links.input("https://example.org/source")
+    skip_button(app).click().run()
+    for _ in claims[1:]:
+        label_button(app, "supported").click().run()
+    app.button(key="queue_review_skipped").click().run()
+    assert on_screen(app) == claims[0]
+    assert [field.value for field in note_and_evidence(app)] == ["Draft about the first claim", "https://example.org/source"]
+    label_button(app, "disputed").click().run()
+    assert verdicts(world["db"])[(claims[0], ana.id)] == ("disputed", "Draft about the first claim", ["https://example.org/source"])
+
+
 def test_a_quote_is_marked_inside_the_claim_and_not_shown_twice(db: Database, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("WORKBENCH_DATABASE_URL", db.url)
     with db.transaction() as session:

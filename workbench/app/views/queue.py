@@ -71,15 +71,18 @@ SCOPE_ARTICLE = "queue_article"
 
 # A note field and a links field per claim (keyed by its id): they keep focus and what is typed
 # across reruns of that claim, and text typed for one claim can never be saved with another; the
-# callbacks fill them when going back or undoing, and drop them once the claim is left.
+# callbacks fill them when going back or undoing. Streamlit forgets a field once its claim is left,
+# so what was typed and not saved is kept as a draft per claim and given back on its return.
 NOTE = "queue_note_text_"
 EVIDENCE = "queue_evidence_text_"
+DRAFTS = "queue_drafts"
 
 
 def fill_fields(claim_id: int | None, note: str = "", evidence: tuple[str, ...] | list[str] = ()) -> None:
     """Set (or, with nothing given, drop) what a claim's note and links fields hold."""
     if claim_id is None:
         return
+    st.session_state.get(DRAFTS, {}).pop(claim_id, None)
     if note or evidence:
         st.session_state[f"{NOTE}{claim_id}"] = note
         st.session_state[f"{EVIDENCE}{claim_id}"] = "\n".join(evidence)
@@ -373,7 +376,30 @@ def draw_others(session, actor: Actor, context: ClaimContext) -> None:
             )
 
 
+def keep_drafts() -> None:
+    """Keep what every claim's fields hold as that claim's draft, at the start of a run: in a run that
+    leaves a claim its fields still hold what was typed, and Streamlit forgets them at the run's end."""
+    drafts = st.session_state.setdefault(DRAFTS, {})
+    claim_ids = {
+        int(key.removeprefix(prefix))
+        for key in list(st.session_state)
+        for prefix in (NOTE, EVIDENCE)
+        if isinstance(key, str) and key.startswith(prefix) and key.removeprefix(prefix).isdigit()
+    }
+    for claim_id in claim_ids:
+        typed = (st.session_state.get(f"{NOTE}{claim_id}", ""), st.session_state.get(f"{EVIDENCE}{claim_id}", ""))
+        if any(typed):
+            drafts[claim_id] = typed
+        else:
+            drafts.pop(claim_id, None)
+
+
 def draw_fields(claim_id: int) -> None:
+    """The claim's note and links fields, holding its unsaved draft when the reviewer comes back to it."""
+    drafts = st.session_state.setdefault(DRAFTS, {})
+    keys = (f"{NOTE}{claim_id}", f"{EVIDENCE}{claim_id}")
+    for key, draft in zip(keys, drafts.get(claim_id, ()), strict=False):
+        st.session_state.setdefault(key, draft)
     note_column, evidence_column = st.columns(2)
     with note_column, st.container(key="queue_note"):
         st.text_area(
@@ -561,6 +587,7 @@ def workspace() -> None:
             st.rerun()
         queue = scope()
         show_status()
+        keep_drafts()
         claim_id = choose_claim(session, actor, queue)
         context = claim_context(session, claim_id) if claim_id is not None else None
         if claim_id is not None and context is None:  # removed by a lead's edit just now
