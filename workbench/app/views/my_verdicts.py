@@ -6,6 +6,7 @@ import streamlit as st
 
 from workbench import LABEL_TITLES, LABELS, render
 from workbench.app import common
+from workbench.links import host_of
 from workbench.review import (
     MyVerdictRow,
     SavedVerdict,
@@ -68,7 +69,7 @@ def draw_row(session, actor, row: MyVerdictRow) -> None:
         text_column, action_column = st.columns([6, 1], vertical_alignment="top")
         with text_column:
             links = " ".join(
-                render.safe_link(url, f"link {i}") for i, url in enumerate(row.evidence, start=1)
+                render.safe_link(url, host_of(url)) for url in row.evidence
             )
             note = f'<div class="wb-note">{e(row.note)}</div>' if row.note else ""
             stale = "" if row.reviewable else ' <span class="wb-chip">no longer a claim</span>'

@@ -14,6 +14,7 @@ from workbench.app import common, triage_chips
 from workbench.app.match_panel import show_claim_matches
 from workbench.guidelines import current_guidelines
 from workbench.match_verdicts import apply_match_verdict
+from workbench.links import host_of
 from workbench.render import claim_card_html, escape_html, escape_plain, safe_link
 from workbench.review import (
     ClaimContext,
@@ -368,7 +369,7 @@ def draw_others(session, actor: Actor, context: ClaimContext) -> None:
                 if other.note
                 else ""
             )
-            links = " ".join(safe_link(url, "link") for url in other.evidence)
+            links = " · ".join(safe_link(url, host_of(url)) for url in other.evidence)
             st.html(
                 f"<b>{escape_html(other.reviewer)}</b> "
                 f'<span class="wb-badge wb-badge-{other.label}">{LABEL_TITLES[other.label]}</span>{note} '
