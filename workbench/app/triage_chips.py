@@ -40,7 +40,7 @@ def article_filters(lead: bool, signal_column, score_column) -> dict:
     Articles page (``ArticleFilters`` fields), drawn in the two columns given."""
     signal = signal_column.selectbox(
         "Claims with signal",
-        [None, "quote", *SIGNAL_KINDS],
+        [None, *SIGNAL_KINDS, "quote"],  # in the order of the Export page and the CLI
         format_func=lambda kind: "Any" if kind is None else signal_choice(kind),
         key="signal",
         bind="query-params",
