@@ -9,6 +9,7 @@ A lead's fixes to the extraction are in :mod:`workbench.edits`, the import previ
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 
 from sqlalchemy import ColumnElement, Select, Subquery, case, func, select
@@ -373,17 +374,24 @@ class ArticleView:
         found = [unit.status for unit in self.units if unit.is_claim]
         return {status: found.count(status) for status in statuses if status in found}
 
+    @cached_property
+    def _index(self) -> dict[int, int]:
+        """Unit id → its place in ``units``: one dict for the article, so a unit is found at once
+        (the lead's unit picker asks for every unit of an article of thousands)."""
+        return {unit.id: index for index, unit in enumerate(self.units)}
+
     def unit(self, claim_id: int) -> UnitView | None:
-        return next((unit for unit in self.units if unit.id == claim_id), None)
+        index = self._index.get(claim_id)
+        return None if index is None else self.units[index]
 
     def neighbours(self, claim_id: int) -> tuple[UnitView | None, UnitView | None]:
         """The units just before and just after ``claim_id``."""
-        for index, unit in enumerate(self.units):
-            if unit.id == claim_id:
-                before = self.units[index - 1] if index > 0 else None
-                after = self.units[index + 1] if index + 1 < len(self.units) else None
-                return before, after
-        return None, None
+        index = self._index.get(claim_id)
+        if index is None:
+            return None, None
+        before = self.units[index - 1] if index > 0 else None
+        after = self.units[index + 1] if index + 1 < len(self.units) else None
+        return before, after
 
 
 def unit_status(kind: str, verdicts: int, distinct_labels: int, final_label: str | None, needed: int) -> str:
