@@ -31,10 +31,11 @@ def test_utf8_and_bom_marked_utf16_are_read(data: bytes) -> None:
         (b" \r\n\t\n", Undecodable.EMPTY, None, None),
         (b"\xff\xfe" + b"a\x00\x00", Undecodable.BAD_UTF16, None, None),
         (b"PK\x03\x04\x00\x00rest", Undecodable.BINARY, None, None),
-        (TEXT.encode("utf-16-le"), Undecodable.BINARY, None, None),  # no BOM: NULs
+        (TEXT.encode("utf-16-le"), Undecodable.UTF16_WITHOUT_BOM, None, None),
+        (TEXT.encode("utf-16-be"), Undecodable.UTF16_WITHOUT_BOM, None, None),
         (b"one\ntwo\nthr\xe9e\n", Undecodable.NOT_UTF8, 3, 0xE9),
     ],
-    ids=["empty", "white space", "bad utf-16", "zip", "utf-16 without BOM", "latin-1"],
+    ids=["empty", "white space", "bad utf-16", "zip", "utf-16-le without BOM", "utf-16-be without BOM", "latin-1"],
 )
 def test_anything_else_is_refused_with_the_reason(data: bytes, why: Undecodable, line: int | None, byte: int | None) -> None:
     with pytest.raises(UndecodableBytes) as raised:

@@ -313,6 +313,7 @@ _UNDECODABLE = {
     Undecodable.EMPTY: "the file is empty.",
     Undecodable.BAD_UTF16: "not UTF-16 text, though marked as such ({problem.reason}). Save it as UTF-8 CSV and try again.",
     Undecodable.BINARY: "this looks like a binary file, not a CSV file.",
+    Undecodable.UTF16_WITHOUT_BOM: "saved as UTF-16 without a byte-order mark. Save it as UTF-8 CSV and try again.",
     Undecodable.NOT_UTF8: "not UTF-8 text (line {problem.line}). Save it as UTF-8 CSV and try again.",
 }
 

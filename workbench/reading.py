@@ -66,6 +66,7 @@ _UNDECODABLE = {
     Undecodable.EMPTY: "the file is empty.",
     Undecodable.BAD_UTF16: "marked as UTF-16 but not valid UTF-16 ({problem.reason}).",
     Undecodable.BINARY: "this looks like a binary file, not text.",
+    Undecodable.UTF16_WITHOUT_BOM: "saved as UTF-16 without a byte-order mark; save it as UTF-8 and import it again.",
     Undecodable.NOT_UTF8: "not UTF-8 text (byte 0x{problem.byte:02x} on line {problem.line}). "
     "Save the file as UTF-8 and import it again.",
 }

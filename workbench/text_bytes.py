@@ -25,6 +25,8 @@ class Undecodable(StrEnum):
     """Marked as UTF-16 by its BOM, but not valid UTF-16."""
     BINARY = "binary"
     """A NUL byte near the start: a spreadsheet, an image, …"""
+    UTF16_WITHOUT_BOM = "UTF-16 without a BOM"
+    """Every other byte NUL near the start: text saved as UTF-16 without its byte-order mark."""
     NOT_UTF8 = "not UTF-8"
     """Not valid UTF-8."""
 
@@ -48,6 +50,12 @@ def allow_long_csv_cells() -> None:
     csv.field_size_limit(max(csv.field_size_limit(), MAX_CSV_CELL_CHARS))
 
 
+def _looks_like_utf16(head: bytes) -> bool:
+    """Whether the NULs of ``head`` fall on every other byte (mostly Latin text in UTF-16)."""
+    even, odd = head[0::2], head[1::2]
+    return len(head) >= 4 and (even.count(0) >= 0.9 * len(even) or odd.count(0) >= 0.9 * len(odd))
+
+
 def decode_bytes(data: bytes) -> str:
     """The text of ``data``; raises ``UndecodableBytes`` when it is empty or not text."""
     if not data.strip():
@@ -57,8 +65,9 @@ def decode_bytes(data: bytes) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError as error:
             raise UndecodableBytes(Undecodable.BAD_UTF16, reason=error.reason) from None
-    if b"\x00" in data[:BINARY_SNIFF_BYTES]:
-        raise UndecodableBytes(Undecodable.BINARY)
+    head = data[:BINARY_SNIFF_BYTES]
+    if b"\x00" in head:
+        raise UndecodableBytes(Undecodable.UTF16_WITHOUT_BOM if _looks_like_utf16(head) else Undecodable.BINARY)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -117,6 +117,7 @@ _UNDECODABLE = {
     Undecodable.EMPTY: "The file is empty.",
     Undecodable.BAD_UTF16: "Marked as UTF-16 but not valid UTF-16 ({problem.reason}).",
     Undecodable.BINARY: "The file looks like a spreadsheet or other binary file: save it as CSV (UTF-8) first.",
+    Undecodable.UTF16_WITHOUT_BOM: "The file is UTF-16 without a byte-order mark: save it as CSV (UTF-8) first.",
     Undecodable.NOT_UTF8: "the file is not UTF-8 text; save it as CSV with UTF-8 encoding and try again.",
 }
 
