@@ -103,6 +103,7 @@ def test_a_verdict_saved_during_an_import_is_never_overwritten(db: Database, mon
     finish(started[0] if started else None)
     assert verdicts_of(db, "alice") == {first: ("disputed", "saved by alice")}
     assert re.search(r"line 2: alice .* claim \d+ while the import ran", message), message
+    assert message.startswith("Nothing was imported: 1 verdict saved or changed by reviewers while the import ran."), message
 
 
 def test_a_verdict_changed_during_an_import_is_never_overwritten(db: Database, monkeypatch) -> None:

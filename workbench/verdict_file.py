@@ -44,14 +44,15 @@ class Problem:
 class VerdictImportError(WorkbenchError):
     """The file was refused and nothing was written; ``problems`` lists why, by line."""
 
-    def __init__(self, problems: Sequence[Problem], total: int | None = None) -> None:
+    def __init__(self, problems: Sequence[Problem], total: int | None = None, *, cause: str | None = None) -> None:
+        """``cause``: what went wrong when it is not the file (``3 verdicts changed while the import ran``)."""
         self.problems = list(problems)
         self.total = len(self.problems) if total is None else total
         shown = "\n".join(f"  {problem}" for problem in self.problems[:PROBLEMS_SHOWN])
         more = self.total - min(len(self.problems), PROBLEMS_SHOWN)
         tail = f"\n  … and {more:,} more" if more > 0 else ""
         super().__init__(
-            f"Nothing was imported: {counted(self.total, 'problem')} in the file.\n{shown}{tail}"
+            f"Nothing was imported: {cause or counted(self.total, 'problem') + ' in the file'}.\n{shown}{tail}"
         )
 
 

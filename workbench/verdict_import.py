@@ -339,7 +339,8 @@ def write_plan(session: Session, plan: ImportPlan, actor: Actor) -> None:
                     f"{key[0]} while the import ran. Run the import again to see it.",
                 )
                 for key in change.keys
-            ]
+            ],
+            cause=f"{counted(len(change.keys), 'verdict')} saved or changed by reviewers while the import ran",
         ) from None
 
 
@@ -361,7 +362,10 @@ def _recheck_claims(session: Session, writes: Sequence[PlannedWrite]) -> None:
         if current.get(claim_id) != ("claim", version)
     ]
     if problems:
-        raise VerdictImportError(sorted(problems, key=lambda problem: problem.line or 0))
+        raise VerdictImportError(
+            sorted(problems, key=lambda problem: problem.line or 0),
+            cause=f"a lead edited {counted(len(problems), 'claim')} of the file while the import ran",
+        )
 
 
 def import_verdicts_file(database: Database, path: Path, **options) -> ImportReport:
