@@ -67,18 +67,26 @@ def test_pair_matrix_confusion_heatmap_and_tables(newsroom: ReviewedNewsroom):
     assert list(by_reviewer["reviewer"]) == ["ann", "bob", "cy"]
 
 
-def test_every_percentage_column_shows_one_decimal_in_every_row(newsroom: ReviewedNewsroom):
-    """Streamlit's ``percent`` alone trims each row to its own decimals (``50%`` above ``33.33%``)."""
+def test_every_percentage_column_is_rounded_to_one_decimal_in_every_row(newsroom: ReviewedNewsroom):
+    """Streamlit's ``percent`` trims each row to its own decimals (``50%`` above ``33.33%``), and with a
+    ``step`` cuts digits off (90.47% shown as 90.4%): a printf format of percents rounds (90.5%)."""
     app = open_agreement(newsroom.lead)
+    with newsroom.db.session() as session:
+        report = analyse(session, newsroom.lead, resamples=0).report
     percent_columns = [
-        (frame_index, name, column)
+        (frame_index, name)
         for frame_index, frame in enumerate(app.dataframe)
         for name, column in json.loads(frame.proto.columns).items()
-        if column.get("type_config", {}).get("format") == "percent"
+        if column.get("type_config", {}).get("format", "").endswith("%")
     ]
     assert len(percent_columns) >= 8, percent_columns
-    for frame_index, name, column in percent_columns:
-        assert column["type_config"].get("step") == 0.001, (frame_index, name, column)
+    assert all(
+        json.loads(app.dataframe[index].proto.columns)[name]["type_config"]["format"] == "%.1f%%"
+        for index, name in percent_columns
+    )
+    pairs = app.dataframe[0].value
+    assert list(pairs["agreement"]) == pytest.approx([pair.agreement * 100 for pair in report.cohen_kappa])
+    assert pairs["kappa"].dtype.kind == "f", "a missing kappa is a blank cell, never 'None'"
 
 
 def test_disputed_claims_link_into_adjudication(newsroom: ReviewedNewsroom):

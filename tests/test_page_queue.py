@@ -202,7 +202,7 @@ def test_skip_then_the_end_state_offers_the_skipped_claims(world):
     for _ in claims[1:]:
         label_button(app, "supported").click().run()
     assert on_screen(app) is None
-    assert "All caught up" in html_of(app)
+    assert "All caught up" in html_of(app) and "Only the claim you skipped is left." in html_of(app)
     app.button(key="queue_review_skipped").click().run()
     assert on_screen(app) == claims[0]
     label_button(app, "disputed").click().run()

@@ -257,10 +257,31 @@ def id_from(value: str | None) -> int | None:
     return None
 
 
+PERCENT_FORMAT = "%.1f%%"
+
+
 def percent_column(label: str, **options):
-    """A column of shares (0–1) shown as percentages with one decimal in every row (``33.3%``,
-    ``50.0%``): Streamlit's ``percent`` alone trims each row to its own decimals."""
-    return st.column_config.NumberColumn(label, format="percent", step=0.001, **options)
+    """A column of shares (0–1) shown as percentages rounded to one decimal in every row (``33.3%``,
+    ``90.5%``), drawn by ``table``: Streamlit's ``percent`` trims each row to its own decimals, and
+    with a ``step`` cuts digits off instead of rounding."""
+    return st.column_config.NumberColumn(label, format=PERCENT_FORMAT, **options)
+
+
+def table(frame, column_config: dict, **options) -> None:
+    """``st.dataframe`` of ``frame``: its number columns as numbers (a missing value is a blank cell,
+    never ``None``), and the shares of its ``percent_column`` columns as percents."""
+    import pandas as pd
+
+    numbers = {
+        name: config["type_config"].get("format")
+        for name, config in column_config.items()
+        if isinstance(config, dict) and config.get("type_config", {}).get("type") == "number" and name in frame
+    }
+    frame = frame.assign(**{
+        name: pd.to_numeric(frame[name], errors="coerce") * (100 if number_format == PERCENT_FORMAT else 1)
+        for name, number_format in numbers.items()
+    })
+    st.dataframe(frame, column_config=column_config, **options)
 
 
 def flash(message: str, kind: str = "success") -> None:

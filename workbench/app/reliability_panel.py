@@ -61,7 +61,7 @@ def draw_reliability(session, actor: Actor, url: str, filters: RatingFilter, fin
     for note in model.notes:
         st.caption(note)
     reviewers = model.reviewers_frame().sort_values("reliability", na_position="last")
-    st.dataframe(
+    common.table(
         reviewers,
         hide_index=True,
         column_config={
@@ -190,7 +190,7 @@ def draw_controls(scores: list[ControlScore]) -> None:
     below = [score.reviewer for score in scores if score.below_threshold]
     if below:
         st.warning(f"Below the accuracy threshold on control claims: {', '.join(below)}.", icon=":material/flag:")
-    st.dataframe(
+    common.table(
         pd.DataFrame([{"reviewer": score.reviewer, "answered": score.answered, "correct": score.correct,
                        "accuracy": score.accuracy, "threshold": score.threshold,
                        "below": score.below_threshold} for score in scores]),

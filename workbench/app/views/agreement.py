@@ -176,7 +176,7 @@ def draw_pairs(report: AgreementReport) -> None:
     text = base.mark_text(fontSize=12).encode(text="shown:N")
     st.altair_chart((heat + text).properties(height=max(160, 42 * len(report.reviewers))), width="stretch")
     pairs = pd.DataFrame([pair.to_dict() for pair in report.cohen_kappa]).fillna({"note": ""})
-    st.dataframe(
+    common.table(
         pairs,
         hide_index=True,
         column_config={
@@ -213,7 +213,7 @@ def draw_confusion(report: AgreementReport) -> None:
     table = report.confusion_pairs()
     table["label_a"] = table["label_a"].map(label_title)
     table["label_b"] = table["label_b"].map(label_title)
-    st.dataframe(
+    common.table(
         table,
         hide_index=True,
         column_config={
@@ -232,7 +232,7 @@ def draw_breakdowns(analysis: AgreementAnalysis) -> None:
         st.caption("Each label against the rest. Specific agreement: when one reviewer gives the label, "
                    "the chance another reviewer of the same claim gives it too.")
         table = analysis.by_label.assign(label=analysis.by_label["label"].map(label_title)).fillna({"note": ""})
-        st.dataframe(
+        common.table(
             table,
             hide_index=True,
             column_config={
@@ -246,7 +246,7 @@ def draw_breakdowns(analysis: AgreementAnalysis) -> None:
         )
     with by_article:
         st.caption("Least reliable articles first.")
-        st.dataframe(
+        common.table(
             analysis.by_article.sort_values(["alpha", "article_id"], na_position="last").fillna({"note": ""}),
             hide_index=True,
             column_config={
@@ -266,7 +266,7 @@ def draw_breakdowns(analysis: AgreementAnalysis) -> None:
                    "left out (higher than the overall alpha means they pull agreement down).")
         shares = {column: common.percent_column(f"Gave {label_title(column.removeprefix('share_'))}")
                   for column in analysis.by_reviewer.columns if column.startswith("share_")}
-        st.dataframe(
+        common.table(
             analysis.by_reviewer,
             hide_index=True,
             column_config={

@@ -39,7 +39,7 @@ from workbench.review import (
     undo,
 )
 from workbench.verdicts import AlreadyLabelled
-from workbench.vocabulary import counted
+from workbench.vocabulary import counted, noun_for
 
 SHORTCUTS = {label: str(number) for number, label in enumerate(LABELS, start=1)}
 UNDO_DEPTH = 50
@@ -500,11 +500,14 @@ def draw_done(session, actor: Actor, queue: QueueScope) -> None:
     if overall.total == 0 and not skipped:
         draw_nothing_to_review(actor)
         return
+    rest = (
+        f"Only the {noun_for(len(skipped), 'claim')} you skipped {'is' if len(skipped) == 1 else 'are'} left."
+        if skipped else "Nothing else needs you right now."
+    )
     with st.container(border=True):
         st.html(
             '<div class="wb-done"><div class="wb-done-icon">✓</div><h2>All caught up</h2>'
-            f"<p>You have labelled {counted(overall.done, 'claim')} here. "
-            "Nothing else needs you right now.</p></div>"
+            f"<p>You have labelled {counted(overall.done, 'claim')} here. {rest}</p></div>"
         )
         with st.container(horizontal=True, horizontal_alignment="center"):
             if skipped:
