@@ -13,8 +13,8 @@ from workbench.access import Actor
 from workbench.app import common, triage_chips
 from workbench.app.match_panel import show_claim_matches
 from workbench.guidelines import current_guidelines
-from workbench.match_verdicts import apply_match_verdict
 from workbench.links import host_of
+from workbench.match_verdicts import apply_match_verdict
 from workbench.render import claim_card_html, escape_html, escape_plain, safe_link
 from workbench.review import (
     ClaimContext,
