@@ -11,6 +11,8 @@ EXPORTS_DIR = Path("exports")
 DEFAULT_DATABASE_URL = f"sqlite:///{DATA_DIR / 'workbench.db'}"
 MAX_ARTICLE_CHARS = 1_000_000
 """Articles longer than this are refused at ingest (about 150,000 words)."""
+MAX_FILE_BYTES = 50 * 1024 * 1024
+"""Files (and uploads) larger than this are refused unread."""
 
 
 def database_url() -> str:

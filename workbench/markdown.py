@@ -30,7 +30,6 @@ _BLOCK_TAGS = frozenset(
     "tr td th h1 h2 h3 h4 h5 h6 figure figcaption title head body html hr".split()
 )
 """Tags that end a block: their text stands apart (``…Tuesday.</p><p>It voted…`` is two sentences)."""
-_SKIPPED_CONTAINERS = {"footnote_block_open": "footnote_block_close"}
 
 
 @cache
@@ -104,13 +103,11 @@ def markdown_text(markdown: str) -> tuple[str, str | None]:
     blocks: list[str] = []
     title: str | None = None
     row: list[str] | None = None
-    closing: str | None = None  # the end of a container being skipped (footnotes)
+    in_footnotes = False  # the footnote definitions at the end: skipped whole
     for index, token in enumerate(tokens):
         kind = token.type
-        if closing is not None:
-            closing = None if kind == closing else closing
-        elif kind in _SKIPPED_CONTAINERS:
-            closing = _SKIPPED_CONTAINERS[kind]
+        if in_footnotes or kind == "footnote_block_open":
+            in_footnotes = kind != "footnote_block_close"
         elif kind == "heading_open":
             text = " ".join(_inline_text(tokens[index + 1].children).split())
             title = title or text or None

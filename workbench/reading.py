@@ -17,14 +17,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from workbench.config import MAX_ARTICLE_CHARS
+from workbench.config import MAX_ARTICLE_CHARS, MAX_FILE_BYTES
 from workbench.errors import WorkbenchError
 from workbench.links import web_link
 from workbench.text_bytes import Undecodable, UndecodableBytes, allow_long_csv_cells, decode_bytes
 from workbench.vocabulary import counted
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".csv", ".jsonl")
-MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_MARKDOWN_CHARS = 2 * MAX_ARTICLE_CHARS
 """Markdown longer than this is refused unread (its text would be over ``MAX_ARTICLE_CHARS`` anyway
 unless it is mostly markup)."""

@@ -10,8 +10,8 @@ from __future__ import annotations
 import csv
 from enum import StrEnum
 
-MAX_CSV_CELL_CHARS = 50 * 1024 * 1024
-"""The longest CSV cell read: a whole file (the upload limit)."""
+from workbench.config import MAX_FILE_BYTES
+
 BINARY_SNIFF_BYTES = 8192
 """A NUL byte within this many leading bytes (and no UTF-16 BOM) marks a binary file."""
 
@@ -47,7 +47,7 @@ def allow_long_csv_cells() -> None:
     """Let Python's CSV reader take a cell as long as a whole file (its default stops at 131,072
     characters, with a message about its own limit): every CSV reader of the workbench calls this,
     so a long cell is judged by the workbench's own limits (an article's length, a note's)."""
-    csv.field_size_limit(max(csv.field_size_limit(), MAX_CSV_CELL_CHARS))
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE_BYTES))
 
 
 def _looks_like_utf16(head: bytes) -> bool:
